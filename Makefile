@@ -1,0 +1,55 @@
+# Two commands matter: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+FLASK  := $(VENV)/bin/flask --app wsgi
+
+.PHONY: run test install install-dev system-deps translations db demo serve lint bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## System packages the tests need (Chromium, PostgreSQL 15, poppler, CJK fonts); installs as root, reports otherwise.
+system-deps:
+	bash scripts/system-deps.sh
+
+translations: install
+	$(PY) -m competitions.i18n_catalog build
+
+db: install
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo-data
+
+## Create the venv, install, migrate the SQLite database in instance/, load demo data and serve on :5000.
+run: translations demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Install what the tests need and run the whole suite: SQLite, then the web tests again on PostgreSQL.
+test: install-dev system-deps translations
+	$(PY) -m ruff check competitions tests bench
+	$(PY) -m pytest -q
+	$(PY) -m pytest -q --db postgres tests/web
+
+lint: install-dev
+	$(PY) -m ruff check competitions tests bench
+
+bench: install-dev translations
+	$(PY) -m bench list
+
+clean:
+	rm -rf $(VENV) tests/artifacts translations/zh/LC_MESSAGES

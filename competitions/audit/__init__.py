@@ -1,0 +1,1 @@
+"""Audit trail shared by every stage (no routes of its own; organizers view it through judging)."""

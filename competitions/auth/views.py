@@ -1,0 +1,162 @@
+"""Login, logout, own password, and the admin's user management."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from competitions.auth import bp, services
+from competitions.auth.forms import ChangePasswordForm, LoginForm, UserForm
+from competitions.auth.models import User
+from competitions.auth.permissions import login_required_any, public, role_required
+from competitions.domain.errors import CompetitionError
+from competitions.extensions import db, login_manager
+from competitions.forms import add_form_error
+from competitions.i18n import error_message
+from competitions.orgs.services import organization_choices
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow ?next= to a path on this site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Log in with username and password (throttled per account)."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except CompetitionError as error:
+            db.session.commit()  # keep the failure count even though the login failed
+            form.password.errors.append(error_message(error))
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    """Log out (POST, so a link cannot log anyone out)."""
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required_any
+def change_password():
+    """Change one's own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except CompetitionError as error:
+            db.session.rollback()
+            add_form_error(form, error, "new_password")
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    """All accounts, filterable by role and a search term."""
+    role = request.args.get("role", "")
+    q = request.args.get("q", "").strip()
+    stmt = select(User).order_by(User.username)
+    if role:
+        from competitions.auth.models import UserRole
+
+        stmt = stmt.join(UserRole).where(UserRole.role == role)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(User.username.ilike(like) | User.display_name.ilike(like))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("auth/users.html", page=page, role=role, q=q)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def user_new():
+    """Create an account."""
+    form = UserForm(org_choices=organization_choices())
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("Give the new account a password."))
+        else:
+            try:
+                services.create_user(
+                    username=form.username.data, display_name=form.display_name.data,
+                    password=form.password.data, roles=form.roles.data,
+                    organization_id=form.organization_id.data or None,
+                )
+            except CompetitionError as error:
+                db.session.rollback()
+                add_form_error(form, error, "username")
+            else:
+                db.session.commit()
+                flash(_("The account has been created."), "success")
+                return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def user_edit(user_id: int):
+    """Edit an account: name, roles, organization, active; optionally set a new password."""
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, org_choices=organization_choices())
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+        form.organization_id.data = user.organization_id or 0
+    form.username.data = user.username
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user, display_name=form.display_name.data, roles=form.roles.data,
+                organization_id=form.organization_id.data or None, active=form.active.data,
+                acting_user=current_user,
+            )
+            if form.password.data:
+                services.reset_password(user, form.password.data)
+        except CompetitionError as error:
+            db.session.rollback()
+            add_form_error(form, error, "roles")
+        else:
+            db.session.commit()
+            flash(_("The account has been saved."), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@role_required("admin")
+def user_unlock(user_id: int):
+    """Lift a login lock caused by failed attempts."""
+    user = db.get_or_404(User, user_id)
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+    flash(_("The account has been unlocked."), "success")
+    return redirect(url_for("auth.user_edit", user_id=user.id))

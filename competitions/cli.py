@@ -1,0 +1,148 @@
+"""Operator commands: ``flask --app wsgi <command>``.
+
+Every operator action is also a command calling the same service as the page.
+Each command commits once at the end and rolls back when a rule refuses it,
+printing the reason and exiting with status 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from competitions.db import write_intent
+from competitions.domain.errors import CompetitionError
+from competitions.extensions import db
+
+
+@contextlib.contextmanager
+def operation() -> Iterator[None]:
+    """Run a CLI operation in one write transaction; report rule violations as a clean error."""
+    try:
+        with write_intent():
+            yield
+            db.session.commit()
+    except CompetitionError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+
+
+users_cli = AppGroup("users", help="Manage accounts.")
+competitions_cli = AppGroup("competitions", help="Manage competitions.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="Display name.")
+@click.option("--role", "roles", multiple=True, required=True, help="admin, organizer, judge or competitor.")
+@click.option("--org", "org_name", default=None, help="Name of the user's organization.")
+@click.password_option()
+def create_user_command(username, display_name, roles, org_name, password):
+    """Create an account."""
+    from competitions.auth.services import create_user
+    from competitions.orgs.models import Organization
+
+    with operation():
+        org_id = None
+        if org_name:
+            org = db.session.execute(select(Organization).where(Organization.name == org_name)).scalar_one_or_none()
+            if org is None:
+                raise click.ClickException(f"No organization called {org_name}.")
+            org_id = org.id
+        user = create_user(username=username, display_name=display_name, password=password, roles=roles,
+                           organization_id=org_id)
+    click.echo(f"Created user {user.username} with roles {', '.join(sorted(user.roles))}.")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.password_option()
+def set_password_command(username, password):
+    """Set a new password for an account and lift any login lock."""
+    from competitions.auth.models import User
+    from competitions.auth.services import reset_password
+
+    with operation():
+        user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise click.ClickException(f"No user called {username}.")
+        reset_password(user, password)
+    click.echo(f"Password of {username} changed.")
+
+
+@competitions_cli.command("list")
+@click.option("--year", type=int, default=None)
+def list_competitions_command(year):
+    """List competitions with their status."""
+    from competitions.organize.models import Competition
+
+    stmt = select(Competition).order_by(Competition.year.desc(), Competition.id)
+    if year:
+        stmt = stmt.where(Competition.year == year)
+    for c in db.session.execute(stmt).scalars():
+        click.echo(f"{c.id}\t{c.year}\t{c.status}\t{c.level}\t{c.kind}\t{c.name}")
+
+
+@competitions_cli.command("set-status")
+@click.argument("competition_id", type=int)
+@click.argument("status")
+def set_status_command(competition_id, status):
+    """Move a competition to STATUS (draft, open, closed, in_progress, results, archived)."""
+    from competitions.organize.models import Competition
+    from competitions.organize.services import change_status
+
+    with operation():
+        competition = db.session.get(Competition, competition_id)
+        if competition is None:
+            raise click.ClickException(f"No competition {competition_id}.")
+        change_status(competition, status)
+    click.echo(f"Competition {competition_id} is now {status}.")
+
+
+@competitions_cli.command("copy")
+@click.argument("competition_id", type=int)
+@click.option("--name", required=True)
+@click.option("--year", type=int, required=True)
+def copy_competition_command(competition_id, name, year):
+    """Start a new draft competition from an existing one."""
+    from competitions.organize.models import Competition
+    from competitions.organize.services import copy_competition
+
+    with operation():
+        source = db.session.get(Competition, competition_id)
+        if source is None:
+            raise click.ClickException(f"No competition {competition_id}.")
+        copy = copy_competition(source, name=name, year=year, created_by_id=None)
+    click.echo(f"Created competition {copy.id} from {competition_id}.")
+
+
+@click.command("demo-data")
+def demo_data_command():
+    """Load the demo city, its people and its skills contest (running it twice changes nothing)."""
+    from competitions.demo import load_demo_data
+
+    with operation():
+        logins = load_demo_data()
+    click.echo("Demo data is loaded. Demo logins (username / password):")
+    for username, password, role in logins:
+        click.echo(f"  {username:<14} {password:<14} {role}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups, including each blueprint's own ``cli.py`` (``init_app(app)``) if it has one."""
+    import importlib
+    import importlib.util
+
+    from competitions import BLUEPRINT_MODULES
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(competitions_cli)
+    app.cli.add_command(demo_data_command)
+    for module_name in BLUEPRINT_MODULES:
+        if importlib.util.find_spec(f"{module_name}.cli") is not None:
+            importlib.import_module(f"{module_name}.cli").init_app(app)

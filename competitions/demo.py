@@ -1,0 +1,246 @@
+"""Demo data: a city federation, its districts and enterprises, people, and a city skills contest.
+
+Everything is created through the same services the pages use, and looked up
+by name first, so loading twice changes nothing. Names, trades and marking
+schemes follow what a real city contest publishes: theory 30 / practical 70
+for electricians, 20 / 80 for welders, three parts for robot operators.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from competitions.auth.models import User
+from competitions.auth.services import create_user
+from competitions.domain.identity import make_national_id
+from competitions.domain.schemes import CriterionDraft, PartDraft, SchemeDraft
+from competitions.extensions import db
+from competitions.organize import services as organize
+from competitions.organize.models import Competition, Event
+from competitions.orgs.models import Organization, Worker
+from competitions.orgs.services import create_organization
+
+CITY = "海州市总工会"
+DISTRICTS = [("东城区总工会", "东城区"), ("西湖区总工会", "西湖区"), ("高新区总工会", "高新区")]
+ENTERPRISES = [
+    ("海州电力有限公司工会", "东城区总工会", "电力、热力生产和供应业"),
+    ("海州重型机械厂工会", "东城区总工会", "通用设备制造业"),
+    ("海州汽车制造有限公司工会", "西湖区总工会", "汽车制造业"),
+    ("海州轨道交通集团工会", "西湖区总工会", "城市轨道交通"),
+    ("海州化工股份有限公司工会", "西湖区总工会", "化学原料和化学制品制造业"),
+    ("海州建设工程集团工会", "高新区总工会", "建筑业"),
+    ("海州智能装备有限公司工会", "高新区总工会", "专用设备制造业"),
+    ("海州技师学院工会", "高新区总工会", "教育"),
+]
+REGION_CODES = {"东城区": "370202", "西湖区": "370203", "高新区": "370211"}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "强", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "华",
+         "建国", "建华", "志强", "海燕", "丽娟", "国庆", "红梅", "晓东", "文博", "思远", "宇航", "子涵", "浩然",
+         "俊杰", "雪梅", "立新", "振华", "春生", "德胜", "卫东", "永刚", "桂兰", "玉兰"]
+PASSWORD = "demo2026"
+
+DEMO_USERS = [
+    ("admin", "系统管理员", ("admin",), CITY),
+    ("organizer", "市总工会 赵敏", ("organizer",), CITY),
+    ("dongcheng", "东城区总工会 钱立", ("organizer",), "东城区总工会"),
+    ("chief", "裁判长 孙建国", ("judge",), "海州重型机械厂工会"),
+    ("judge1", "裁判员 李强", ("judge",), "海州电力有限公司工会"),
+    ("judge2", "裁判员 周红梅", ("judge",), "海州汽车制造有限公司工会"),
+    ("judge3", "裁判员 吴志强", ("judge",), "海州建设工程集团工会"),
+    ("judge4", "裁判员 郑海燕", ("judge",), "海州轨道交通集团工会"),
+    ("judge5", "裁判员 王振华", ("judge",), "海州智能装备有限公司工会"),
+]
+
+EVENTS = [
+    {
+        "trade_name": "电工", "trade_code": "ELEC", "capacity": 40, "target_level": 2, "required_level": 3,
+        "parts": [("theory", "理论知识", 30), ("practical", "技能操作", 70)],
+        "criteria": [
+            ("theory", "T1", "理论知识笔试", 100, "1", "measurement", "mean", 1),
+            ("practical", "P1", "电气控制线路安装与调试", 40, "0.5", "judgement", "trimmed", 5),
+            ("practical", "P2", "PLC 编程与变频器应用", 35, "0.5", "judgement", "trimmed", 5),
+            ("practical", "P3", "故障排查", 15, "0.5", "judgement", "mean", 3),
+            ("practical", "P4", "安全文明生产", 10, "0.5", "judgement", "median", 3),
+        ],
+        "tie_break": ["part:practical", "time_used"],
+    },
+    {
+        "trade_name": "焊工", "trade_code": "WELD", "capacity": 30, "target_level": 2, "required_level": 3,
+        "parts": [("theory", "理论知识", 20), ("practical", "技能操作", 80)],
+        "criteria": [
+            ("theory", "T1", "理论知识笔试", 100, "1", "measurement", "mean", 1),
+            ("practical", "P1", "板对接焊外观", 30, "0.5", "judgement", "trimmed", 5),
+            ("practical", "P2", "管对接焊射线探伤", 40, "1", "measurement", "mean", 1),
+            ("practical", "P3", "弯曲试验", 20, "1", "measurement", "mean", 1),
+            ("practical", "P4", "安全文明生产", 10, "0.5", "judgement", "median", 3),
+        ],
+        "tie_break": ["part:practical", "part:theory"],
+    },
+    {
+        "trade_name": "数控车工", "trade_code": "CNC", "capacity": 30, "target_level": 2, "required_level": 3,
+        "parts": [("theory", "理论知识", 30), ("practical", "技能操作", 70)],
+        "criteria": [
+            ("theory", "T1", "理论知识笔试", 100, "1", "measurement", "mean", 1),
+            ("practical", "P1", "尺寸精度", 50, "0.5", "measurement", "mean", 1),
+            ("practical", "P2", "表面粗糙度与形位公差", 30, "0.5", "measurement", "mean", 1),
+            ("practical", "P3", "工艺与编程", 20, "0.5", "judgement", "mean", 3),
+        ],
+        "tie_break": ["part:practical", "time_used"],
+    },
+    {
+        "trade_name": "工业机器人系统操作员", "trade_code": "ROBOT", "capacity": 24, "target_level": 3,
+        "required_level": 4,
+        "parts": [("theory", "理论知识", 25), ("practical", "技能操作", 55), ("safety", "职业素养", 20)],
+        "criteria": [
+            ("theory", "T1", "理论知识笔试", 100, "1", "measurement", "mean", 1),
+            ("practical", "P1", "机器人示教编程", 60, "0.5", "judgement", "trimmed", 5),
+            ("practical", "P2", "视觉系统调试", 40, "0.5", "judgement", "trimmed", 5),
+            ("safety", "S1", "安全操作规范", 50, "0.5", "judgement", "median", 3),
+            ("safety", "S2", "现场 6S 管理", 50, "0.5", "judgement", "median", 3),
+        ],
+        "tie_break": ["part:practical", "part:safety", "time_used"],
+    },
+]
+
+
+def _org(name: str) -> Organization | None:
+    return db.session.execute(select(Organization).where(Organization.name == name)).scalar_one_or_none()
+
+
+def _load_orgs() -> None:
+    if _org(CITY) is None:
+        create_organization(name=CITY, kind="federation", parent_id=None, region="海州市", industry="")
+    city = _org(CITY)
+    for name, region in DISTRICTS:
+        if _org(name) is None:
+            create_organization(name=name, kind="district", parent_id=city.id, region=region)
+    for name, district, industry in ENTERPRISES:
+        if _org(name) is None:
+            parent = _org(district)
+            create_organization(name=name, kind="enterprise", parent_id=parent.id, region=parent.region,
+                                industry=industry)
+
+
+def _load_users() -> list[tuple[str, str, str]]:
+    logins = []
+    for username, display, roles, org_name in DEMO_USERS:
+        if db.session.execute(select(User).where(User.username == username)).scalar_one_or_none() is None:
+            create_user(username=username, display_name=display, password=PASSWORD, roles=roles,
+                        organization_id=_org(org_name).id)
+        logins.append((username, PASSWORD, "/".join(roles)))
+    return logins
+
+
+def _load_workers(count: int = 64) -> list[tuple[str, str, str]]:
+    """Workers with valid ID numbers spread over the enterprises; the first two get logins."""
+    rng = random.Random(2026)
+    enterprises = [_org(name) for name, _d, _i in ENTERPRISES]
+    logins = []
+    for i in range(count):
+        employer = enterprises[i % len(enterprises)]
+        is_student = employer.name == "海州技师学院工会"
+        # Draw every random value before deciding to skip, so a second run sees the same people.
+        gender = "male" if rng.random() < 0.78 else "female"
+        born = date(2004 if is_student else rng.randint(1972, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        phone = f"13{rng.randint(100000000, 999999999)}"
+        level = rng.choice((4, 3, 3, 3, 2))
+        cert = rng.randint(10**9, 10**10 - 1)
+        national_id = make_national_id(REGION_CODES[employer.region], born, 100 + i, gender)
+        if db.session.execute(select(Worker.id).where(Worker.national_id == national_id)).first():
+            continue
+        worker = Worker(
+            name=SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)], gender=gender, birth_date=born,
+            national_id=national_id, phone=phone, employer_id=employer.id,
+            skill_level=None if is_student else level,
+            certificate_no="" if is_student else f"S{born.year % 100:02d}{cert}", is_student=is_student,
+        )
+        db.session.add(worker)
+        if i < 2:
+            user = create_user(username=f"worker{i + 1}", display_name=worker.name, password=PASSWORD,
+                               roles=("competitor",), organization_id=employer.id)
+            worker.user_id = user.id
+    db.session.flush()
+    for i in range(2):
+        logins.append((f"worker{i + 1}", PASSWORD, "competitor"))
+    return logins
+
+
+def _scheme(spec: dict) -> tuple[SchemeDraft, organize.AwardRuleData]:
+    draft = SchemeDraft(
+        parts=tuple(PartDraft(code, name, Decimal(w)) for code, name, w in spec["parts"]),
+        criteria=tuple(
+            CriterionDraft(part, code, name, Decimal(mx), Decimal(step), kind, agg, judges)
+            for part, code, name, mx, step, kind, agg, judges in spec["criteria"]
+        ),
+        tie_break=tuple(spec["tie_break"]),
+    )
+    return draft, organize.AwardRuleData("bands", Decimal(1), Decimal(2), Decimal(3))
+
+
+def _load_competition(name: str, year: int, status: str, organizer: User) -> Competition:
+    existing = db.session.execute(select(Competition).where(Competition.name == name)).scalar_one_or_none()
+    if existing:
+        return existing
+    data = organize.CompetitionData(
+        name=name, year=year, level="city", competition_class="I", kind="skills",
+        organization_id=_org(CITY).id, starts_on=date(year, 12, 15), ends_on=date(year, 12, 17),
+        registration_opens_at=datetime(year, 11, 1, 1, 0, tzinfo=UTC),
+        registration_closes_at=datetime(year, 12, 10, 10, 0, tzinfo=UTC),
+        description=f"{year}年海州市职工职业技能大赛由海州市总工会主办，设电工、焊工、数控车工、工业机器人系统操作员四个竞赛项目。"
+                    "各项目决赛第一名且符合条件者，按规定晋升技师或高级技师职业资格。",
+    )
+    competition = organize.create_competition(data, created_by_id=organizer.id)
+    for spec in EVENTS:
+        event = organize.create_event(competition, organize.EventData(
+            trade_name=spec["trade_name"], trade_code=spec["trade_code"], group="workers",
+            capacity=spec["capacity"], target_level=spec["target_level"], required_level=spec["required_level"],
+            min_age=18, max_age=60, starts_on=date(year, 12, 15), ends_on=date(year, 12, 16),
+        ))
+        organize.save_scheme(event, *_scheme(spec))
+    students = organize.create_event(competition, organize.EventData(
+        trade_name="电工", trade_code="ELEC", group="students", capacity=20, min_age=16, max_age=25,
+        starts_on=date(year, 12, 17), ends_on=date(year, 12, 17)))
+    organize.save_scheme(students, *_scheme(EVENTS[0]))
+    if status != "draft":
+        organize.change_status(competition, "open")
+    if status == "archived":
+        for step in ("closed", "in_progress", "results", "archived"):
+            organize.change_status(competition, step)
+    return competition
+
+
+def _load_district_draft(organizer: User) -> None:
+    name = "2026年东城区“安康杯”劳动竞赛"
+    if db.session.execute(select(Competition.id).where(Competition.name == name)).first():
+        return
+    organize.create_competition(organize.CompetitionData(
+        name=name, year=2026, level="district", competition_class="II", kind="labor",
+        organization_id=_org("东城区总工会").id, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 31),
+        registration_opens_at=None, registration_closes_at=None,
+        description="安全生产主题劳动竞赛，面向东城区各企业班组。",
+    ), created_by_id=organizer.id)
+
+
+def load_demo_data() -> list[tuple[str, str, str]]:
+    """Create whatever part of the demo is missing; return the demo logins."""
+    _load_orgs()
+    logins = _load_users()
+    logins += _load_workers()
+    organizer = db.session.execute(select(User).where(User.username == "organizer")).scalar_one()
+    _load_competition("2025年海州市职工职业技能大赛", 2025, "archived", organizer)
+    _load_competition("2026年海州市职工职业技能大赛", 2026, "open", organizer)
+    _load_district_draft(organizer)
+    db.session.flush()
+    return logins
+
+
+def demo_event(trade_code: str = "ELEC") -> Event | None:
+    """The 2026 demo event with ``trade_code`` for workers (used by tests and benchmarks)."""
+    return db.session.execute(
+        select(Event).join(Competition).where(Competition.name == "2026年海州市职工职业技能大赛",
+                                              Event.trade_code == trade_code, Event.group == "workers")
+    ).scalar_one_or_none()

@@ -1,0 +1,191 @@
+"""Awards: which places win a first, second or third prize or an honourable mention.
+
+Contest rules award prizes (一等奖 / 二等奖 / 三等奖 / 优秀奖) in one of three ways:
+
+* **Rank bands** — a fixed number of each prize per event, e.g. one first,
+  two second, three third: places 1, 2-3 and 4-6.
+* **Proportions** — a share of the entrants for each prize, e.g. first 10 %,
+  second 20 %, third 30 %. The shares are *per prize* (10 % of entrants win a
+  first prize, the next 20 % a second), as rules that say "no more than 10 %
+  first prizes" mean them; they may add up to at most 100. Each prize count is
+  the floor of entrants x share / 100, so a declared quota is never exceeded,
+  but at least 1 when the share is above 0 and there are entrants, so a small
+  event (8 entrants x 10 % = 0.8) still awards the prize its rules promise.
+* **Medals** — as olympiads do: first, second and third prize to places 1, 2
+  and 3, and an honourable mention to every other place in the top half
+  (place <= floor(entrants / 2)).
+
+Entrants are the ranked (not disqualified) competitors. Prizes go by place:
+the bands are consecutive runs of positions, and a competitor gets the prize
+of the band their place falls in. Competitors sharing a place get the prize of
+that place, so a shared place straddling a band boundary gives all of them the
+better prize — nobody equal to a winner is denied the prize — and the places
+taken push the following competitors down as usual. Disqualified competitors
+get nothing, and prizes are not given while tied places wait for the chief
+judge's decision.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from enum import StrEnum
+
+from competitions.domain.errors import InvalidState, RuleViolation
+from competitions.domain.points import HUNDRED, ZERO
+from competitions.domain.ranking import Ranking
+
+MEDAL_PLACES = 3
+
+
+class Prize(StrEnum):
+    """A prize, best first (stored as the value)."""
+
+    FIRST = "first"
+    SECOND = "second"
+    THIRD = "third"
+    HONOURABLE = "honourable"
+
+
+PRIZE_ORDER = (Prize.FIRST, Prize.SECOND, Prize.THIRD, Prize.HONOURABLE)
+
+
+class AwardMethod(StrEnum):
+    """How a rule turns places into prizes."""
+
+    RANK_BANDS = "rank_bands"
+    PROPORTIONS = "proportions"
+    MEDALS = "medals"
+
+
+@dataclass(frozen=True)
+class AwardRule:
+    """A rule: the method and, per prize, a count (rank bands) or a per cent share (proportions).
+
+    The amounts are not used by the medals method. Values accept ints,
+    strings or Decimals, as they come from a form or a DB row.
+    """
+
+    method: AwardMethod
+    first: Decimal = ZERO
+    second: Decimal = ZERO
+    third: Decimal = ZERO
+    honourable: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        """Accept stored values: the method as its string, amounts as ints or strings."""
+        try:
+            object.__setattr__(self, "method", AwardMethod(self.method))
+        except ValueError:
+            raise RuleViolation("Unknown award method %(method)s.", field="method",
+                                method=self.method) from None
+        for prize in PRIZE_ORDER:
+            object.__setattr__(self, prize.value, Decimal(str(getattr(self, prize.value))))
+
+    def amount(self, prize: Prize) -> Decimal:
+        """The count or share declared for one prize."""
+        return getattr(self, prize.value)
+
+
+@dataclass(frozen=True)
+class Award:
+    """The prize of one competitor (None when they win nothing)."""
+
+    competitor_id: int
+    rank: int | None
+    prize: Prize | None
+
+
+def validate_award_rule(rule: AwardRule) -> list[dict]:
+    """Every problem with an award rule; an empty list means it may be saved.
+
+    Each problem is a dict with ``message``, ``field`` and ``params`` (the
+    shape ``ValidationErrors`` carries), for the marking-scheme form.
+    """
+    if rule.method is AwardMethod.MEDALS:
+        return []
+    problems: list[dict] = []
+    for prize in PRIZE_ORDER:
+        amount = rule.amount(prize)
+        if amount < 0:
+            problems.append(_problem(prize.value, "The %(prize)s prize amount cannot be negative.",
+                                     prize=prize.value))
+        elif rule.method is AwardMethod.RANK_BANDS and amount != amount.to_integral_value():
+            problems.append(_problem(prize.value, "The number of %(prize)s prizes must be a whole number.",
+                                     prize=prize.value))
+        elif rule.method is AwardMethod.PROPORTIONS and amount > HUNDRED:
+            problems.append(_problem(prize.value, "The %(prize)s prize share cannot exceed 100 per cent.",
+                                     prize=prize.value))
+    total = sum((rule.amount(p) for p in PRIZE_ORDER), ZERO)
+    if rule.method is AwardMethod.PROPORTIONS and total > HUNDRED:
+        problems.append(_problem(
+            "method", "The prize shares add up to %(total)s per cent; at most 100 is possible.", total=total
+        ))
+    if not problems and total == 0:
+        problems.append(_problem("method", "This rule awards no prize at all."))
+    return problems
+
+
+def check_award_rule(rule: AwardRule) -> None:
+    """Raise RuleViolation with the first problem when the rule cannot be applied."""
+    problems = validate_award_rule(rule)
+    if problems:
+        first = problems[0]
+        raise RuleViolation(first["message"], field=first["field"], **first["params"])
+
+
+def proportion_count(entrants: int, percent: Decimal) -> int:
+    """How many entrants a per cent share gives: the floor, but at least 1 for a share above 0."""
+    if percent <= 0 or entrants <= 0:
+        return 0
+    count = int((Decimal(entrants) * percent / HUNDRED).to_integral_value(rounding=ROUND_FLOOR))
+    return max(count, 1)
+
+
+def prize_counts(rule: AwardRule, entrants: int) -> dict[Prize, int]:
+    """How many positions each prize covers for this number of entrants (before ties)."""
+    check_award_rule(rule)
+    if rule.method is AwardMethod.MEDALS:
+        counts = {prize: 1 for prize in PRIZE_ORDER[:MEDAL_PLACES]}
+        counts[Prize.HONOURABLE] = max(entrants // 2 - MEDAL_PLACES, 0)
+        return counts
+    if rule.method is AwardMethod.PROPORTIONS:
+        return {prize: proportion_count(entrants, rule.amount(prize)) for prize in PRIZE_ORDER}
+    return {prize: int(rule.amount(prize)) for prize in PRIZE_ORDER}
+
+
+def prize_for_rank(rank: int | None, counts: dict[Prize, int]) -> Prize | None:
+    """The prize of a place: the band its position falls in (a shared place uses its best position)."""
+    if rank is None:
+        return None
+    prizes = [p for p in PRIZE_ORDER if counts.get(p, 0) > 0]
+    last_positions = []
+    end = 0
+    for prize in prizes:
+        end += counts[prize]
+        last_positions.append(end)
+    index = bisect_left(last_positions, rank)
+    return prizes[index] if index < len(prizes) else None
+
+
+def assign_awards(ranking: Ranking, rule: AwardRule) -> tuple[Award, ...]:
+    """Every competitor's prize, in standing order; raises RuleViolation for a rule that does not fit.
+
+    Raises InvalidState while tied places in a no-tied-places event wait for
+    the chief judge's decision: prizes are given on final places only.
+    """
+    if not ranking.is_final:
+        raise InvalidState("The chief judge must first decide the order of the tied competitors.",
+                           field="ranking")
+    entrants = sum(1 for e in ranking.entries if not e.disqualified)
+    counts = prize_counts(rule, entrants)
+    return tuple(
+        Award(e.competitor_id, e.rank, None if e.disqualified else prize_for_rank(e.rank, counts))
+        for e in ranking.entries
+    )
+
+
+def _problem(field_name: str, message: str, **params: object) -> dict:
+    """One problem in the shape ValidationErrors carries."""
+    return {"message": message, "field": field_name, "params": params}

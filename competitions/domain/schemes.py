@@ -1,0 +1,160 @@
+"""Marking schemes (评分标准): what an organizer may declare, checked before it is saved.
+
+A scheme splits the score into parts whose weights add up to 100, e.g. theory
+(理论知识) 30 and practical (技能操作) 70. Each part has criteria (评分项), each
+with a maximum mark above zero, a step (the finest increment a judge may
+enter), a kind — measurement (测量, objective, one reading) or judgement (评价,
+subjective, several judges) — an aggregation over the panel and the number of
+judges it needs. Codes are unique so tie-break rules and results can name them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from competitions.domain.points import HUNDRED
+
+AGGREGATIONS = ("mean", "trimmed", "median")
+CRITERION_KINDS = ("measurement", "judgement")
+TIE_BREAK_TIME = "time_used"
+MAX_JUDGES = 15
+
+
+@dataclass(frozen=True)
+class CriterionDraft:
+    """A criterion as typed by the organizer."""
+
+    part_code: str
+    code: str
+    name: str
+    max_mark: Decimal
+    step: Decimal = Decimal("0.5")
+    kind: str = "judgement"
+    aggregation: str = "mean"
+    judges_required: int = 1
+
+
+@dataclass(frozen=True)
+class PartDraft:
+    """A part (e.g. theory, practical) as typed by the organizer."""
+
+    code: str
+    name: str
+    weight: Decimal
+
+
+@dataclass(frozen=True)
+class SchemeDraft:
+    """A whole marking scheme as typed by the organizer."""
+
+    parts: tuple[PartDraft, ...]
+    criteria: tuple[CriterionDraft, ...]
+    tie_break: tuple[str, ...] = field(default_factory=tuple)
+    trim_min_judges: int = 5
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a draft: where (field, row) and what (message + params)."""
+
+    field: str
+    message: str
+    row: int | None = None
+    params: dict = field(default_factory=dict)
+
+
+def validate_scheme(draft: SchemeDraft) -> list[Problem]:
+    """Every problem with a marking scheme; an empty list means it may be saved."""
+    problems = _part_problems(draft.parts)
+    problems += _criterion_problems(draft.parts, draft.criteria)
+    problems += _tie_break_problems(draft.parts, draft.tie_break)
+    if not 3 <= draft.trim_min_judges <= MAX_JUDGES:
+        problems.append(
+            Problem("trim_min_judges", "Dropping the highest and lowest mark needs a panel of 3 to %(max)s.",
+                    params={"max": MAX_JUDGES})
+        )
+    return problems
+
+
+def _part_problems(parts: tuple[PartDraft, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    if not parts:
+        return [Problem("parts", "A marking scheme needs at least one part.")]
+    seen: set[str] = set()
+    for row, part in enumerate(parts):
+        if not part.code.strip():
+            problems.append(Problem("parts", "Every part needs a code.", row))
+        elif part.code in seen:
+            problems.append(Problem("parts", "The part code %(code)s is used twice.", row, {"code": part.code}))
+        seen.add(part.code)
+        if part.weight <= 0:
+            problems.append(Problem("parts", "A part's weight must be above 0.", row))
+    total = sum((p.weight for p in parts), Decimal(0))
+    if total != HUNDRED:
+        problems.append(
+            Problem("parts", "The part weights must add up to 100; they add up to %(total)s.",
+                    params={"total": _plain(total)})
+        )
+    return problems
+
+
+def _criterion_problems(parts: tuple[PartDraft, ...], criteria: tuple[CriterionDraft, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    part_codes = {p.code for p in parts}
+    seen: set[str] = set()
+    for row, crit in enumerate(criteria):
+        problems += _one_criterion_problems(row, crit, part_codes, seen)
+        seen.add(crit.code)
+    for part in parts:
+        if part.code and not any(c.part_code == part.code for c in criteria):
+            problems.append(Problem("criteria", "The part %(code)s has no criteria.", params={"code": part.code}))
+    return problems
+
+
+def _one_criterion_problems(row: int, crit: CriterionDraft, part_codes: set[str], seen: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    if crit.part_code not in part_codes:
+        problems.append(Problem("criteria", "Criterion %(code)s belongs to no part of this scheme.", row,
+                                {"code": crit.code}))
+    if not crit.code.strip():
+        problems.append(Problem("criteria", "Every criterion needs a code.", row))
+    elif crit.code in seen:
+        problems.append(Problem("criteria", "The criterion code %(code)s is used twice.", row, {"code": crit.code}))
+    if crit.max_mark <= 0:
+        problems.append(Problem("criteria", "The maximum mark of %(code)s must be above 0.", row, {"code": crit.code}))
+    if crit.step <= 0:
+        problems.append(Problem("criteria", "The step of %(code)s must be above 0.", row, {"code": crit.code}))
+    elif crit.max_mark > 0 and (crit.max_mark % crit.step) != 0:
+        problems.append(Problem("criteria", "The maximum mark of %(code)s is not a multiple of its step.", row,
+                                {"code": crit.code}))
+    if crit.kind not in CRITERION_KINDS:
+        problems.append(Problem("criteria", "Unknown criterion kind %(kind)s.", row, {"kind": crit.kind}))
+    if crit.aggregation not in AGGREGATIONS:
+        problems.append(Problem("criteria", "Unknown aggregation %(aggregation)s.", row,
+                                {"aggregation": crit.aggregation}))
+    if not 1 <= crit.judges_required <= MAX_JUDGES:
+        problems.append(Problem("criteria", "Criterion %(code)s needs between 1 and %(max)s judges.", row,
+                                {"code": crit.code, "max": MAX_JUDGES}))
+    elif crit.aggregation == "trimmed" and crit.judges_required < 3:
+        problems.append(Problem("criteria", "Dropping the highest and lowest mark of %(code)s needs at least 3 judges.",
+                                row, {"code": crit.code}))
+    return problems
+
+
+def _tie_break_problems(parts: tuple[PartDraft, ...], tie_break: tuple[str, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    valid = {f"part:{p.code}" for p in parts} | {TIE_BREAK_TIME}
+    for key in tie_break:
+        if key not in valid:
+            problems.append(Problem("tie_break", "The tie-break %(key)s names no part of this scheme.",
+                                    params={"key": key}))
+    if len(set(tie_break)) != len(tie_break):
+        problems.append(Problem("tie_break", "A tie-break rule is listed twice."))
+    return problems
+
+
+def _plain(value: Decimal) -> str:
+    """Show a Decimal without a trailing '.0' or exponent (100, 99.5)."""
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,572 @@
+"""Scoring: from the judges' marks to each competitor's part scores and total.
+
+The rules, as the marking schemes (评分标准) of vocational skills contests state them:
+
+* Each criterion (评分项) of a judgement (评价) kind is marked by a panel of
+  judges, and the panel's marks are combined by the scheme's aggregation: the
+  plain mean; the trimmed mean of the "five judges, drop the highest and the
+  lowest" practice, which drops one highest and one lowest mark only when at
+  least ``trim_min_judges`` judges marked (default 5) and is the plain mean
+  below that, because dropping two of three or four marks would leave too few
+  to speak for the panel; or the median.
+* A measurement (测量) criterion is objective: either one recorded reading
+  (several judges may record it, but they must agree) or the mean of repeated
+  readings, as the scheme says (``MeasurementMode``).
+* A part (theory 理论知识, practical 技能操作, ...) sums its criteria and is
+  scaled to its weight: raw sum / sum of its criteria's maximum marks x weight.
+  Weights add up to 100 (theory 30 + practical 70, 20 + 80, or 25 + 55 + 20),
+  so the total is out of 100.
+* Deductions (扣分) are subtracted from the total, which never drops below 0.
+  A disqualification (a safety or quality veto, 一票否决) removes the
+  competitor from the ranking: they are listed as disqualified, with no figures.
+* A competitor is scored only when every criterion has marks from enough
+  judges. A panel left short — most often by a recusal (回避) — is reported as
+  a problem for the chief judge, never silently averaged over fewer judges.
+* Team scores are the sum or the mean of the members' totals; results of
+  different events may be standardised onto a common scale (z-scores mapped to
+  a centre and spread, like the WorldSkills scale centred on 700, spread 100).
+
+Rounding: every figure stays exact while it is combined. ``score_event``
+rounds once, with ``round_points``, when it builds each ``CompetitorScore``:
+the criterion scores, part scores, deductions and total stored for the
+competitor. The total is computed from the exact part scores, so it may differ
+by 0.01 from the sum of the rounded part scores shown beside it.
+``team_score`` and ``standardise`` likewise round their result once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from competitions.domain.errors import RuleViolation
+from competitions.domain.points import HUNDRED, ZERO, round_points
+
+DEFAULT_TRIM_MIN_JUDGES = 5
+DEFAULT_STANDARD_CENTRE = Decimal(700)
+DEFAULT_STANDARD_SPREAD = Decimal(100)
+
+
+class Aggregation(StrEnum):
+    """How a panel's marks on one criterion become one score (stored as the value)."""
+
+    MEAN = "mean"
+    TRIMMED = "trimmed"
+    MEDIAN = "median"
+
+
+class CriterionKind(StrEnum):
+    """Measurement (测量, objective) or judgement (评价, subjective)."""
+
+    MEASUREMENT = "measurement"
+    JUDGEMENT = "judgement"
+
+
+class MeasurementMode(StrEnum):
+    """Whether a measurement criterion is one reading or the mean of several."""
+
+    ONCE = "once"
+    AVERAGED = "averaged"
+
+
+class TeamAggregation(StrEnum):
+    """How members' totals make a team score."""
+
+    SUM = "sum"
+    MEAN = "mean"
+
+
+class ScoreStatus(StrEnum):
+    """Where a competitor's score stands."""
+
+    SCORED = "scored"
+    INCOMPLETE = "incomplete"
+    DISQUALIFIED = "disqualified"
+
+
+class ProblemCode(StrEnum):
+    """Why a competitor could not be scored."""
+
+    MISSING_MARKS = "missing_marks"
+    TOO_FEW_JUDGES = "too_few_judges"
+    DUPLICATE_MARK = "duplicate_mark"
+    MARK_OUT_OF_RANGE = "mark_out_of_range"
+    CONFLICTING_MEASUREMENTS = "conflicting_measurements"
+    UNKNOWN_CRITERION = "unknown_criterion"
+    UNKNOWN_COMPETITOR = "unknown_competitor"
+    NEGATIVE_DEDUCTION = "negative_deduction"
+
+
+def as_points(value: Decimal | str | float) -> Decimal:
+    """A Decimal from a DB value or a literal; floats go through ``str`` so 0.1 stays 0.1."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the scheme (theory, practical, ...) and its weight out of 100."""
+
+    code: str
+    weight: Decimal
+
+    def __post_init__(self) -> None:
+        """Accept the weight as an int, string or Decimal."""
+        object.__setattr__(self, "weight", as_points(self.weight))
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion as the scoring needs it; enum fields accept their stored string values."""
+
+    id: int
+    part_code: str
+    max_mark: Decimal
+    kind: CriterionKind = CriterionKind.JUDGEMENT
+    aggregation: Aggregation = Aggregation.MEAN
+    judges_required: int = 1
+    measurement_mode: MeasurementMode = MeasurementMode.ONCE
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        """Accept stored values (strings, ints) and turn them into enums and Decimals."""
+        object.__setattr__(self, "max_mark", as_points(self.max_mark))
+        object.__setattr__(self, "kind", CriterionKind(self.kind))
+        object.__setattr__(self, "aggregation", Aggregation(self.aggregation))
+        object.__setattr__(self, "measurement_mode", MeasurementMode(self.measurement_mode))
+
+    @property
+    def label(self) -> str:
+        """The code when there is one, else the id: how messages name the criterion."""
+        return self.code or str(self.id)
+
+
+@dataclass(frozen=True)
+class MarkingScheme:
+    """Parts, criteria and the panel size from which the trimmed mean drops extremes."""
+
+    parts: tuple[Part, ...]
+    criteria: tuple[Criterion, ...]
+    trim_min_judges: int = DEFAULT_TRIM_MIN_JUDGES
+
+    def __post_init__(self) -> None:
+        """Accept lists (as built from query rows) and keep them as tuples."""
+        object.__setattr__(self, "parts", tuple(self.parts))
+        object.__setattr__(self, "criteria", tuple(self.criteria))
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One judge's mark for one competitor on one criterion."""
+
+    competitor_id: int
+    criterion_id: int
+    judge_id: int
+    value: Decimal
+
+    def __post_init__(self) -> None:
+        """Accept the value as an int, string or Decimal."""
+        object.__setattr__(self, "value", as_points(self.value))
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """Points taken off a competitor's total (e.g. a safety breach, a wasted part)."""
+
+    competitor_id: int
+    points: Decimal
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        """Accept the points as an int, string or Decimal."""
+        object.__setattr__(self, "points", as_points(self.points))
+
+
+@dataclass(frozen=True)
+class ScoringProblem:
+    """Why a competitor (or a stray mark) cannot be scored; message is an English source string."""
+
+    code: ProblemCode
+    competitor_id: int
+    criterion_id: int | None
+    message: str
+    params: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class CompetitorScore:
+    """One competitor's stored figures, each rounded once (see the module docstring)."""
+
+    competitor_id: int
+    status: ScoreStatus
+    criterion_scores: dict[int, Decimal]
+    part_scores: dict[str, Decimal]
+    deductions: Decimal
+    total: Decimal | None
+    problems: tuple[ScoringProblem, ...] = ()
+
+    @property
+    def missing_marks(self) -> bool:
+        """True when some criterion has no marks at all for this competitor."""
+        return any(p.code is ProblemCode.MISSING_MARKS for p in self.problems)
+
+    @property
+    def too_few_judges(self) -> bool:
+        """True when some panel has fewer judges than the scheme needs (often after a recusal)."""
+        return any(p.code is ProblemCode.TOO_FEW_JUDGES for p in self.problems)
+
+
+@dataclass(frozen=True)
+class EventScores:
+    """Every competitor's score in one event (sorted by id) and every problem found."""
+
+    scores: tuple[CompetitorScore, ...]
+    problems: tuple[ScoringProblem, ...]
+
+    @property
+    def is_complete(self) -> bool:
+        """True when nothing stops the event from being ranked."""
+        return not self.problems
+
+    def score_of(self, competitor_id: int) -> CompetitorScore:
+        """The score of one competitor; KeyError when they are not in the event."""
+        for score in self.scores:
+            if score.competitor_id == competitor_id:
+                return score
+        raise KeyError(competitor_id)
+
+
+# --- panel aggregation -------------------------------------------------------------------------
+
+
+def mean(values: Sequence[Decimal]) -> Decimal:
+    """The plain mean of the panel's marks (exact, not rounded)."""
+    if not values:
+        raise ValueError("mean of no marks")
+    return sum(values, ZERO) / len(values)
+
+
+def trimmed_mean(values: Sequence[Decimal], min_judges: int = DEFAULT_TRIM_MIN_JUDGES) -> Decimal:
+    """Drop one highest and one lowest mark, then average — only when ``min_judges`` or more marked.
+
+    With fewer marks than ``min_judges`` this is the plain mean: the scheme
+    asks for the drop on a full panel (five judges is the usual practice), and
+    dropping two of three or four marks would leave too few to stand for it.
+    """
+    if min_judges < 3:
+        raise ValueError("dropping the highest and lowest mark needs at least 3 judges")
+    if len(values) < min_judges:
+        return mean(values)
+    ordered = sorted(values)
+    return mean(ordered[1:-1])
+
+
+def median(values: Sequence[Decimal]) -> Decimal:
+    """The middle mark; with an even panel, the mean of the two middle marks."""
+    if not values:
+        raise ValueError("median of no marks")
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def aggregate_panel(
+    values: Sequence[Decimal], aggregation: Aggregation, trim_min_judges: int = DEFAULT_TRIM_MIN_JUDGES
+) -> Decimal:
+    """Combine a panel's marks by the scheme's aggregation (exact)."""
+    if aggregation is Aggregation.TRIMMED:
+        return trimmed_mean(values, trim_min_judges)
+    if aggregation is Aggregation.MEDIAN:
+        return median(values)
+    return mean(values)
+
+
+def is_trimmed(aggregation: Aggregation, judges: int, trim_min_judges: int = DEFAULT_TRIM_MIN_JUDGES) -> bool:
+    """True when the highest and lowest marks of a panel of ``judges`` are dropped."""
+    return aggregation is Aggregation.TRIMMED and judges >= trim_min_judges
+
+
+def criterion_value(criterion: Criterion, values: Sequence[Decimal], trim_min_judges: int) -> Decimal:
+    """A criterion's exact score from its marks: a measurement or a judgement panel."""
+    if criterion.kind is CriterionKind.MEASUREMENT:
+        # One reading recorded by several judges is the same reading; the caller checked they agree.
+        return values[0] if criterion.measurement_mode is MeasurementMode.ONCE else mean(values)
+    return aggregate_panel(values, criterion.aggregation, trim_min_judges)
+
+
+def part_score(raw: Decimal, max_total: Decimal, weight: Decimal) -> Decimal:
+    """Scale a part's raw sum (out of ``max_total``) to its weight (exact)."""
+    return raw / max_total * weight
+
+
+def total_after_deductions(part_scores: Iterable[Decimal], deductions: Decimal) -> Decimal:
+    """The sum of the part scores less the deductions, never below 0 (exact)."""
+    return max(sum(part_scores, ZERO) - deductions, ZERO)
+
+
+# --- scheme checks ------------------------------------------------------------------------------
+
+
+def validate_scheme(scheme: MarkingScheme) -> list[dict]:
+    """Every reason the scheme cannot be used for scoring; an empty list means it can.
+
+    Each problem is a dict with ``message``, ``field`` and ``params`` (the
+    shape ``ValidationErrors`` carries).
+    """
+    problems: list[dict] = []
+    codes = [p.code for p in scheme.parts]
+    if not codes:
+        problems.append(_problem("parts", "A marking scheme needs at least one part."))
+    if len(set(codes)) != len(codes):
+        problems.append(_problem("parts", "A part code is used twice."))
+    if any(p.weight <= 0 for p in scheme.parts):
+        problems.append(_problem("parts", "A part's weight must be above 0."))
+    total = sum((p.weight for p in scheme.parts), ZERO)
+    if scheme.parts and total != HUNDRED:
+        problems.append(_problem("parts", "Weights must add up to 100; they add up to %(total)s.",
+                                 total=total))
+    problems += _criteria_problems(scheme, set(codes))
+    if scheme.trim_min_judges < 3:
+        problems.append(_problem("trim_min_judges",
+                                 "Dropping the highest and lowest mark needs at least 3 judges."))
+    return problems
+
+
+def _criteria_problems(scheme: MarkingScheme, part_codes: set[str]) -> list[dict]:
+    """Problems with the criteria: duplicates, unknown parts, bad maxima, parts left empty."""
+    problems: list[dict] = []
+    ids = [c.id for c in scheme.criteria]
+    if len(set(ids)) != len(ids):
+        problems.append(_problem("criteria", "A criterion is listed twice."))
+    for crit in scheme.criteria:
+        if crit.part_code not in part_codes:
+            problems.append(_problem("criteria", "Criterion %(criterion)s belongs to no part of this scheme.",
+                                     criterion=crit.label))
+        if crit.max_mark <= 0:
+            problems.append(_problem("criteria", "The maximum mark of %(criterion)s must be above 0.",
+                                     criterion=crit.label))
+        if crit.judges_required < 1:
+            problems.append(_problem("criteria", "Criterion %(criterion)s needs at least 1 judge.",
+                                     criterion=crit.label))
+    for code in sorted(part_codes - {c.part_code for c in scheme.criteria}):
+        problems.append(_problem("criteria", "The part %(code)s has no criteria.", code=code))
+    return problems
+
+
+def check_scheme(scheme: MarkingScheme) -> None:
+    """Raise RuleViolation with the first problem when the scheme cannot be used for scoring."""
+    problems = validate_scheme(scheme)
+    if problems:
+        first = problems[0]
+        raise RuleViolation(first["message"], field=first["field"], **first["params"])
+
+
+def _problem(field_name: str, message: str, **params: object) -> dict:
+    """One problem in the shape ValidationErrors carries."""
+    return {"message": message, "field": field_name, "params": params}
+
+
+# --- one event ----------------------------------------------------------------------------------
+
+# competitor -> criterion -> [(judge, value)]
+Panels = dict[int, dict[int, list[tuple[int, Decimal]]]]
+
+
+def score_event(
+    scheme: MarkingScheme,
+    marks: Iterable[Mark],
+    *,
+    competitor_ids: Iterable[int] | None = None,
+    deductions: Iterable[Deduction] = (),
+    disqualified: Iterable[int] = (),
+) -> EventScores:
+    """Score every competitor of one event from the judges' marks.
+
+    ``competitor_ids`` are the competitors who sat the event (checked in); a
+    competitor with no marks at all is then reported missing rather than
+    forgotten. Without it, the competitors are those named by the marks,
+    deductions and disqualifications. Marks or deductions for anybody else are
+    reported as problems. Raises RuleViolation when the scheme itself is
+    unusable (see ``validate_scheme``). Figures are rounded once, here.
+    """
+    check_scheme(scheme)
+    disqualified_ids = set(disqualified)
+    panels: Panels = defaultdict(lambda: defaultdict(list))
+    for mark in marks:
+        panels[mark.competitor_id][mark.criterion_id].append((mark.judge_id, mark.value))
+    deducted: dict[int, list[Decimal]] = defaultdict(list)
+    for deduction in deductions:
+        deducted[deduction.competitor_id].append(deduction.points)
+    named = set(panels) | set(deducted) | disqualified_ids
+    event_ids = set(competitor_ids) if competitor_ids is not None else named
+    stray = [_unknown_competitor(cid) for cid in sorted(named - event_ids)]
+    layout = _SchemeLayout(scheme)
+    scores = tuple(
+        _score_competitor(layout, cid, panels.get(cid, {}), deducted.get(cid, []), cid in disqualified_ids)
+        for cid in sorted(event_ids)
+    )
+    problems = tuple(stray) + tuple(p for score in scores for p in score.problems)
+    return EventScores(scores=scores, problems=problems)
+
+
+class _SchemeLayout:
+    """The scheme indexed once per event, so each competitor is scored without searching."""
+
+    def __init__(self, scheme: MarkingScheme) -> None:
+        """Group criteria by part and sum each part's maximum once."""
+        self.trim_min_judges = scheme.trim_min_judges
+        self.criteria = tuple(sorted(scheme.criteria, key=lambda c: c.id))
+        self.criterion_ids = frozenset(c.id for c in self.criteria)
+        self.parts = tuple((p.code, p.weight) for p in scheme.parts)
+        self.part_criteria = {
+            p.code: tuple(c for c in self.criteria if c.part_code == p.code) for p in scheme.parts
+        }
+        self.part_max = {
+            code: sum((c.max_mark for c in crits), ZERO) for code, crits in self.part_criteria.items()
+        }
+
+
+def _score_competitor(
+    layout: _SchemeLayout,
+    competitor_id: int,
+    panels: Mapping[int, list[tuple[int, Decimal]]],
+    deductions: list[Decimal],
+    disqualified: bool,
+) -> CompetitorScore:
+    """One competitor's figures, or their problems; rounding happens here, once."""
+    if disqualified:
+        # A veto ends the competitor's contest; unfinished criteria are not a problem to chase.
+        return CompetitorScore(competitor_id, ScoreStatus.DISQUALIFIED, {}, {}, ZERO, None)
+    problems = [_unknown_criterion(competitor_id, cid) for cid in sorted(set(panels) - layout.criterion_ids)]
+    exact: dict[int, Decimal] = {}
+    for criterion in layout.criteria:
+        judged = panels.get(criterion.id, [])
+        found = _panel_problems(competitor_id, criterion, judged)
+        if found:
+            problems += found
+        else:
+            exact[criterion.id] = criterion_value(criterion, [v for _, v in judged], layout.trim_min_judges)
+    parts: dict[str, Decimal] = {}
+    for code, weight in layout.parts:
+        crits = layout.part_criteria[code]
+        if all(c.id in exact for c in crits):
+            parts[code] = part_score(sum((exact[c.id] for c in crits), ZERO), layout.part_max[code], weight)
+    problems += [_negative_deduction(competitor_id, d) for d in deductions if d < 0]
+    deducted = sum(deductions, ZERO)
+    total = None if problems else total_after_deductions(parts.values(), deducted)
+    return CompetitorScore(
+        competitor_id=competitor_id,
+        status=ScoreStatus.INCOMPLETE if problems else ScoreStatus.SCORED,
+        criterion_scores={cid: round_points(v) for cid, v in exact.items()},
+        part_scores={code: round_points(v) for code, v in parts.items()},
+        deductions=round_points(deducted),
+        total=None if total is None else round_points(total),
+        problems=tuple(problems),
+    )
+
+
+def _panel_problems(
+    competitor_id: int, criterion: Criterion, judged: list[tuple[int, Decimal]]
+) -> list[ScoringProblem]:
+    """What stops one panel from giving a score; an empty list means it may be scored."""
+    if not judged:
+        return [_criterion_problem(ProblemCode.MISSING_MARKS, competitor_id, criterion,
+                                   "No marks are recorded for criterion %(criterion)s.")]
+    problems: list[ScoringProblem] = []
+    judges = {judge for judge, _ in judged}
+    if len(judges) != len(judged):
+        problems.append(_criterion_problem(ProblemCode.DUPLICATE_MARK, competitor_id, criterion,
+                                           "A judge has two marks on criterion %(criterion)s."))
+    for judge, value in judged:
+        if not ZERO <= value <= criterion.max_mark:
+            problems.append(_criterion_problem(
+                ProblemCode.MARK_OUT_OF_RANGE, competitor_id, criterion,
+                "A mark of %(value)s on criterion %(criterion)s is outside 0 to %(max)s.",
+                value=value, max=criterion.max_mark, judge=judge,
+            ))
+    if len(judges) < criterion.judges_required:
+        problems.append(_criterion_problem(
+            ProblemCode.TOO_FEW_JUDGES, competitor_id, criterion,
+            "Criterion %(criterion)s has marks from %(count)s judge(s) but needs %(required)s;"
+            " assign another judge or review the recusals.",
+            count=len(judges), required=criterion.judges_required,
+        ))
+    if (criterion.kind is CriterionKind.MEASUREMENT and criterion.measurement_mode is MeasurementMode.ONCE
+            and len({v for _, v in judged}) > 1):
+        problems.append(_criterion_problem(ProblemCode.CONFLICTING_MEASUREMENTS, competitor_id, criterion,
+                                           "The readings recorded for criterion %(criterion)s disagree."))
+    return problems
+
+
+def _criterion_problem(
+    code: ProblemCode, competitor_id: int, criterion: Criterion, message: str, **params: object
+) -> ScoringProblem:
+    """A problem tied to one criterion of one competitor."""
+    params = {"competitor": competitor_id, "criterion": criterion.label, **params}
+    return ScoringProblem(code, competitor_id, criterion.id, message, params)
+
+
+def _unknown_criterion(competitor_id: int, criterion_id: int) -> ScoringProblem:
+    """Marks on a criterion the scheme does not have."""
+    return ScoringProblem(ProblemCode.UNKNOWN_CRITERION, competitor_id, criterion_id,
+                          "Marks are recorded on criterion %(criterion)s, which is not in the scheme.",
+                          {"competitor": competitor_id, "criterion": criterion_id})
+
+
+def _unknown_competitor(competitor_id: int) -> ScoringProblem:
+    """Marks or deductions for somebody outside the event."""
+    return ScoringProblem(ProblemCode.UNKNOWN_COMPETITOR, competitor_id, None,
+                          "Marks or deductions are recorded for competitor %(competitor)s,"
+                          " who is not in this event.",
+                          {"competitor": competitor_id})
+
+
+def _negative_deduction(competitor_id: int, points: Decimal) -> ScoringProblem:
+    """A deduction that would add points."""
+    return ScoringProblem(ProblemCode.NEGATIVE_DEDUCTION, competitor_id, None,
+                          "A deduction of %(points)s is negative; a deduction may only take points off.",
+                          {"competitor": competitor_id, "points": points})
+
+
+# --- teams and standardisation -------------------------------------------------------------------
+
+
+def team_score(member_totals: Sequence[Decimal], mode: TeamAggregation | str) -> Decimal:
+    """A team's score: the sum or the mean of its members' totals, rounded once."""
+    if not member_totals:
+        raise RuleViolation("A team needs at least one scored member.", field="members")
+    mode = TeamAggregation(mode)
+    combined = sum(member_totals, ZERO)
+    return round_points(combined if mode is TeamAggregation.SUM else combined / len(member_totals))
+
+
+def standardise(
+    totals: Mapping[int, Decimal],
+    *,
+    centre: Decimal = DEFAULT_STANDARD_CENTRE,
+    spread: Decimal = DEFAULT_STANDARD_SPREAD,
+) -> dict[int, Decimal]:
+    """Map each total onto a common scale: centre + z x spread, rounded once.
+
+    z uses the population standard deviation, since the competitors of an
+    event are the whole population being compared, not a sample. When every
+    total is equal (no spread) nobody stands out: everyone gets the centre.
+    This is how WorldSkills puts different trades on one scale (centre 700,
+    spread 100), so results of different events can be compared.
+    """
+    if spread < 0:
+        raise RuleViolation("The spread of a standard scale cannot be negative.", field="spread")
+    if not totals:
+        return {}
+    values = list(totals.values())
+    average = sum(values, ZERO) / len(values)
+    deviation = (sum(((v - average) ** 2 for v in values), ZERO) / len(values)).sqrt()
+    if deviation == 0:
+        return {cid: round_points(centre) for cid in totals}
+    return {cid: round_points(centre + (v - average) / deviation * spread) for cid, v in totals.items()}

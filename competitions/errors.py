@@ -1,0 +1,74 @@
+"""One place that turns errors into pages and JSON.
+
+A ``CompetitionError`` raised by a service and not caught by its view becomes
+a flash message and a redirect back (for pages) or a JSON error body (for
+``/api/``); HTTP errors get a friendly page in the user's language. Every
+handler rolls the session back first, so nothing half-done is committed later.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from competitions.domain.errors import CompetitionError
+from competitions.extensions import db
+from competitions.i18n import error_message
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def safe_back_url(default: str = "/") -> str:
+    """The referring page when it is on this site, else ``default`` (never an open redirect)."""
+    ref = request.referrer or ""
+    host = request.host_url
+    return ref if ref.startswith(host) else default
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(CompetitionError)
+    def _competition_error(error: CompetitionError):
+        db.session.rollback()
+        message = error_message(error)
+        if _wants_json():
+            return jsonify(error=error.code, message=message, field=error.field), error.http_status
+        flash(message, "error")
+        return redirect(safe_back_url())
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        db.session.rollback()
+        message = _("Your form had expired or was sent from elsewhere. Nothing was saved; please try again.")
+        if _wants_json():
+            return jsonify(error="csrf", message=message), 400
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if error.code and error.code >= 500:
+            db.session.rollback()
+        messages = {
+            401: _("Please log in first."),
+            403: _("You do not have permission to open this page."),
+            404: _("This page does not exist."),
+            405: _("This action is not available here."),
+            413: _("The file is too large."),
+        }
+        message = messages.get(error.code, error.description)
+        if _wants_json():
+            return jsonify(error=error.name.lower().replace(" ", "_"), message=message), error.code
+        return render_template("errors/error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        db.session.rollback()
+        message = _("Something went wrong on our side. Nothing was saved; please try again.")
+        if _wants_json():
+            return jsonify(error="server_error", message=message), 500
+        return render_template("errors/error.html", code=500, message=message), 500

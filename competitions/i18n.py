@@ -1,0 +1,49 @@
+"""Languages: Simplified Chinese and English.
+
+English is the source language of every message in the code; Chinese comes
+from the catalog built from ``translations/zh/fragments/*.po``. The language
+is, in order: the one the user picked with the switcher (kept in the session),
+the one saved on their account, the best match for the browser's
+Accept-Language header, and Chinese when nothing matches.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import gettext
+from flask_login import current_user
+
+from competitions.domain.errors import CompetitionError
+from competitions.extensions import babel
+
+
+def select_locale() -> str:
+    """Pick the language for this request."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with our locale selector."""
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def error_message(error: CompetitionError) -> str:
+    """The error's message in the user's language, with its parameters filled in."""
+    return translate(error.message, error.params)
+
+
+def translate(message: str, params: dict | None = None) -> str:
+    """Translate an English source message and interpolate ``params`` (which are not translated)."""
+    text = gettext(message)
+    if params:
+        try:
+            return text % params
+        except (KeyError, ValueError, TypeError):
+            return text
+    return text

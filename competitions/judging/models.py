@@ -1,0 +1,77 @@
+"""Judge assignments and marks.
+
+A mark is one judge's value for one competitor (registration) on one
+criterion. It carries a version for optimistic concurrency: a tablet sends the
+version it last saw, and an older edit never silently overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from competitions.db import UTCDateTime, utcnow
+from competitions.extensions import db
+
+
+class JudgeAssignment(db.Model):
+    """A judge assigned to an event (optionally to one criterion); one per event is the chief judge."""
+
+    __tablename__ = "judge_assignment"
+    __table_args__ = (UniqueConstraint("event_id", "user_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    criterion_id: Mapped[int | None] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"))
+    is_chief: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user = relationship("User", lazy="joined")
+
+
+class Mark(db.Model):
+    """One judge's mark for one competitor on one criterion."""
+
+    __tablename__ = "mark"
+    __table_args__ = (UniqueConstraint("registration_id", "criterion_id", "judge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    value: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class JudgeSheet(db.Model):
+    """A judge's sheet for one event: submitted when the judge has finished and checked their marks."""
+
+    __tablename__ = "judge_sheet"
+    __table_args__ = (UniqueConstraint("event_id", "judge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EventSignOff(db.Model):
+    """The chief judge's sign-off of an event (签字确认): while ``locked``, marks change only with a reason.
+
+    Results are computed only for events whose sign-off row exists and is locked.
+    """
+
+    __tablename__ = "event_sign_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,12 @@
+"""Every table of the application, imported in one place for migrations and tests.
+
+Each stage owns its ``models.py``; importing the modules registers their tables.
+"""
+
+import competitions.audit.models  # noqa: F401
+import competitions.auth.models  # noqa: F401
+import competitions.judging.models  # noqa: F401
+import competitions.organize.models  # noqa: F401
+import competitions.orgs.models  # noqa: F401
+import competitions.registration.models  # noqa: F401
+import competitions.results.models  # noqa: F401

@@ -1,0 +1,156 @@
+"""Forms for competitions, events and marking schemes (shape only; rules live in services and domain)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from competitions.labels import choices
+
+CODE_VALIDATORS = [
+    DataRequired(),
+    Length(max=20),
+    Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, '.', '-' or '_' only.")),
+]
+
+
+def _level_choices(blank: bool = True) -> list[tuple[str, str]]:
+    out = [(str(k), str(v)) for k, v in choices("skill_level")]
+    return ([("", "—")] if blank else []) + out
+
+
+class CompetitionForm(FlaskForm):
+    """A competition's identity, dates and registration window."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    level = SelectField(_l("Level"))
+    competition_class = SelectField(_l("Class"))
+    kind = SelectField(_l("Kind"))
+    organization_id = SelectField(_l("Organizing organization"), coerce=int)
+    starts_on = DateField(_l("First day"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format="%Y-%m-%dT%H:%M",
+                                               validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"), format="%Y-%m-%dT%H:%M",
+                                                validators=[Optional()])
+    recuse_same_parent = BooleanField(_l("Judges also stand aside for competitors of the same parent organization"))
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, org_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level.choices = choices("level")
+        self.competition_class.choices = choices("class")
+        self.kind.choices = choices("kind")
+        self.organization_id.choices = list(org_choices)
+
+
+class EventForm(FlaskForm):
+    """One trade within a competition."""
+
+    trade_name = StringField(_l("Trade"), validators=[DataRequired(), Length(max=100)])
+    trade_code = StringField(_l("Trade code"), validators=CODE_VALIDATORS)
+    group = SelectField(_l("Group"))
+    target_level = SelectField(_l("Target skill level"), validators=[Optional()])
+    required_level = SelectField(_l("Minimum current skill level"), validators=[Optional()])
+    min_age = IntegerField(_l("Minimum age"), validators=[Optional(), NumberRange(min=14, max=80)])
+    max_age = IntegerField(_l("Maximum age"), validators=[Optional(), NumberRange(min=14, max=80)])
+    capacity = IntegerField(_l("Capacity"), validators=[InputRequired(), NumberRange(min=1, max=100000)])
+    is_team = BooleanField(_l("Team event"))
+    team_size = IntegerField(_l("Team size"), default=1, validators=[InputRequired(), NumberRange(min=1, max=20)])
+    starts_on = DateField(_l("Contest day"), validators=[Optional()])
+    ends_on = DateField(_l("Last contest day"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group.choices = choices("group")
+        self.target_level.choices = _level_choices()
+        self.required_level.choices = _level_choices()
+
+
+class CopyCompetitionForm(FlaskForm):
+    """Start next year's contest from this one."""
+
+    name = StringField(_l("Name of the copy"), validators=[DataRequired(), Length(max=200)])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    submit = SubmitField(_l("Copy"))
+
+
+class CopyEventForm(FlaskForm):
+    """Copy an event (with its marking scheme) into a competition."""
+
+    competition_id = SelectField(_l("Into competition"), coerce=int)
+    trade_code = StringField(_l("Trade code"), validators=CODE_VALIDATORS)
+    group = SelectField(_l("Group"))
+    submit = SubmitField(_l("Copy"))
+
+    def __init__(self, *args, competition_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.competition_id.choices = list(competition_choices)
+        self.group.choices = choices("group")
+
+
+class PartForm(Form):
+    """One row of the parts table."""
+
+    code = StringField(_l("Code"), validators=CODE_VALIDATORS)
+    name = StringField(_l("Part"), validators=[DataRequired(), Length(max=100)])
+    weight = DecimalField(_l("Weight (%)"), places=2, validators=[InputRequired(), NumberRange(min=0, max=100)])
+
+
+class CriterionForm(Form):
+    """One row of the criteria table."""
+
+    part_code = StringField(_l("Part code"), validators=CODE_VALIDATORS)
+    code = StringField(_l("Code"), validators=CODE_VALIDATORS)
+    name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=200)])
+    max_mark = DecimalField(_l("Max mark"), places=2, validators=[InputRequired(), NumberRange(min=0, max=1000)])
+    step = DecimalField(_l("Step"), places=2, default=0.5, validators=[InputRequired(), NumberRange(min=0, max=100)])
+    kind = SelectField(_l("Kind"))
+    aggregation = SelectField(_l("Aggregation"))
+    judges_required = IntegerField(_l("Judges"), default=1, validators=[InputRequired(), NumberRange(min=1, max=15)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices("criterion_kind")
+        self.aggregation.choices = choices("aggregation")
+
+
+class SchemeForm(FlaskForm):
+    """The whole marking scheme of an event: parts, criteria, tie-breaks and award rule."""
+
+    parts = FieldList(FormField(PartForm), min_entries=1, max_entries=10)
+    criteria = FieldList(FormField(CriterionForm), min_entries=1, max_entries=100)
+    tie_break_1 = SelectField(_l("First tie-break"), validators=[Optional()])
+    tie_break_2 = SelectField(_l("Second tie-break"), validators=[Optional()])
+    tie_break_3 = SelectField(_l("Third tie-break"), validators=[Optional()])
+    trim_min_judges = IntegerField(_l("Drop highest and lowest from a panel of at least"), default=5,
+                                   validators=[InputRequired(), NumberRange(min=3, max=15)])
+    award_mode = SelectField(_l("How prizes are given"))
+    award_first = DecimalField(_l("First prizes"), places=2, validators=[Optional(), NumberRange(min=0)])
+    award_second = DecimalField(_l("Second prizes"), places=2, validators=[Optional(), NumberRange(min=0)])
+    award_third = DecimalField(_l("Third prizes"), places=2, validators=[Optional(), NumberRange(min=0)])
+    submit = SubmitField(_l("Save marking scheme"))
+
+    def __init__(self, *args, tie_break_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in (self.tie_break_1, self.tie_break_2, self.tie_break_3):
+            field.choices = [("", "—")] + list(tie_break_choices)
+        self.award_mode.choices = choices("award_mode")

@@ -1,0 +1,138 @@
+"""Competitions, their events (trades) and each event's marking scheme.
+
+A competition ("2026 City Workers' Vocational Skills Contest") is organized by
+one organization, has a level, class and kind, dates, a registration window and
+a status. Its events are trades (electrician, welder, CNC lathe ...) for one
+group (workers or students), with a capacity and a marking scheme made of
+weighted parts and their criteria.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from competitions.db import UTCDateTime, utcnow
+from competitions.extensions import db
+from competitions.orgs.models import Organization
+
+LEVELS = ("national", "provincial", "city", "district", "enterprise")
+CLASSES = ("I", "II")
+KINDS = ("skills", "labor", "innovation")
+GROUPS = ("workers", "students")
+STATUSES = ("draft", "open", "closed", "in_progress", "results", "archived")
+POINTS = Numeric(8, 2)
+
+
+class Competition(db.Model):
+    """A competition run by one organization in one year."""
+
+    __tablename__ = "competition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    level: Mapped[str] = mapped_column(String(20), index=True)
+    competition_class: Mapped[str] = mapped_column(String(5), default="II")
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    recuse_same_parent: Mapped[bool] = mapped_column(Boolean, default=False)
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("competition.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    events: Mapped[list[Event]] = relationship(
+        back_populates="competition", cascade="all, delete-orphan", order_by="Event.id"
+    )
+
+
+class Event(db.Model):
+    """One trade within a competition, for one group, with its marking scheme."""
+
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("competition_id", "trade_code", "group"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"), index=True)
+    trade_name: Mapped[str] = mapped_column(String(100))
+    trade_code: Mapped[str] = mapped_column(String(20))
+    group: Mapped[str] = mapped_column(String(20), default="workers")
+    target_level: Mapped[int | None] = mapped_column(Integer)
+    required_level: Mapped[int | None] = mapped_column(Integer)
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer, default=50)
+    is_team: Mapped[bool] = mapped_column(Boolean, default=False)
+    team_size: Mapped[int] = mapped_column(Integer, default=1)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    tie_break: Mapped[list] = mapped_column(JSON, default=list)
+    award_rule: Mapped[dict] = mapped_column(JSON, default=dict)
+    trim_min_judges: Mapped[int] = mapped_column(Integer, default=5)
+    scheme_valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    competition: Mapped[Competition] = relationship(back_populates="events")
+    parts: Mapped[list[SchemePart]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="SchemePart.position", lazy="selectin"
+    )
+
+
+class SchemePart(db.Model):
+    """A weighted part of an event's marking scheme (theory 30, practical 70)."""
+
+    __tablename__ = "scheme_part"
+    __table_args__ = (UniqueConstraint("event_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    weight: Mapped[Decimal] = mapped_column(POINTS)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="parts")
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="part", cascade="all, delete-orphan", order_by="Criterion.position", lazy="selectin"
+    )
+
+
+class Criterion(db.Model):
+    """A criterion judges mark, with its maximum, step, kind, aggregation and panel size."""
+
+    __tablename__ = "criterion"
+    __table_args__ = (UniqueConstraint("part_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("scheme_part.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    max_mark: Mapped[Decimal] = mapped_column(POINTS)
+    step: Mapped[Decimal] = mapped_column(POINTS, default=Decimal("0.5"))
+    kind: Mapped[str] = mapped_column(String(20), default="judgement")
+    aggregation: Mapped[str] = mapped_column(String(20), default="mean")
+    judges_required: Mapped[int] = mapped_column(Integer, default=1)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    part: Mapped[SchemePart] = relationship(back_populates="criteria")

@@ -1,0 +1,304 @@
+"""Setting up competitions: create, edit, move through their life, copy, and define events and schemes.
+
+Dates must make sense (the contest ends on or after its first day;
+registration closes after it opens and no later than the contest starts).
+An event's trade code is unique per group within a competition. Events and
+marking schemes can change until judging begins; after that, marks depend on
+them. Copying starts next year's contest from this year's: events and schemes
+come along, registrations and marks do not, and dates move by whole years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from competitions.domain import lifecycle
+from competitions.domain.errors import InvalidState, RuleViolation, ValidationErrors
+from competitions.domain.schemes import CriterionDraft, PartDraft, SchemeDraft, validate_scheme
+from competitions.extensions import db
+from competitions.organize.models import CLASSES, KINDS, LEVELS, Competition, Criterion, Event, SchemePart
+
+EDITABLE_STATUSES = frozenset({"draft", "open", "closed"})
+
+
+@dataclass(frozen=True)
+class CompetitionData:
+    """What an organizer types about a competition."""
+
+    name: str
+    year: int
+    level: str
+    competition_class: str
+    kind: str
+    organization_id: int
+    starts_on: date
+    ends_on: date
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    description: str = ""
+    recuse_same_parent: bool = False
+
+
+def _check_competition(data: CompetitionData) -> None:
+    if data.level not in LEVELS:
+        raise RuleViolation("Unknown level %(level)s.", field="level", level=data.level)
+    if data.kind not in KINDS:
+        raise RuleViolation("Unknown kind %(kind)s.", field="kind", kind=data.kind)
+    if data.competition_class not in CLASSES:
+        raise RuleViolation("Unknown class %(klass)s.", field="competition_class", klass=data.competition_class)
+    if data.ends_on < data.starts_on:
+        raise RuleViolation("The last day is before the first day.", field="ends_on")
+    if data.starts_on.year != data.year and data.ends_on.year != data.year:
+        raise RuleViolation("The contest's dates do not fall in %(year)s.", field="starts_on", year=data.year)
+    opens, closes = data.registration_opens_at, data.registration_closes_at
+    if (opens is None) != (closes is None):
+        raise RuleViolation("Give both ends of the registration window, or neither.", field="registration_closes_at")
+    if opens and closes:
+        if closes <= opens:
+            raise RuleViolation("Registration closes before it opens.", field="registration_closes_at")
+        if closes.date() > data.starts_on:
+            raise RuleViolation("Registration must close no later than the first day of the contest.",
+                                field="registration_closes_at")
+
+
+def create_competition(data: CompetitionData, *, created_by_id: int | None) -> Competition:
+    """Create a draft competition."""
+    _check_competition(data)
+    competition = Competition(status="draft", created_by_id=created_by_id, **data.__dict__)
+    db.session.add(competition)
+    db.session.flush()
+    return competition
+
+
+def update_competition(competition: Competition, data: CompetitionData) -> None:
+    """Change a competition's details; archived ones and ones with results are frozen."""
+    if competition.status not in EDITABLE_STATUSES | {"in_progress"}:
+        raise InvalidState("A competition with results can no longer be edited.")
+    _check_competition(data)
+    for key, value in data.__dict__.items():
+        setattr(competition, key, value)
+
+
+def change_status(competition: Competition, target: str) -> None:
+    """Move a competition to ``target`` if the life-cycle rules allow it."""
+    facts = lifecycle.ReadinessFacts(
+        event_count=len(competition.events),
+        events_without_valid_scheme=tuple(e.trade_name for e in competition.events if not e.scheme_valid),
+        has_registration_window=bool(competition.registration_opens_at and competition.registration_closes_at),
+    )
+    competition.status = lifecycle.check_transition(competition.status, target, facts).value
+
+
+def _require_editable(competition: Competition) -> None:
+    if competition.status not in EDITABLE_STATUSES:
+        raise InvalidState("Events and marking schemes cannot change once judging has begun.")
+
+
+@dataclass(frozen=True)
+class EventData:
+    """What an organizer types about an event."""
+
+    trade_name: str
+    trade_code: str
+    group: str
+    capacity: int
+    target_level: int | None = None
+    required_level: int | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    is_team: bool = False
+    team_size: int = 1
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+def _check_event(competition: Competition, data: EventData, exclude_id: int | None = None) -> None:
+    clash = db.session.execute(
+        select(Event.id).where(
+            Event.competition_id == competition.id,
+            Event.trade_code == data.trade_code.strip(),
+            Event.group == data.group,
+            Event.id != (exclude_id or 0),
+        )
+    ).first()
+    if clash:
+        raise RuleViolation("This competition already has the event %(code)s for this group.", field="trade_code",
+                            code=data.trade_code)
+    if data.min_age and data.max_age and data.min_age > data.max_age:
+        raise RuleViolation("The minimum age is above the maximum age.", field="max_age")
+    if data.is_team and data.team_size < 2:
+        raise RuleViolation("A team event needs teams of at least 2.", field="team_size")
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        raise RuleViolation("The last contest day is before the first.", field="ends_on")
+    for day in (data.starts_on, data.ends_on):
+        if day and not competition.starts_on <= day <= competition.ends_on:
+            raise RuleViolation("Contest days must fall within the competition's dates.", field="starts_on")
+
+
+def create_event(competition: Competition, data: EventData) -> Event:
+    """Add an event to a competition that has not started judging."""
+    _require_editable(competition)
+    _check_event(competition, data)
+    values = dict(data.__dict__, trade_code=data.trade_code.strip(), team_size=data.team_size if data.is_team else 1)
+    event = Event(competition=competition, **values)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, data: EventData) -> None:
+    """Change an event's details."""
+    _require_editable(event.competition)
+    _check_event(event.competition, data, exclude_id=event.id)
+    for key, value in data.__dict__.items():
+        setattr(event, key, value)
+    event.trade_code = data.trade_code.strip()
+    if not data.is_team:
+        event.team_size = 1
+
+
+def delete_event(event: Event) -> None:
+    """Remove an event from a competition that is still a draft."""
+    if event.competition.status != "draft":
+        raise InvalidState("Events can only be removed while the competition is a draft.")
+    db.session.delete(event)
+
+
+@dataclass(frozen=True)
+class AwardRuleData:
+    """How prizes are given: a mode and up to three numbers (counts for bands, percentages for proportions)."""
+
+    mode: str
+    first: Decimal | None = None
+    second: Decimal | None = None
+    third: Decimal | None = None
+
+
+def award_rule_problems(rule: AwardRuleData) -> list[tuple[str, dict]]:
+    """Problems with an award rule as (message, params) pairs."""
+    if rule.mode == "medals":
+        return []
+    values = [rule.first, rule.second, rule.third]
+    if rule.mode not in ("bands", "proportions"):
+        return [("Unknown award mode %(mode)s.", {"mode": rule.mode})]
+    if any(v is None for v in values):
+        return [("Give the number of first, second and third prizes.", {})] if rule.mode == "bands" else \
+            [("Give the percentage of entrants for first, second and third prizes.", {})]
+    if any(v < 0 for v in values):
+        return [("Prize numbers cannot be negative.", {})]
+    if rule.mode == "bands" and any(v != v.to_integral_value() for v in values):
+        return [("Rank bands count whole competitors.", {})]
+    if rule.mode == "proportions" and sum(values) > 100:
+        return [("The prize percentages add up to %(total)s%%, more than all entrants.", {"total": sum(values)})]
+    return []
+
+
+def award_rule_json(rule: AwardRuleData) -> dict:
+    """The award rule as stored on the event."""
+    if rule.mode == "medals":
+        return {"mode": "medals"}
+    cast = int if rule.mode == "bands" else str
+    return {"mode": rule.mode, "first": cast(rule.first), "second": cast(rule.second), "third": cast(rule.third)}
+
+
+def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
+    """Replace an event's marking scheme after validating all of it; nothing is saved when anything is wrong."""
+    _require_editable(event.competition)
+    problems = [
+        {"field": p.field, "row": p.row, "message": p.message, "params": p.params} for p in validate_scheme(draft)
+    ]
+    problems += [{"field": "award_mode", "row": None, "message": m, "params": p} for m, p in award_rule_problems(award)]
+    if problems:
+        raise ValidationErrors(problems)
+    for part in list(event.parts):
+        db.session.delete(part)
+    db.session.flush()
+    event.parts = []
+    for p_pos, part in enumerate(draft.parts):
+        row = SchemePart(code=part.code.strip(), name=part.name.strip(), weight=part.weight, position=p_pos)
+        row.criteria = [
+            Criterion(code=c.code.strip(), name=c.name.strip(), max_mark=c.max_mark, step=c.step, kind=c.kind,
+                      aggregation=c.aggregation, judges_required=c.judges_required, position=c_pos)
+            for c_pos, c in enumerate(c for c in draft.criteria if c.part_code == part.code)
+        ]
+        event.parts.append(row)
+    event.tie_break = list(draft.tie_break)
+    event.trim_min_judges = draft.trim_min_judges
+    event.award_rule = award_rule_json(award)
+    event.scheme_valid = True
+    db.session.flush()
+
+
+def scheme_draft_of(event: Event) -> SchemeDraft:
+    """The stored scheme of an event as a draft (for copying and for the editor)."""
+    return SchemeDraft(
+        parts=tuple(PartDraft(p.code, p.name, p.weight) for p in event.parts),
+        criteria=tuple(
+            CriterionDraft(p.code, c.code, c.name, c.max_mark, c.step, c.kind, c.aggregation, c.judges_required)
+            for p in event.parts for c in p.criteria
+        ),
+        tie_break=tuple(event.tie_break or ()),
+        trim_min_judges=event.trim_min_judges,
+    )
+
+
+def _copy_event_into(source: Event, target: Competition, *, trade_code: str, group: str, shift_years: int) -> Event:
+    data = EventData(
+        trade_name=source.trade_name, trade_code=trade_code, group=group, capacity=source.capacity,
+        target_level=source.target_level, required_level=source.required_level, min_age=source.min_age,
+        max_age=source.max_age, is_team=source.is_team, team_size=source.team_size,
+        starts_on=_shift(source.starts_on, shift_years), ends_on=_shift(source.ends_on, shift_years),
+    )
+    event = create_event(target, data)
+    for p_pos, part in enumerate(source.parts):
+        row = SchemePart(code=part.code, name=part.name, weight=part.weight, position=p_pos)
+        row.criteria = [
+            Criterion(code=c.code, name=c.name, max_mark=c.max_mark, step=c.step, kind=c.kind,
+                      aggregation=c.aggregation, judges_required=c.judges_required, position=c.position)
+            for c in part.criteria
+        ]
+        event.parts.append(row)
+    event.tie_break = list(source.tie_break or [])
+    event.award_rule = dict(source.award_rule or {})
+    event.trim_min_judges = source.trim_min_judges
+    event.scheme_valid = source.scheme_valid
+    return event
+
+
+def copy_event(source: Event, target: Competition, *, trade_code: str, group: str) -> Event:
+    """Copy an event with its marking scheme into ``target`` (the same or another competition)."""
+    event = _copy_event_into(source, target, trade_code=trade_code, group=group, shift_years=0)
+    db.session.flush()
+    return event
+
+
+def _shift(value, years: int):
+    if value is None or years == 0:
+        return value
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February into a common year
+        return value.replace(year=value.year + years, day=28)
+
+
+def copy_competition(source: Competition, *, name: str, year: int, created_by_id: int | None) -> Competition:
+    """Start a new draft competition from ``source``: same settings and events, dates moved to ``year``."""
+    shift = year - source.year
+    data = CompetitionData(
+        name=name, year=year, level=source.level, competition_class=source.competition_class, kind=source.kind,
+        organization_id=source.organization_id, starts_on=_shift(source.starts_on, shift),
+        ends_on=_shift(source.ends_on, shift), registration_opens_at=_shift(source.registration_opens_at, shift),
+        registration_closes_at=_shift(source.registration_closes_at, shift), description=source.description,
+        recuse_same_parent=source.recuse_same_parent,
+    )
+    copy = create_competition(data, created_by_id=created_by_id)
+    copy.copied_from_id = source.id
+    for event in source.events:
+        # Event dates must stay inside the copy's dates, so they move by the same number of years.
+        _copy_event_into(event, copy, trade_code=event.trade_code, group=event.group, shift_years=shift)
+    db.session.flush()
+    return copy

@@ -1,0 +1,5 @@
+"""The registration stage of the competition cycle (see DESIGN.md)."""
+
+from flask import Blueprint
+
+bp = Blueprint("registration", __name__, url_prefix="/registration")

@@ -1,0 +1,1 @@
+"""Results tables (owned by the results stage)."""

@@ -1,0 +1,60 @@
+"""Request plumbing shared by every page: write intent, template helpers, security headers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+
+from competitions.db import set_write_intent
+from competitions.labels import label
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def init_app(app: Flask) -> None:
+    """Register the hooks and template globals."""
+
+    @app.before_request
+    def _write_intent_for_unsafe_methods():
+        # Requests that change data start SQLite transactions with BEGIN IMMEDIATE (see competitions.db).
+        set_write_intent(request.method in UNSAFE_METHODS)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.context_processor
+    def _template_globals():
+        return {"current_locale": str(get_locale() or "zh"), "languages": app.config["LANGUAGES"]}
+
+    app.jinja_env.globals["label"] = label
+
+    app.jinja_env.filters["date"] = _format_date
+    app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["points"] = _format_points
+
+
+def _format_date(value) -> str:
+    """A date in the user's language (2026年5月1日 / May 1, 2026)."""
+    return format_date(value, "medium") if value else ""
+
+
+def _format_datetime(value: datetime | None) -> str:
+    """A timestamp in the configured time zone and the user's language."""
+    if not value:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return format_datetime(value, "short")
+
+
+def _format_points(value) -> str:
+    """Points with two decimals, as every score sheet shows them."""
+    if value is None:
+        return ""
+    return f"{value:.2f}"

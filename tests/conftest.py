@@ -1,0 +1,191 @@
+"""Shared fixtures: the app on a real database, clients, logins, the live server and the browser.
+
+The database is SQLite (a fresh file per test) by default. ``--db postgres``
+(or ``TEST_DB=postgres``) runs the same tests against a throwaway PostgreSQL
+cluster started once per session; tables are created once and truncated after
+each test. In CI (``CI=true``) a missing PostgreSQL or Chromium fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from competitions import create_app
+from competitions.extensions import db
+from tests.support import require
+from tests.support.postgres import ThrowawayCluster, pg_available
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", default=os.environ.get("TEST_DB", "sqlite"), choices=("sqlite", "postgres"),
+                     help="database to run the tests against")
+
+
+@pytest.fixture(scope="session")
+def db_kind(request) -> str:
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(db_kind):
+    if db_kind != "postgres":
+        yield None
+        return
+    ok, reason = pg_available()
+    require("PostgreSQL", ok, reason)
+    with ThrowawayCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def _pg_schema(pg_cluster):
+    """Create the tables once per session on PostgreSQL."""
+    if pg_cluster is None:
+        return None
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": pg_cluster.url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return pg_cluster.url
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_factory(tmp_path, pg_cluster, _pg_schema):
+    """Build app instances on this test's database (extra config may be given)."""
+    url = _pg_schema or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    made = []
+
+    def make(**config):
+        settings = {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
+        settings.update(config)
+        app = create_app("testing", settings)
+        made.append(app)
+        if len(made) == 1:
+            with app.app_context():
+                if _pg_schema is None:
+                    db.create_all()
+        return app
+
+    yield make
+    if made:
+        with made[0].app_context():
+            db.session.remove()
+            if _pg_schema is not None:
+                _truncate_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    """The application with CSRF off (tests of CSRF use ``csrf_app``)."""
+    app = app_factory()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def csrf_app(app_factory):
+    """The application with CSRF protection on, as in production."""
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log a test client in and out."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = "password123"):
+        return self._client.post("/auth/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token a page carries in its <meta name="csrf-token">."""
+    match = CSRF_META.search(html)
+    assert match, "page carries no csrf-token meta tag"
+    return match.group(1)
+
+
+# ---- browser -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    from tests.support.browser import chromium_available, launch_browser
+
+    ok, reason = chromium_available()
+    require("Chromium", ok, reason)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        require("Playwright", False, str(error))
+    with sync_playwright() as pw:
+        browser = launch_browser(pw)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(app_factory):
+    """The application with CSRF on, served on a free port on 127.0.0.1."""
+    from tests.support.liveserver import LiveServer
+
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with LiveServer(app) as server:
+        yield app, server.url
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser page at tablet size (1024x768); screenshots go to tests/artifacts/."""
+    from tests.support.browser import TABLET_VIEWPORT
+
+    context = browser.new_context(viewport=TABLET_VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under tests/artifacts/ and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,91 @@
+"""Small factories for web tests: each builds real rows through the services and flushes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from competitions.auth.services import create_user
+from competitions.domain.identity import make_national_id
+from competitions.domain.schemes import CriterionDraft, PartDraft, SchemeDraft
+from competitions.extensions import db
+from competitions.organize import services as organize
+from competitions.orgs.models import Worker
+from competitions.orgs.services import create_organization
+
+PASSWORD = "password123"
+
+
+def org_tree():
+    """A city federation with two districts and an enterprise under each; returns a dict by short name."""
+    city = create_organization(name="测试市总工会", kind="federation", parent_id=None, region="测试市")
+    east = create_organization(name="东区总工会", kind="district", parent_id=city.id, region="东区")
+    west = create_organization(name="西区总工会", kind="district", parent_id=city.id, region="西区")
+    plant = create_organization(name="东区机床厂工会", kind="enterprise", parent_id=east.id, region="东区",
+                                industry="通用设备制造业")
+    works = create_organization(name="西区电力公司工会", kind="enterprise", parent_id=west.id, region="西区",
+                                industry="电力")
+    db.session.flush()
+    return {"city": city, "east": east, "west": west, "plant": plant, "works": works}
+
+
+def user(username: str, *roles: str, org=None, password: str = PASSWORD):
+    """An account with ``roles`` in ``org``."""
+    return create_user(username=username, display_name=username.title(), password=password,
+                       roles=roles or ("competitor",), organization_id=org.id if org else None)
+
+
+def competition(org, *, name="2026年测试市职工技能大赛", year=2026, status="draft", level="city", kind="skills",
+                opens=None, closes=None, starts_on=date(2026, 12, 15), ends_on=date(2026, 12, 17)):
+    """A competition of ``org``; moved to ``status`` through the life cycle when it has events."""
+    closes = closes or datetime.combine(starts_on - timedelta(days=2), datetime.min.time(), UTC)
+    opens = opens or min(datetime.now(UTC) - timedelta(days=1), closes - timedelta(days=30))
+    data = organize.CompetitionData(
+        name=name, year=year, level=level, competition_class="I", kind=kind, organization_id=org.id,
+        starts_on=starts_on, ends_on=ends_on,
+        registration_opens_at=opens, registration_closes_at=closes,
+    )
+    comp = organize.create_competition(data, created_by_id=None)
+    return comp
+
+
+def scheme_draft(theory=30, practical=70, judges=3, aggregation="mean") -> SchemeDraft:
+    """A two-part scheme: one theory test and two practical criteria."""
+    return SchemeDraft(
+        parts=(
+            PartDraft("theory", "理论知识", Decimal(theory)),
+            PartDraft("practical", "技能操作", Decimal(practical)),
+        ),
+        criteria=(
+            CriterionDraft("theory", "T1", "笔试", Decimal(100), Decimal(1), "measurement", "mean", 1),
+            CriterionDraft("practical", "P1", "安装调试", Decimal(60), Decimal("0.5"), "judgement", aggregation,
+                           judges),
+            CriterionDraft("practical", "P2", "安全文明", Decimal(40), Decimal("0.5"), "judgement", aggregation,
+                           judges),
+        ),
+        tie_break=("part:practical",),
+    )
+
+
+def event(comp, *, trade_name="电工", trade_code="ELEC", group="workers", capacity=40, with_scheme=True, **extra):
+    """An event of ``comp``, with a valid marking scheme unless ``with_scheme`` is False."""
+    ev = organize.create_event(comp, organize.EventData(trade_name=trade_name, trade_code=trade_code, group=group,
+                                                        capacity=capacity, **extra))
+    if with_scheme:
+        organize.save_scheme(ev, scheme_draft(), organize.AwardRuleData("bands", Decimal(1), Decimal(2), Decimal(3)))
+    return ev
+
+
+_sequence = iter(range(1, 100000))
+
+
+def worker(employer, *, name="张伟", gender="male", born=date(1990, 5, 17), skill_level=3, is_student=False,
+           user_account=None):
+    """A worker with a valid national ID number, employed by ``employer``."""
+    w = Worker(name=name, gender=gender, birth_date=born,
+               national_id=make_national_id("370102", born, next(_sequence) % 500, gender),
+               phone="13800138000", employer_id=employer.id, skill_level=skill_level, is_student=is_student,
+               user_id=user_account.id if user_account else None)
+    db.session.add(w)
+    db.session.flush()
+    return w
