@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 
 from competitions.db import set_write_intent
+from competitions.domain.identity import mask_national_id
 from competitions.labels import label
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         return {"current_locale": str(get_locale() or "zh"), "languages": app.config["LANGUAGES"]}
 
     app.jinja_env.globals["label"] = label
+    app.jinja_env.filters["mask_id"] = mask_national_id
 
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
@@ -45,12 +47,12 @@ def _format_date(value) -> str:
 
 
 def _format_datetime(value: datetime | None) -> str:
-    """A timestamp in the configured time zone and the user's language."""
+    """A timestamp in the federation's time zone, written the same unambiguous way in both languages."""
     if not value:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return format_datetime(value, "short")
+    return format_datetime(value, "yyyy-MM-dd HH:mm")
 
 
 def _format_points(value) -> str:

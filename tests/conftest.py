@@ -69,22 +69,21 @@ def app_factory(tmp_path, pg_cluster, _pg_schema):
     url = _pg_schema or f"sqlite:///{tmp_path / 'test.sqlite3'}"
     made = []
 
-    def make(**config):
+    def make(create_tables: bool = True, **config):
         settings = {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
         settings.update(config)
         app = create_app("testing", settings)
         made.append(app)
-        if len(made) == 1:
+        if len(made) == 1 and create_tables and _pg_schema is None:
             with app.app_context():
-                if _pg_schema is None:
-                    db.create_all()
+                db.create_all()
         return app
 
     yield make
-    if made:
-        with made[0].app_context():
+    for app in made:
+        with app.app_context():
             db.session.remove()
-            if _pg_schema is not None:
+            if _pg_schema is not None and app.config["SQLALCHEMY_DATABASE_URI"] == _pg_schema:
                 _truncate_all()
             db.engine.dispose()
 

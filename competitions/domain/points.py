@@ -45,3 +45,9 @@ def parse_points(text: str | int | float | Decimal) -> Decimal | None:
 def has_at_most_two_places(value: Decimal) -> bool:
     """True when ``value`` needs no more than two decimal places."""
     return value == value.quantize(POINTS_QUANTUM)
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros or an exponent: 100.00 -> 100, 0.50 -> 0.5 (for showing and editing)."""
+    text = format(Decimal(value).normalize(), "f")
+    return Decimal(text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from competitions.domain.points import HUNDRED
+from competitions.domain.points import HUNDRED, plain_decimal
 
 AGGREGATIONS = ("mean", "trimmed", "median")
 CRITERION_KINDS = ("measurement", "judgement")
@@ -156,5 +156,4 @@ def _tie_break_problems(parts: tuple[PartDraft, ...], tie_break: tuple[str, ...]
 
 def _plain(value: Decimal) -> str:
     """Show a Decimal without a trailing '.0' or exponent (100, 99.5)."""
-    text = format(value.normalize(), "f")
-    return text
+    return str(plain_decimal(value))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -112,7 +114,7 @@ class PartForm(Form):
 
     code = StringField(_l("Code"), validators=CODE_VALIDATORS)
     name = StringField(_l("Part"), validators=[DataRequired(), Length(max=100)])
-    weight = DecimalField(_l("Weight (%)"), places=2, validators=[InputRequired(), NumberRange(min=0, max=100)])
+    weight = DecimalField(_l("Weight (%)"), places=None, validators=[InputRequired(), NumberRange(min=0, max=100)])
 
 
 class CriterionForm(Form):
@@ -121,8 +123,8 @@ class CriterionForm(Form):
     part_code = StringField(_l("Part code"), validators=CODE_VALIDATORS)
     code = StringField(_l("Code"), validators=CODE_VALIDATORS)
     name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=200)])
-    max_mark = DecimalField(_l("Max mark"), places=2, validators=[InputRequired(), NumberRange(min=0, max=1000)])
-    step = DecimalField(_l("Step"), places=2, default=0.5, validators=[InputRequired(), NumberRange(min=0, max=100)])
+    max_mark = DecimalField(_l("Max mark"), places=None, validators=[InputRequired(), NumberRange(min=0, max=1000)])
+    step = DecimalField(_l("Step"), places=None, default=Decimal("0.5"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     kind = SelectField(_l("Kind"))
     aggregation = SelectField(_l("Aggregation"))
     judges_required = IntegerField(_l("Judges"), default=1, validators=[InputRequired(), NumberRange(min=1, max=15)])
@@ -144,9 +146,9 @@ class SchemeForm(FlaskForm):
     trim_min_judges = IntegerField(_l("Drop highest and lowest from a panel of at least"), default=5,
                                    validators=[InputRequired(), NumberRange(min=3, max=15)])
     award_mode = SelectField(_l("How prizes are given"))
-    award_first = DecimalField(_l("First prizes"), places=2, validators=[Optional(), NumberRange(min=0)])
-    award_second = DecimalField(_l("Second prizes"), places=2, validators=[Optional(), NumberRange(min=0)])
-    award_third = DecimalField(_l("Third prizes"), places=2, validators=[Optional(), NumberRange(min=0)])
+    award_first = DecimalField(_l("First prizes"), places=None, validators=[Optional(), NumberRange(min=0)])
+    award_second = DecimalField(_l("Second prizes"), places=None, validators=[Optional(), NumberRange(min=0)])
+    award_third = DecimalField(_l("Third prizes"), places=None, validators=[Optional(), NumberRange(min=0)])
     submit = SubmitField(_l("Save marking scheme"))
 
     def __init__(self, *args, tie_break_choices=(), **kwargs):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from competitions.auth.permissions import role_required
 from competitions.domain.errors import CompetitionError, ValidationErrors
 from competitions.domain.lifecycle import allowed_targets
+from competitions.domain.points import plain_decimal
 from competitions.domain.schemes import TIE_BREAK_TIME, CriterionDraft, PartDraft, SchemeDraft
 from competitions.extensions import db
 from competitions.forms import add_form_error
@@ -287,10 +288,11 @@ def _fill_scheme_form(form: SchemeForm, event: Event) -> None:
     while len(form.criteria.entries):
         form.criteria.pop_entry()
     for part in event.parts:
-        form.parts.append_entry({"code": part.code, "name": part.name, "weight": part.weight})
+        form.parts.append_entry({"code": part.code, "name": part.name, "weight": plain_decimal(part.weight)})
         for c in part.criteria:
             form.criteria.append_entry({
-                "part_code": part.code, "code": c.code, "name": c.name, "max_mark": c.max_mark, "step": c.step,
+                "part_code": part.code, "code": c.code, "name": c.name, "max_mark": plain_decimal(c.max_mark),
+                "step": plain_decimal(c.step),
                 "kind": c.kind, "aggregation": c.aggregation, "judges_required": c.judges_required,
             })
     if not event.parts:

@@ -1,1 +1,152 @@
-"""Results tables (owned by the results stage)."""
+"""Results tables (owned by the results stage).
+
+* ``ResultAdjustment``: what the chief judge or organizer records per competitor
+  besides the marks — time used, deduction points with a reason, a
+  disqualification (safety/quality veto) with a reason.
+* ``EventResultSetting``: whether an event shares tied places or hands exact
+  ties to the chief judge ("no tied places").
+* ``TieDecision``: the chief judge's recorded order of one tied group.
+* ``ResultSnapshot`` / ``ResultEntry``: the persisted standings of a
+  competition. Every gunicorn worker reads the same rows; nothing is cached
+  in a process. A snapshot is provisional, then published (public notice,
+  公示), then final; a recomputation after an upheld appeal supersedes it.
+* ``Appeal``: an appeal lodged during the notice period and its decision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from competitions.db import UTCDateTime, utcnow
+from competitions.extensions import db
+
+POINTS = Numeric(8, 2)
+SNAPSHOT_STATUSES = ("provisional", "published", "final", "superseded")
+TIE_MODES = ("shared", "no_tied_places")
+APPEAL_DECISIONS = ("pending", "upheld", "dismissed")
+
+
+class ResultAdjustment(db.Model):
+    """Time used, deduction and disqualification recorded for one competitor of one event."""
+
+    __tablename__ = "result_adjustment"
+    __table_args__ = (UniqueConstraint("event_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    time_used_seconds: Mapped[int | None] = mapped_column(Integer)
+    deduction_points: Mapped[Decimal] = mapped_column(POINTS, default=Decimal("0"))
+    deduction_reason: Mapped[str] = mapped_column(Text, default="")
+    disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    disqualification_reason: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class EventResultSetting(db.Model):
+    """How an event treats competitors still equal after the whole tie-break chain."""
+
+    __tablename__ = "event_result_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    tie_mode: Mapped[str] = mapped_column(String(20), default="shared")
+
+
+class TieDecision(db.Model):
+    """The chief judge's order (best first) of one group of exactly tied competitors."""
+
+    __tablename__ = "tie_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    ordered_registration_ids: Mapped[list] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ResultSnapshot(db.Model):
+    """One computation of a competition's standings and where it stands in the notice workflow."""
+
+    __tablename__ = "result_snapshot"
+    __table_args__ = (
+        UniqueConstraint("competition_id", "version"),
+        Index("ix_result_snapshot_due", "status", "notice_ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="provisional", index=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    notice_days: Mapped[int | None] = mapped_column(Integer)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    notice_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    entries: Mapped[list[ResultEntry]] = relationship(
+        back_populates="snapshot", cascade="all, delete-orphan", order_by="ResultEntry.position"
+    )
+
+
+class ResultEntry(db.Model):
+    """One competitor's line in a snapshot: place, figures, prize, and who they are (shown once published)."""
+
+    __tablename__ = "result_entry"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "registration_id"),
+        Index("ix_result_entry_event", "snapshot_id", "event_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshot.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    tied: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by_chief_judge: Mapped[bool] = mapped_column(Boolean, default=False)
+    disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    total: Mapped[Decimal | None] = mapped_column(POINTS)
+    part_scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    deductions: Mapped[Decimal] = mapped_column(POINTS, default=Decimal("0"))
+    time_used_seconds: Mapped[int | None] = mapped_column(Integer)
+    prize: Mapped[str | None] = mapped_column(String(20))
+    anonymous_code: Mapped[str] = mapped_column(String(20), default="")
+    station: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    employer: Mapped[str] = mapped_column(String(200), default="")
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+
+    snapshot: Mapped[ResultSnapshot] = relationship(back_populates="entries")
+
+
+class Appeal(db.Model):
+    """An appeal (申诉) lodged during the notice period: who, about what, and the decision with its reason."""
+
+    __tablename__ = "result_appeal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshot.id", ondelete="CASCADE"), index=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"))
+    appellant: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(Text)
+    lodged_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decision: Mapped[str] = mapped_column(String(20), default="pending")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event = relationship("Event", lazy="joined")

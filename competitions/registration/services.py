@@ -1,0 +1,375 @@
+"""Registration operations: self-registration, review, withdrawal, waiting list, closing, draw, reveal.
+
+The competition notice (竞赛通知) sets the entry rules; a worker registers
+from a phone or tablet, an enterprise union submits a roster, and the
+organizer reviews eligibility (资格审核), closes registration at the deadline,
+draws stations (抽签) and issues anonymous codes (加密号). Each operation here
+loads rows, asks the pure rules in ``competitions.domain`` (identity,
+eligibility, draw), writes, records an audit row and flushes; the caller
+commits once. Nothing is partly saved: every check runs before the first write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from competitions.audit.services import record
+from competitions.auth.models import User
+from competitions.domain import draw as draw_rules
+from competitions.domain import eligibility as rules
+from competitions.domain.errors import InvalidState, NotAllowed, RuleViolation, ValidationErrors
+from competitions.domain.identity import NationalId, check_consistent, parse_national_id
+from competitions.extensions import db
+from competitions.organize.models import Competition, Event
+from competitions.organize.services import change_status
+from competitions.orgs.models import Organization, Worker
+from competitions.registration.models import Registration, StationDraw
+
+# Registrations that hold one of the event's places (the waiting list does not).
+PLACE_HOLDING = ("pending", "approved")
+
+
+@dataclass(frozen=True)
+class WorkerDetails:
+    """The personal details a worker confirms when registering (or a roster row carries)."""
+
+    name: str
+    gender: str
+    birth_date: date | None
+    national_id: str
+    phone: str
+    employer_id: int | None
+    skill_level: int | None
+    certificate_no: str = ""
+    is_student: bool = False
+
+
+def event_rules(event: Event) -> rules.EventRules:
+    """The entry rules of ``event``: age on the competition's first day, group, level, capacity, window."""
+    competition = event.competition
+    return rules.EventRules(
+        reference_date=competition.starts_on, group=event.group, min_age=event.min_age, max_age=event.max_age,
+        min_skill_level=event.required_level, capacity=event.capacity,
+        opens_at=competition.registration_opens_at, closes_at=competition.registration_closes_at,
+    )
+
+
+def organizer_org_ids(competition: Competition) -> set[int]:
+    """Ids of the organizing organization and everything below it (whose workers may enter)."""
+    root = competition.organization
+    return set(db.session.execute(
+        select(Organization.id).where(Organization.path.startswith(root.path))
+    ).scalars())
+
+
+def registration_closed_reason(competition: Competition, now: datetime) -> rules.Reason | None:
+    """Why nobody can register now (status not open, or outside the window), or None when open."""
+    if competition.status != "open":
+        return rules.Reason("competition_not_open", "This competition is not open for registration.")
+    found = rules.window_reasons(
+        rules.EventRules(reference_date=competition.starts_on, opens_at=competition.registration_opens_at,
+                         closes_at=competition.registration_closes_at), now)
+    return found[0] if found else None
+
+
+def parse_details(details: WorkerDetails, *, today: date) -> tuple[NationalId, list[dict]]:
+    """The parsed ID number and every contradiction with the typed date of birth and gender.
+
+    Raises RuleViolation when the number itself is malformed or fails the GB 11643 checksum.
+    """
+    parsed = parse_national_id(details.national_id, today=today)
+    return parsed, check_consistent(parsed, details.birth_date, details.gender or None)
+
+
+def applicant_of(details: WorkerDetails, parsed: NationalId, person_id: int = 0) -> rules.Applicant:
+    """The facts the entry rules look at, taken from the ID number (birth date, gender) and the form."""
+    return rules.Applicant(person_id=person_id, birth_date=parsed.birth_date, gender=parsed.gender,
+                           is_student=details.is_student, skill_level=details.skill_level,
+                           employer_org_id=details.employer_id)
+
+
+def place_count(event: Event) -> int:
+    """Registrations holding a place in ``event`` (pending or approved)."""
+    return db.session.execute(
+        select(func.count(Registration.id)).where(Registration.event_id == event.id,
+                                                  Registration.status.in_(PLACE_HOLDING))
+    ).scalar_one()
+
+
+def _existing_of(event: Event, worker: Worker | None) -> list[rules.ExistingRegistration]:
+    if worker is None or worker.id is None:
+        return []
+    rows = db.session.execute(
+        select(Registration.id, Registration.status).where(Registration.event_id == event.id,
+                                                           Registration.worker_id == worker.id)
+    ).all()
+    return [rules.ExistingRegistration(rid, status) for rid, status in rows]
+
+
+def worker_by_national_id(number: str) -> Worker | None:
+    """The worker holding this (normalized) ID number, if any."""
+    return db.session.execute(select(Worker).where(Worker.national_id == number)).scalar_one_or_none()
+
+
+def check_self_registration(event: Event, details: WorkerDetails, user: User,
+                            now: datetime) -> tuple[NationalId, Worker | None, rules.EligibilityResult]:
+    """Every check of a self-registration, before anything is written.
+
+    Raises ValidationErrors listing every problem (ID number, contradictions,
+    someone else's number, eligibility, window); returns the parsed number, the
+    existing worker (if any) and the verdict (which may send the person to the
+    waiting list).
+    """
+    parsed, problems = parse_details(details, today=now.date())
+    worker = worker_by_national_id(parsed.number)
+    own = db.session.execute(select(Worker).where(Worker.user_id == user.id)).scalar_one_or_none()
+    if worker is not None and worker.user_id not in (None, user.id):
+        raise NotAllowed("This identity number belongs to another person's account. "
+                         "Register only yourself; an enterprise union registers colleagues with a roster.",
+                         field="national_id")
+    if own is not None and own.national_id != parsed.number:
+        raise NotAllowed("Your account is linked to the identity number %(masked)s. "
+                         "You can register only yourself.", field="national_id",
+                         masked=_masked(own.national_id))
+    closed = registration_closed_reason(event.competition, now)
+    verdict = rules.check_registration(
+        event_rules(event), applicant_of(details, parsed, worker.id if worker else 0),
+        organizer_org_ids(event.competition), _existing_of(event, worker), place_count(event), now)
+    reasons = [r for r in verdict.reasons if not (closed and r.code in ("not_open_yet", "registration_closed"))]
+    if closed:
+        reasons.insert(0, closed)
+    problems += [{"field": "", "code": r.code, "message": r.message, "params": r.params} for r in reasons]
+    if problems:
+        raise ValidationErrors(problems)
+    return parsed, worker, verdict
+
+
+def _masked(number: str) -> str:
+    from competitions.domain.identity import mask_national_id
+
+    return mask_national_id(number)
+
+
+def save_worker(details: WorkerDetails, parsed: NationalId, worker: Worker | None, *,
+                user_id: int | None = None) -> Worker:
+    """Create the worker or update their details; birth date and gender always come from the ID number."""
+    if worker is None:
+        worker = Worker(national_id=parsed.number)
+        db.session.add(worker)
+    worker.name = details.name.strip()
+    worker.gender = parsed.gender
+    worker.birth_date = parsed.birth_date
+    worker.phone = details.phone.strip()
+    worker.employer_id = details.employer_id
+    worker.skill_level = details.skill_level
+    worker.certificate_no = details.certificate_no.strip()
+    worker.is_student = details.is_student
+    if user_id is not None:
+        worker.user_id = user_id
+    return worker
+
+
+def register_self(event: Event, details: WorkerDetails, user: User, now: datetime) -> Registration:
+    """A logged-in competitor registers themselves: checks everything, then saves worker and registration."""
+    parsed, worker, verdict = check_self_registration(event, details, user, now)
+    worker = save_worker(details, parsed, worker, user_id=user.id)
+    db.session.flush()
+    registration = enter(event, worker, waitlisted=verdict.waitlisted, source="self", submitted_by_id=user.id)
+    record("registration.create", actor_id=user.id, object_type="registration", object_id=registration.id,
+           competition_id=event.competition_id, event_id=event.id,
+           new={"status": registration.status, "source": "self"})
+    return registration
+
+
+def enter(event: Event, worker: Worker, *, waitlisted: bool, source: str,
+          submitted_by_id: int | None) -> Registration:
+    """Write the registration (re-using a withdrawn or rejected one: one row per person and event)."""
+    registration = db.session.execute(
+        select(Registration).where(Registration.event_id == event.id, Registration.worker_id == worker.id)
+    ).scalar_one_or_none()
+    if registration is None:
+        registration = Registration(event_id=event.id, worker_id=worker.id)
+        db.session.add(registration)
+    registration.status = "waitlisted" if waitlisted else "pending"
+    registration.waitlist_position = None
+    registration.source = source
+    registration.submitted_by_id = submitted_by_id
+    registration.decision_reason = ""
+    registration.decided_by_id = None
+    registration.decided_at = None
+    db.session.flush()
+    return registration
+
+
+def withdraw(registration: Registration, user: User, now: datetime) -> None:
+    """The worker withdraws before the deadline; the first on the waiting list moves up."""
+    competition = registration.event.competition
+    rules.ensure_can_withdraw(now, competition.registration_closes_at, registration.status)
+    held_place = registration.status in PLACE_HOLDING
+    old = registration.status
+    registration.status = "withdrawn"
+    registration.waitlist_position = None
+    record("registration.withdraw", actor_id=user.id, object_type="registration", object_id=registration.id,
+           competition_id=competition.id, event_id=registration.event_id, old={"status": old},
+           new={"status": "withdrawn"})
+    db.session.flush()
+    if held_place:
+        promote_waitlist(registration.event, actor_id=user.id)
+
+
+def promote_waitlist(event: Event, *, actor_id: int | None) -> list[Registration]:
+    """Move people from the waiting list into free places, first in line first; they then await review."""
+    waiting = db.session.execute(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == "waitlisted")
+    ).scalars().all()
+    by_id = {r.id: r for r in waiting}
+    entries = [rules.WaitlistEntry(r.id, r.created_at, r.waitlist_position) for r in waiting]
+    promoted = [by_id[e.registration_id] for e in rules.promote_from_waitlist(event.capacity, place_count(event),
+                                                                              entries)]
+    for registration in promoted:
+        registration.status = "pending"
+        registration.waitlist_position = None
+        record("registration.promote", actor_id=actor_id, object_type="registration", object_id=registration.id,
+               competition_id=event.competition_id, event_id=event.id, old={"status": "waitlisted"},
+               new={"status": "pending"})
+    db.session.flush()
+    return promoted
+
+
+DECISIONS = {"approve": "approved", "reject": "rejected"}
+# Which statuses each decision may start from.
+DECIDABLE = {"approve": ("pending", "rejected"), "reject": ("pending", "approved", "waitlisted")}
+
+
+def decide(registrations: Sequence[Registration], decision: str, reason: str, actor: User,
+           now: datetime) -> int:
+    """Approve or reject registrations (one or many) with a reason the worker sees; all or nothing.
+
+    Rejecting frees places, so the waiting list moves up afterwards. Approving
+    a rejected registration puts it back only while a place is free.
+    """
+    if decision not in DECISIONS:
+        raise RuleViolation("Choose approve or reject.", field="decision")
+    reason = (reason or "").strip()
+    if decision == "reject" and not reason:
+        raise RuleViolation("Give a reason for the rejection; the worker sees it.", field="reason")
+    if not registrations:
+        raise RuleViolation("Select at least one registration.", field="ids")
+    wrong = [r for r in registrations if r.status not in DECIDABLE[decision]]
+    if wrong:
+        raise InvalidState("%(count)d of the selected registrations cannot be %(decision)s from their status "
+                           "(for example %(name)s: %(status)s).", count=len(wrong), decision=DECISIONS[decision],
+                           name=wrong[0].worker.name, status=wrong[0].status)
+    events = {}
+    for registration in sorted(registrations, key=lambda r: r.id):
+        old = registration.status
+        if decision == "approve" and old == "rejected" and rules.is_full(registration.event.capacity,
+                                                                          place_count(registration.event)):
+            raise InvalidState("%(event)s is full; %(name)s cannot be approved again.",
+                               event=registration.event.trade_name, name=registration.worker.name)
+        registration.status = DECISIONS[decision]
+        registration.decision_reason = reason
+        registration.decided_by_id = actor.id
+        registration.decided_at = now
+        registration.waitlist_position = None
+        events[registration.event_id] = registration.event
+        record(f"registration.{decision}", actor_id=actor.id, object_type="registration",
+               object_id=registration.id, competition_id=registration.event.competition_id,
+               event_id=registration.event_id, old={"status": old}, new={"status": registration.status},
+               reason=reason)
+        db.session.flush()
+    if decision == "reject":
+        for event_id in sorted(events):
+            promote_waitlist(events[event_id], actor_id=actor.id)
+    return len(registrations)
+
+
+def close_registration(competition: Competition, *, actor_id: int | None, now: datetime, reason: str = "") -> None:
+    """Close registration (status open -> closed), by the organizer or by the job at the deadline."""
+    if competition.status != "open":
+        raise InvalidState("Registration is not open, so it cannot be closed.")
+    change_status(competition, "closed")
+    record("competition.close_registration", actor_id=actor_id, object_type="competition",
+           object_id=competition.id, competition_id=competition.id, old={"status": "open"},
+           new={"status": "closed", "at": now.isoformat()}, reason=reason)
+    db.session.flush()
+
+
+def due_for_closing(now: datetime) -> list[Competition]:
+    """Open competitions whose registration deadline has passed."""
+    return list(db.session.execute(
+        select(Competition).where(Competition.status == "open", Competition.registration_closes_at.is_not(None),
+                                  Competition.registration_closes_at <= now).order_by(Competition.id)
+    ).scalars())
+
+
+def latest_draw(event: Event) -> StationDraw | None:
+    """The draw in force for ``event`` (the latest one)."""
+    return db.session.execute(
+        select(StationDraw).where(StationDraw.event_id == event.id).order_by(StationDraw.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def approved_of(event: Event) -> list[Registration]:
+    """The approved competitors of an event, by id."""
+    return list(db.session.execute(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == "approved")
+        .order_by(Registration.id)
+    ).scalars())
+
+
+def draw_event(event: Event, actor: User, *, reason: str = "", seed: str | None = None,
+               code_seed: str | None = None) -> StationDraw:
+    """Draw stations and anonymous codes for the approved competitors of ``event``.
+
+    The station seed is recorded (and may be announced); the code seed is a
+    separate secret so the public seed does not reveal codes. A re-draw needs
+    an administrator and a reason. Registration must be closed first, so the
+    field cannot change under the draw.
+    """
+    if event.competition.status == "open":
+        raise InvalidState("Close registration before drawing stations.")
+    previous = latest_draw(event)
+    reason = (reason or "").strip()
+    if previous is not None:
+        if not actor.has_role("admin"):
+            raise NotAllowed("Stations have already been drawn; only an administrator may draw again.")
+        if not reason:
+            raise RuleViolation("Give a reason for drawing again.", field="reason")
+    competitors = approved_of(event)
+    if not competitors:
+        raise InvalidState("No approved competitor to draw for.")
+    seed = seed or draw_rules.new_seed()
+    code_seed = code_seed or draw_rules.new_seed()
+    result = draw_rules.draw_stations([r.id for r in competitors], seed, code_seed=code_seed)
+    by_id = result.by_competitor()
+    # Clear first: (event, station) and (event, code) are unique, and a re-draw swaps them around.
+    for registration in db.session.execute(select(Registration).where(Registration.event_id == event.id)).scalars():
+        registration.station, registration.anonymous_code = None, None
+    db.session.flush()
+    for registration in competitors:
+        row = by_id[registration.id]
+        registration.station, registration.anonymous_code = int(row.station), row.code
+    draw = StationDraw(event_id=event.id, seed=seed, code_seed=code_seed, drawn_by_id=actor.id, reason=reason,
+                       competitor_count=len(competitors))
+    db.session.add(draw)
+    db.session.flush()
+    record("registration.draw" if previous is None else "registration.redraw", actor_id=actor.id,
+           object_type="station_draw", object_id=draw.id, competition_id=event.competition_id, event_id=event.id,
+           old={"draw_id": previous.id, "seed": previous.seed} if previous else None,
+           new={"seed": seed, "stations": {str(r.competitor_id): r.station for r in result.rows}},
+           reason=reason)
+    return draw
+
+
+def reveal_national_id(registration: Registration, actor: User) -> str:
+    """The full ID number of one registered worker, for an organizer; every reveal is audited."""
+    record("registration.reveal_national_id", actor_id=actor.id, object_type="worker",
+           object_id=registration.worker_id, competition_id=registration.event.competition_id,
+           event_id=registration.event_id)
+    db.session.flush()
+    return registration.worker.national_id
