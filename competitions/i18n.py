@@ -10,7 +10,7 @@ Accept-Language header, and Chinese when nothing matches.
 from __future__ import annotations
 
 from flask import Flask, current_app, request, session
-from flask_babel import gettext
+from flask_babel import gettext, refresh
 from flask_login import current_user
 
 from competitions.domain.errors import CompetitionError
@@ -31,6 +31,12 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our locale selector."""
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def _fresh_locale_per_request():
+        # Flask-Babel caches the locale on the application context; a request that runs inside an
+        # already-pushed context (CLI, tests, jobs) must still pick its own language.
+        refresh()
 
 
 def error_message(error: CompetitionError) -> str:

@@ -10,3 +10,4 @@ import competitions.organize.models  # noqa: F401
 import competitions.orgs.models  # noqa: F401
 import competitions.registration.models  # noqa: F401
 import competitions.results.models  # noqa: F401
+import competitions.scheduler  # noqa: F401  (JobRun: scheduled jobs run once per period)

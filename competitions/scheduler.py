@@ -83,6 +83,8 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job("close_due_registrations", "competitions.registration.jobs:close_due_registrations",
         cron={"minute": "*"}, period=every_minutes(1)),
+    Job("finalize_due_results", "competitions.results.jobs:finalize_due_results",
+        cron={"minute": "*/5"}, period=every_minutes(5)),
 )
 
 

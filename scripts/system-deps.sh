@@ -6,6 +6,7 @@
 #                   the system cluster the package may start is not used
 #   poppler-utils   pdftoppm / pdftotext, used by the certificate PDF tests
 #   fonts-noto-cjk  CJK fonts, so Chromium renders Chinese instead of empty boxes
+#   fonts-wqy-microhei  a TrueType CJK font reportlab can embed in PDFs (Noto CJK is CFF, which it cannot read)
 #
 # Idempotent and offline-safe: installed packages are checked with dpkg first, and apt-get update runs
 # only when something must be installed. When not root (or without apt-get) it only reports what is
@@ -15,7 +16,7 @@
 #        scripts/system-deps.sh --check   report what is missing; exit 1 if anything is
 set -euo pipefail
 
-PACKAGES=(chromium postgresql-15 poppler-utils fonts-noto-cjk)
+PACKAGES=(chromium postgresql-15 poppler-utils fonts-noto-cjk fonts-wqy-microhei)
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

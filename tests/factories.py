@@ -89,3 +89,80 @@ def worker(employer, *, name="张伟", gender="male", born=date(1990, 5, 17), sk
     db.session.add(w)
     db.session.flush()
     return w
+
+
+def open_competition(org, *, capacity=40, opens=None, closes=None, **event_extra):
+    """A competition of ``org`` with one event (电工, workers), moved to status "open"; returns (comp, event)."""
+    comp = competition(org, opens=opens, closes=closes)
+    ev = event(comp, capacity=capacity, **event_extra)
+    organize.change_status(comp, "open")
+    db.session.flush()
+    return comp, ev
+
+
+# ---- results (appended by the results helper) ------------------------------------------------------
+
+def results_competitor(ev, employer, *, name, code, station):
+    """An approved registration of a new worker for ``ev`` with an anonymous code and a station."""
+    from competitions.registration.models import Registration
+
+    reg = Registration(event_id=ev.id, worker_id=worker(employer, name=name).id, status="approved", station=station,
+                       anonymous_code=code)
+    db.session.add(reg)
+    db.session.flush()
+    return reg
+
+
+def results_marks(ev, reg, judges, *, theory, p1, p2):
+    """Marks for the scheme of ``scheme_draft``: T1 by the first judge, P1 and P2 by each judge (one value each).
+
+    ``p1``/``p2`` are a single value for every judge or a sequence with one value per judge.
+    """
+    from competitions.judging.models import Mark
+
+    crit = {c.code: c.id for p in ev.parts for c in p.criteria}
+
+    def per_judge(value):
+        return list(value) if isinstance(value, list | tuple) else [value] * len(judges)
+
+    rows = [Mark(registration_id=reg.id, criterion_id=crit["T1"], judge_id=judges[0].id, event_id=ev.id,
+                 value=Decimal(str(theory)))]
+    for code, values in (("P1", per_judge(p1)), ("P2", per_judge(p2))):
+        for judge, value in zip(judges, values, strict=True):
+            rows.append(Mark(registration_id=reg.id, criterion_id=crit[code], judge_id=judge.id, event_id=ev.id,
+                             value=Decimal(str(value))))
+    db.session.add_all(rows)
+    db.session.flush()
+
+
+def sign_off(ev, chief=None, *, locked=True):
+    """The chief judge's sign-off row of ``ev``."""
+    from competitions.judging.models import EventSignOff
+
+    row = EventSignOff(event_id=ev.id, signed_by_id=chief.id if chief else None, locked=locked)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def judging_competitor(ev, employer, *, code, station, name="参赛者"):
+    """An approved registration of a new worker of ``employer`` with a station and an anonymous code."""
+    from competitions.registration.models import Registration
+
+    reg = Registration(event_id=ev.id, worker_id=worker(employer, name=name).id, status="approved",
+                       station=station, anonymous_code=code)
+    db.session.add(reg)
+    db.session.flush()
+    return reg
+
+
+def judging_panel(ev, judges, chief=None, *, criterion_codes=None):
+    """Assign ``judges`` to ``ev`` (all criteria, or only ``criterion_codes``) and name ``chief``."""
+    from competitions.judging.services import assign_judge
+
+    crit = {c.code: c.id for p in ev.parts for c in p.criteria}
+    for judge in judges:
+        for code in criterion_codes or [None]:
+            assign_judge(ev, actor=None, user_id=judge.id, criterion_id=crit[code] if code else None)
+    if chief is not None:
+        assign_judge(ev, actor=None, user_id=chief.id, is_chief_judge=True)

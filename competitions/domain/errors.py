@@ -10,6 +10,11 @@ interpolated after translation.
 from __future__ import annotations
 
 
+def N_(message: str) -> str:
+    """Mark an English message for translation without translating it here (the web layer does)."""
+    return message
+
+
 class CompetitionError(Exception):
     """Base class: something the user asked for cannot be done."""
 
@@ -72,11 +77,6 @@ class ValidationErrors(RuleViolation):
     ``params``.
     """
 
-    def __init__(self, problems: list[dict], message: str = "The input has %(count)d problem(s).") -> None:
+    def __init__(self, problems: list[dict], message: str = N_("The input has %(count)d problem(s).")) -> None:
         super().__init__(message, count=len(problems))
         self.problems = problems
-
-
-def N_(message: str) -> str:
-    """Mark an English message for translation without translating it here (the web layer does)."""
-    return message

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from competitions.domain.errors import RuleViolation
+from competitions.domain.errors import N_, RuleViolation
 
 ID_LENGTH = 18
 CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -154,8 +154,8 @@ def check_consistent(parsed: NationalId, date_of_birth: date | None, gender: str
             {
                 "code": "birth_date_contradicts_id",
                 "field": "date_of_birth",
-                "message": "The date of birth %(given)s contradicts the identity number, "
-                "which says %(in_id)s.",
+                "message": N_("The date of birth %(given)s contradicts the identity number, "
+                              "which says %(in_id)s."),
                 "params": {"given": date_of_birth, "in_id": parsed.birth_date},
             }
         )
@@ -164,7 +164,7 @@ def check_consistent(parsed: NationalId, date_of_birth: date | None, gender: str
             {
                 "code": "gender_contradicts_id",
                 "field": "gender",
-                "message": "The gender %(given)s contradicts the identity number, which says %(in_id)s.",
+                "message": N_("The gender %(given)s contradicts the identity number, which says %(in_id)s."),
                 "params": {"given": gender, "in_id": parsed.gender},
             }
         )

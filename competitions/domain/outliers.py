@@ -26,7 +26,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Protocol
 
-from competitions.domain.errors import InvalidState, RuleViolation
+from competitions.domain.errors import N_, InvalidState, RuleViolation
 from competitions.domain.points import ZERO
 from competitions.domain.recusal import Recusal
 
@@ -235,17 +235,17 @@ def check_can_sign_off(completeness: Completeness) -> None:
         "missing_by_judge": by_judge,
     }
     if not counts["unjudged"]:
-        message = (
+        message = N_(
             "The event cannot be signed off yet: %(missing)d mark(s) are missing for %(competitors)d "
             "competitor(s), owed by %(judges)d judge(s)."
         )
     elif not counts["missing"]:
-        message = (
+        message = N_(
             "The event cannot be signed off yet: %(unjudged)d competitor/criterion pair(s) have no judge "
             "allowed to mark them; assign a judge or override a recusal."
         )
     else:
-        message = (
+        message = N_(
             "The event cannot be signed off yet: %(missing)d mark(s) are missing for %(competitors)d "
             "competitor(s), owed by %(judges)d judge(s), and %(unjudged)d competitor/criterion pair(s) "
             "have no judge allowed to mark them."

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from competitions.domain.errors import RuleViolation
+from competitions.domain.errors import N_, RuleViolation
 from competitions.domain.points import HUNDRED, ZERO, round_points
 
 DEFAULT_TRIM_MIN_JUDGES = 5
@@ -322,19 +322,19 @@ def validate_scheme(scheme: MarkingScheme) -> list[dict]:
     problems: list[dict] = []
     codes = [p.code for p in scheme.parts]
     if not codes:
-        problems.append(_problem("parts", "A marking scheme needs at least one part."))
+        problems.append(_problem("parts", N_("A marking scheme needs at least one part.")))
     if len(set(codes)) != len(codes):
-        problems.append(_problem("parts", "A part code is used twice."))
+        problems.append(_problem("parts", N_("A part code is used twice.")))
     if any(p.weight <= 0 for p in scheme.parts):
-        problems.append(_problem("parts", "A part's weight must be above 0."))
+        problems.append(_problem("parts", N_("A part's weight must be above 0.")))
     total = sum((p.weight for p in scheme.parts), ZERO)
     if scheme.parts and total != HUNDRED:
-        problems.append(_problem("parts", "Weights must add up to 100; they add up to %(total)s.",
+        problems.append(_problem("parts", N_("Weights must add up to 100; they add up to %(total)s."),
                                  total=total))
     problems += _criteria_problems(scheme, set(codes))
     if scheme.trim_min_judges < 3:
         problems.append(_problem("trim_min_judges",
-                                 "Dropping the highest and lowest mark needs at least 3 judges."))
+                                 N_("Dropping the highest and lowest mark needs at least 3 judges.")))
     return problems
 
 
@@ -343,19 +343,20 @@ def _criteria_problems(scheme: MarkingScheme, part_codes: set[str]) -> list[dict
     problems: list[dict] = []
     ids = [c.id for c in scheme.criteria]
     if len(set(ids)) != len(ids):
-        problems.append(_problem("criteria", "A criterion is listed twice."))
+        problems.append(_problem("criteria", N_("A criterion is listed twice.")))
     for crit in scheme.criteria:
         if crit.part_code not in part_codes:
-            problems.append(_problem("criteria", "Criterion %(criterion)s belongs to no part of this scheme.",
+            problems.append(_problem("criteria",
+                                     N_("Criterion %(criterion)s belongs to no part of this scheme."),
                                      criterion=crit.label))
         if crit.max_mark <= 0:
-            problems.append(_problem("criteria", "The maximum mark of %(criterion)s must be above 0.",
+            problems.append(_problem("criteria", N_("The maximum mark of %(criterion)s must be above 0."),
                                      criterion=crit.label))
         if crit.judges_required < 1:
-            problems.append(_problem("criteria", "Criterion %(criterion)s needs at least 1 judge.",
+            problems.append(_problem("criteria", N_("Criterion %(criterion)s needs at least 1 judge."),
                                      criterion=crit.label))
     for code in sorted(part_codes - {c.part_code for c in scheme.criteria}):
-        problems.append(_problem("criteria", "The part %(code)s has no criteria.", code=code))
+        problems.append(_problem("criteria", N_("The part %(code)s has no criteria."), code=code))
     return problems
 
 
@@ -477,30 +478,30 @@ def _panel_problems(
     """What stops one panel from giving a score; an empty list means it may be scored."""
     if not judged:
         return [_criterion_problem(ProblemCode.MISSING_MARKS, competitor_id, criterion,
-                                   "No marks are recorded for criterion %(criterion)s.")]
+                                   N_("No marks are recorded for criterion %(criterion)s."))]
     problems: list[ScoringProblem] = []
     judges = {judge for judge, _ in judged}
     if len(judges) != len(judged):
         problems.append(_criterion_problem(ProblemCode.DUPLICATE_MARK, competitor_id, criterion,
-                                           "A judge has two marks on criterion %(criterion)s."))
+                                           N_("A judge has two marks on criterion %(criterion)s.")))
     for judge, value in judged:
         if not ZERO <= value <= criterion.max_mark:
             problems.append(_criterion_problem(
                 ProblemCode.MARK_OUT_OF_RANGE, competitor_id, criterion,
-                "A mark of %(value)s on criterion %(criterion)s is outside 0 to %(max)s.",
+                N_("A mark of %(value)s on criterion %(criterion)s is outside 0 to %(max)s."),
                 value=value, max=criterion.max_mark, judge=judge,
             ))
     if len(judges) < criterion.judges_required:
         problems.append(_criterion_problem(
             ProblemCode.TOO_FEW_JUDGES, competitor_id, criterion,
-            "Criterion %(criterion)s has marks from %(count)s judge(s) but needs %(required)s;"
-            " assign another judge or review the recusals.",
+            N_("Criterion %(criterion)s has marks from %(count)s judge(s) but needs %(required)s;"
+               " assign another judge or review the recusals."),
             count=len(judges), required=criterion.judges_required,
         ))
     if (criterion.kind is CriterionKind.MEASUREMENT and criterion.measurement_mode is MeasurementMode.ONCE
             and len({v for _, v in judged}) > 1):
         problems.append(_criterion_problem(ProblemCode.CONFLICTING_MEASUREMENTS, competitor_id, criterion,
-                                           "The readings recorded for criterion %(criterion)s disagree."))
+                                           N_("The readings recorded for criterion %(criterion)s disagree.")))
     return problems
 
 
@@ -515,22 +516,22 @@ def _criterion_problem(
 def _unknown_criterion(competitor_id: int, criterion_id: int) -> ScoringProblem:
     """Marks on a criterion the scheme does not have."""
     return ScoringProblem(ProblemCode.UNKNOWN_CRITERION, competitor_id, criterion_id,
-                          "Marks are recorded on criterion %(criterion)s, which is not in the scheme.",
+                          N_("Marks are recorded on criterion %(criterion)s, which is not in the scheme."),
                           {"competitor": competitor_id, "criterion": criterion_id})
 
 
 def _unknown_competitor(competitor_id: int) -> ScoringProblem:
     """Marks or deductions for somebody outside the event."""
     return ScoringProblem(ProblemCode.UNKNOWN_COMPETITOR, competitor_id, None,
-                          "Marks or deductions are recorded for competitor %(competitor)s,"
-                          " who is not in this event.",
+                          N_("Marks or deductions are recorded for competitor %(competitor)s,"
+                             " who is not in this event."),
                           {"competitor": competitor_id})
 
 
 def _negative_deduction(competitor_id: int, points: Decimal) -> ScoringProblem:
     """A deduction that would add points."""
     return ScoringProblem(ProblemCode.NEGATIVE_DEDUCTION, competitor_id, None,
-                          "A deduction of %(points)s is negative; a deduction may only take points off.",
+                          N_("A deduction of %(points)s is negative; a deduction may only take points off."),
                           {"competitor": competitor_id, "points": points})
 
 

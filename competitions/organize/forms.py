@@ -124,7 +124,8 @@ class CriterionForm(Form):
     code = StringField(_l("Code"), validators=CODE_VALIDATORS)
     name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=200)])
     max_mark = DecimalField(_l("Max mark"), places=None, validators=[InputRequired(), NumberRange(min=0, max=1000)])
-    step = DecimalField(_l("Step"), places=None, default=Decimal("0.5"), validators=[InputRequired(), NumberRange(min=0, max=100)])
+    step = DecimalField(_l("Step"), places=None, default=Decimal("0.5"),
+                        validators=[InputRequired(), NumberRange(min=0, max=100)])
     kind = SelectField(_l("Kind"))
     aggregation = SelectField(_l("Aggregation"))
     judges_required = IntegerField(_l("Judges"), default=1, validators=[InputRequired(), NumberRange(min=1, max=15)])

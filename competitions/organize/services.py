@@ -17,7 +17,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from competitions.domain import lifecycle
-from competitions.domain.errors import InvalidState, RuleViolation, ValidationErrors
+from competitions.domain.awards import AwardRule, validate_award_rule
+from competitions.domain.errors import N_, InvalidState, RuleViolation, ValidationErrors
 from competitions.domain.schemes import CriterionDraft, PartDraft, SchemeDraft, validate_scheme
 from competitions.extensions import db
 from competitions.organize.models import CLASSES, KINDS, LEVELS, Competition, Criterion, Event, SchemePart
@@ -178,23 +179,19 @@ class AwardRuleData:
     third: Decimal | None = None
 
 
+AWARD_METHODS = {"bands": "rank_bands", "proportions": "proportions", "medals": "medals"}
+
+
 def award_rule_problems(rule: AwardRuleData) -> list[tuple[str, dict]]:
-    """Problems with an award rule as (message, params) pairs."""
-    if rule.mode == "medals":
-        return []
-    values = [rule.first, rule.second, rule.third]
-    if rule.mode not in ("bands", "proportions"):
-        return [("Unknown award mode %(mode)s.", {"mode": rule.mode})]
-    if any(v is None for v in values):
-        return [("Give the number of first, second and third prizes.", {})] if rule.mode == "bands" else \
-            [("Give the percentage of entrants for first, second and third prizes.", {})]
-    if any(v < 0 for v in values):
-        return [("Prize numbers cannot be negative.", {})]
-    if rule.mode == "bands" and any(v != v.to_integral_value() for v in values):
-        return [("Rank bands count whole competitors.", {})]
-    if rule.mode == "proportions" and sum(values) > 100:
-        return [("The prize percentages add up to %(total)s%%, more than all entrants.", {"total": sum(values)})]
-    return []
+    """Problems with an award rule as (message, params) pairs; the rules themselves live in domain.awards."""
+    if rule.mode not in AWARD_METHODS:
+        return [(N_("Unknown award mode %(mode)s."), {"mode": rule.mode})]
+    if rule.mode != "medals" and None in (rule.first, rule.second, rule.third):
+        if rule.mode == "bands":
+            return [(N_("Give the number of first, second and third prizes."), {})]
+        return [(N_("Give the percentage of entrants for first, second and third prizes."), {})]
+    domain_rule = AwardRule(AWARD_METHODS[rule.mode], rule.first or 0, rule.second or 0, rule.third or 0)
+    return [(p["message"], p["params"]) for p in validate_award_rule(domain_rule)]
 
 
 def award_rule_json(rule: AwardRuleData) -> dict:

@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("registration", __name__, url_prefix="/registration")
+
+from competitions.registration import views  # noqa: E402,F401

@@ -31,9 +31,10 @@ from sqlalchemy import select
 
 from competitions.audit.services import record
 from competitions.auth.models import User
+from competitions.db import utcnow
 from competitions.domain import eligibility as rules
-from competitions.domain.errors import InvalidState, RuleViolation, ValidationErrors
-from competitions.domain.identity import check_consistent, parse_national_id
+from competitions.domain.errors import N_, InvalidState, RuleViolation, ValidationErrors
+from competitions.domain.identity import check_consistent, mask_national_id, parse_national_id
 from competitions.extensions import db
 from competitions.organize.models import Event
 from competitions.orgs.models import Organization, Worker
@@ -63,7 +64,7 @@ class Column:
 
 COLUMNS = (
     Column("national_id", "身份证号", "National ID number", _l("National ID number"), 24),
-    Column("name", "姓名", "Name", _l("Name"), 12),
+    Column("name", "姓名", "Name", _l("Full name"), 12),
     Column("gender", "性别", "Gender", _l("Gender"), 8),
     Column("birth_date", "出生日期", "Date of birth", _l("Date of birth"), 14),
     Column("phone", "手机号", "Phone", _l("Phone"), 15),
@@ -168,27 +169,27 @@ def roster_template(employer_names: list[str]) -> bytes:
 def read_roster(data: bytes, filename: str) -> list[RawRow]:
     """The rows of an uploaded .xlsx or .csv, or ValidationErrors with one clear file-level message."""
     if len(data) > _limit("ROSTER_MAX_FILE_BYTES", MAX_FILE_BYTES):
-        raise _file_problem("The file is larger than %(limit)s MB.",
+        raise _file_problem(N_("The file is larger than %(limit)s MB."),
                             limit=_limit("ROSTER_MAX_FILE_BYTES", MAX_FILE_BYTES) // (1024 * 1024) or 1)
     if not data:
-        raise _file_problem("The file is empty.")
+        raise _file_problem(N_("The file is empty."))
     name = (filename or "").lower()
     if data.startswith(OLE_MAGIC):
-        raise _file_problem("This is an old-style .xls file. Save it as .xlsx (Excel workbook) or CSV and upload "
-                            "it again.")
+        raise _file_problem(N_("This is an old-style .xls file. Save it as .xlsx (Excel workbook) or CSV and upload "
+                            "it again."))
     if name.endswith(".xlsx"):
         if not data.startswith(XLSX_MAGIC):
-            raise _file_problem("The file is not a valid .xlsx workbook. Download the template and fill it in.")
+            raise _file_problem(N_("The file is not a valid .xlsx workbook. Download the template and fill it in."))
         rows = _read_xlsx(data)
     elif name.endswith(".csv"):
         rows = _read_csv(data)
     else:
-        raise _file_problem("Upload an .xlsx workbook or a .csv file.")
+        raise _file_problem(N_("Upload an .xlsx workbook or a .csv file."))
     if len(rows) > _limit("ROSTER_MAX_ROWS", MAX_ROWS):
-        raise _file_problem("The file has %(count)d rows; at most %(limit)d can be imported at once.",
+        raise _file_problem(N_("The file has %(count)d rows; at most %(limit)d can be imported at once."),
                             count=len(rows), limit=_limit("ROSTER_MAX_ROWS", MAX_ROWS))
     if not rows:
-        raise _file_problem("The file has no rows below the header.")
+        raise _file_problem(N_("The file has no rows below the header."))
     return rows
 
 
@@ -198,10 +199,10 @@ def check_zip_safety(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _file_problem("The file is damaged and cannot be read as an .xlsx workbook.") from None
+        raise _file_problem(N_("The file is damaged and cannot be read as an .xlsx workbook.")) from None
     limit = _limit("ROSTER_MAX_UNCOMPRESSED_BYTES", MAX_UNCOMPRESSED_BYTES)
     if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > limit:
-        raise _file_problem("The workbook would unpack to more than %(limit)s MB; it is refused.",
+        raise _file_problem(N_("The workbook would unpack to more than %(limit)s MB; it is refused."),
                             limit=limit // (1024 * 1024) or 1)
 
 
@@ -211,21 +212,21 @@ def _read_xlsx(data: bytes) -> list[RawRow]:
     from openpyxl.xml import DEFUSEDXML
 
     if not DEFUSEDXML:  # never parse untrusted XML without defusedxml
-        raise _file_problem("Spreadsheet import is disabled: the defusedxml package is missing.")
+        raise _file_problem(N_("Spreadsheet import is disabled: the defusedxml package is missing."))
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on broken files
-        raise _file_problem("The file is damaged and cannot be read as an .xlsx workbook.") from None
+        raise _file_problem(N_("The file is damaged and cannot be read as an .xlsx workbook.")) from None
     try:
         extra = [ws.title for ws in wb.worksheets[1:] if not (ws.title == LISTS_SHEET and ws.sheet_state != "visible")]
         if extra:
-            raise _file_problem("The workbook has extra sheets (%(names)s). Keep only the roster sheet.",
+            raise _file_problem(N_("The workbook has extra sheets (%(names)s). Keep only the roster sheet."),
                                 names=", ".join(extra))
         ws = wb.worksheets[0]
         merged = sorted(str(r) for r in ws.merged_cells.ranges)
         if merged:
-            raise _file_problem("The sheet has merged cells (%(ranges)s). Unmerge them so each cell holds one "
-                                "value.", ranges=", ".join(merged[:5]))
+            raise _file_problem(N_("The sheet has merged cells (%(ranges)s). Unmerge them so each cell holds one "
+                                "value."), ranges=", ".join(merged[:5]))
         values = [(row[0].row, [c.value for c in row]) for row in ws.iter_rows() if row]
     finally:
         wb.close()
@@ -240,13 +241,13 @@ def _read_csv(data: bytes) -> list[RawRow]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
-        raise _file_problem("The CSV file is not in UTF-8 or GB18030 encoding.")
+        raise _file_problem(N_("The CSV file is not in UTF-8 or GB18030 encoding."))
     if "\x00" in text:
-        raise _file_problem("Upload an .xlsx workbook or a .csv file.")
+        raise _file_problem(N_("Upload an .xlsx workbook or a .csv file."))
     try:
         values = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
     except csv.Error:
-        raise _file_problem("The CSV file cannot be read.") from None
+        raise _file_problem(N_("The CSV file cannot be read.")) from None
     return _rows_from(values)
 
 
@@ -262,12 +263,12 @@ def _rows_from(values: list[tuple[int, list]]) -> list[RawRow]:
     """Map the header row to column keys and turn each following non-empty row into a RawRow."""
     values = [(n, cells) for n, cells in values if any(_blank(c) is False for c in cells)]
     if not values:
-        raise _file_problem("The file is empty.")
+        raise _file_problem(N_("The file is empty."))
     header_number, header = values[0]
     keys = [_header_key(cell) for cell in header]
     missing = [COLUMN_BY_KEY[k] for k in REQUIRED if k not in keys]
     if missing:
-        raise _file_problem("The header row lacks the column(s) %(columns)s. Use the template's headers.",
+        raise _file_problem(N_("The header row lacks the column(s) %(columns)s. Use the template's headers."),
                             columns=", ".join(f"{c.zh} {c.en}" for c in missing))
     rows = []
     for number, cells in values[1:]:
@@ -336,8 +337,10 @@ def parse_level(value: object) -> int | None:
     raise ValueError(text)
 
 
-def _problem(row: int, key: str, value: object, message: str, **params) -> dict:
-    return {"row": row, "column": key, "value": _text(value)[:60], "message": message, "params": params}
+def _problem(number: int, key: str, value: object, message: str, /, **params) -> dict:
+    # ID numbers stay masked even in the error table: the clerk finds the row in their own file.
+    shown = mask_national_id(_text(value)) if key == "national_id" else _text(value)[:60]
+    return {"row": number, "column": key, "value": shown, "message": message, "params": params}
 
 
 def suggest_employers(name: str, known: list[str], n: int = 3) -> list[str]:
@@ -345,18 +348,18 @@ def suggest_employers(name: str, known: list[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(name, known, n=n, cutoff=0.5)
 
 
-def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed_employers: set[int],
+def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed_employers: set[int] | None,
                today: date, problems: list[dict]) -> _Parsed | None:
     cells, n = raw.cells, raw.number
     before = len(problems)
     for key in REQUIRED:
         if _blank(cells.get(key)):
-            problems.append(_problem(n, key, "", "This column is required."))
+            problems.append(_problem(n, key, "", N_("This column is required.")))
     id_cell = cells.get("national_id")
     parsed = None
     if isinstance(id_cell, (int, float)) and not _blank(id_cell):
-        problems.append(_problem(n, "national_id", id_cell, "The identity number was stored as a number and may "
-                                 "have lost digits; format the column as text and type it again."))
+        problems.append(_problem(n, "national_id", id_cell, N_("The identity number was stored as a number and may "
+                                 "have lost digits; format the column as text and type it again.")))
     elif not _blank(id_cell):
         try:
             parsed = parse_national_id(id_cell, today=today)
@@ -366,19 +369,19 @@ def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed
     if not _blank(cells.get("gender")):
         gender = parse_gender(cells["gender"])
         if gender is None:
-            problems.append(_problem(n, "gender", cells["gender"], "Write 男 or 女 (male or female)."))
+            problems.append(_problem(n, "gender", cells["gender"], N_("Write 男 or 女 (male or female).")))
     birth = None
     if not _blank(cells.get("birth_date")):
         birth = parse_date(cells["birth_date"])
         if birth is None:
             problems.append(_problem(n, "birth_date", cells["birth_date"],
-                                     "Write the date as YYYY-MM-DD, for example 1990-05-17."))
+                                     N_("Write the date as YYYY-MM-DD, for example 1990-05-17.")))
     level = None
     try:
         level = parse_level(cells.get("skill_level"))
     except ValueError:
         problems.append(_problem(n, "skill_level", cells.get("skill_level"),
-                                 "Choose a skill level from the list (5 初级工 … 1 高级技师)."))
+                                 N_("Choose a skill level from the list (5 初级工 … 1 高级技师).")))
     employer = None
     employer_name = _text(cells.get("employer"))
     if employer_name:
@@ -386,14 +389,14 @@ def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed
         if employer is None:
             close = suggest_employers(employer_name, sorted(orgs))
             if close:
-                problems.append(_problem(n, "employer", employer_name, "Unknown employer. Did you mean: "
-                                         "%(suggestions)s?", suggestions="; ".join(close)))
+                problems.append(_problem(n, "employer", employer_name, N_("Unknown employer. Did you mean: "
+                                         "%(suggestions)s?"), suggestions="; ".join(close)))
             else:
-                problems.append(_problem(n, "employer", employer_name, "Unknown employer. Use the organization's "
-                                         "name as registered (see the template's list)."))
-        elif employer.id not in allowed_employers:
-            problems.append(_problem(n, "employer", employer_name, "You can submit only workers of your own "
-                                     "organization and the ones below it."))
+                problems.append(_problem(n, "employer", employer_name, N_("Unknown employer. Use the organization's "
+                                         "name as registered (see the template's list).")))
+        elif allowed_employers is not None and employer.id not in allowed_employers:
+            problems.append(_problem(n, "employer", employer_name, N_("You can submit only workers of your own "
+                                     "organization and the ones below it.")))
     if parsed is not None:
         for p in check_consistent(parsed, birth, gender):
             problems.append(_problem(n, p["field"], cells.get(p["field"]), p["message"], **p["params"]))
@@ -412,14 +415,15 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allowed_employers: set[int],
+def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allowed_employers: set[int] | None,
                   now: datetime) -> ImportSummary:
     """Check every row of a roster for ``event`` and, only when all are valid, save them all.
 
     ``allowed_employers`` are the organizations the submitting clerk may
-    register workers of. People already registered for the event are updated
-    (natural key: ID number + event); new people beyond the capacity go to the
-    waiting list.
+    register workers of (None for the competition's organizers: the
+    eligibility rule on the organizing tree then explains any outsider).
+    People already registered for the event are updated (natural key: ID
+    number + event); new people beyond the capacity go to the waiting list.
     """
     closed = services.registration_closed_reason(event.competition, now)
     if closed is not None:
@@ -435,7 +439,7 @@ def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allo
             continue
         if parsed.national_id in first_row:
             problems.append(_problem(raw.number, "national_id", parsed.national_id,
-                                     "This person already appears in row %(row)d of the file.",
+                                     N_("This person already appears in row %(row)d of the file."),
                                      row=first_row[parsed.national_id]))
             continue
         first_row[parsed.national_id] = raw.number
@@ -446,7 +450,7 @@ def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allo
     if problems:
         problems.sort(key=lambda p: (p["row"] or 0, [c.key for c in COLUMNS].index(p["column"])
                                      if p["column"] in COLUMN_BY_KEY else 99))
-        raise ValidationErrors(problems, message="The file has %(count)d problem(s); nothing was imported.")
+        raise ValidationErrors(problems, message=N_("The file has %(count)d problem(s); nothing was imported."))
     return _save(event, parsed_rows, workers, registrations, actor)
 
 
@@ -508,6 +512,8 @@ def _save(event: Event, rows: list[_Parsed], workers: dict[str, Worker], registr
         if registration is None:
             registration = Registration(event_id=event.id, worker_id=worker.id)
             db.session.add(registration)
+        else:  # a withdrawn or rejected entry comes back as a new one (the waiting list orders by entry time)
+            registration.created_at = utcnow()
         registration.status = "waitlisted" if full else "pending"
         registration.source = "roster"
         registration.submitted_by_id = actor.id

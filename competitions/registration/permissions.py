@@ -17,7 +17,7 @@ from competitions.auth.models import User
 from competitions.extensions import db
 from competitions.organize.models import Competition, Event
 from competitions.organize.permissions import can_manage
-from competitions.orgs.models import Organization, Worker
+from competitions.orgs.models import Worker
 from competitions.orgs.services import is_within, subtree_ids
 from competitions.registration.models import Registration
 
@@ -31,10 +31,12 @@ def can_submit_roster(user: User, competition: Competition) -> bool:
     return user.has_role("organizer") and is_within(user.organization, competition.organization)
 
 
-def roster_employers(user: User, competition: Competition) -> set[int]:
-    """The organizations whose workers ``user`` may submit: the competition's tree for its managers, else their own."""
-    root: Organization | None = competition.organization if can_manage(user, competition) else user.organization
-    return set(subtree_ids(root)) if root is not None else set()
+def roster_employers(user: User, competition: Competition) -> set[int] | None:
+    """The organizations whose workers ``user`` may submit: None (any) for the competition's managers, else
+    their own organization's subtree."""
+    if can_manage(user, competition):
+        return None
+    return set(subtree_ids(user.organization)) if user.organization is not None else set()
 
 
 def load_public_competition_or_404(competition_id: int) -> Competition:

@@ -19,10 +19,11 @@ from sqlalchemy import func, select
 
 from competitions.audit.services import record
 from competitions.auth.models import User
+from competitions.db import utcnow
 from competitions.domain import draw as draw_rules
 from competitions.domain import eligibility as rules
 from competitions.domain.errors import InvalidState, NotAllowed, RuleViolation, ValidationErrors
-from competitions.domain.identity import NationalId, check_consistent, parse_national_id
+from competitions.domain.identity import NationalId, check_consistent, mask_national_id, parse_national_id
 from competitions.extensions import db
 from competitions.organize.models import Competition, Event
 from competitions.organize.services import change_status
@@ -92,6 +93,15 @@ def applicant_of(details: WorkerDetails, parsed: NationalId, person_id: int = 0)
                            employer_org_id=details.employer_id)
 
 
+def lock_event_places(event: Event) -> None:
+    """Serialise changes to an event's places: two people must not both take the last one.
+
+    PostgreSQL takes a row lock on the event until the transaction ends; SQLite
+    ignores FOR UPDATE, but its write transactions already begin IMMEDIATE.
+    """
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+
+
 def place_count(event: Event) -> int:
     """Registrations holding a place in ``event`` (pending or approved)."""
     return db.session.execute(
@@ -134,7 +144,7 @@ def check_self_registration(event: Event, details: WorkerDetails, user: User,
     if own is not None and own.national_id != parsed.number:
         raise NotAllowed("Your account is linked to the identity number %(masked)s. "
                          "You can register only yourself.", field="national_id",
-                         masked=_masked(own.national_id))
+                         masked=mask_national_id(own.national_id))
     closed = registration_closed_reason(event.competition, now)
     verdict = rules.check_registration(
         event_rules(event), applicant_of(details, parsed, worker.id if worker else 0),
@@ -146,12 +156,6 @@ def check_self_registration(event: Event, details: WorkerDetails, user: User,
     if problems:
         raise ValidationErrors(problems)
     return parsed, worker, verdict
-
-
-def _masked(number: str) -> str:
-    from competitions.domain.identity import mask_national_id
-
-    return mask_national_id(number)
 
 
 def save_worker(details: WorkerDetails, parsed: NationalId, worker: Worker | None, *,
@@ -175,6 +179,7 @@ def save_worker(details: WorkerDetails, parsed: NationalId, worker: Worker | Non
 
 def register_self(event: Event, details: WorkerDetails, user: User, now: datetime) -> Registration:
     """A logged-in competitor registers themselves: checks everything, then saves worker and registration."""
+    lock_event_places(event)
     parsed, worker, verdict = check_self_registration(event, details, user, now)
     worker = save_worker(details, parsed, worker, user_id=user.id)
     db.session.flush()
@@ -194,6 +199,9 @@ def enter(event: Event, worker: Worker, *, waitlisted: bool, source: str,
     if registration is None:
         registration = Registration(event_id=event.id, worker_id=worker.id)
         db.session.add(registration)
+    else:
+        # Registering again is a new entry: the waiting list orders by entry time, so the old one must not count.
+        registration.created_at = utcnow()
     registration.status = "waitlisted" if waitlisted else "pending"
     registration.waitlist_position = None
     registration.source = source
@@ -223,6 +231,7 @@ def withdraw(registration: Registration, user: User, now: datetime) -> None:
 
 def promote_waitlist(event: Event, *, actor_id: int | None) -> list[Registration]:
     """Move people from the waiting list into free places, first in line first; they then await review."""
+    lock_event_places(event)
     waiting = db.session.execute(
         select(Registration).where(Registration.event_id == event.id, Registration.status == "waitlisted")
     ).scalars().all()

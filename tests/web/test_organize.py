@@ -198,7 +198,7 @@ def test_save_marking_scheme(world, client, auth):
     (GOOD_PARTS, [GOOD_CRITERIA[0], ("practical", "P1", "焊", 10, 1, "judgement", "trimmed", 2)], {},
      "needs at least 3 judges"),
     (GOOD_PARTS, GOOD_CRITERIA, {"award_mode": "proportions", "award_first": "50", "award_second": "40",
-                                 "award_third": "30"}, "more than all entrants"),
+                                 "award_third": "30"}, "The prize shares add up to 120 per cent"),
     (GOOD_PARTS, GOOD_CRITERIA, {"award_second": ""}, "Give the number of first, second and third prizes."),
 ])
 def test_invalid_scheme_saves_nothing(world, client, auth, parts, criteria, extra, message):

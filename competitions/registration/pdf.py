@@ -1,0 +1,105 @@
+"""The check-in list (检录表) as PDF: station, code, name, masked ID, employer and a signature column.
+
+On the morning of the contest the check-in desk prints one list per event,
+sorted by station; each competitor signs next to their row. The builder takes
+plain data and returns bytes; it never queries the database. reportlab's
+built-in fonts cannot draw Chinese, so a CJK font is registered once per
+process and embedded: the first of Noto Sans CJK (.ttc, subfont 2 = SC) and
+WenQuanYi that reportlab accepts, else reportlab's built-in CID font
+STSong-Light. Debian's Noto CJK .ttc has PostScript (CFF) outlines, which
+reportlab's TTFont refuses ("postscript outlines are not supported"), so on
+such a system WenQuanYi (fonts-wqy-zenhei/microhei) is what gets embedded.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+FONT_CANDIDATES = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # subfont 2 is Simplified Chinese
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+)
+FONT_NAME = "RegistrationCJK"
+FALLBACK_FONT = "STSong-Light"
+_font_lock = threading.Lock()
+_font: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckinSheet:
+    """Everything printed on a check-in list; ``headers`` and ``labels`` are already in the user's language."""
+
+    title: str
+    subtitle: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    footer: str = ""
+
+
+def cjk_font() -> str:
+    """Register a Chinese font once per process and return its name."""
+    global _font
+    with _font_lock:
+        if _font is None:
+            _font = _register_font()
+        return _font
+
+
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for path, index in FONT_CANDIDATES:
+        if Path(path).exists():
+            try:
+                pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
+                return FONT_NAME
+            except Exception:  # a broken font file: try the next one
+                continue
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
+    return FALLBACK_FONT
+
+
+def checkin_pdf(sheet: CheckinSheet) -> bytes:
+    """An A4 landscape check-in list with a header row repeated on every page."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = cjk_font()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=14 * mm, rightMargin=14 * mm,
+                            topMargin=12 * mm, bottomMargin=12 * mm, title=sheet.title)
+    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=4)
+    small = ParagraphStyle("small", fontName=font, fontSize=10, leading=14)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=14)
+    data = [[Paragraph(h, cell) for h in sheet.headers]]
+    data += [[Paragraph(_escape(v), cell) for v in row] for row in sheet.rows]
+    widths = [20 * mm, 26 * mm, 34 * mm, 48 * mm, 80 * mm, 55 * mm]
+    table = Table(data, colWidths=widths[: len(sheet.headers)], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f7f7f7")]),
+        ("TOPPADDING", (0, 1), (-1, -1), 7),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), 7),
+    ]))
+    story = [Paragraph(_escape(sheet.title), title), Paragraph(_escape(sheet.subtitle), small), Spacer(1, 4 * mm),
+             table]
+    if sheet.footer:
+        story += [Spacer(1, 6 * mm), Paragraph(_escape(sheet.footer), small)]
+    doc.build(story)
+    return out.getvalue()
+
+
+def _escape(text: object) -> str:
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
