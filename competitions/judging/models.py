@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competitions.db import UTCDateTime, utcnow
@@ -75,3 +75,61 @@ class EventSignOff(db.Model):
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     locked: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class MarkWriteKey(db.Model):
+    """The idempotency key of one applied mark write (a client-generated UUID).
+
+    The unique key is what makes a retried or duplicated tablet request
+    harmless across gunicorn workers: the second insert of the same key fails,
+    and the write is answered as a replay instead of being applied again.
+    """
+
+    __tablename__ = "mark_write_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(36), unique=True)
+    mark_id: Mapped[int] = mapped_column(ForeignKey("mark.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class JudgeConflict(db.Model):
+    """A conflict of interest declared by a judge or the organizer for one competitor (a relative, an apprentice)."""
+
+    __tablename__ = "judge_conflict"
+    __table_args__ = (UniqueConstraint("judge_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RecusalOverride(db.Model):
+    """The chief judge's written lifting of one recusal (audited)."""
+
+    __tablename__ = "recusal_override"
+    __table_args__ = (UniqueConstraint("judge_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class JudgingSetting(db.Model):
+    """Per-event judging settings the chief judge tunes: the outlier threshold in points."""
+
+    __tablename__ = "judging_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    outlier_points: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    outlier_fraction: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))

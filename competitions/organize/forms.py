@@ -112,7 +112,7 @@ class CopyEventForm(FlaskForm):
 class PartForm(Form):
     """One row of the parts table."""
 
-    code = StringField(_l("Code"), validators=CODE_VALIDATORS)
+    code = StringField(_l("Part code"), validators=CODE_VALIDATORS)
     name = StringField(_l("Part"), validators=[DataRequired(), Length(max=100)])
     weight = DecimalField(_l("Weight (%)"), places=None, validators=[InputRequired(), NumberRange(min=0, max=100)])
 
@@ -121,7 +121,7 @@ class CriterionForm(Form):
     """One row of the criteria table."""
 
     part_code = StringField(_l("Part code"), validators=CODE_VALIDATORS)
-    code = StringField(_l("Code"), validators=CODE_VALIDATORS)
+    code = StringField(_l("Criterion code"), validators=CODE_VALIDATORS)
     name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=200)])
     max_mark = DecimalField(_l("Max mark"), places=None, validators=[InputRequired(), NumberRange(min=0, max=1000)])
     step = DecimalField(_l("Step"), places=None, default=Decimal("0.5"),

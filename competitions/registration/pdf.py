@@ -14,19 +14,9 @@ such a system WenQuanYi (fonts-wqy-zenhei/microhei) is what gets embedded.
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
-FONT_CANDIDATES = (
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # subfont 2 is Simplified Chinese
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-)
-FONT_NAME = "RegistrationCJK"
-FALLBACK_FONT = "STSong-Light"
-_font_lock = threading.Lock()
-_font: str | None = None
+from competitions.pdf_fonts import cjk_font
 
 
 @dataclass(frozen=True)
@@ -38,31 +28,6 @@ class CheckinSheet:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     footer: str = ""
-
-
-def cjk_font() -> str:
-    """Register a Chinese font once per process and return its name."""
-    global _font
-    with _font_lock:
-        if _font is None:
-            _font = _register_font()
-        return _font
-
-
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for path, index in FONT_CANDIDATES:
-        if Path(path).exists():
-            try:
-                pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
-                return FONT_NAME
-            except Exception:  # a broken font file: try the next one
-                continue
-    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
-    return FALLBACK_FONT
 
 
 def checkin_pdf(sheet: CheckinSheet) -> bytes:

@@ -73,8 +73,10 @@ def test_organizer_sets_up_a_competition(live_app, page, lang):
     page.fill(f"input[name='{row}name']", "安全文明生产")
     page.fill(f"input[name='{row}max_mark']", "20")
     page.fill("input[name='criteria-1-max_mark']", "80")
-    page.select_option("#tie_break_1", "part:practical")
+    # A full-page screenshot resizes the viewport for a moment; take it before the last inputs, not
+    # right before the click, which Chromium may then drop.
     screenshot(page, f"organize-scheme-{lang}")
+    page.select_option("#tie_break_1", "part:practical")
     page.click("#scheme-form button[type=submit]")
     page.wait_for_selector("table.table >> text=数控车工")
     screenshot(page, f"organize-competition-{lang}")

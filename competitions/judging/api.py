@@ -1,0 +1,191 @@
+"""The tablet's JSON endpoints: a judge's sheet, and one mark write at a time.
+
+A write is retried by the tablet until it gets an answer, so the endpoint is
+idempotent through the request's UUID. It runs in two transactions: the checks
+that hold all day (assignment, recusal, value) in a read transaction, then a
+short write transaction (BEGIN IMMEDIATE on SQLite) that re-checks what can
+change meanwhile (lock, sheet, a new conflict, the version) and writes; so the
+SQLite write lock is held for a few statements, not for the whole request. Two gunicorn workers applying the same
+key (or creating the same mark) at once collide on a unique index; the loser
+rolls back and is answered from what the winner stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Iterator
+
+from flask import jsonify, request
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from competitions.api.openapi import register_path, register_schema
+from competitions.auth.permissions import role_required
+from competitions.db import set_write_intent, write_intent
+from competitions.domain.errors import CompetitionError, Conflict, RuleViolation
+from competitions.extensions import db
+from competitions.i18n import error_message
+from competitions.judging import api_bp, services
+from competitions.judging.permissions import load_event_for_judge_or_404
+
+ATTEMPTS = 3
+
+
+@contextlib.contextmanager
+def _writer_turn() -> Iterator[None]:
+    """Queue this worker's SQLite write behind the others' on a file lock.
+
+    SQLite's busy handler polls a held lock with sleeps of up to 100 ms, so
+    gunicorn workers that collide on short writes wait far longer than the
+    writes take; a blocking ``flock`` wakes the next writer as soon as the lock
+    is released. Pages that write without it still queue on the busy timeout.
+    """
+    path = db.engine.url.database
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.writers", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@api_bp.before_request
+def _reads_first():
+    """Start mark writes as read transactions: the checks run before SQLite's write lock is taken."""
+    set_write_intent(False)
+
+
+@api_bp.route("/events/<int:event_id>/sheet")
+@role_required("judge")
+def sheet(event_id: int):
+    """The judge's criteria, the competitors they may mark (station and code only) and their marks."""
+    event = load_event_for_judge_or_404(event_id, for_user=current_user)
+    return jsonify(services.judge_sheet(event, current_user))
+
+
+def _int_or_none(payload: dict, name: str, *, required: bool) -> int | None:
+    value = payload.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RuleViolation("%(field)s must be a whole number.", field=name)
+    return value
+
+
+def _mark_input(payload) -> services.MarkInput:
+    if not isinstance(payload, dict):
+        raise RuleViolation("Send the mark as a JSON object.")
+    key = payload.get("idempotency_key")
+    return services.MarkInput(
+        registration_id=_int_or_none(payload, "registration_id", required=True),
+        criterion_id=_int_or_none(payload, "criterion_id", required=True),
+        value=payload.get("value"),
+        base_version=_int_or_none(payload, "version", required=False),
+        idempotency_key=key if isinstance(key, str) else "",
+        reason=payload.get("reason") if isinstance(payload.get("reason"), str) else None,
+        judge_id=_int_or_none(payload, "judge_id", required=False),
+    )
+
+
+def _error(error: CompetitionError, incoming: services.MarkInput | None):
+    body = {"error": error.code, "message": error_message(error), "field": error.field}
+    if isinstance(error, Conflict) and incoming is not None:
+        body["current"] = services.current_mark(incoming.registration_id, incoming.criterion_id,
+                                                incoming.judge_id or current_user.id)
+    return jsonify(body), error.http_status
+
+
+@api_bp.route("/marks", methods=["POST"])
+@role_required("judge")
+def post_mark():
+    """Create or change one mark; a replayed request is answered without a second write."""
+    incoming = None
+    for attempt in range(ATTEMPTS):
+        try:
+            incoming = _mark_input(request.get_json(silent=True))
+            prepared = services.prepare_mark_write(current_user, incoming)
+            if isinstance(prepared, services.MarkOutcome):
+                outcome = prepared
+                db.session.rollback()
+            elif db.engine.dialect.name == "sqlite":
+                actor_id = current_user.id
+                # End the read transaction; the write takes SQLite's lock only for its own short transaction.
+                db.session.rollback()
+                with _writer_turn(), write_intent():
+                    outcome = services.apply_mark_write(actor_id, prepared)
+                    db.session.commit()
+            else:
+                # PostgreSQL locks rows, not the database: one transaction, fewer round trips.
+                outcome = services.apply_mark_write(current_user.id, prepared)
+                db.session.commit()
+        except CompetitionError as error:
+            db.session.rollback()
+            return _error(error, incoming)
+        except IntegrityError:
+            # Another worker stored the same key or the same mark first: answer from its row next time round.
+            db.session.rollback()
+            if attempt == ATTEMPTS - 1:
+                raise
+            continue
+        status = 201 if outcome.action == "create" else 200
+        return jsonify(action=outcome.action, mark=outcome.mark), status
+    raise AssertionError("unreachable")
+
+
+_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+register_schema("JudgeMark", {
+    "type": "object",
+    "properties": {
+        "registration_id": {"type": "integer"}, "criterion_id": {"type": "integer"},
+        "judge_id": {"type": "integer"}, "value": {"type": "string", "example": "7.5"},
+        "version": {"type": "integer"},
+    },
+})
+register_path("/api/v1/judging/events/{event_id}/sheet", {"get": {
+    "summary": "A judge's score sheet for one event (codes only; recused competitors left out).",
+    "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+    "responses": {
+        "200": {"description": "Criteria with maximum and step, competitors by station and code, the judge's marks.",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "locked": {"type": "boolean"}, "submitted": {"type": "boolean"},
+                    "criteria": {"type": "array", "items": {"type": "object"}},
+                    "competitors": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "station": {"type": "integer"}, "code": {"type": "string"}}}},
+                    "marks": {"type": "array", "items": {"$ref": "#/components/schemas/JudgeMark"}}}}}}},
+        "401": {"description": "Not logged in.", **_ERROR},
+        "404": {"description": "Not a judge in this event's panel.", **_ERROR},
+    },
+}})
+register_path("/api/v1/judging/marks", {"post": {
+    "summary": "Create or change one mark (idempotent by request id, version-checked).",
+    "description": "Send the CSRF token of the page in the X-CSRFToken header. `version` is the version of the "
+                   "mark the tablet last saw (omit for a new mark); `idempotency_key` is a UUID generated by "
+                   "the tablet for this edit and reused on every retry. After sign-off only the chief judge "
+                   "writes, with `reason`.",
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["registration_id", "criterion_id", "value", "idempotency_key"],
+        "properties": {
+            "registration_id": {"type": "integer"}, "criterion_id": {"type": "integer"},
+            "value": {"oneOf": [{"type": "number"}, {"type": "string"}]},
+            "version": {"type": "integer", "nullable": True}, "idempotency_key": {"type": "string", "format": "uuid"},
+            "reason": {"type": "string"}, "judge_id": {"type": "integer"},
+        }}}}},
+    "responses": {
+        "201": {"description": "Mark created.", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "200": {"description": "Mark updated, unchanged, or a replay of an applied request (action says which).",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "action": {"type": "string", "enum": ["update", "unchanged", "replay"]},
+                    "mark": {"$ref": "#/components/schemas/JudgeMark"}}}}}},
+        "400": {"description": "Missing or bad CSRF token.", **_ERROR},
+        "401": {"description": "Not logged in.", **_ERROR},
+        "403": {"description": "Not a judge of this event or criterion, recused, or the event is locked.", **_ERROR},
+        "404": {"description": "Unknown competitor or criterion.", **_ERROR},
+        "409": {"description": "Stale version (body carries `current`), sheet submitted, or request id reused.",
+                **_ERROR},
+        "422": {"description": "Out of range, not a number, wrong step, or malformed request id.", **_ERROR},
+    },
+}})

@@ -1,0 +1,101 @@
+"""Judging commands: ``flask --app wsgi judging ...`` calling the same services as the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from competitions.cli import operation
+from competitions.extensions import db
+
+judging_cli = AppGroup("judging", help="Judge assignments, sign-off and the audit log.")
+
+
+def _event(event_id: int):
+    from competitions.organize.models import Event
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"No event {event_id}.")
+    return event
+
+
+def _user(username: str):
+    from competitions.auth.models import User
+
+    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"No user called {username}.")
+    return user
+
+
+@judging_cli.command("assign")
+@click.argument("event_id", type=int)
+@click.argument("username")
+@click.option("--criterion", "criterion_code", default=None, help="Code of the one criterion to mark.")
+@click.option("--chief", is_flag=True, help="Name the user the event's chief judge.")
+def assign_command(event_id, username, criterion_code, chief):
+    """Assign USERNAME to judge EVENT_ID (or name them its chief judge)."""
+    from competitions.judging.services import assign_judge, event_criteria
+
+    with operation():
+        event, user = _event(event_id), _user(username)
+        criterion_id = None
+        if criterion_code:
+            found = [c.id for c in event_criteria(event) if c.code == criterion_code]
+            if not found:
+                raise click.ClickException(f"Event {event_id} has no criterion {criterion_code}.")
+            criterion_id = found[0]
+        assign_judge(event, actor=None, user_id=user.id, criterion_id=criterion_id, is_chief_judge=chief)
+    click.echo(f"{username} is {'chief judge' if chief else 'a judge'} of event {event_id}.")
+
+
+@judging_cli.command("sign-off")
+@click.argument("event_id", type=int)
+@click.option("--as", "username", required=True, help="The chief judge signing off.")
+def sign_off_command(event_id, username):
+    """Sign EVENT_ID off as its chief judge; every mark locks."""
+    from competitions.judging.services import sign_off_event
+
+    with operation():
+        sign_off_event(_event(event_id), actor=_user(username))
+    click.echo(f"Event {event_id} is signed off and locked.")
+
+
+@judging_cli.command("reopen")
+@click.argument("event_id", type=int)
+@click.option("--reason", required=True, help="Why the event is unlocked (e.g. the appeal upheld).")
+def reopen_command(event_id, reason):
+    """Unlock a signed-off event (audited)."""
+    from competitions.judging.services import reopen_event
+
+    with operation():
+        reopen_event(_event(event_id), actor=None, reason=reason)
+    click.echo(f"Event {event_id} is unlocked.")
+
+
+@judging_cli.command("audit-export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--competition", "competition_id", type=int, default=None)
+@click.option("--event", "event_id", type=int, default=None)
+def audit_export_command(path, competition_id, event_id):
+    """Write the audit log (optionally of one competition or event) to an .xlsx file."""
+    from competitions.audit.models import AuditEntry
+    from competitions.judging.services import AuditFilter, audit_query, audit_workbook
+    from competitions.timezone import to_local
+
+    entries = db.session.execute(audit_query(select(AuditEntry), AuditFilter(competition_id=competition_id,
+                                                                              event_id=event_id), None)).scalars().all()
+    headers = ["No.", "Time", "User", "Action", "Object", "Object id", "Competition", "Event", "Old value",
+               "New value", "Reason", "Address"]
+    path.write_bytes(audit_workbook(entries, headers, to_local))
+    click.echo(f"Wrote {len(entries)} audit entries to {path}.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the ``judging`` command group."""
+    app.cli.add_command(judging_cli)

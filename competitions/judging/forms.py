@@ -1,0 +1,78 @@
+"""Forms of the judging pages (shape only; the rules live in the services and the domain)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class AssignmentForm(FlaskForm):
+    """The organizer assigns a judge to the event, to one criterion, or names the chief judge."""
+
+    user_id = SelectField(_l("Judge"), coerce=int, validators=[InputRequired()])
+    criterion_id = SelectField(_l("Criterion"), coerce=_optional_int, validators=[Optional()])
+    is_chief = BooleanField(_l("Chief judge of this event"))
+
+    def __init__(self, *args, judge_choices=(), criterion_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id.choices = list(judge_choices)
+        self.criterion_id.choices = [("", _l("All criteria"))] + list(criterion_choices)
+
+
+class ConflictForm(FlaskForm):
+    """A declared conflict of interest between a judge and a competitor."""
+
+    judge_id = SelectField(_l("Judge"), coerce=int, validators=[InputRequired()])
+    registration_id = SelectField(_l("Competitor"), coerce=int, validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+    def __init__(self, *args, judge_choices=(), competitor_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.judge_id.choices = list(judge_choices)
+        self.registration_id.choices = list(competitor_choices)
+
+
+class OwnConflictForm(FlaskForm):
+    """A judge declares a conflict with the competitor at one station."""
+
+    registration_id = IntegerField(validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class OverrideForm(ConflictForm):
+    """The chief judge lifts one recusal, with a written reason."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class ThresholdForm(FlaskForm):
+    """How far a mark may lie from the rest of its panel before it is flagged."""
+
+    mode = SelectField(_l("Threshold in"), choices=[("percent", _l("% of the criterion's maximum")),
+                                                    ("points", _l("points"))])
+    amount = DecimalField(_l("Threshold"), places=None, validators=[InputRequired(), NumberRange(min=0)])
+
+
+class LockedMarkForm(FlaskForm):
+    """The chief judge changes a mark (after sign-off with a written reason)."""
+
+    registration_id = SelectField(_l("Competitor"), coerce=int, validators=[InputRequired()])
+    criterion_id = SelectField(_l("Criterion"), coerce=int, validators=[InputRequired()])
+    judge_id = SelectField(_l("Judge"), coerce=int, validators=[InputRequired()])
+    value = StringField(_l("Mark"), validators=[DataRequired(), Length(max=20)])
+    version = IntegerField(validators=[Optional()])
+    idempotency_key = StringField(validators=[DataRequired(), Length(max=40)])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class ReasonForm(FlaskForm):
+    """A plain action with an optional reason (reopen a sheet, sign off)."""
+
+    judge_id = IntegerField(validators=[Optional()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])

@@ -1,0 +1,834 @@
+"""Judging on contest day: assignments, recusal, tablet marks, score sheets, sign-off and the audit trail.
+
+The practice: five judges per event mark forty competitors on tablets over
+workshop Wi-Fi. The organizer assigns judges to events (optionally to single
+criteria) and names one chief judge (裁判长) per event; the chief judge does not
+mark in the panel, they watch completeness, settle outliers and sign off.
+
+* Recusal (回避) is enforced here, on every read and write: a judge never sees
+  or marks a competitor from their own employer (and, when the competition says
+  so, from the same parent organization), nor one they or the organizer
+  declared a conflict with. Only the chief judge lifts a recusal, in writing.
+* A mark write carries a client-generated UUID and the version the tablet last
+  saw (``domain.marks.resolve_write``); applied keys are stored in a table with
+  a unique key, so a retry arriving at another gunicorn worker is a replay.
+* A judge corrects their marks until they submit their sheet; the chief judge
+  signs the event off (``EventSignOff.locked``), after which only the chief
+  judge changes a mark, with a written reason.
+
+Every mark created or changed, every override, lock and unlock is appended to
+the audit trail in the same transaction. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, delete, func, select
+
+from competitions.audit.models import AuditEntry
+from competitions.audit.services import record
+from competitions.auth.models import User
+from competitions.db import utcnow
+from competitions.domain import marks as mark_rules
+from competitions.domain import outliers as outlier_rules
+from competitions.domain import recusal as recusal_rules
+from competitions.domain.errors import Conflict, InvalidState, NotAllowed, NotFound, RuleViolation
+from competitions.domain.points import plain_decimal
+from competitions.extensions import db
+from competitions.judging.models import (
+    EventSignOff,
+    JudgeAssignment,
+    JudgeConflict,
+    JudgeSheet,
+    JudgingSetting,
+    Mark,
+    MarkWriteKey,
+    RecusalOverride,
+)
+from competitions.organize.models import Competition, Criterion, Event, SchemePart
+from competitions.registration.models import Registration
+
+DEFAULT_OUTLIER_FRACTION = Decimal("0.2")
+
+
+# ---- loading the event's judging facts ------------------------------------------------------------
+
+def event_criteria(event: Event) -> list[Criterion]:
+    """The event's criteria in scheme order."""
+    return [c for part in event.parts for c in part.criteria]
+
+
+def judging_competitors(event_id: int) -> list[Registration]:
+    """Approved competitors who have drawn a station and code, ordered by station."""
+    return list(db.session.execute(
+        select(Registration).where(
+            Registration.event_id == event_id, Registration.status == "approved",
+            Registration.anonymous_code.is_not(None),
+        ).order_by(Registration.station, Registration.id)
+    ).scalars())
+
+
+def assignments_of(event_id: int) -> list[JudgeAssignment]:
+    """Every assignment of the event, ordered by id."""
+    return list(db.session.execute(
+        select(JudgeAssignment).where(JudgeAssignment.event_id == event_id).order_by(JudgeAssignment.id)
+    ).scalars())
+
+
+def chief_of(event_id: int) -> User | None:
+    """The event's chief judge, if named."""
+    row = db.session.execute(
+        select(JudgeAssignment).where(JudgeAssignment.event_id == event_id, JudgeAssignment.is_chief.is_(True))
+    ).scalars().first()
+    return row.user if row else None
+
+
+def is_chief(user: User, event_id: int) -> bool:
+    """True when ``user`` is the event's chief judge."""
+    return db.session.execute(
+        select(JudgeAssignment.id).where(JudgeAssignment.event_id == event_id, JudgeAssignment.user_id == user.id,
+                                         JudgeAssignment.is_chief.is_(True))
+    ).first() is not None
+
+
+def panel_per_criterion(event: Event, assignments: Iterable[JudgeAssignment]) -> dict[int, set[int]]:
+    """Criterion id -> panel judges (not the chief); an assignment without criterion covers them all."""
+    criteria = [c.id for c in event_criteria(event)]
+    panel: dict[int, set[int]] = {c: set() for c in criteria}
+    for a in assignments:
+        if a.is_chief:
+            continue
+        for criterion_id in ([a.criterion_id] if a.criterion_id else criteria):
+            panel.setdefault(criterion_id, set()).add(a.user_id)
+    return panel
+
+
+def judge_criteria(event: Event, judge_id: int) -> list[Criterion]:
+    """The criteria ``judge_id`` marks in ``event``, in scheme order."""
+    rows = db.session.execute(
+        select(JudgeAssignment.criterion_id).where(JudgeAssignment.event_id == event.id,
+                                                   JudgeAssignment.user_id == judge_id,
+                                                   JudgeAssignment.is_chief.is_(False))
+    ).scalars().all()
+    if not rows:
+        return []
+    if None in rows:
+        return event_criteria(event)
+    wanted = set(rows)
+    return [c for c in event_criteria(event) if c.id in wanted]
+
+
+def is_locked(event_id: int) -> bool:
+    """True when the event has been signed off and not reopened."""
+    return bool(db.session.execute(
+        select(EventSignOff.locked).where(EventSignOff.event_id == event_id)
+    ).scalar_one_or_none())
+
+
+def _policy(event: Event | EventFacts) -> recusal_rules.RecusalPolicy:
+    same_parent = event.recuse_same_parent if isinstance(event, EventFacts) else event.competition.recuse_same_parent
+    return recusal_rules.RecusalPolicy(recuse_same_parent=bool(same_parent))
+
+
+def _judge_affiliation(user: User) -> recusal_rules.JudgeAffiliation:
+    org = user.organization
+    return recusal_rules.JudgeAffiliation(user.id, user.organization_id, org.parent_id if org else None)
+
+
+def _competitor_affiliation(registration: Registration) -> recusal_rules.CompetitorAffiliation:
+    worker = registration.worker
+    return recusal_rules.CompetitorAffiliation(registration.id, worker.employer_id, worker.employer.parent_id)
+
+
+def _pairs(model, event_id: int) -> set[tuple[int, int]]:
+    return {(j, r) for j, r in db.session.execute(
+        select(model.judge_id, model.registration_id).where(model.event_id == event_id)).all()}
+
+
+def event_recusals(event: Event, judges: Iterable[User], competitors: Iterable[Registration]
+                   ) -> list[recusal_rules.Recusal]:
+    """Every recusal between the event's judges and competitors (overrides applied)."""
+    return recusal_rules.recused_pairs(
+        [_judge_affiliation(u) for u in judges], [_competitor_affiliation(r) for r in competitors],
+        _policy(event), _pairs(JudgeConflict, event.id), _pairs(RecusalOverride, event.id))
+
+
+def recusal_reason(event: Event | EventFacts, judge: User,
+                   registration: Registration) -> recusal_rules.RecusalReason | None:
+    """Why ``judge`` must not mark ``registration``, or None when they may."""
+    pair = (judge.id, registration.id)
+    conflict, override = db.session.execute(select(
+        select(JudgeConflict.id).where(JudgeConflict.judge_id == judge.id,
+                                       JudgeConflict.registration_id == registration.id).exists(),
+        select(RecusalOverride.id).where(RecusalOverride.judge_id == judge.id,
+                                         RecusalOverride.registration_id == registration.id).exists(),
+    )).one()
+    return recusal_rules.is_recused(_judge_affiliation(judge), _competitor_affiliation(registration),
+                                    _policy(event), {pair} if conflict else set(), {pair} if override else set())
+
+
+def _panel_judges(assignments: Iterable[JudgeAssignment]) -> list[User]:
+    seen: dict[int, User] = {}
+    for a in assignments:
+        if not a.is_chief:
+            seen.setdefault(a.user_id, a.user)
+    return [seen[k] for k in sorted(seen)]
+
+
+# ---- assignments and conflicts (organizer) --------------------------------------------------------
+
+def _audit(action: str, actor: User | None, event: Event, object_type: str, object_id: int | None, *,
+           old: dict | None = None, new: dict | None = None, reason: str = "") -> None:
+    record(action, actor_id=actor.id if actor else None, object_type=object_type, object_id=object_id,
+           competition_id=event.competition_id, event_id=event.id, old=old, new=new, reason=reason)
+
+
+def assign_judge(event: Event, *, actor: User | None, user_id: int, criterion_id: int | None = None,
+                 is_chief_judge: bool = False) -> JudgeAssignment:
+    """Assign a judge to an event (optionally one criterion), or name the event's one chief judge.
+
+    Naming a new chief judge replaces the previous one. The chief judge does not
+    also sit in the panel: they settle the panel's marks.
+    """
+    judge = db.session.get(User, user_id)
+    if judge is None or not judge.has_role("judge"):
+        raise RuleViolation("Choose a user who holds the judge role.", field="user_id")
+    if criterion_id is not None and criterion_id not in {c.id for c in event_criteria(event)}:
+        raise RuleViolation("That criterion is not part of this event's marking scheme.", field="criterion_id")
+    existing = assignments_of(event.id)
+    mine = [a for a in existing if a.user_id == user_id]
+    if is_chief_judge:
+        if any(not a.is_chief for a in mine):
+            raise RuleViolation("%(name)s already marks in this event's panel; the chief judge does not.",
+                                field="user_id", name=judge.display_name)
+        for a in existing:
+            if a.is_chief:
+                db.session.delete(a)
+        db.session.flush()
+        criterion_id = None
+    else:
+        if any(a.is_chief for a in mine):
+            raise RuleViolation("%(name)s is this event's chief judge and does not mark in the panel.",
+                                field="user_id", name=judge.display_name)
+        if any(a.criterion_id == criterion_id or a.criterion_id is None for a in mine):
+            raise RuleViolation("%(name)s is already assigned to this.", field="user_id", name=judge.display_name)
+    assignment = JudgeAssignment(event_id=event.id, user_id=user_id, criterion_id=criterion_id,
+                                 is_chief=is_chief_judge)
+    db.session.add(assignment)
+    db.session.flush()
+    _audit("judging.assign", actor, event, "judge_assignment", assignment.id,
+           new={"judge": judge.username, "criterion_id": criterion_id, "chief": is_chief_judge})
+    return assignment
+
+
+def unassign_judge(assignment: JudgeAssignment, *, actor: User | None) -> None:
+    """Remove an assignment that has no marks behind it."""
+    event = db.session.get(Event, assignment.event_id)
+    stmt = select(func.count(Mark.id)).where(Mark.event_id == event.id, Mark.judge_id == assignment.user_id)
+    if assignment.criterion_id:
+        stmt = stmt.where(Mark.criterion_id == assignment.criterion_id)
+    if not assignment.is_chief and db.session.execute(stmt).scalar_one():
+        raise InvalidState("This judge has already entered marks here; the assignment cannot be removed.")
+    _audit("judging.unassign", actor, event, "judge_assignment", assignment.id,
+           old={"judge": assignment.user.username, "criterion_id": assignment.criterion_id,
+                "chief": assignment.is_chief})
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+def _registration_in(event: Event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id or registration.status != "approved" \
+            or registration.anonymous_code is None:
+        raise NotFound("This competitor is not competing in this event.", field="registration_id")
+    return registration
+
+
+def declare_conflict(event: Event, *, actor: User, judge_id: int, registration_id: int,
+                     reason: str = "") -> JudgeConflict:
+    """Record a declared conflict: the judge is recused from the competitor from now on.
+
+    Marks the judge already gave that competitor are withdrawn (and audited), so
+    no result is computed from a conflicted mark.
+    """
+    if is_locked(event.id):
+        raise InvalidState("The event has been signed off; marks and recusals can no longer change.")
+    registration = _registration_in(event, registration_id)
+    if judge_id not in {a.user_id for a in assignments_of(event.id)}:
+        raise RuleViolation("This judge is not assigned to this event.", field="judge_id")
+    exists = db.session.execute(select(JudgeConflict).where(JudgeConflict.judge_id == judge_id,
+                                                            JudgeConflict.registration_id == registration.id))
+    if exists.first():
+        raise RuleViolation("This conflict has already been declared.", field="registration_id")
+    conflict = JudgeConflict(event_id=event.id, judge_id=judge_id, registration_id=registration.id,
+                             declared_by_id=actor.id, reason=(reason or "").strip())
+    db.session.add(conflict)
+    db.session.execute(delete(RecusalOverride).where(RecusalOverride.judge_id == judge_id,
+                                                     RecusalOverride.registration_id == registration.id))
+    for mark in db.session.execute(select(Mark).where(Mark.judge_id == judge_id,
+                                                      Mark.registration_id == registration.id)).scalars():
+        _audit("mark.withdraw", actor, event, "mark", mark.id, old=_mark_json(mark), reason=conflict.reason)
+        db.session.delete(mark)
+    db.session.flush()
+    _audit("recusal.conflict", actor, event, "registration", registration.id,
+           new={"judge_id": judge_id, "code": registration.anonymous_code}, reason=conflict.reason)
+    return conflict
+
+
+def override_recusal(event: Event, *, actor: User, judge_id: int, registration_id: int,
+                     reason: str) -> RecusalOverride:
+    """The chief judge lifts one recusal, with a written reason; the override is audited."""
+    if not is_chief(actor, event.id):
+        raise NotAllowed("Only the chief judge of this event can override a recusal.")
+    text = mark_rules.check_reason(reason)
+    registration = _registration_in(event, registration_id)
+    judge = db.session.get(User, judge_id)
+    if judge is None or judge_id not in {a.user_id for a in assignments_of(event.id) if not a.is_chief}:
+        raise RuleViolation("This judge is not assigned to this event.", field="judge_id")
+    why = recusal_reason(event, judge, registration)
+    if why is None:
+        raise RuleViolation("This judge is not recused from this competitor.", field="registration_id")
+    override = RecusalOverride(event_id=event.id, judge_id=judge_id, registration_id=registration.id,
+                               overridden_by_id=actor.id, reason=text)
+    db.session.add(override)
+    db.session.flush()
+    _audit("recusal.override", actor, event, "registration", registration.id,
+           old={"judge": judge.username, "recusal": str(why)}, new={"judge": judge.username, "recusal": None},
+           reason=text)
+    return override
+
+
+# ---- the tablet: sheet and marks -----------------------------------------------------------------
+
+def _mark_json(mark: Mark) -> dict:
+    return {"registration_id": mark.registration_id, "criterion_id": mark.criterion_id,
+            "judge_id": mark.judge_id, "value": str(plain_decimal(mark.value)), "version": mark.version}
+
+
+def _sheet_submitted(event_id: int, judge_id: int) -> bool:
+    return db.session.execute(
+        select(JudgeSheet.submitted_at).where(JudgeSheet.event_id == event_id, JudgeSheet.judge_id == judge_id)
+    ).scalar_one_or_none() is not None
+
+
+def judge_sheet(event: Event, judge: User) -> dict:
+    """What a judge's tablet shows: their criteria, the competitors they may mark (codes only), their marks.
+
+    Recused competitors are not in it at all. Names and employers never are.
+    """
+    criteria = judge_criteria(event, judge.id)
+    if not criteria:
+        raise NotAllowed("You are not a judge in this event's panel.")
+    competitors = judging_competitors(event.id)
+    recused = {r.competitor_id for r in event_recusals(event, [judge], competitors)}
+    visible = [r for r in competitors if r.id not in recused]
+    visible_ids = {r.id for r in visible}
+    marks = db.session.execute(select(Mark).where(Mark.event_id == event.id, Mark.judge_id == judge.id)
+                               .order_by(Mark.id)).scalars()
+    return {
+        "event": {"id": event.id, "trade_name": event.trade_name, "competition": event.competition.name},
+        "judge_id": judge.id,
+        "locked": is_locked(event.id),
+        "submitted": _sheet_submitted(event.id, judge.id),
+        "criteria": [{"id": c.id, "code": c.code, "name": c.name, "max": str(plain_decimal(c.max_mark)),
+                      "step": str(plain_decimal(c.step)) if c.step else None} for c in criteria],
+        "competitors": [{"id": r.id, "station": r.station, "code": r.anonymous_code} for r in visible],
+        "marks": [_mark_json(m) for m in marks if m.registration_id in visible_ids],
+    }
+
+
+@dataclass(frozen=True)
+class MarkInput:
+    """A mark write as it arrives from a tablet or a form."""
+
+    registration_id: int
+    criterion_id: int
+    value: object
+    base_version: int | None
+    idempotency_key: str
+    reason: str | None = None
+    judge_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MarkOutcome:
+    """What happened to a write, and the mark as it is now."""
+
+    action: str
+    mark: dict = field(default_factory=dict)
+
+
+def _number(value: object) -> str | Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise RuleViolation("%(value)s is not a number.", field="value", value=str(value))
+    return value if isinstance(value, str | Decimal) else str(value)
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """The few facts of an event a mark write needs (loaded without its scheme)."""
+
+    id: int
+    competition_id: int
+    recuse_same_parent: bool
+
+
+@dataclass(frozen=True)
+class PreparedWrite:
+    """A mark write that passed every check that does not change during a contest day."""
+
+    key: str
+    event: EventFacts
+    registration_id: int
+    criterion_id: int
+    judge_id: int
+    role: str
+    value: Decimal
+    base_version: int | None
+    reason: str | None
+
+
+def _replay(key: str, actor_id: int, registration_id: int, criterion_id: int) -> MarkOutcome | None:
+    row = db.session.execute(select(MarkWriteKey).where(MarkWriteKey.key == key)).scalar_one_or_none()
+    if row is None:
+        return None
+    mark = db.session.get(Mark, row.mark_id)
+    if row.actor_id != actor_id or mark is None or mark.registration_id != registration_id \
+            or mark.criterion_id != criterion_id:
+        raise Conflict("This request id was already used for another mark; the tablet must send a new one.",
+                       field="idempotency_key")
+    return MarkOutcome(mark_rules.WriteAction.REPLAY.value, _mark_json(mark))
+
+
+def _actor_role(actor: User, event_id: int, judge_id: int, criterion: Criterion) -> mark_rules.MarkActor:
+    """The actor's role for this mark; raises when they have none."""
+    rows = db.session.execute(select(JudgeAssignment).where(JudgeAssignment.event_id == event_id)).scalars().all()
+    mine = [a for a in rows if a.user_id == actor.id]
+    if not mine:
+        raise NotAllowed("You are not a judge of this event.")
+    role = mark_rules.MarkActor.CHIEF_JUDGE if any(a.is_chief for a in mine) else mark_rules.MarkActor.JUDGE
+    if role == mark_rules.MarkActor.JUDGE and judge_id != actor.id:
+        raise NotAllowed("Only the chief judge can enter a mark on another judge's behalf.")
+    if not any(a.criterion_id in (None, criterion.id) for a in rows if a.user_id == judge_id and not a.is_chief):
+        if role == mark_rules.MarkActor.JUDGE:
+            raise NotAllowed("You are not assigned to mark %(criterion)s.", criterion=criterion.code)
+        raise RuleViolation("Choose a judge of this event's panel for this criterion.", field="judge_id")
+    return role
+
+
+def prepare_mark_write(actor: User, incoming: MarkInput) -> PreparedWrite | MarkOutcome:
+    """Check a write against everything that holds all day; a replayed request is answered here.
+
+    Order: request id (a replay needs nothing else), competitor and criterion of
+    one event, the actor's assignment, recusal, the value. Read-only: on SQLite
+    it runs before the write lock is taken, so the lock is held only for
+    ``apply_mark_write``.
+    """
+    key = mark_rules.check_idempotency_key(incoming.idempotency_key)
+    replay = _replay(key, actor.id, incoming.registration_id, incoming.criterion_id)
+    if replay is not None:
+        return replay
+    found = db.session.execute(
+        select(Registration, Event.competition_id, Competition.recuse_same_parent)
+        .join(Event, Event.id == Registration.event_id).join(Competition, Competition.id == Event.competition_id)
+        .where(Registration.id == incoming.registration_id)
+    ).first()
+    if found is None:
+        raise NotFound("This competitor is not competing in this event.", field="registration_id")
+    registration = found[0]
+    event = EventFacts(registration.event_id, found[1], bool(found[2]))
+    criterion = db.session.execute(
+        select(Criterion).join(SchemePart, SchemePart.id == Criterion.part_id)
+        .where(Criterion.id == incoming.criterion_id, SchemePart.event_id == event.id)
+    ).scalar_one_or_none()
+    if criterion is None:
+        raise NotFound("This criterion is not part of this event's marking scheme.", field="criterion_id")
+    judge_id = incoming.judge_id or actor.id
+    role = _actor_role(actor, event.id, judge_id, criterion)
+    if registration.status != "approved" or registration.anonymous_code is None:
+        raise NotFound("This competitor is not competing in this event.", field="registration_id")
+    judge = actor if judge_id == actor.id else db.session.get(User, judge_id)
+    if recusal_reason(event, judge, registration) is not None:
+        raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
+                         field="registration_id")
+    value = mark_rules.validate_mark_value(_number(incoming.value), criterion.max_mark, criterion.step)
+    return PreparedWrite(key, event, registration.id, criterion.id, judge_id, role.value, value,
+                         incoming.base_version, incoming.reason)
+
+
+def _live_state(p: PreparedWrite, actor_id: int):
+    """In one round trip: lock, sheet, a conflict declared meanwhile, and whether the assignments still stand."""
+    def exists(stmt):
+        return stmt.exists()
+
+    return db.session.execute(select(
+        select(EventSignOff.locked).where(EventSignOff.event_id == p.event.id).scalar_subquery(),
+        exists(select(JudgeSheet.id).where(JudgeSheet.event_id == p.event.id, JudgeSheet.judge_id == p.judge_id,
+                                           JudgeSheet.submitted_at.is_not(None))),
+        exists(select(JudgeConflict.id).where(JudgeConflict.judge_id == p.judge_id,
+                                              JudgeConflict.registration_id == p.registration_id)),
+        exists(select(RecusalOverride.id).where(RecusalOverride.judge_id == p.judge_id,
+                                                RecusalOverride.registration_id == p.registration_id)),
+        exists(select(JudgeAssignment.id).where(
+            JudgeAssignment.event_id == p.event.id, JudgeAssignment.user_id == p.judge_id,
+            JudgeAssignment.is_chief.is_(False),
+            (JudgeAssignment.criterion_id.is_(None)) | (JudgeAssignment.criterion_id == p.criterion_id))),
+        exists(select(JudgeAssignment.id).where(JudgeAssignment.event_id == p.event.id,
+                                                JudgeAssignment.user_id == actor_id,
+                                                JudgeAssignment.is_chief.is_(p.role == "chief_judge"))),
+    )).one()
+
+
+def apply_mark_write(actor_id: int, p: PreparedWrite) -> MarkOutcome:
+    """Apply a prepared write exactly once: re-check what can change meanwhile, then the version, then write.
+
+    A duplicate of this request applied meanwhile by another worker makes the
+    insert of its key fail on the unique index; the caller retries and the
+    retry is answered as a replay by ``prepare_mark_write``.
+    """
+    locked, submitted, conflict, overridden, judge_assigned, actor_assigned = _live_state(p, actor_id)
+    if not (judge_assigned and actor_assigned):
+        raise NotAllowed("You are not a judge of this event.")
+    if conflict and not overridden:
+        raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
+                         field="registration_id")
+    locked = bool(locked)
+    mark_rules.check_can_write_mark(p.role, bool(submitted), locked, p.reason)
+    existing = db.session.execute(
+        select(Mark).where(Mark.registration_id == p.registration_id, Mark.criterion_id == p.criterion_id,
+                           Mark.judge_id == p.judge_id).with_for_update()
+    ).scalar_one_or_none()
+    stored = mark_rules.StoredMark(existing.value, existing.version) if existing else None
+    decision = mark_rules.resolve_write(stored, mark_rules.MarkWrite(p.value, p.base_version, p.key))
+    old = _mark_json(existing) if existing else None
+    if existing is None:
+        existing = Mark(registration_id=p.registration_id, criterion_id=p.criterion_id, judge_id=p.judge_id,
+                        event_id=p.event.id, value=decision.value, version=decision.version)
+        db.session.add(existing)
+    elif decision.action == mark_rules.WriteAction.UPDATE:
+        existing.value, existing.version = decision.value, decision.version
+    db.session.flush()
+    db.session.add(MarkWriteKey(key=p.key, mark_id=existing.id, actor_id=actor_id))
+    if decision.action in (mark_rules.WriteAction.CREATE, mark_rules.WriteAction.UPDATE):
+        action = "mark.override" if locked else f"mark.{decision.action.value}"
+        record(action, actor_id=actor_id, object_type="mark", object_id=existing.id,
+               competition_id=p.event.competition_id, event_id=p.event.id, old=old, new=_mark_json(existing),
+               reason=(p.reason or "").strip() if locked or p.role == "chief_judge" else "")
+    db.session.flush()
+    return MarkOutcome(decision.action.value, _mark_json(existing))
+
+
+def submit_mark(actor: User, incoming: MarkInput) -> MarkOutcome:
+    """Apply one mark write from a tablet (or the chief judge's form), exactly once, in one transaction.
+
+    Nothing is written unless every check passes. The tablet API runs the two
+    halves in two transactions instead (``prepare_mark_write`` outside the
+    SQLite write lock, ``apply_mark_write`` inside it).
+    """
+    prepared = prepare_mark_write(actor, incoming)
+    if isinstance(prepared, MarkOutcome):
+        return prepared
+    return apply_mark_write(actor.id, prepared)
+
+
+def current_mark(registration_id: int, criterion_id: int, judge_id: int) -> dict | None:
+    """The stored mark, for telling a tablet what it conflicts with."""
+    mark = db.session.execute(select(Mark).where(Mark.registration_id == registration_id,
+                                                 Mark.criterion_id == criterion_id,
+                                                 Mark.judge_id == judge_id)).scalar_one_or_none()
+    return _mark_json(mark) if mark else None
+
+
+# ---- score sheets ---------------------------------------------------------------------------------
+
+def _completeness(event: Event, assignments=None, competitors=None, marks=None):
+    assignments = assignments_of(event.id) if assignments is None else assignments
+    competitors = judging_competitors(event.id) if competitors is None else competitors
+    marks = list(db.session.execute(select(Mark).where(Mark.event_id == event.id)).scalars()) \
+        if marks is None else marks
+    recusals = event_recusals(event, _panel_judges(assignments), competitors)
+    return outlier_rules.completeness_matrix(
+        [r.id for r in competitors], [c.id for c in event_criteria(event)], panel_per_criterion(event, assignments),
+        recusals, [_domain_mark(m) for m in marks]), recusals
+
+
+def _domain_mark(mark: Mark) -> mark_rules.Mark:
+    return mark_rules.Mark(mark.judge_id, mark.registration_id, mark.criterion_id, mark.value)
+
+
+def marks_owed_by(event: Event, judge_id: int) -> int:
+    """How many marks ``judge_id`` still owes in ``event``."""
+    completeness, _recusals = _completeness(event)
+    return completeness.missing_by_judge().get(judge_id, 0)
+
+
+def submit_sheet(event: Event, *, judge: User) -> JudgeSheet:
+    """The judge hands in their sheet: every mark they owe must be in; after this they cannot change it."""
+    if not judge_criteria(event, judge.id):
+        raise NotAllowed("You are not a judge in this event's panel.")
+    if is_locked(event.id):
+        raise InvalidState("The event has been signed off; marks and recusals can no longer change.")
+    owed = marks_owed_by(event, judge.id)
+    if owed:
+        raise RuleViolation("You still owe %(count)d mark(s); enter them before submitting your sheet.",
+                            count=owed)
+    sheet = _sheet_row(event.id, judge.id)
+    if sheet.submitted_at is not None:
+        raise InvalidState("You have already submitted your sheet.")
+    sheet.submitted_at = utcnow()
+    db.session.flush()
+    _audit("sheet.submit", judge, event, "judge_sheet", sheet.id, new={"judge": judge.username})
+    return sheet
+
+
+def _sheet_row(event_id: int, judge_id: int) -> JudgeSheet:
+    sheet = db.session.execute(select(JudgeSheet).where(JudgeSheet.event_id == event_id,
+                                                        JudgeSheet.judge_id == judge_id)).scalar_one_or_none()
+    if sheet is None:
+        sheet = JudgeSheet(event_id=event_id, judge_id=judge_id)
+        db.session.add(sheet)
+        db.session.flush()
+    return sheet
+
+
+def reopen_sheet(event: Event, *, actor: User, judge_id: int, reason: str = "") -> JudgeSheet:
+    """The chief judge hands a submitted sheet back to its judge for correction."""
+    role = mark_rules.MarkActor.CHIEF_JUDGE if is_chief(actor, event.id) else "other"
+    mark_rules.check_can_reopen_sheet(role, is_locked(event.id))
+    sheet = _sheet_row(event.id, judge_id)
+    if sheet.submitted_at is None:
+        raise InvalidState("This sheet has not been submitted.")
+    sheet.submitted_at = None
+    db.session.flush()
+    _audit("sheet.reopen", actor, event, "judge_sheet", sheet.id, new={"judge_id": judge_id}, reason=reason)
+    return sheet
+
+
+# ---- the chief judge: dashboard, threshold, sign-off ---------------------------------------------
+
+def outlier_threshold(event_id: int) -> outlier_rules.OutlierThreshold:
+    """The event's outlier threshold; 20 % of the criterion's maximum unless the chief judge set another."""
+    setting = db.session.execute(select(JudgingSetting).where(JudgingSetting.event_id == event_id)).scalar_one_or_none()
+    if setting and setting.outlier_points is not None:
+        return outlier_rules.OutlierThreshold(points=setting.outlier_points)
+    if setting and setting.outlier_fraction is not None:
+        return outlier_rules.OutlierThreshold(fraction_of_max=setting.outlier_fraction)
+    return outlier_rules.OutlierThreshold(fraction_of_max=DEFAULT_OUTLIER_FRACTION)
+
+
+def set_outlier_threshold(event: Event, *, actor: User, points: Decimal | None = None,
+                          percent: Decimal | None = None) -> None:
+    """The chief judge sets how far from the panel a mark may lie before it is flagged."""
+    if not is_chief(actor, event.id):
+        raise NotAllowed("Only the chief judge of this event can do this.")
+    fraction = percent / 100 if percent is not None else None
+    outlier_rules.OutlierThreshold(points=points, fraction_of_max=fraction)  # validates
+    setting = db.session.execute(select(JudgingSetting).where(JudgingSetting.event_id == event.id)).scalar_one_or_none()
+    if setting is None:
+        setting = JudgingSetting(event_id=event.id)
+        db.session.add(setting)
+    setting.outlier_points, setting.outlier_fraction = points, fraction
+    db.session.flush()
+
+
+@dataclass
+class Dashboard:
+    """Everything the chief judge's page shows, loaded once."""
+
+    event: Event
+    locked: bool
+    sign_off: EventSignOff | None
+    criteria: list[Criterion]
+    competitors: list[Registration]
+    judges: list[User]
+    panel: dict[int, set[int]]
+    values: dict[tuple[int, int, int], Decimal]
+    completeness: outlier_rules.Completeness
+    recusals: list[recusal_rules.Recusal]
+    outliers: list[outlier_rules.OutlierFlag]
+    shortfalls: list[recusal_rules.Shortfall]
+    threshold: outlier_rules.OutlierThreshold
+    sheets: dict[int, datetime | None]
+    overrides: list[RecusalOverride]
+
+    def cell(self, registration_id: int, criterion_id: int, judge_id: int) -> str:
+        """'mark', 'missing', 'recused' or 'none' (not on this criterion's panel)."""
+        if judge_id not in self.panel.get(criterion_id, ()):
+            return "none"
+        if (registration_id, criterion_id, judge_id) in self.values:
+            return "mark"
+        if any(r.judge_id == judge_id and r.competitor_id == registration_id for r in self.recusals):
+            return "recused"
+        return "missing"
+
+    @property
+    def outlier_keys(self) -> set[tuple[int, int, int]]:
+        """(registration, criterion, judge) of each flagged mark."""
+        return {(o.competitor_id, o.criterion_id, o.judge_id) for o in self.outliers}
+
+    @property
+    def percent_complete(self) -> int:
+        """Completeness in whole percent (rounded down, so 100 means truly complete)."""
+        return int(self.completeness.fraction * 100)
+
+
+def dashboard(event: Event) -> Dashboard:
+    """The completeness matrix, outliers, shortfalls and sheet states of one event."""
+    assignments = assignments_of(event.id)
+    competitors = judging_competitors(event.id)
+    marks = list(db.session.execute(select(Mark).where(Mark.event_id == event.id)).scalars())
+    completeness, recusals = _completeness(event, assignments, competitors, marks)
+    criteria = event_criteria(event)
+    panel = panel_per_criterion(event, assignments)
+    threshold = outlier_threshold(event.id)
+    competitor_ids = {r.id for r in competitors}
+    counted = [_domain_mark(m) for m in marks if m.registration_id in competitor_ids]
+    judges = _panel_judges(assignments)
+    sheets = dict(db.session.execute(select(JudgeSheet.judge_id, JudgeSheet.submitted_at)
+                                     .where(JudgeSheet.event_id == event.id)).all())
+    return Dashboard(
+        event=event, locked=is_locked(event.id),
+        sign_off=db.session.execute(select(EventSignOff).where(EventSignOff.event_id == event.id)).scalar_one_or_none(),
+        criteria=criteria, competitors=competitors, judges=judges, panel=panel,
+        values={(m.registration_id, m.criterion_id, m.judge_id): m.value for m in marks},
+        completeness=completeness, recusals=recusals,
+        outliers=outlier_rules.flag_outliers(counted, threshold, {c.id: c.max_mark for c in criteria}),
+        shortfalls=recusal_rules.panel_shortfalls({c.id: c.judges_required for c in criteria}, panel,
+                                                  sorted(competitor_ids), recusals),
+        threshold=threshold, sheets={j.id: sheets.get(j.id) for j in judges},
+        overrides=list(db.session.execute(select(RecusalOverride).where(RecusalOverride.event_id == event.id)
+                                          .order_by(RecusalOverride.id)).scalars()),
+    )
+
+
+def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
+    """The chief judge signs the event off (签字确认): every mark in, every sheet submitted; marks lock."""
+    if not is_chief(actor, event.id):
+        raise NotAllowed("Only the chief judge of this event can sign it off.")
+    if is_locked(event.id):
+        raise InvalidState("The event has already been signed off.")
+    assignments = assignments_of(event.id)
+    completeness, _recusals = _completeness(event, assignments)
+    outlier_rules.check_can_sign_off(completeness)
+    owing = {j for c in completeness.cells for j in c.expected}
+    submitted = set(db.session.execute(select(JudgeSheet.judge_id).where(
+        JudgeSheet.event_id == event.id, JudgeSheet.submitted_at.is_not(None))).scalars())
+    pending = owing - submitted
+    if pending:
+        raise InvalidState("The event cannot be signed off yet: %(count)d judge(s) have not submitted their sheet.",
+                           count=len(pending))
+    sign_off = db.session.execute(select(EventSignOff).where(EventSignOff.event_id == event.id)).scalar_one_or_none()
+    if sign_off is None:
+        sign_off = EventSignOff(event_id=event.id)
+        db.session.add(sign_off)
+    sign_off.signed_by_id, sign_off.signed_at, sign_off.locked = actor.id, utcnow(), True
+    db.session.flush()
+    _audit("event.lock", actor, event, "event", event.id, new={"locked": True})
+    return sign_off
+
+
+def reopen_event(event: Event, *, actor: User | None, reason: str) -> EventSignOff:
+    """Unlock a signed-off event (an appeal upheld): audited with the reason; the chief judge re-signs later."""
+    text = (reason or "").strip()
+    if not text:
+        raise RuleViolation("Give a reason for reopening the event.", field="reason")
+    sign_off = db.session.execute(select(EventSignOff).where(EventSignOff.event_id == event.id)).scalar_one_or_none()
+    if sign_off is None or not sign_off.locked:
+        raise InvalidState("The event is not signed off.")
+    sign_off.locked = False
+    db.session.flush()
+    _audit("event.unlock", actor, event, "event", event.id, old={"locked": True}, new={"locked": False},
+           reason=text)
+    return sign_off
+
+
+# ---- judge's start page ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MyEvent:
+    """One event on a judge's start page."""
+
+    event: Event
+    chief: bool
+    criteria: list[Criterion]
+    locked: bool
+    submitted: bool
+
+
+def my_events(user: User) -> list[MyEvent]:
+    """The events ``user`` is assigned to, chief-judge duties included."""
+    rows = db.session.execute(select(JudgeAssignment).where(JudgeAssignment.user_id == user.id)
+                              .order_by(JudgeAssignment.event_id, JudgeAssignment.id)).scalars().all()
+    out = []
+    for event_id in sorted({a.event_id for a in rows}):
+        event = db.session.get(Event, event_id)
+        chief = any(a.is_chief for a in rows if a.event_id == event_id)
+        out.append(MyEvent(event, chief, [] if chief else judge_criteria(event, user.id), is_locked(event_id),
+                           _sheet_submitted(event_id, user.id)))
+    return out
+
+
+# ---- audit log ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Filters of the audit log page and its export."""
+
+    competition_id: int | None = None
+    event_id: int | None = None
+    action: str = ""
+    actor: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def audit_query(base: Select, filters: AuditFilter, competition_ids: list[int] | None) -> Select:
+    """Restrict an audit query to the competitions visible (None: all) and the filters."""
+    stmt = base
+    if competition_ids is not None:
+        stmt = stmt.where(AuditEntry.competition_id.in_(competition_ids or [-1]))
+    if filters.competition_id:
+        stmt = stmt.where(AuditEntry.competition_id == filters.competition_id)
+    if filters.event_id:
+        stmt = stmt.where(AuditEntry.event_id == filters.event_id)
+    if filters.action:
+        stmt = stmt.where(AuditEntry.action.startswith(filters.action))
+    if filters.actor:
+        stmt = stmt.join(User, AuditEntry.actor_id == User.id).where(User.username == filters.actor)
+    if filters.since:
+        stmt = stmt.where(AuditEntry.at >= filters.since)
+    if filters.until:
+        stmt = stmt.where(AuditEntry.at < filters.until)
+    return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def audit_workbook(entries: Iterable[AuditEntry], headers: list[str], to_local) -> bytes:
+    """The audit entries as an .xlsx workbook (one row each)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "audit"
+    sheet.append(headers)
+    for e in entries:
+        sheet.append([
+            e.id, to_local(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor.username if e.actor else "", e.action,
+            e.object_type, e.object_id, e.competition_id, e.event_id, _flat(e.old_value), _flat(e.new_value),
+            e.reason, e.remote_addr,
+        ])
+    for column, width in zip("ABCDEFGHIJKL", (8, 20, 14, 18, 16, 10, 12, 10, 40, 40, 40, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _flat(value: dict | None) -> str:
+    if not value:
+        return ""
+    return ", ".join(f"{k}={v}" for k, v in sorted(value.items()))

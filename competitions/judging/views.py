@@ -1,0 +1,387 @@
+"""Judging pages: a judge's events, the tablet, the judge's own sheet, the chief judge's dashboard,
+the organizer's assignments and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from competitions.audit.models import AuditEntry
+from competitions.auth.models import User, UserRole
+from competitions.auth.permissions import role_required
+from competitions.domain.errors import CompetitionError
+from competitions.domain.points import plain_decimal
+from competitions.extensions import db
+from competitions.forms import add_form_error
+from competitions.i18n import error_message
+from competitions.judging import bp, services
+from competitions.judging.forms import (
+    AssignmentForm,
+    ConflictForm,
+    LockedMarkForm,
+    OverrideForm,
+    OwnConflictForm,
+    ReasonForm,
+    ThresholdForm,
+)
+from competitions.judging.permissions import (
+    load_assignment_or_404,
+    load_event_for_chief_or_404,
+    load_event_for_judge_or_404,
+    load_managed_event_or_404,
+)
+from competitions.organize.models import Competition
+from competitions.organize.permissions import scope_competitions
+from competitions.timezone import to_local, to_utc
+
+
+def _flash_error(error: CompetitionError) -> None:
+    db.session.rollback()
+    flash(error_message(error), "error")
+
+
+# ---- judge ---------------------------------------------------------------------------------------
+
+@bp.route("/")
+@role_required("judge")
+def index():
+    """The judge's assignments: only their own events."""
+    return render_template("judging/index.html", events=services.my_events(current_user))
+
+
+@bp.route("/events/<int:event_id>/tablet")
+@role_required("judge")
+def tablet(event_id: int):
+    """The tablet page: competitors by station and code, the judge's criteria, offline-safe autosave."""
+    event = load_event_for_judge_or_404(event_id, for_user=current_user)
+    return render_template("judging/tablet.html", event=event, sheet=services.judge_sheet(event, current_user),
+                           conflict_form=OwnConflictForm())
+
+
+@bp.route("/events/<int:event_id>/my-sheet")
+@role_required("judge")
+def my_sheet(event_id: int):
+    """The judge reviews every mark they gave before handing in the sheet."""
+    event = load_event_for_judge_or_404(event_id, for_user=current_user)
+    sheet = services.judge_sheet(event, current_user)
+    values = {(m["registration_id"], m["criterion_id"]): m["value"] for m in sheet["marks"]}
+    owed = sum(1 for r in sheet["competitors"] for c in sheet["criteria"] if (r["id"], c["id"]) not in values)
+    return render_template("judging/my_sheet.html", event=event, sheet=sheet, values=values, owed=owed,
+                           form=ReasonForm())
+
+
+@bp.route("/events/<int:event_id>/my-sheet/submit", methods=["POST"])
+@role_required("judge")
+def submit_sheet(event_id: int):
+    """Hand in the judge's sheet; it can no longer change unless the chief judge reopens it."""
+    event = load_event_for_judge_or_404(event_id, for_user=current_user)
+    if ReasonForm().validate_on_submit():
+        try:
+            services.submit_sheet(event, judge=current_user)
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Your sheet has been submitted to the chief judge."), "success")
+    return redirect(url_for("judging.my_sheet", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/declare-conflict", methods=["POST"])
+@role_required("judge")
+def declare_own_conflict(event_id: int):
+    """A judge declares a conflict with a competitor; that competitor leaves their tablet."""
+    event = load_event_for_judge_or_404(event_id, for_user=current_user)
+    form = OwnConflictForm()
+    if form.validate_on_submit():
+        try:
+            services.declare_conflict(event, actor=current_user, judge_id=current_user.id,
+                                      registration_id=form.registration_id.data, reason=form.reason.data or "")
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Conflict recorded: you will not mark this competitor."), "success")
+    return redirect(url_for("judging.tablet", event_id=event.id))
+
+
+# ---- chief judge ---------------------------------------------------------------------------------
+
+def _chief_forms(board: services.Dashboard) -> dict:
+    judges = [(j.id, j.display_name) for j in board.judges]
+    competitors = [(r.id, f"{r.station or '—'} · {r.anonymous_code}") for r in board.competitors]
+    criteria = [(c.id, f"{c.code} {c.name}") for c in board.criteria]
+    threshold = ThresholdForm()
+    if board.threshold.points is not None:
+        threshold.mode.data, threshold.amount.data = "points", plain_decimal(board.threshold.points)
+    else:
+        threshold.mode.data, threshold.amount.data = "percent", plain_decimal(board.threshold.fraction_of_max * 100)
+    mark_form = LockedMarkForm()
+    mark_form.registration_id.choices, mark_form.criterion_id.choices = competitors, criteria
+    mark_form.judge_id.choices = judges
+    return {"override_form": OverrideForm(judge_choices=judges, competitor_choices=competitors),
+            "threshold_form": threshold, "mark_form": mark_form, "reason_form": ReasonForm()}
+
+
+@bp.route("/events/<int:event_id>/chief")
+@role_required("judge")
+def chief(event_id: int):
+    """The chief judge's dashboard: completeness, outliers, recusals, sheets and sign-off."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    board = services.dashboard(event)
+    return render_template("judging/chief.html", event=event, board=board, **_chief_forms(board))
+
+
+@bp.route("/events/<int:event_id>/chief/sign-off", methods=["POST"])
+@role_required("judge")
+def sign_off(event_id: int):
+    """Sign the event off; every mark locks."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    if ReasonForm().validate_on_submit():
+        try:
+            services.sign_off_event(event, actor=current_user)
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("The event has been signed off; its marks are locked."), "success")
+    return redirect(url_for("judging.chief", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/chief/threshold", methods=["POST"])
+@role_required("judge")
+def threshold(event_id: int):
+    """Set the outlier threshold of the event."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = ThresholdForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a threshold above 0."), "error")
+        return redirect(url_for("judging.chief", event_id=event.id))
+    points = form.amount.data if form.mode.data == "points" else None
+    percent = form.amount.data if form.mode.data == "percent" else None
+    try:
+        services.set_outlier_threshold(event, actor=current_user, points=points, percent=percent)
+    except CompetitionError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("The outlier threshold has been saved."), "success")
+    return redirect(url_for("judging.chief", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/chief/override", methods=["POST"])
+@role_required("judge")
+def override(event_id: int):
+    """Lift one recusal with a written reason."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    board = services.dashboard(event)
+    form = _chief_forms(board)["override_form"]
+    if form.validate_on_submit():
+        try:
+            services.override_recusal(event, actor=current_user, judge_id=form.judge_id.data,
+                                      registration_id=form.registration_id.data, reason=form.reason.data)
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("The recusal has been lifted and recorded."), "success")
+    else:
+        flash(_("Choose a judge and a competitor and give a reason."), "error")
+    return redirect(url_for("judging.chief", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/chief/reopen-sheet", methods=["POST"])
+@role_required("judge")
+def reopen_sheet(event_id: int):
+    """Hand a submitted sheet back to its judge."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = ReasonForm()
+    if form.validate_on_submit() and form.judge_id.data:
+        try:
+            services.reopen_sheet(event, actor=current_user, judge_id=form.judge_id.data,
+                                  reason=form.reason.data or "")
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("The sheet has been reopened for correction."), "success")
+    return redirect(url_for("judging.chief", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/chief/mark", methods=["POST"])
+@role_required("judge")
+def chief_mark(event_id: int):
+    """The chief judge enters or changes a mark; after sign-off only with a written reason."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = _chief_forms(services.dashboard(event))["mark_form"]
+    if not form.validate_on_submit():
+        flash(_("Choose the competitor, criterion and judge and enter the mark."), "error")
+        return redirect(url_for("judging.chief", event_id=event.id))
+    current = services.current_mark(form.registration_id.data, form.criterion_id.data, form.judge_id.data)
+    incoming = services.MarkInput(
+        registration_id=form.registration_id.data, criterion_id=form.criterion_id.data, value=form.value.data,
+        base_version=current["version"] if current else None, idempotency_key=form.idempotency_key.data,
+        reason=form.reason.data, judge_id=form.judge_id.data)
+    try:
+        services.submit_mark(current_user, incoming)
+    except CompetitionError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("The mark has been saved and recorded in the audit log."), "success")
+    return redirect(url_for("judging.chief", event_id=event.id))
+
+
+# ---- organizer -----------------------------------------------------------------------------------
+
+@bp.route("/manage")
+@role_required("organizer")
+def manage():
+    """The organizer's judging overview: events of their competitions with assignment counts."""
+    competitions = db.session.execute(
+        scope_competitions(select(Competition), current_user)
+        .where(Competition.status.in_(("open", "closed", "in_progress", "results")))
+        .options(selectinload(Competition.events)).order_by(Competition.year.desc(), Competition.id.desc())
+    ).scalars().all()
+    counts = {}
+    for comp in competitions:
+        for e in comp.events:
+            rows = services.assignments_of(e.id)
+            counts[e.id] = (sum(1 for a in rows if not a.is_chief), next((a.user for a in rows if a.is_chief), None),
+                            services.is_locked(e.id))
+    return render_template("judging/manage.html", competitions=competitions, counts=counts)
+
+
+def _judge_choices() -> list[tuple[int, str]]:
+    users = db.session.execute(select(User).join(UserRole).where(UserRole.role == "judge", User.active.is_(True))
+                               .order_by(User.display_name, User.id)).scalars().unique().all()
+    return [(u.id, f"{u.display_name} ({u.organization.name if u.organization else '—'})") for u in users]
+
+
+@bp.route("/events/<int:event_id>/assignments", methods=["GET", "POST"])
+@role_required("organizer")
+def assignments(event_id: int):
+    """Assign judges to the event (or single criteria), name the chief judge, declare conflicts."""
+    event = load_managed_event_or_404(event_id, for_user=current_user)
+    criteria = services.event_criteria(event)
+    form = AssignmentForm(judge_choices=_judge_choices(), criterion_choices=[(c.id, f"{c.code} {c.name}")
+                                                                             for c in criteria])
+    if form.validate_on_submit():
+        try:
+            services.assign_judge(event, actor=current_user, user_id=form.user_id.data,
+                                  criterion_id=None if form.is_chief.data else form.criterion_id.data,
+                                  is_chief_judge=form.is_chief.data)
+        except CompetitionError as error:
+            db.session.rollback()
+            add_form_error(form, error, "user_id")
+        else:
+            db.session.commit()
+            flash(_("The judge has been assigned."), "success")
+            return redirect(url_for("judging.assignments", event_id=event.id))
+    rows = services.assignments_of(event.id)
+    competitors = services.judging_competitors(event.id)
+    panel_judges = [a.user for a in rows if not a.is_chief]
+    conflict_form = ConflictForm(
+        judge_choices=sorted({(u.id, u.display_name) for u in panel_judges}),
+        competitor_choices=[(r.id, f"{r.station or '—'} · {r.anonymous_code} · {r.worker.name}") for r in competitors])
+    board = services.dashboard(event)
+    return render_template("judging/assignments.html", event=event, form=form, rows=rows, criteria=criteria,
+                           conflict_form=conflict_form, board=board, competitors={r.id: r for r in competitors})
+
+
+@bp.route("/assignments/<int:assignment_id>/delete", methods=["POST"])
+@role_required("organizer")
+def unassign(assignment_id: int):
+    """Remove an assignment."""
+    assignment = load_assignment_or_404(assignment_id, for_user=current_user)
+    event_id = assignment.event_id
+    if ReasonForm().validate_on_submit():
+        try:
+            services.unassign_judge(assignment, actor=current_user)
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("The assignment has been removed."), "success")
+    return redirect(url_for("judging.assignments", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/conflicts", methods=["POST"])
+@role_required("organizer")
+def declare_conflict(event_id: int):
+    """The organizer declares a conflict between a judge and a competitor."""
+    event = load_managed_event_or_404(event_id, for_user=current_user)
+    rows = services.assignments_of(event.id)
+    form = ConflictForm(judge_choices=[(a.user_id, "") for a in rows if not a.is_chief],
+                        competitor_choices=[(r.id, "") for r in services.judging_competitors(event.id)])
+    if form.validate_on_submit():
+        try:
+            services.declare_conflict(event, actor=current_user, judge_id=form.judge_id.data,
+                                      registration_id=form.registration_id.data, reason=form.reason.data or "")
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("The conflict has been recorded; the judge is recused from this competitor."), "success")
+    else:
+        flash(_("Choose a judge and a competitor."), "error")
+    return redirect(url_for("judging.assignments", event_id=event.id))
+
+
+# ---- audit log -----------------------------------------------------------------------------------
+
+def _audit_filters() -> tuple[services.AuditFilter, dict]:
+    raw = {k: request.args.get(k, "").strip() for k in ("competition", "event", "action", "actor", "since", "until")}
+
+    def day(value: str, shift: int = 0):
+        try:
+            return to_utc(datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time()) + timedelta(days=shift))
+        except ValueError:
+            return None
+
+    filters = services.AuditFilter(
+        competition_id=int(raw["competition"]) if raw["competition"].isdigit() else None,
+        event_id=int(raw["event"]) if raw["event"].isdigit() else None,
+        action=raw["action"], actor=raw["actor"], since=day(raw["since"]), until=day(raw["until"], 1))
+    return filters, raw
+
+
+def _visible_competition_ids() -> list[int] | None:
+    if current_user.has_role("admin"):
+        return None
+    return list(db.session.execute(scope_competitions(select(Competition.id), current_user)).scalars())
+
+
+AUDIT_ACTIONS = ("mark.", "mark.create", "mark.update", "mark.override", "mark.withdraw", "recusal.", "event.",
+                 "sheet.", "judging.", "draw", "registration.")
+
+
+@bp.route("/audit")
+@role_required("organizer")
+def audit():
+    """The audit log of the organizer's competitions, filtered."""
+    filters, raw = _audit_filters()
+    stmt = services.audit_query(select(AuditEntry), filters, _visible_competition_ids())
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    competitions = db.session.execute(scope_competitions(select(Competition), current_user)
+                                      .order_by(Competition.year.desc(), Competition.id.desc())).scalars().all()
+    return render_template("judging/audit.html", page=page, raw=raw, competitions=competitions,
+                           actions=AUDIT_ACTIONS)
+
+
+@bp.route("/audit.xlsx")
+@role_required("organizer")
+def audit_export():
+    """The filtered audit log as a spreadsheet."""
+    filters, _raw = _audit_filters()
+    entries = db.session.execute(services.audit_query(select(AuditEntry), filters,
+                                                      _visible_competition_ids())).scalars().all()
+    headers = [_("No."), _("Time"), _("User"), _("Action"), _("Object"), _("Object id"), _("Competition"),
+               _("Event"), _("Old value"), _("New value"), _("Reason"), _("Address")]
+    data = services.audit_workbook(entries, headers, to_local)
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=audit-log.xlsx"})

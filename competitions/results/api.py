@@ -1,0 +1,125 @@
+"""The JSON results feed under /api/v1/results (public; published or final results only; never an ID number)."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from competitions.api.openapi import register_path, register_schema
+from competitions.auth.permissions import public
+from competitions.results import api_bp
+from competitions.results.permissions import load_public_competition_or_404, load_public_event_or_404
+from competitions.results.services import entries_by_event
+
+
+def _entry_json(entry) -> dict:
+    return {
+        "rank": entry.rank, "tied": entry.tied, "disqualified": entry.disqualified,
+        "decided_by_chief_judge": entry.decided_by_chief_judge, "code": entry.anonymous_code,
+        "name": entry.name, "employer": entry.employer,
+        "total": None if entry.total is None else f"{entry.total:.2f}",
+        "part_scores": entry.part_scores, "deductions": f"{entry.deductions:.2f}", "prize": entry.prize,
+    }
+
+
+def _event_json(event, entries) -> dict:
+    return {"id": event.id, "trade_name": event.trade_name, "trade_code": event.trade_code, "group": event.group,
+            "entries": [_entry_json(e) for e in entries]}
+
+
+def _snapshot_json(snapshot) -> dict:
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {"version": snapshot.version, "status": snapshot.status, "published_at": iso(snapshot.published_at),
+            "notice_ends_at": iso(snapshot.notice_ends_at), "finalized_at": iso(snapshot.finalized_at)}
+
+
+@api_bp.route("/competitions/<int:competition_id>")
+@public
+def competition_feed(competition_id: int):
+    """Every event's published standing of one competition."""
+    competition, snapshot = load_public_competition_or_404(competition_id)
+    grouped = entries_by_event(snapshot)
+    return jsonify(
+        competition={"id": competition.id, "name": competition.name, "year": competition.year,
+                     "status": competition.status},
+        results=_snapshot_json(snapshot),
+        events=[_event_json(e, grouped.get(e.id, [])) for e in competition.events],
+    )
+
+
+@api_bp.route("/events/<int:event_id>")
+@public
+def event_feed(event_id: int):
+    """One event's published standing."""
+    event, snapshot = load_public_event_or_404(event_id)
+    entries = entries_by_event(snapshot, event.id).get(event.id, [])
+    return jsonify(competition_id=event.competition_id, results=_snapshot_json(snapshot),
+                   event=_event_json(event, entries))
+
+
+register_schema("ResultEntry", {
+    "type": "object",
+    "properties": {
+        "rank": {"type": "integer", "nullable": True, "description": "Place; null when disqualified."},
+        "tied": {"type": "boolean", "description": "Shares the place with another competitor."},
+        "disqualified": {"type": "boolean"},
+        "decided_by_chief_judge": {"type": "boolean", "description": "Place set by the chief judge's tie decision."},
+        "code": {"type": "string", "description": "Anonymous code (加密号)."},
+        "name": {"type": "string"},
+        "employer": {"type": "string"},
+        "total": {"type": "string", "nullable": True, "description": "Total out of 100, two decimals."},
+        "part_scores": {"type": "object", "additionalProperties": {"type": "string"}},
+        "deductions": {"type": "string"},
+        "prize": {"type": "string", "nullable": True, "enum": ["first", "second", "third", "honourable", None]},
+    },
+})
+register_schema("ResultEvent", {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "trade_name": {"type": "string"}, "trade_code": {"type": "string"},
+        "group": {"type": "string"},
+        "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ResultEntry"}},
+    },
+})
+register_schema("ResultSnapshot", {
+    "type": "object",
+    "properties": {
+        "version": {"type": "integer"}, "status": {"type": "string", "enum": ["published", "final"]},
+        "published_at": {"type": "string", "format": "date-time"},
+        "notice_ends_at": {"type": "string", "format": "date-time"},
+        "finalized_at": {"type": "string", "format": "date-time", "nullable": True},
+    },
+})
+_NOT_FOUND = {"description": "No such competition or event, or its results are not published.",
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+register_path("/api/v1/results/competitions/{competition_id}", {
+    "get": {
+        "summary": "Published results of a competition (every event).",
+        "parameters": [{"name": "competition_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {
+            "200": {"description": "The standings.", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "competition": {"type": "object"},
+                    "results": {"$ref": "#/components/schemas/ResultSnapshot"},
+                    "events": {"type": "array", "items": {"$ref": "#/components/schemas/ResultEvent"}},
+                }}}}},
+            "404": _NOT_FOUND,
+        },
+    }
+})
+register_path("/api/v1/results/events/{event_id}", {
+    "get": {
+        "summary": "Published results of one event.",
+        "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {
+            "200": {"description": "The standing.", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "competition_id": {"type": "integer"},
+                    "results": {"$ref": "#/components/schemas/ResultSnapshot"},
+                    "event": {"$ref": "#/components/schemas/ResultEvent"},
+                }}}}},
+            "404": _NOT_FOUND,
+        },
+    }
+})

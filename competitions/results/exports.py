@@ -1,0 +1,129 @@
+"""Results as plain data for exports, and the spreadsheet export.
+
+``results_data`` turns a snapshot into plain rows (no ORM objects) that the
+spreadsheet and the PDF (``pdf.py``) render; names and employers are included
+only when the snapshot is published or final, as on every other page. No ID
+number ever appears in a results export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from io import BytesIO
+from urllib.parse import quote
+
+from flask_babel import gettext as _
+
+from competitions.labels import label
+from competitions.organize.models import Competition
+from competitions.results.labels import format_time_used, prize_label, results_label
+from competitions.results.models import ResultSnapshot
+from competitions.results.services import entries_by_event
+from competitions.timezone import to_local
+
+
+@dataclass(frozen=True)
+class EventTable:
+    """One event's standing as plain rows."""
+
+    title: str
+    part_codes: tuple[str, ...]
+    part_names: tuple[str, ...]
+    rows: tuple[dict, ...]
+
+
+@dataclass(frozen=True)
+class ResultsData:
+    """A competition's results as plain data, with the column headings in the user's language."""
+
+    title: str
+    subtitle: str
+    headings: dict
+    events: tuple[EventTable, ...] = field(default_factory=tuple)
+    revealed: bool = False
+    filename: str = "results"
+
+
+def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> ResultsData:
+    """The snapshot's standings as plain data (empty when nothing has been computed)."""
+    revealed = snapshot is not None and snapshot.status in ("published", "final")
+    grouped = entries_by_event(snapshot) if snapshot else {}
+    tables = []
+    for event in competition.events:
+        parts = tuple(event.parts)
+        rows = []
+        for e in grouped.get(event.id, []):
+            rows.append({
+                "rank": "" if e.rank is None else (f"{e.rank}=" if e.tied else str(e.rank)),
+                "code": e.anonymous_code, "name": e.name if revealed else "",
+                "employer": e.employer if revealed else "",
+                "parts": [e.part_scores.get(p.code, "") for p in parts],
+                "deductions": f"{e.deductions:.2f}" if e.deductions else "",
+                "time": format_time_used(e.time_used_seconds),
+                "total": "" if e.total is None else f"{e.total:.2f}",
+                "prize": _("Disqualified") if e.disqualified else prize_label(e.prize),
+            })
+        title = f"{event.trade_name} · {label('group', event.group)}"
+        tables.append(EventTable(title, tuple(p.code for p in parts), tuple(p.name for p in parts), tuple(rows)))
+    status = results_label("snapshot", snapshot.status) if snapshot else _("Not computed yet")
+    subtitle = status
+    if snapshot is not None and snapshot.notice_ends_at and snapshot.status == "published":
+        subtitle += " · " + _("Notice period ends %(when)s", when=_local(snapshot.notice_ends_at))
+    headings = {"rank": _("Place"), "code": _("Code"), "name": _("Name"), "employer": _("Employer"),
+                "deductions": _("Deductions"), "time": _("Time used"), "total": _("Total"), "prize": _("Prize")}
+    return ResultsData(title=f"{competition.name} — {_('Results')}", subtitle=subtitle, headings=headings,
+                       events=tuple(tables), revealed=revealed, filename=f"results-{competition.id}")
+
+
+def _local(value: datetime) -> str:
+    return to_local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def disposition(data: ResultsData, ext: str) -> str:
+    """A Content-Disposition header value for the download."""
+    name = f"{data.filename}.{ext}"
+    return f"attachment; filename={name}; filename*=UTF-8''{quote(name)}"
+
+
+def results_xlsx(data: ResultsData) -> bytes:
+    """One worksheet per event: place, code, name, employer, part scores, deductions, time, total, prize."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for index, table in enumerate(data.events, start=1):
+        sheet = book.create_sheet(_sheet_title(table.title, index))
+        sheet.append([data.title])
+        sheet.append([table.title, data.subtitle])
+        h = data.headings
+        head = [h["rank"], h["code"], h["name"], h["employer"], *table.part_names, h["deductions"], h["time"],
+                h["total"], h["prize"]]
+        sheet.append(head)
+        for cell in sheet[3]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([row["rank"], row["code"], row["name"], row["employer"],
+                          *[_number(v) for v in row["parts"]], _number(row["deductions"]), row["time"],
+                          _number(row["total"]), row["prize"]])
+        for column, width in zip("ABCD", (8, 10, 14, 28), strict=True):
+            sheet.column_dimensions[column].width = width
+    if not data.events:
+        book.create_sheet("results").append([data.title, data.subtitle])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _number(text):
+    """A figure as a number cell when it is one."""
+    try:
+        return float(text) if text not in ("", None) else None
+    except ValueError:
+        return text
+
+
+def _sheet_title(title: str, index: int) -> str:
+    cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")
+    return f"{index} {cleaned}"[:31]

@@ -1,0 +1,87 @@
+"""Forms of the results stage (shape only; rules live in services)."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from competitions.results.services import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS
+
+TIME_PATTERN = re.compile(r"^\s*(\d{1,3})\s*[:：]\s*([0-5]?\d)\s*$")
+
+
+def parse_time_used(text: str | None) -> int | None:
+    """'85:30' -> 5130 seconds; '' -> None; a bare number is minutes."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text) * 60
+    match = TIME_PATTERN.match(text)
+    if not match:
+        raise ValueError(text)
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def _time_used_valid(form, field) -> None:
+    try:
+        parse_time_used(field.data)
+    except ValueError:
+        raise ValidationError(_l("Write the time used as minutes:seconds, e.g. 85:30.")) from None
+
+
+class AdjustmentForm(FlaskForm):
+    """Time used, deduction and disqualification for one competitor."""
+
+    registration_id = HiddenField(validators=[DataRequired()])
+    time_used = StringField(_l("Time used (min:s)"), validators=[Optional(), Length(max=10), _time_used_valid])
+    deduction_points = DecimalField(_l("Deduction (points)"), places=2, default=0,
+                                    validators=[Optional(), NumberRange(min=0)])
+    deduction_reason = StringField(_l("Reason for the deduction"), validators=[Length(max=500)])
+    disqualified = BooleanField(_l("Disqualified (veto)"))
+    disqualification_reason = StringField(_l("Reason for the disqualification"), validators=[Length(max=500)])
+
+
+class TieModeForm(FlaskForm):
+    """Shared places or no tied places."""
+
+    tie_mode = SelectField(_l("Exact ties"), choices=[])
+
+
+class TieDecisionForm(FlaskForm):
+    """The chief judge's order of one tied group, as anonymous codes best first."""
+
+    order = StringField(_l("Order, best first (codes separated by commas)"),
+                        validators=[DataRequired(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+    def codes(self) -> list[str]:
+        """The codes typed, in order."""
+        return [c.strip() for c in re.split(r"[,，\s]+", self.order.data or "") if c.strip()]
+
+
+class PublishForm(FlaskForm):
+    """How long the public notice runs."""
+
+    notice_days = IntegerField(_l("Notice period (working days)"), default=DEFAULT_NOTICE_DAYS,
+                               validators=[InputRequired(), NumberRange(min=1, max=MAX_NOTICE_DAYS)])
+
+
+class AppealForm(FlaskForm):
+    """An appeal: who, against which event (and competitor), about what."""
+
+    event_id = SelectField(_l("Event"), coerce=int, choices=[])
+    appellant = StringField(_l("Appellant"), validators=[DataRequired(), Length(max=200)])
+    competitor_code = StringField(_l("Competitor code (optional)"), validators=[Optional(), Length(max=20)])
+    subject = TextAreaField(_l("What the appeal is about"), validators=[DataRequired(), Length(max=2000)])
+
+
+class AppealDecisionForm(FlaskForm):
+    """Uphold or dismiss, with the reason."""
+
+    decision = SelectField(_l("Decision"), choices=[("dismissed", _l("Dismiss")), ("upheld", _l("Uphold"))])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])

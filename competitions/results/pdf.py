@@ -1,0 +1,64 @@
+"""The results notice as a PDF: plain data in, bytes out (never a database query).
+
+reportlab's built-in fonts cannot draw Chinese; competitions/pdf_fonts.py registers
+and embeds a CJK font once per process.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from competitions.pdf_fonts import cjk_font
+from competitions.results.exports import ResultsData
+
+
+def results_pdf(data: ResultsData) -> bytes:
+    """A landscape A4 notice: a heading, then one table per event (place, code, name, parts, total, prize)."""
+    font = cjk_font()
+    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=4)
+    sub = ParagraphStyle("sub", fontName=font, fontSize=10, leading=14, textColor=colors.grey, spaceAfter=8)
+    head = ParagraphStyle("head", fontName=font, fontSize=13, leading=18, spaceBefore=6, spaceAfter=4)
+    out = BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=14 * mm, rightMargin=14 * mm,
+                            topMargin=12 * mm, bottomMargin=12 * mm, title=data.title)
+    story = [Paragraph(_escape(data.title), title), Paragraph(_escape(data.subtitle), sub)]
+    for index, table in enumerate(data.events):
+        if index:
+            story.append(PageBreak())
+        story += [Paragraph(_escape(table.title), head), _table(data, table, font), Spacer(1, 4 * mm)]
+    doc.build(story)
+    return out.getvalue()
+
+
+def _table(data: ResultsData, table, font: str) -> Table:
+    h = data.headings
+    header = [h["rank"], h["code"]]
+    if data.revealed:
+        header += [h["name"], h["employer"]]
+    header += [*table.part_names, h["deductions"], h["time"], h["total"], h["prize"]]
+    rows = [header]
+    for row in table.rows:
+        line = [row["rank"], row["code"]]
+        if data.revealed:
+            line += [row["name"], row["employer"]]
+        line += [*row["parts"], row["deductions"], row["time"], row["total"], row["prize"]]
+        rows.append(line)
+    result = Table(rows, repeatRows=1, hAlign="LEFT")
+    result.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font, 9),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0f3")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c8ccd2")),
+        ("ALIGN", (-4, 1), (-2, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    return result
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,365 @@
+"""Results pages: the organizer's workflow, the chief judge's adjustments, the public pages and the venue board."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from competitions.auth.permissions import public, role_required
+from competitions.db import utcnow
+from competitions.domain.errors import CompetitionError, InvalidState
+from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
+from competitions.extensions import db
+from competitions.i18n import error_message
+from competitions.results import bp, exports, services
+from competitions.results.forms import (
+    AdjustmentForm,
+    AppealDecisionForm,
+    AppealForm,
+    PublishForm,
+    TieDecisionForm,
+    TieModeForm,
+    parse_time_used,
+)
+from competitions.results.labels import TIE_MODES, format_time_used, prize_label, results_label
+from competitions.results.models import Appeal
+from competitions.results.permissions import (
+    load_appeal_or_404,
+    load_competition_or_404,
+    load_event_for_chief_or_404,
+    load_public_competition_or_404,
+    load_public_event_or_404,
+)
+from competitions.timezone import local_zone
+
+
+@bp.app_template_global("prize_label")
+def _prize_label(code):
+    """Prize names in templates."""
+    return prize_label(code)
+
+
+@bp.app_template_global("results_label")
+def _results_label(kind, code):
+    """Results codes' names in templates."""
+    return results_label(kind, code)
+
+
+@bp.app_template_filter("time_used")
+def _time_used(seconds):
+    """Time used as m:ss in templates."""
+    return format_time_used(seconds)
+
+
+def _flash_error(error: CompetitionError) -> None:
+    db.session.rollback()
+    flash(error_message(error), "error")
+
+
+# --- organizer ----------------------------------------------------------------------------------
+
+
+@bp.route("/competitions/<int:competition_id>")
+@role_required("organizer")
+def manage(competition_id: int):
+    """The organizer's results page: sign-off state, compute, publish, appeals, finalize, exports."""
+    competition = load_competition_or_404(competition_id, for_user=current_user)
+    snapshot = services.current_snapshot(competition.id)
+    public = services.public_snapshot(competition.id)
+    grouped = services.entries_by_event(snapshot) if snapshot else {}
+    appeals = db.session.execute(
+        db.select(Appeal).where(Appeal.competition_id == competition.id).order_by(Appeal.id.desc())
+    ).scalars().all()
+    appeal_form = AppealForm()
+    appeal_form.event_id.choices = [(e.id, e.trade_name) for e in competition.events]
+    blocker = services.finalize_blocker(public, utcnow()) if public else None
+    return render_template(
+        "results/manage.html", competition=competition, snapshot=snapshot, public=public, grouped=grouped,
+        events={e.id: e for e in competition.events}, unsigned=services.unsigned_events(competition),
+        appeals=appeals, appeal_form=appeal_form, publish_form=PublishForm(), decision_form=AppealDecisionForm(),
+        blocker=blocker, can_compute=services.may_compute(snapshot),
+    )
+
+
+@bp.route("/competitions/<int:competition_id>/compute", methods=["POST"])
+@role_required("organizer")
+def compute(competition_id: int):
+    """Compute the provisional results of every event."""
+    competition = load_competition_or_404(competition_id, for_user=current_user)
+    try:
+        services.compute_provisional_results(competition, actor_id=current_user.id)
+    except CompetitionError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("Provisional results computed. Check them, then publish them for public notice."), "success")
+    return redirect(url_for("results.manage", competition_id=competition.id))
+
+
+@bp.route("/competitions/<int:competition_id>/publish", methods=["POST"])
+@role_required("organizer")
+def publish(competition_id: int):
+    """Publish the provisional results for the public notice period."""
+    competition = load_competition_or_404(competition_id, for_user=current_user)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        flash(_("The notice period must be 1 to %(max)s working days.", max=services.MAX_NOTICE_DAYS), "error")
+        return redirect(url_for("results.manage", competition_id=competition.id))
+    try:
+        services.publish_results(competition, actor_id=current_user.id, now=utcnow(), zone=local_zone(),
+                                 notice_days=form.notice_days.data)
+    except CompetitionError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("The results are published for public notice."), "success")
+    return redirect(url_for("results.manage", competition_id=competition.id))
+
+
+@bp.route("/competitions/<int:competition_id>/finalize", methods=["POST"])
+@role_required("organizer")
+def finalize(competition_id: int):
+    """Make the published results final once the notice period is over."""
+    competition = load_competition_or_404(competition_id, for_user=current_user)
+    snapshot = services.public_snapshot(competition.id)
+    try:
+        if snapshot is None:
+            raise InvalidState("Only published results can become final.")
+        services.finalize_results(snapshot, actor_id=current_user.id, now=utcnow())
+    except CompetitionError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("The results are final."), "success")
+    return redirect(url_for("results.manage", competition_id=competition.id))
+
+
+@bp.route("/competitions/<int:competition_id>/appeals", methods=["POST"])
+@role_required("organizer")
+def appeal_new(competition_id: int):
+    """Record an appeal lodged during the notice period."""
+    competition = load_competition_or_404(competition_id, for_user=current_user)
+    form = AppealForm()
+    form.event_id.choices = [(e.id, e.trade_name) for e in competition.events]
+    if not form.validate_on_submit():
+        flash(_("Say who appeals and about what."), "error")
+        return redirect(url_for("results.manage", competition_id=competition.id))
+    data = services.AppealData(event_id=form.event_id.data, appellant=form.appellant.data,
+                               subject=form.subject.data, competitor_code=form.competitor_code.data or "")
+    try:
+        services.record_appeal(competition, data, actor_id=current_user.id, now=utcnow())
+    except CompetitionError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        flash(_("The appeal has been recorded."), "success")
+    return redirect(url_for("results.manage", competition_id=competition.id))
+
+
+@bp.route("/appeals/<int:appeal_id>/decide", methods=["POST"])
+@role_required("organizer")
+def appeal_decide(appeal_id: int):
+    """Uphold or dismiss an appeal; upholding reopens the event to its chief judge."""
+    appeal = load_appeal_or_404(appeal_id, for_user=current_user)
+    form = AppealDecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for the decision."), "error")
+        return redirect(url_for("results.manage", competition_id=appeal.competition_id))
+    try:
+        services.decide_appeal(appeal, form.decision.data, form.reason.data, actor_id=current_user.id,
+                               now=utcnow())
+    except CompetitionError as error:
+        _flash_error(error)
+    else:
+        db.session.commit()
+        if form.decision.data == "upheld":
+            flash(_("Appeal upheld: the event is reopened to its chief judge. Recompute and publish the results"
+                    " once it is signed off again."), "success")
+        else:
+            flash(_("Appeal dismissed."), "success")
+    return redirect(url_for("results.manage", competition_id=appeal.competition_id))
+
+
+@bp.route("/competitions/<int:competition_id>/export.xlsx")
+@role_required("organizer")
+def export_xlsx(competition_id: int):
+    """The current results as a spreadsheet (with names only once published)."""
+    competition = load_competition_or_404(competition_id, for_user=current_user)
+    data = exports.results_data(competition, services.current_snapshot(competition.id))
+    return Response(exports.results_xlsx(data), headers={"Content-Disposition": exports.disposition(data, "xlsx")},
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/competitions/<int:competition_id>/export.pdf")
+@role_required("organizer")
+def export_pdf(competition_id: int):
+    """The current results as a PDF notice (with names only once published)."""
+    from competitions.results.pdf import results_pdf
+
+    competition = load_competition_or_404(competition_id, for_user=current_user)
+    data = exports.results_data(competition, services.current_snapshot(competition.id))
+    return Response(results_pdf(data), headers={"Content-Disposition": exports.disposition(data, "pdf")},
+                    mimetype="application/pdf")
+
+
+# --- chief judge --------------------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/adjustments", methods=["GET", "POST"])
+@role_required("organizer", "judge")
+def adjustments(event_id: int):
+    """Time used, deductions and disqualifications per competitor, the tie mode and the standing preview."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = AdjustmentForm(prefix="adj")
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.record_adjustment(event, services.AdjustmentData(
+                registration_id=int(form.registration_id.data), time_used_seconds=parse_time_used(form.time_used.data),
+                deduction_points=form.deduction_points.data or Decimal(0),
+                deduction_reason=form.deduction_reason.data or "", disqualified=form.disqualified.data,
+                disqualification_reason=form.disqualification_reason.data or "",
+            ), actor_id=current_user.id)
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("results.adjustments", event_id=event.id))
+    elif request.method == "POST":
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return _adjustments_page(event)
+
+
+def _adjustments_page(event):
+    standing = services.event_standing(event)
+    codes = services.codes_of(services.competitor_ids(event.id))
+    order = sorted(standing.scores.scores, key=lambda s: (codes.get(s.competitor_id, ""), s.competitor_id))
+    tie_form = TieModeForm(prefix="tie", tie_mode=services.tie_mode_of(event.id))
+    tie_form.tie_mode.choices = [(k, str(v)) for k, v in TIE_MODES.items()]
+    problems = [(p, _problem_text(p, codes)) for p in standing.problems]
+    return render_template(
+        "results/adjustments.html", event=event, standing=standing, codes=codes, order=order,
+        adjustments=services.adjustments_of(event.id), tie_form=tie_form, decision_form=TieDecisionForm(),
+        problems=problems, prizes={a.competitor_id: a.prize for a in standing.awards},
+        ranks={r.competitor_id: r for r in standing.ranking.entries} if standing.ranking else {},
+    )
+
+
+def _problem_text(problem, codes) -> str:
+    params = dict(problem.params)
+    if "competitor" in params:
+        params["competitor"] = codes.get(problem.competitor_id, problem.competitor_id)
+    from competitions.i18n import translate
+
+    return translate(problem.message, params)
+
+
+@bp.route("/events/<int:event_id>/tie-mode", methods=["POST"])
+@role_required("organizer", "judge")
+def tie_mode(event_id: int):
+    """Choose shared places or "no tied places" for the event."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = TieModeForm(prefix="tie")
+    form.tie_mode.choices = [(k, str(v)) for k, v in TIE_MODES.items()]
+    if form.validate_on_submit():
+        try:
+            services.set_tie_mode(event, form.tie_mode.data, actor_id=current_user.id)
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(url_for("results.adjustments", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/tie-decision", methods=["POST"])
+@role_required("organizer", "judge")
+def tie_decision(event_id: int):
+    """Record the chief judge's order of one group of exactly tied competitors."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = TieDecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.record_tie_decision(event, form.codes(), form.reason.data, actor_id=current_user.id)
+        except CompetitionError as error:
+            _flash_error(error)
+        else:
+            db.session.commit()
+            flash(_("The chief judge's decision has been recorded."), "success")
+    else:
+        flash(_("Give the order and the reason."), "error")
+    return redirect(url_for("results.adjustments", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/consistency")
+@role_required("organizer", "judge")
+def consistency(event_id: int):
+    """Each judge's average deviation from the panel and how often their mark was dropped."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    return render_template("results/consistency.html", event=event, lines=services.judge_report(event))
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def _standardise_args() -> tuple[bool, Decimal, Decimal]:
+    on = request.args.get("standardise") == "1"
+    try:
+        centre = Decimal(request.args.get("centre") or DEFAULT_STANDARD_CENTRE)
+        spread = Decimal(request.args.get("spread") or DEFAULT_STANDARD_SPREAD)
+    except InvalidOperation:
+        centre, spread = DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
+    if not (centre.is_finite() and spread.is_finite()) or spread < 0 or abs(centre) > 10**6 or spread > 10**6:
+        centre, spread = DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
+    return on, centre, spread
+
+
+@bp.route("/public/competitions/<int:competition_id>")
+@public
+def public_competition(competition_id: int):
+    """The published results of a competition: every event's standing; optionally standardised across events."""
+    competition, snapshot = load_public_competition_or_404(competition_id)
+    grouped = services.entries_by_event(snapshot)
+    on, centre, spread = _standardise_args()
+    standard = services.standardised_scores(grouped, centre=centre, spread=spread) if on else {}
+    overall = []
+    if on:
+        rows = [e for entries in grouped.values() for e in entries if e.registration_id in standard]
+        overall = sorted(rows, key=lambda e: (-standard[e.registration_id], e.registration_id))
+    return render_template("results/public_competition.html", competition=competition, snapshot=snapshot,
+                           grouped=grouped, events={e.id: e for e in competition.events}, standardise=on,
+                           centre=centre, spread=spread, standard=standard, overall=overall)
+
+
+@bp.route("/public/events/<int:event_id>")
+@public
+def public_event(event_id: int):
+    """The published standing of one event."""
+    event, snapshot = load_public_event_or_404(event_id)
+    entries = services.entries_by_event(snapshot, event.id).get(event.id, [])
+    return render_template("results/public_event.html", event=event, competition=event.competition,
+                           snapshot=snapshot, entries=entries)
+
+
+@bp.route("/board/<int:competition_id>")
+@public
+def board(competition_id: int):
+    """The venue's big-screen board: full screen, cycles through the events, refreshes itself."""
+    competition, snapshot = load_public_competition_or_404(competition_id)
+    grouped = services.entries_by_event(snapshot)
+    seconds = request.args.get("seconds", type=int) or 12
+    return render_template("results/board.html", competition=competition, snapshot=snapshot, grouped=grouped,
+                           events=[e for e in competition.events if e.id in grouped],
+                           seconds=min(max(seconds, 2), 120))
+
+
+@bp.route("/public")
+@public
+def public_index():
+    """Competitions whose results are published or final, newest first (the public's way in)."""
+    return render_template("results/public_index.html", rows=services.published_competitions())

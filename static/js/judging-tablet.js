@@ -1,0 +1,209 @@
+/* Tablet mark entry that survives bad Wi-Fi.
+   Every mark is put in a queue kept in localStorage (it outlives a reload or a flat battery) with a
+   client-generated UUID, then sent one at a time to POST /api/v1/judging/marks with the version of the
+   mark last seen. A failed send stays queued and is retried on the 'online' event and on a timer; the
+   server recognises a retry by its UUID, so a mark is never stored twice, and refuses an edit based on
+   an old version, so an older edit never silently overwrites a newer one. No library, no CDN. */
+(function () {
+  "use strict";
+  var sheet = JSON.parse(document.getElementById("sheet-data").textContent);
+  var cfg = JSON.parse(document.getElementById("tablet-config").textContent);
+  var T = cfg.text;
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var RETRY_MS = 4000;
+  var server = {};      // "reg:crit" -> {value, version}: what the server last confirmed
+  var errors = {};      // "reg:crit" -> message of a refused write
+  var queue = load();   // [{key, reg, crit, value, tried}] oldest first
+  var current = null;   // selected registration id
+  var draining = false;
+  var blocked = "";     // why sending stopped (login expired), shown until the next success
+
+  function cell(reg, crit) { return reg + ":" + crit; }
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(cfg.storageKey)) || []; } catch (e) { return []; }
+  }
+  function save() {
+    try { window.localStorage.setItem(cfg.storageKey, JSON.stringify(queue)); } catch (e) { /* full: keep in memory */ }
+  }
+  function uuid() {
+    // crypto.randomUUID needs a secure context; a venue intranet is often plain http, getRandomValues is not.
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function setServer(m) { server[cell(m.registration_id, m.criterion_id)] = {value: m.value, version: m.version}; }
+  sheet.marks.forEach(setServer);
+
+  function pendingFor(key) {
+    for (var i = queue.length - 1; i >= 0; i--) { if (cell(queue[i].reg, queue[i].crit) === key) { return queue[i]; } }
+    return null;
+  }
+  function shown(reg, crit) {
+    var p = pendingFor(cell(reg, crit));
+    if (p) { return p.value; }
+    var s = server[cell(reg, crit)];
+    return s ? s.value : "";
+  }
+
+  function enqueue(reg, crit, value) {
+    var key = cell(reg, crit);
+    delete errors[key];
+    var last = pendingFor(key);
+    if (last && !last.tried) {
+      last.value = value;            // never sent: its request id is unused, so it can carry the new value
+    } else {
+      var s = server[key];
+      if (!last && s && s.value === value) { render(); return; }
+      queue.push({key: uuid(), reg: reg, crit: crit, value: value, tried: false});
+    }
+    save();
+    render();
+    drain();
+  }
+
+  function dropCell(key) {
+    queue = queue.filter(function (e) { return cell(e.reg, e.crit) !== key; });
+  }
+
+  function send(entry) {
+    var base = server[cell(entry.reg, entry.crit)];
+    entry.tried = true;
+    save();
+    return fetch(cfg.markUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
+      body: JSON.stringify({registration_id: entry.reg, criterion_id: entry.crit, value: entry.value,
+                            version: base ? base.version : null, idempotency_key: entry.key})
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return {status: response.status, body: body};
+      });
+    });
+  }
+
+  function drain() {
+    if (draining || !queue.length) { render(); return; }
+    draining = true;
+    var step = function () {
+      if (!queue.length) { draining = false; render(); return; }
+      var entry = queue[0];
+      var key = cell(entry.reg, entry.crit);
+      send(entry).then(function (res) {
+        if (res.status === 200 || res.status === 201) {
+          setServer(res.body.mark);
+          queue.shift();
+          blocked = "";
+        } else if (res.status === 409 && res.body.error === "conflict" && res.body.field !== "idempotency_key") {
+          if (res.body.current) { setServer(res.body.current); }
+          errors[key] = res.body.message;
+          dropCell(key);               // every queued edit of this mark was based on the old version
+        } else if (res.status === 401 || res.body.error === "csrf") {
+          blocked = T.relogin;
+          draining = false; save(); render(); return;
+        } else if (res.status >= 500) {
+          draining = false; save(); render(); return;   // try again later
+        } else {
+          errors[key] = res.body.message || (T.invalid + " (" + res.status + ")");
+          queue.shift();
+        }
+        save(); render(); step();
+      }, function () {
+        draining = false; save(); render();  // network down: the entry stays queued
+      });
+    };
+    step();
+  }
+
+  // ---- page --------------------------------------------------------------------------------
+  var stations = document.querySelectorAll(".station");
+  var entry = document.getElementById("entry");
+  var inputs = document.querySelectorAll(".mark-input");
+
+  function render() {
+    var state = document.getElementById("sync-state");
+    var text = document.getElementById("sync-text");
+    state.className = "sync";
+    if (blocked) { state.classList.add("bad"); text.textContent = blocked; }
+    else if (!navigator.onLine) { state.classList.add("offline"); text.textContent = T.offline + (queue.length ? " · " + T.pending.replace("{n}", queue.length) : ""); }
+    else if (queue.length) { state.classList.add("waiting"); text.textContent = T.pending.replace("{n}", queue.length); }
+    else { state.classList.add("ok"); text.textContent = T.allSaved; }
+    Array.prototype.forEach.call(stations, function (btn) {
+      var reg = Number(btn.dataset.id), done = 0, waiting = false, bad = false;
+      sheet.criteria.forEach(function (c) {
+        var k = cell(reg, c.id);
+        if (shown(reg, c.id) !== "") { done++; }
+        if (pendingFor(k)) { waiting = true; }
+        if (errors[k]) { bad = true; }
+      });
+      btn.querySelector(".progress").textContent = done + "/" + sheet.criteria.length;
+      btn.classList.toggle("complete", done === sheet.criteria.length);
+      btn.classList.toggle("waiting", waiting);
+      btn.classList.toggle("bad", bad);
+      btn.classList.toggle("active", reg === current);
+      btn.setAttribute("aria-pressed", reg === current ? "true" : "false");
+    });
+    if (current === null) { return; }
+    Array.prototype.forEach.call(inputs, function (input) {
+      var crit = Number(input.dataset.criterion), k = cell(current, crit);
+      if (document.activeElement !== input) { input.value = shown(current, crit); }
+      var label = document.querySelector('[data-state-for="' + crit + '"]');
+      label.className = "mark-state";
+      if (errors[k]) { label.classList.add("bad"); label.textContent = "✗ " + errors[k]; input.setAttribute("aria-invalid", "true"); }
+      else if (pendingFor(k)) { label.classList.add("waiting"); label.textContent = "○ " + T.waiting; input.removeAttribute("aria-invalid"); }
+      else if (server[k]) { label.classList.add("saved"); label.textContent = "✓ " + T.saved; input.removeAttribute("aria-invalid"); }
+      else { label.textContent = ""; input.removeAttribute("aria-invalid"); }
+    });
+  }
+
+  function select(reg) {
+    current = reg;
+    var c = sheet.competitors.filter(function (x) { return x.id === reg; })[0];
+    document.getElementById("pick-hint").hidden = true;
+    entry.hidden = false;
+    document.getElementById("entry-title").textContent = T.station.replace("{n}", c.station === null ? "—" : c.station) + " · " + c.code;
+    document.getElementById("conflict-registration").value = reg;
+    render();
+  }
+
+  function decimals(x) { var s = String(x); return s.indexOf(".") < 0 ? 0 : s.length - s.indexOf(".") - 1; }
+
+  function commit(input) {
+    if (current === null || input.disabled) { return; }
+    var raw = input.value.trim().replace(",", ".").replace("，", ".");
+    if (raw === shown(current, Number(input.dataset.criterion)) || raw === "") { return; }
+    enqueue(current, Number(input.dataset.criterion), raw);
+  }
+
+  Array.prototype.forEach.call(stations, function (btn) {
+    btn.addEventListener("click", function () { select(Number(btn.dataset.id)); });
+  });
+  Array.prototype.forEach.call(inputs, function (input) {
+    input.addEventListener("change", function () { commit(input); });
+    input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); commit(input); input.blur(); } });
+  });
+  document.querySelectorAll(".stepper .step").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      var input = btn.parentNode.querySelector(".mark-input");
+      if (input.disabled || current === null) { return; }
+      var step = Number(input.dataset.step) || 1, max = Number(input.dataset.max);
+      var now = Number((input.value || "0").replace(",", "."));
+      if (isNaN(now)) { now = 0; }
+      var next = Math.min(max, Math.max(0, now + step * Number(btn.dataset.delta)));
+      input.value = next.toFixed(Math.max(decimals(step), 0));
+      commit(input);
+    });
+  });
+
+  window.addEventListener("online", drain);
+  window.addEventListener("offline", render);
+  window.setInterval(drain, RETRY_MS);
+  if (navigator.onLine) {
+    fetch(cfg.sheetUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (fresh) { if (fresh) { fresh.marks.forEach(setServer); render(); } }, function () {});
+  }
+  render();
+  drain();
+})();
