@@ -13,8 +13,11 @@ free 127.0.0.1 port with several sync workers:
 * ``paced``: each tablet a mark every 2 s (the realistic pace): latency p50/p95/p99 (target p95 < 50 ms);
 * ``closed``: each tablet posts again as soon as it has an answer: throughput (requests/s);
 * ``ceiling``: a bare Flask endpoint doing one INSERT on the same stack (gunicorn, same workers, same
-  database settings: WAL + BEGIN IMMEDIATE on SQLite), closed-loop: ``ratio_vs_ceiling`` = closed / ceiling
-  (target >= 0.5);
+  database settings: WAL + BEGIN IMMEDIATE on SQLite, writers queued on the same file lock as the mark
+  endpoint), sent the same request a tablet sends (JSON body, cookie, CSRF header; JSON answer decoded),
+  closed-loop, measured right before and right after the tablets' closed loop with both servers up:
+  ``ratio_vs_ceiling`` = closed / mean ceiling (target >= 0.5); ``cpu_ratio_vs_ceiling`` = the ceiling's
+  server CPU per request / the mark endpoint's (for information: what the application's work costs);
 * ``server_cpu_ms_per_request``: gunicorn's CPU time per request (master and workers, from /proc), which
   depends less than throughput on whatever else the machine is doing;
 * ``lost`` / ``duplicated``: after the run, every acknowledged mark is looked up in the database: a cell
@@ -66,24 +69,49 @@ def say(message: str) -> None:
 # ---- the ceiling: a bare Flask endpoint doing one INSERT ------------------------------------------
 
 def ceiling_app():
-    """A bare Flask app on the same database: POST /insert stores one row (gunicorn factory)."""
-    from flask import Flask, jsonify
+    """A bare Flask app on the same database: POST /insert stores one row (gunicorn factory).
+
+    A fair peer of the mark endpoint, minus everything the application adds: it
+    reads a JSON body of the tablets' shape and answers JSON, and on SQLite it
+    writes the way the mark endpoint does (BEGIN IMMEDIATE, queued on the same
+    ``<db>.writers`` file lock), so the comparison is of the application's work,
+    not of two ways of waiting for SQLite's write lock.
+    """
+    import fcntl
+
+    from flask import Flask, jsonify, request
     from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine
 
     from competitions.db import configure_sqlite, write_intent
 
     url = os.environ["DATABASE_URL"]
     engine = create_engine(url, pool_pre_ping=True)
+    lock_path = None
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)
+        if engine.url.database and engine.url.database != ":memory:":
+            lock_path = f"{engine.url.database}.writers"
     rows = Table("bench_ceiling", MetaData(), Column("id", Integer, primary_key=True), Column("key", String(36)))
     app = Flask(__name__)
 
+    def insert_row(key: str) -> int:
+        with write_intent(), engine.begin() as conn:
+            return conn.execute(rows.insert().values(key=key)).inserted_primary_key[0]
+
     @app.post("/insert")
     def insert():
-        with write_intent(), engine.begin() as conn:
-            conn.execute(rows.insert().values(key=str(uuid.uuid4())))
-        return jsonify(ok=True), 201
+        payload = request.get_json(silent=True) or {}
+        key = str(payload.get("idempotency_key") or uuid.uuid4())
+        if lock_path is None:
+            row_id = insert_row(key)
+        else:
+            with open(lock_path, "a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    row_id = insert_row(key)
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        return jsonify(action="create", row={"id": row_id, "key": key}), 201
 
     return app
 
@@ -361,8 +389,13 @@ def run_tablets(tablets: list[Tablet], seconds: float, interval: float | None) -
     return time.monotonic() - began
 
 
-def ceiling(port: int, clients: int, seconds: float) -> dict:
-    """Closed-loop throughput and latency of the bare INSERT endpoint."""
+def ceiling(port: int, clients: int, seconds: float, cookie: str, token: str) -> dict:
+    """Closed-loop throughput and latency of the bare INSERT endpoint, sent what a tablet sends.
+
+    Same client work as a tablet's write (a fresh connection, a JSON mark body,
+    the session cookie and CSRF header, the JSON answer decoded), so the load
+    generator, which shares the machine, costs the same on both sides.
+    """
     stop_at = time.monotonic() + seconds
     latencies: list[float] = []
     lock = threading.Lock()
@@ -370,12 +403,18 @@ def ceiling(port: int, clients: int, seconds: float) -> dict:
     def loop() -> None:
         mine = []
         while time.monotonic() < stop_at:
+            body = json.dumps({"registration_id": 1, "criterion_id": 1, "value": "7", "version": None,
+                               "idempotency_key": str(uuid.uuid4())})
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             began = time.perf_counter()
             try:
-                conn.request("POST", "/insert", body=b"", headers={"Content-Length": "0"})
-                conn.getresponse().read()
-                mine.append(time.perf_counter() - began)
+                conn.request("POST", "/insert", body=body, headers={
+                    "Content-Type": "application/json", "X-CSRFToken": token, "Cookie": cookie})
+                response = conn.getresponse()
+                data = response.read()
+                if response.status == 201:
+                    json.loads(data)
+                    mine.append(time.perf_counter() - began)
             except OSError:
                 pass
             finally:
@@ -393,6 +432,15 @@ def ceiling(port: int, clients: int, seconds: float) -> dict:
     return {"rps": round(len(latencies) / wall, 1), **percentiles(latencies)}
 
 
+def measure_ceiling(server: Gunicorn, clients: int, seconds: float, cookie: str, token: str) -> dict:
+    """One closed-loop ceiling run with the bare server's CPU time per request."""
+    cpu_before = server.cpu_seconds()
+    figures = ceiling(server.port, clients, seconds, cookie, token)
+    figures["server_cpu_ms_per_request"] = round(
+        (server.cpu_seconds() - cpu_before) / max(1, figures["requests"]) * 1000, 2)
+    return figures
+
+
 def percentiles(latencies: list[float]) -> dict:
     """p50/p95/p99 in milliseconds."""
     if len(latencies) < 2:
@@ -403,12 +451,20 @@ def percentiles(latencies: list[float]) -> dict:
 
 
 def measure(url: str, n_tablets: int, paced_s: float, closed_s: float) -> dict:
-    """Seed, serve, run the three phases and check every acknowledged mark on one database."""
+    """Seed, serve, run the phases and check every acknowledged mark on one database.
+
+    The app and the bare ceiling run side by side (same gunicorn, same workers,
+    same database); the ceiling is measured right before and right after the
+    tablets' closed loop and the ratio uses their mean, so a change in what else
+    the machine is doing weighs on both sides alike.
+    """
     say(f"  seeding {n_tablets} judges")
     plan = seed(url, n_tablets)
     figures: dict = {}
     server = Gunicorn("wsgi:app", url)
+    bare = None
     try:
+        bare = Gunicorn("bench.bench_tablets:ceiling_app()", url)
         tablets = [Tablet(server.port, u, e, plan.cells[e], random.Random(i)) for i, (u, e) in enumerate(plan.judges)]
         say("  logging in")
         for t in tablets:
@@ -419,6 +475,8 @@ def measure(url: str, n_tablets: int, paced_s: float, closed_s: float) -> dict:
         figures["paced"] = {"rps": round(len(paced) / wall, 1), **percentiles(paced)}
         for t in tablets:
             t.latencies = []
+        say("  ceiling (before): bare INSERT endpoint")
+        before = measure_ceiling(bare, len(tablets), closed_s, tablets[0].cookie, tablets[0].token)
         say(f"  closed loop for {closed_s:.0f} s")
         cpu_before = server.cpu_seconds()
         wall = run_tablets(tablets, closed_s, None)
@@ -426,8 +484,12 @@ def measure(url: str, n_tablets: int, paced_s: float, closed_s: float) -> dict:
         figures["closed"] = {"rps": round(len(closed) / wall, 1), **percentiles(closed),
                              "server_cpu_ms_per_request": round((server.cpu_seconds() - cpu_before)
                                                                 / max(1, len(closed)) * 1000, 2)}
+        say("  ceiling (after): bare INSERT endpoint")
+        after = measure_ceiling(bare, len(tablets), closed_s, tablets[0].cookie, tablets[0].token)
     finally:
         server.stop()
+        if bare is not None:
+            bare.stop()
     errors: dict[str, int] = {}
     for t in tablets:
         for k, v in t.errors.items():
@@ -438,16 +500,11 @@ def measure(url: str, n_tablets: int, paced_s: float, closed_s: float) -> dict:
     figures["marks_acknowledged"] = len(expected)
     figures["lost"] = sum(1 for k, v in expected.items() if stored.get(k) != v)
     figures["duplicated"] = max(0, rows - len(expected)) + max(0, keys - sum(len(t.applied_keys) for t in tablets))
-    say("  ceiling: bare INSERT endpoint")
-    bare = Gunicorn("bench.bench_tablets:ceiling_app()", url)
-    try:
-        cpu_before = bare.cpu_seconds()
-        figures["ceiling"] = ceiling(bare.port, len(tablets), closed_s)
-        figures["ceiling"]["server_cpu_ms_per_request"] = round(
-            (bare.cpu_seconds() - cpu_before) / max(1, figures["ceiling"]["requests"]) * 1000, 2)
-    finally:
-        bare.stop()
+    figures["ceiling"] = {"rps": round((before["rps"] + after["rps"]) / 2, 1), "before": before, "after": after}
     figures["ratio_vs_ceiling"] = round(figures["closed"]["rps"] / figures["ceiling"]["rps"], 2)
+    cpu_ceiling = (before["server_cpu_ms_per_request"] + after["server_cpu_ms_per_request"]) / 2
+    figures["cpu_ratio_vs_ceiling"] = round(cpu_ceiling / max(0.01, figures["closed"]["server_cpu_ms_per_request"]),
+                                            2)
     figures["targets_met"] = bool(figures["paced"].get("p95_ms", 1e9) < 50 and figures["ratio_vs_ceiling"] >= 0.5
                                   and figures["lost"] == 0 and figures["duplicated"] == 0)
     return figures

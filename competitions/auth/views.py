@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from competitions.auth import bp, services
 from competitions.auth.forms import ChangePasswordForm, LoginForm, UserForm
@@ -22,7 +23,8 @@ from competitions.orgs.services import organization_choices
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The logged-in user with organization and roles in one query (every request runs this)."""
+    return db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
 
 
 def _safe_next(target: str | None) -> str:

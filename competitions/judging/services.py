@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, and_, bindparam, delete, exists, func, select
 
 from competitions.audit.models import AuditEntry
 from competitions.audit.services import record
@@ -51,6 +51,7 @@ from competitions.judging.models import (
     RecusalOverride,
 )
 from competitions.organize.models import Competition, Criterion, Event, SchemePart
+from competitions.orgs.models import Organization, Worker
 from competitions.registration.models import Registration
 
 DEFAULT_OUTLIER_FRACTION = Decimal("0.2")
@@ -393,30 +394,130 @@ class PreparedWrite:
     reason: str | None
 
 
+# The statements of a mark write are built once (Core, bound parameters): a tablet write runs them
+# hundreds of times a minute, and building and keying an ORM statement costs more than running it.
+_mark_t = Mark.__table__
+_key_t = MarkWriteKey.__table__
+_reg_t = Registration.__table__
+_assign_t = JudgeAssignment.__table__
+_conflict_t = JudgeConflict.__table__
+_override_t = RecusalOverride.__table__
+_criterion_t = Criterion.__table__
+_part_t = SchemePart.__table__
+_worker_t = Worker.__table__
+_employer_t = Organization.__table__.alias("employer")
+_judge_t = User.__table__.alias("judge")
+_judge_org_t = Organization.__table__.alias("judge_org")
+_event_t = Event.__table__
+_competition_t = Competition.__table__
+_sheet_t = JudgeSheet.__table__
+_sign_off_t = EventSignOff.__table__
+
+
+def _pair_exists(table, judge, registration):
+    return exists().where(table.c.judge_id == judge, table.c.registration_id == registration)
+
+
+_REPLAY = (
+    select(_key_t.c.actor_id, _mark_t.c.id, _mark_t.c.registration_id, _mark_t.c.criterion_id,
+           _mark_t.c.judge_id, _mark_t.c.value, _mark_t.c.version)
+    .select_from(_key_t.outerjoin(_mark_t, _mark_t.c.id == _key_t.c.mark_id))
+    .where(_key_t.c.key == bindparam("key"))
+)
+
+# Everything a write is checked against before the write lock, in one round trip: the competitor (and
+# its employer), the event's recusal policy, the criterion when it belongs to the competitor's event, the
+# actor's and the judge's assignments, the judge's organization and a declared conflict or override.
+_FACTS = (
+    select(
+        _reg_t.c.event_id, _reg_t.c.status, _reg_t.c.anonymous_code, _event_t.c.competition_id,
+        _competition_t.c.recuse_same_parent, _worker_t.c.employer_id, _employer_t.c.parent_id,
+        _criterion_t.c.id, _criterion_t.c.code, _criterion_t.c.max_mark, _criterion_t.c.step,
+        _judge_t.c.organization_id, _judge_org_t.c.parent_id,
+        exists().where(_assign_t.c.event_id == _reg_t.c.event_id, _assign_t.c.user_id == bindparam("actor")),
+        exists().where(_assign_t.c.event_id == _reg_t.c.event_id, _assign_t.c.user_id == bindparam("actor"),
+                       _assign_t.c.is_chief.is_(True)),
+        exists().where(_assign_t.c.event_id == _reg_t.c.event_id, _assign_t.c.user_id == bindparam("judge"),
+                       _assign_t.c.is_chief.is_(False),
+                       _assign_t.c.criterion_id.is_(None) | (_assign_t.c.criterion_id == bindparam("criterion"))),
+        _pair_exists(_conflict_t, bindparam("judge"), bindparam("registration")),
+        _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
+    )
+    .select_from(
+        _reg_t.join(_event_t, _event_t.c.id == _reg_t.c.event_id)
+        .join(_competition_t, _competition_t.c.id == _event_t.c.competition_id)
+        .join(_worker_t, _worker_t.c.id == _reg_t.c.worker_id)
+        .join(_employer_t, _employer_t.c.id == _worker_t.c.employer_id)
+        .outerjoin(_criterion_t, and_(
+            _criterion_t.c.id == bindparam("criterion"),
+            _criterion_t.c.part_id.in_(select(_part_t.c.id).where(_part_t.c.event_id == _reg_t.c.event_id)
+                                       .scalar_subquery())))
+        .outerjoin(_judge_t, _judge_t.c.id == bindparam("judge"))
+        .outerjoin(_judge_org_t, _judge_org_t.c.id == _judge_t.c.organization_id)
+    )
+    .where(_reg_t.c.id == bindparam("registration"))
+)
+
+
+def _mark_scalar(column):
+    return select(column).where(
+        _mark_t.c.registration_id == bindparam("registration"), _mark_t.c.criterion_id == bindparam("criterion"),
+        _mark_t.c.judge_id == bindparam("judge")).scalar_subquery()
+
+
+# What can change between the checks and the write, and the stored mark, in one round trip: the lock, the
+# judge's sheet, a conflict declared (or override given) meanwhile, whether both assignments still stand.
+_LIVE = select(
+    select(_sign_off_t.c.locked).where(_sign_off_t.c.event_id == bindparam("event")).scalar_subquery(),
+    exists().where(_sheet_t.c.event_id == bindparam("event"), _sheet_t.c.judge_id == bindparam("judge"),
+                   _sheet_t.c.submitted_at.is_not(None)),
+    _pair_exists(_conflict_t, bindparam("judge"), bindparam("registration")),
+    _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
+    exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("judge"),
+                   _assign_t.c.is_chief.is_(False),
+                   _assign_t.c.criterion_id.is_(None) | (_assign_t.c.criterion_id == bindparam("criterion"))),
+    exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("actor"),
+                   _assign_t.c.is_chief == bindparam("chief")),
+    _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
+)
+_INSERT_MARK = _mark_t.insert()
+_UPDATE_MARK = (
+    _mark_t.update()
+    .where(_mark_t.c.id == bindparam("mark_id"), _mark_t.c.version == bindparam("old_version"))
+    .values(value=bindparam("new_value"), version=bindparam("new_version"))
+)
+_INSERT_KEY = _key_t.insert()
+
+
+def _cell_json(registration_id: int, criterion_id: int, judge_id: int, value: Decimal, version: int) -> dict:
+    return {"registration_id": registration_id, "criterion_id": criterion_id, "judge_id": judge_id,
+            "value": str(plain_decimal(value)), "version": version}
+
+
 def _replay(key: str, actor_id: int, registration_id: int, criterion_id: int) -> MarkOutcome | None:
-    row = db.session.execute(select(MarkWriteKey).where(MarkWriteKey.key == key)).scalar_one_or_none()
+    row = db.session.connection().execute(_REPLAY, {"key": key}).first()
     if row is None:
         return None
-    mark = db.session.get(Mark, row.mark_id)
-    if row.actor_id != actor_id or mark is None or mark.registration_id != registration_id \
-            or mark.criterion_id != criterion_id:
+    owner, mark_id, mark_registration, mark_criterion, mark_judge, value, version = row
+    if owner != actor_id or mark_id is None or mark_registration != registration_id \
+            or mark_criterion != criterion_id:
         raise Conflict("This request id was already used for another mark; the tablet must send a new one.",
                        field="idempotency_key")
-    return MarkOutcome(mark_rules.WriteAction.REPLAY.value, _mark_json(mark))
+    return MarkOutcome(mark_rules.WriteAction.REPLAY.value,
+                       _cell_json(mark_registration, mark_criterion, mark_judge, value, version))
 
 
-def _actor_role(actor: User, event_id: int, judge_id: int, criterion: Criterion) -> mark_rules.MarkActor:
+def _actor_role(actor_id: int, judge_id: int, criterion_code: str, *, actor_assigned: bool, actor_chief: bool,
+                judge_covers: bool) -> mark_rules.MarkActor:
     """The actor's role for this mark; raises when they have none."""
-    rows = db.session.execute(select(JudgeAssignment).where(JudgeAssignment.event_id == event_id)).scalars().all()
-    mine = [a for a in rows if a.user_id == actor.id]
-    if not mine:
+    if not actor_assigned:
         raise NotAllowed("You are not a judge of this event.")
-    role = mark_rules.MarkActor.CHIEF_JUDGE if any(a.is_chief for a in mine) else mark_rules.MarkActor.JUDGE
-    if role == mark_rules.MarkActor.JUDGE and judge_id != actor.id:
+    role = mark_rules.MarkActor.CHIEF_JUDGE if actor_chief else mark_rules.MarkActor.JUDGE
+    if role == mark_rules.MarkActor.JUDGE and judge_id != actor_id:
         raise NotAllowed("Only the chief judge can enter a mark on another judge's behalf.")
-    if not any(a.criterion_id in (None, criterion.id) for a in rows if a.user_id == judge_id and not a.is_chief):
+    if not judge_covers:
         if role == mark_rules.MarkActor.JUDGE:
-            raise NotAllowed("You are not assigned to mark %(criterion)s.", criterion=criterion.code)
+            raise NotAllowed("You are not assigned to mark %(criterion)s.", criterion=criterion_code)
         raise RuleViolation("Choose a judge of this event's panel for this criterion.", field="judge_id")
     return role
 
@@ -427,100 +528,90 @@ def prepare_mark_write(actor: User, incoming: MarkInput) -> PreparedWrite | Mark
     Order: request id (a replay needs nothing else), competitor and criterion of
     one event, the actor's assignment, recusal, the value. Read-only: on SQLite
     it runs before the write lock is taken, so the lock is held only for
-    ``apply_mark_write``.
+    ``apply_mark_write``. Two queries: the request id, then every other fact.
     """
     key = mark_rules.check_idempotency_key(incoming.idempotency_key)
-    replay = _replay(key, actor.id, incoming.registration_id, incoming.criterion_id)
+    actor_id = actor.id
+    replay = _replay(key, actor_id, incoming.registration_id, incoming.criterion_id)
     if replay is not None:
         return replay
-    found = db.session.execute(
-        select(Registration, Event.competition_id, Competition.recuse_same_parent)
-        .join(Event, Event.id == Registration.event_id).join(Competition, Competition.id == Event.competition_id)
-        .where(Registration.id == incoming.registration_id)
-    ).first()
+    judge_id = incoming.judge_id or actor_id
+    found = db.session.connection().execute(_FACTS, {
+        "registration": incoming.registration_id, "criterion": incoming.criterion_id, "actor": actor_id,
+        "judge": judge_id}).first()
     if found is None:
         raise NotFound("This competitor is not competing in this event.", field="registration_id")
-    registration = found[0]
-    event = EventFacts(registration.event_id, found[1], bool(found[2]))
-    criterion = db.session.execute(
-        select(Criterion).join(SchemePart, SchemePart.id == Criterion.part_id)
-        .where(Criterion.id == incoming.criterion_id, SchemePart.event_id == event.id)
-    ).scalar_one_or_none()
-    if criterion is None:
+    (event_id, status, code, competition_id, same_parent, employer_id, employer_parent_id, criterion_id,
+     criterion_code, max_mark, step, judge_org_id, judge_org_parent_id, actor_assigned, actor_chief,
+     judge_covers, conflict, override) = found
+    event = EventFacts(event_id, competition_id, bool(same_parent))
+    if criterion_id is None:
         raise NotFound("This criterion is not part of this event's marking scheme.", field="criterion_id")
-    judge_id = incoming.judge_id or actor.id
-    role = _actor_role(actor, event.id, judge_id, criterion)
-    if registration.status != "approved" or registration.anonymous_code is None:
+    role = _actor_role(actor_id, judge_id, criterion_code, actor_assigned=bool(actor_assigned),
+                       actor_chief=bool(actor_chief), judge_covers=bool(judge_covers))
+    if status != "approved" or code is None:
         raise NotFound("This competitor is not competing in this event.", field="registration_id")
-    judge = actor if judge_id == actor.id else db.session.get(User, judge_id)
-    if recusal_reason(event, judge, registration) is not None:
+    pair = (judge_id, incoming.registration_id)
+    if recusal_rules.is_recused(
+            recusal_rules.JudgeAffiliation(judge_id, judge_org_id, judge_org_parent_id),
+            recusal_rules.CompetitorAffiliation(incoming.registration_id, employer_id, employer_parent_id),
+            _policy(event), {pair} if conflict else set(), {pair} if override else set()) is not None:
         raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
                          field="registration_id")
-    value = mark_rules.validate_mark_value(_number(incoming.value), criterion.max_mark, criterion.step)
-    return PreparedWrite(key, event, registration.id, criterion.id, judge_id, role.value, value,
+    value = mark_rules.validate_mark_value(_number(incoming.value), max_mark, step)
+    return PreparedWrite(key, event, incoming.registration_id, criterion_id, judge_id, role.value, value,
                          incoming.base_version, incoming.reason)
-
-
-def _live_state(p: PreparedWrite, actor_id: int):
-    """In one round trip: lock, sheet, a conflict declared meanwhile, and whether the assignments still stand."""
-    def exists(stmt):
-        return stmt.exists()
-
-    return db.session.execute(select(
-        select(EventSignOff.locked).where(EventSignOff.event_id == p.event.id).scalar_subquery(),
-        exists(select(JudgeSheet.id).where(JudgeSheet.event_id == p.event.id, JudgeSheet.judge_id == p.judge_id,
-                                           JudgeSheet.submitted_at.is_not(None))),
-        exists(select(JudgeConflict.id).where(JudgeConflict.judge_id == p.judge_id,
-                                              JudgeConflict.registration_id == p.registration_id)),
-        exists(select(RecusalOverride.id).where(RecusalOverride.judge_id == p.judge_id,
-                                                RecusalOverride.registration_id == p.registration_id)),
-        exists(select(JudgeAssignment.id).where(
-            JudgeAssignment.event_id == p.event.id, JudgeAssignment.user_id == p.judge_id,
-            JudgeAssignment.is_chief.is_(False),
-            (JudgeAssignment.criterion_id.is_(None)) | (JudgeAssignment.criterion_id == p.criterion_id))),
-        exists(select(JudgeAssignment.id).where(JudgeAssignment.event_id == p.event.id,
-                                                JudgeAssignment.user_id == actor_id,
-                                                JudgeAssignment.is_chief.is_(p.role == "chief_judge"))),
-    )).one()
 
 
 def apply_mark_write(actor_id: int, p: PreparedWrite) -> MarkOutcome:
     """Apply a prepared write exactly once: re-check what can change meanwhile, then the version, then write.
 
-    A duplicate of this request applied meanwhile by another worker makes the
-    insert of its key fail on the unique index; the caller retries and the
-    retry is answered as a replay by ``prepare_mark_write``.
+    One query reads the live state and the stored mark; an update is conditional
+    on the version it read, so a concurrent change (PostgreSQL locks rows, not
+    the database) makes it match nothing and the write is decided again on the
+    fresh row. A duplicate of this request applied meanwhile by another worker
+    makes the insert of its key fail on the unique index; the caller retries
+    and the retry is answered as a replay by ``prepare_mark_write``.
     """
-    locked, submitted, conflict, overridden, judge_assigned, actor_assigned = _live_state(p, actor_id)
-    if not (judge_assigned and actor_assigned):
-        raise NotAllowed("You are not a judge of this event.")
-    if conflict and not overridden:
-        raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
-                         field="registration_id")
-    locked = bool(locked)
-    mark_rules.check_can_write_mark(p.role, bool(submitted), locked, p.reason)
-    existing = db.session.execute(
-        select(Mark).where(Mark.registration_id == p.registration_id, Mark.criterion_id == p.criterion_id,
-                           Mark.judge_id == p.judge_id).with_for_update()
-    ).scalar_one_or_none()
-    stored = mark_rules.StoredMark(existing.value, existing.version) if existing else None
-    decision = mark_rules.resolve_write(stored, mark_rules.MarkWrite(p.value, p.base_version, p.key))
-    old = _mark_json(existing) if existing else None
-    if existing is None:
-        existing = Mark(registration_id=p.registration_id, criterion_id=p.criterion_id, judge_id=p.judge_id,
-                        event_id=p.event.id, value=decision.value, version=decision.version)
-        db.session.add(existing)
-    elif decision.action == mark_rules.WriteAction.UPDATE:
-        existing.value, existing.version = decision.value, decision.version
-    db.session.flush()
-    db.session.add(MarkWriteKey(key=p.key, mark_id=existing.id, actor_id=actor_id))
+    conn = db.session.connection()
+    cell = {"event": p.event.id, "judge": p.judge_id, "registration": p.registration_id,
+            "criterion": p.criterion_id, "actor": actor_id, "chief": p.role == "chief_judge"}
+    for _attempt in range(10):
+        (locked, submitted, conflict, overridden, judge_assigned, actor_assigned,
+         mark_id, stored_value, stored_version) = conn.execute(_LIVE, cell).one()
+        if not (judge_assigned and actor_assigned):
+            raise NotAllowed("You are not a judge of this event.")
+        if conflict and not overridden:
+            raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
+                             field="registration_id")
+        locked = bool(locked)
+        mark_rules.check_can_write_mark(p.role, bool(submitted), locked, p.reason)
+        stored = mark_rules.StoredMark(stored_value, stored_version) if mark_id is not None else None
+        decision = mark_rules.resolve_write(stored, mark_rules.MarkWrite(p.value, p.base_version, p.key))
+        if mark_id is None:
+            mark_id = conn.execute(_INSERT_MARK, {
+                "registration_id": p.registration_id, "criterion_id": p.criterion_id, "judge_id": p.judge_id,
+                "event_id": p.event.id, "value": decision.value, "version": decision.version,
+            }).inserted_primary_key[0]
+        elif decision.action == mark_rules.WriteAction.UPDATE:
+            changed = conn.execute(_UPDATE_MARK, {"mark_id": mark_id, "old_version": stored_version,
+                                                  "new_value": decision.value, "new_version": decision.version})
+            if changed.rowcount != 1:
+                continue  # changed by another transaction since it was read: decide again on the new row
+        break
+    else:
+        raise Conflict("This mark keeps changing; reload the score sheet.", field="value")
+    conn.execute(_INSERT_KEY, {"key": p.key, "mark_id": mark_id, "actor_id": actor_id})
+    new = _cell_json(p.registration_id, p.criterion_id, p.judge_id, decision.value, decision.version)
     if decision.action in (mark_rules.WriteAction.CREATE, mark_rules.WriteAction.UPDATE):
+        old = _cell_json(p.registration_id, p.criterion_id, p.judge_id, stored_value, stored_version) \
+            if stored is not None else None
         action = "mark.override" if locked else f"mark.{decision.action.value}"
-        record(action, actor_id=actor_id, object_type="mark", object_id=existing.id,
-               competition_id=p.event.competition_id, event_id=p.event.id, old=old, new=_mark_json(existing),
+        record(action, actor_id=actor_id, object_type="mark", object_id=mark_id,
+               competition_id=p.event.competition_id, event_id=p.event.id, old=old, new=new,
                reason=(p.reason or "").strip() if locked or p.role == "chief_judge" else "")
-    db.session.flush()
-    return MarkOutcome(decision.action.value, _mark_json(existing))
+        db.session.flush()
+    return MarkOutcome(decision.action.value, new)
 
 
 def submit_mark(actor: User, incoming: MarkInput) -> MarkOutcome:
