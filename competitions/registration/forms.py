@@ -30,6 +30,7 @@ class SelfRegistrationForm(FlaskForm):
     skill_level = SelectField(_l("Current skill level"), validators=[Optional()])
     certificate_no = StringField(_l("Certificate number"), validators=[Optional(), Length(max=50)])
     is_student = BooleanField(_l("I am a student of a vocational school"))
+    team_name = StringField(_l("Team name"), validators=[Optional(), Length(max=100)])
     check = SubmitField(_l("Check eligibility"))
     submit = SubmitField(_l("Register"))
 

@@ -72,7 +72,10 @@ COLUMNS = (
     Column("skill_level", "技能等级", "Skill level", _l("Current skill level"), 18),
     Column("certificate_no", "证书编号", "Certificate number", _l("Certificate number"), 20),
 )
-COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+# Optional: required (and at most event.team_size members per team) only for a team event.
+TEAM_COLUMN = Column("team_name", "队名", "Team", _l("Team"), 16)
+TEMPLATE_COLUMNS = (*COLUMNS, TEAM_COLUMN)
+COLUMN_BY_KEY = {c.key: c for c in TEMPLATE_COLUMNS}
 REQUIRED = ("national_id", "name", "employer")
 LEVEL_NAMES = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
 GENDER_WORDS = {"男": "male", "女": "female", "male": "male", "female": "female", "m": "male", "f": "female"}
@@ -133,7 +136,7 @@ def roster_template(employer_names: list[str]) -> bytes:
         lists.cell(row=i, column=1, value=name)
     for i, text in enumerate(levels, start=1):
         lists.cell(row=i, column=2, value=text)
-    for col, column in enumerate(COLUMNS, start=1):
+    for col, column in enumerate(TEMPLATE_COLUMNS, start=1):
         cell = ws.cell(row=1, column=col, value=f"{column.zh}\n{column.en}")
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2DCDB")
@@ -146,7 +149,7 @@ def roster_template(employer_names: list[str]) -> bytes:
                 ws.cell(row=row, column=col).number_format = "@"
     ws.row_dimensions[1].height = 34
     ws.freeze_panes = "A2"
-    letters = {c.key: ws.cell(row=1, column=i).column_letter for i, c in enumerate(COLUMNS, start=1)}
+    letters = {c.key: ws.cell(row=1, column=i).column_letter for i, c in enumerate(TEMPLATE_COLUMNS, start=1)}
     gender = DataValidation(type="list", formula1='"男,女"', allow_blank=True)
     level = DataValidation(type="list", formula1=f"={LISTS_SHEET}!$B$1:$B$5", allow_blank=True)
     validations = [gender, level]
@@ -253,7 +256,7 @@ def _read_csv(data: bytes) -> list[RawRow]:
 
 def _header_key(text: object) -> str | None:
     value = str(text or "").strip().lower()
-    for column in COLUMNS:
+    for column in (TEAM_COLUMN, *COLUMNS):  # "Team name" must not be read as "Name"
         if column.zh in value or column.en.lower() in value:
             return column.key
     return None
@@ -397,6 +400,9 @@ def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed
         elif allowed_employers is not None and employer.id not in allowed_employers:
             problems.append(_problem(n, "employer", employer_name, N_("You can submit only workers of your own "
                                      "organization and the ones below it.")))
+    team = _text(cells.get("team_name"))[:100]
+    if event.is_team and not team:
+        problems.append(_problem(n, "team_name", "", N_("This is a team event: write the team's name.")))
     if parsed is not None:
         for p in check_consistent(parsed, birth, gender):
             problems.append(_problem(n, p["field"], cells.get(p["field"]), p["message"], **p["params"]))
@@ -406,7 +412,7 @@ def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed
         name=_text(cells.get("name"))[:100], gender=parsed.gender, birth_date=parsed.birth_date,
         national_id=parsed.number, phone=_text(cells.get("phone"))[:30], employer_id=employer.id,
         skill_level=level, certificate_no=_text(cells.get("certificate_no"))[:50],
-        is_student=event.group == "students")
+        is_student=event.group == "students", team_name=team if event.is_team else "")
     return _Parsed(n, parsed.number, details)
 
 
@@ -447,8 +453,9 @@ def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allo
     workers = _workers_by_id([p.national_id for p in parsed_rows])
     registrations = _registrations_by_worker(event, [w.id for w in workers.values()])
     problems += _eligibility_problems(event, parsed_rows, workers)
+    problems += _team_problems(event, parsed_rows, workers)
     if problems:
-        problems.sort(key=lambda p: (p["row"] or 0, [c.key for c in COLUMNS].index(p["column"])
+        problems.sort(key=lambda p: (p["row"] or 0, [c.key for c in TEMPLATE_COLUMNS].index(p["column"])
                                      if p["column"] in COLUMN_BY_KEY else 99))
         raise ValidationErrors(problems, message=N_("The file has %(count)d problem(s); nothing was imported."))
     return _save(event, parsed_rows, workers, registrations, actor)
@@ -488,6 +495,24 @@ def _eligibility_problems(event: Event, rows: list[_Parsed], workers: dict[str, 
     return problems
 
 
+def _team_problems(event: Event, rows: list[_Parsed], workers: dict[str, Worker]) -> list[dict]:
+    """Each team of a team event holds at most ``event.team_size`` members, counting those already registered."""
+    if not event.is_team:
+        return []
+    size = event.team_size or 1
+    by_team: dict[str, list[_Parsed]] = {}
+    for p in rows:
+        by_team.setdefault(p.details.team_name, []).append(p)
+    problems = []
+    for team, members in by_team.items():
+        ids = [workers[p.national_id].id for p in members if p.national_id in workers]
+        already = services.team_members(event, team, excluding_worker_ids=ids)
+        for p in members[max(size - already, 0):]:
+            problems.append(_problem(p.row, "team_name", team, N_("The team %(team)s would have more than %(size)s "
+                                     "members, the most this event allows."), team=team, size=size))
+    return problems
+
+
 def _save(event: Event, rows: list[_Parsed], workers: dict[str, Worker], registrations: dict[int, Registration],
           actor: User) -> ImportSummary:
     created = updated = waitlisted = 0
@@ -506,6 +531,7 @@ def _save(event: Event, rows: list[_Parsed], workers: dict[str, Worker], registr
         worker = workers[p.national_id]
         registration = registrations.get(worker.id)
         if registration is not None and registration.status in rules.STANDING_STATUSES:
+            registration.team_name = p.details.team_name or None
             updated += 1
             continue
         full = rules.is_full(event.capacity, places)
@@ -516,6 +542,7 @@ def _save(event: Event, rows: list[_Parsed], workers: dict[str, Worker], registr
             registration.created_at = utcnow()
         registration.status = "waitlisted" if full else "pending"
         registration.source = "roster"
+        registration.team_name = p.details.team_name or None
         registration.submitted_by_id = actor.id
         registration.decision_reason = ""
         registration.decided_by_id = registration.decided_at = registration.waitlist_position = None

@@ -46,6 +46,8 @@ class Registration(db.Model):
     station: Mapped[int | None] = mapped_column(Integer)
     anonymous_code: Mapped[str | None] = mapped_column(String(20))
     checked_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The team of a team event (团体项目); members share one name, at most event.team_size of them.
+    team_name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -22,7 +22,7 @@ from competitions.auth.models import User
 from competitions.db import utcnow
 from competitions.domain import draw as draw_rules
 from competitions.domain import eligibility as rules
-from competitions.domain.errors import InvalidState, NotAllowed, RuleViolation, ValidationErrors
+from competitions.domain.errors import N_, InvalidState, NotAllowed, RuleViolation, ValidationErrors
 from competitions.domain.identity import NationalId, check_consistent, mask_national_id, parse_national_id
 from competitions.extensions import db
 from competitions.organize.models import Competition, Event
@@ -47,6 +47,7 @@ class WorkerDetails:
     skill_level: int | None
     certificate_no: str = ""
     is_student: bool = False
+    team_name: str = ""
 
 
 def event_rules(event: Event) -> rules.EventRules:
@@ -153,9 +154,37 @@ def check_self_registration(event: Event, details: WorkerDetails, user: User,
     if closed:
         reasons.insert(0, closed)
     problems += [{"field": "", "code": r.code, "message": r.message, "params": r.params} for r in reasons]
+    problems += team_problems(event, details.team_name, worker)
     if problems:
         raise ValidationErrors(problems)
     return parsed, worker, verdict
+
+
+def team_members(event: Event, team_name: str, *, excluding_worker_ids=()) -> int:
+    """How many place-holding registrations of ``event`` carry ``team_name`` (other than the given workers)."""
+    query = select(func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.team_name == team_name,
+        Registration.status.in_(PLACE_HOLDING + ("waitlisted",)))
+    excluded = [w for w in excluding_worker_ids if w]
+    if excluded:
+        query = query.where(Registration.worker_id.notin_(excluded))
+    return db.session.execute(query).scalar_one()
+
+
+def team_problems(event: Event, team_name: str, worker: Worker | None) -> list[dict]:
+    """A team event needs a team name, and a team holds at most ``event.team_size`` members."""
+    if not event.is_team:
+        return []
+    team = (team_name or "").strip()
+    if not team:
+        return [{"field": "team_name", "code": "team_required",
+                 "message": N_("This is a team event: enter your team's name."), "params": {}}]
+    size = event.team_size or 1
+    if team_members(event, team, excluding_worker_ids=[worker.id] if worker else ()) >= size:
+        return [{"field": "team_name", "code": "team_full",
+                 "message": N_("The team %(team)s already has %(size)s members, the most this event allows."),
+                 "params": {"team": team, "size": size}}]
+    return []
 
 
 def save_worker(details: WorkerDetails, parsed: NationalId, worker: Worker | None, *,
@@ -184,9 +213,10 @@ def register_self(event: Event, details: WorkerDetails, user: User, now: datetim
     worker = save_worker(details, parsed, worker, user_id=user.id)
     db.session.flush()
     registration = enter(event, worker, waitlisted=verdict.waitlisted, source="self", submitted_by_id=user.id)
+    registration.team_name = details.team_name.strip() or None if event.is_team else None
     record("registration.create", actor_id=user.id, object_type="registration", object_id=registration.id,
            competition_id=event.competition_id, event_id=event.id,
-           new={"status": registration.status, "source": "self"})
+           new={"status": registration.status, "source": "self", "team": registration.team_name})
     return registration
 
 

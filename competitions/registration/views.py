@@ -88,10 +88,12 @@ def _details_from(form: SelfRegistrationForm, event: Event) -> services.WorkerDe
         employer_id=form.employer_id.data or None,
         skill_level=int(form.skill_level.data) if form.skill_level.data else None,
         certificate_no=form.certificate_no.data or "", is_student=bool(form.is_student.data),
+        team_name=(form.team_name.data or "").strip(),
     )
 
 
-FIELD_OF_PROBLEM = {"date_of_birth": "birth_date", "national_id": "national_id", "gender": "gender"}
+FIELD_OF_PROBLEM = {"date_of_birth": "birth_date", "national_id": "national_id", "gender": "gender",
+                    "team_name": "team_name"}
 
 
 def _problems_onto(form: SelfRegistrationForm, error: CompetitionError) -> list[str]:

@@ -9,6 +9,7 @@ from competitions.auth.permissions import public
 from competitions.results import api_bp
 from competitions.results.permissions import load_public_competition_or_404, load_public_event_or_404
 from competitions.results.services import entries_by_event
+from competitions.results.teams import team_json, team_rows
 
 
 def _entry_json(entry) -> dict:
@@ -21,9 +22,10 @@ def _entry_json(entry) -> dict:
     }
 
 
-def _event_json(event, entries) -> dict:
+def _event_json(event, entries, teams=()) -> dict:
     return {"id": event.id, "trade_name": event.trade_name, "trade_code": event.trade_code, "group": event.group,
-            "entries": [_entry_json(e) for e in entries]}
+            "entries": [_entry_json(e) for e in entries], "is_team": bool(event.is_team),
+            "teams": [team_json(t) for t in teams]}
 
 
 def _snapshot_json(snapshot) -> dict:
@@ -40,11 +42,12 @@ def competition_feed(competition_id: int):
     """Every event's published standing of one competition."""
     competition, snapshot = load_public_competition_or_404(competition_id)
     grouped = entries_by_event(snapshot)
+    team_groups = team_rows(snapshot)
     return jsonify(
         competition={"id": competition.id, "name": competition.name, "year": competition.year,
                      "status": competition.status},
         results=_snapshot_json(snapshot),
-        events=[_event_json(e, grouped.get(e.id, [])) for e in competition.events],
+        events=[_event_json(e, grouped.get(e.id, []), team_groups.get(e.id, [])) for e in competition.events],
     )
 
 
@@ -55,7 +58,7 @@ def event_feed(event_id: int):
     event, snapshot = load_public_event_or_404(event_id)
     entries = entries_by_event(snapshot, event.id).get(event.id, [])
     return jsonify(competition_id=event.competition_id, results=_snapshot_json(snapshot),
-                   event=_event_json(event, entries))
+                   event=_event_json(event, entries, team_rows(snapshot, event.id).get(event.id, [])))
 
 
 register_schema("ResultEntry", {
@@ -74,12 +77,30 @@ register_schema("ResultEntry", {
         "prize": {"type": "string", "nullable": True, "enum": ["first", "second", "third", "honourable", None]},
     },
 })
+register_schema("ResultTeam", {
+    "type": "object",
+    "properties": {
+        "team": {"type": "string"},
+        "rank": {"type": "integer", "nullable": True, "description": "Place; null when disqualified."},
+        "tied": {"type": "boolean"},
+        "disqualified": {"type": "boolean", "description": "A member was disqualified, so the team is."},
+        "score": {"type": "string", "nullable": True, "description": "Team score, two decimals."},
+        "aggregation": {"type": "string", "enum": ["mean", "sum"]},
+        "prize": {"type": "string", "nullable": True},
+        "members": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "name": {"type": "string"}, "employer": {"type": "string"},
+            "total": {"type": "string", "nullable": True}, "disqualified": {"type": "boolean"}}}},
+    },
+})
 register_schema("ResultEvent", {
     "type": "object",
     "properties": {
         "id": {"type": "integer"}, "trade_name": {"type": "string"}, "trade_code": {"type": "string"},
         "group": {"type": "string"},
         "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ResultEntry"}},
+        "is_team": {"type": "boolean"},
+        "teams": {"type": "array", "items": {"$ref": "#/components/schemas/ResultTeam"},
+                  "description": "Team standing of a team event (empty otherwise)."},
     },
 })
 register_schema("ResultSnapshot", {

@@ -85,3 +85,10 @@ class AppealDecisionForm(FlaskForm):
 
     decision = SelectField(_l("Decision"), choices=[("dismissed", _l("Dismiss")), ("upheld", _l("Uphold"))])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+
+
+class TeamAggregationForm(FlaskForm):
+    """A team event's team score: the sum or the mean of the members' totals."""
+
+    team_aggregation = SelectField(_l("Team score by"), choices=[("mean", _l("Mean of the members' totals")),
+                                                             ("sum", _l("Sum of the members' totals"))])

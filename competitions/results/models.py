@@ -10,6 +10,7 @@
   competition. Every gunicorn worker reads the same rows; nothing is cached
   in a process. A snapshot is provisional, then published (public notice,
   公示), then final; a recomputation after an upheld appeal supersedes it.
+* ``ResultTeamEntry``: a team event's team standing in a snapshot (``results.teams``).
 * ``Appeal``: an appeal lodged during the notice period and its decision.
 """
 
@@ -56,6 +57,8 @@ class EventResultSetting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
     tie_mode: Mapped[str] = mapped_column(String(20), default="shared")
+    # A team event's team score: "mean" (default) or "sum" of the members' totals (domain.scoring.TeamAggregation).
+    team_aggregation: Mapped[str] = mapped_column(String(10), default="mean", server_default="mean")
 
 
 class TieDecision(db.Model):
@@ -128,6 +131,29 @@ class ResultEntry(db.Model):
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
 
     snapshot: Mapped[ResultSnapshot] = relationship(back_populates="entries")
+
+
+class ResultTeamEntry(db.Model):
+    """One team's line in a snapshot of a team event: its members, score, place and prize (see results.teams)."""
+
+    __tablename__ = "result_team_entry"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "event_id", "team_name"),
+        Index("ix_result_team_entry_event", "snapshot_id", "event_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("result_snapshot.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    team_name: Mapped[str] = mapped_column(String(100))
+    member_registration_ids: Mapped[list] = mapped_column(JSON, default=list)
+    aggregation: Mapped[str] = mapped_column(String(10), default="mean")
+    position: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    tied: Mapped[bool] = mapped_column(Boolean, default=False)
+    disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    score: Mapped[Decimal | None] = mapped_column(POINTS)
+    prize: Mapped[str | None] = mapped_column(String(20))
 
 
 class Appeal(db.Model):

@@ -36,6 +36,7 @@ The rules, as contest rules and the organizing committee's practice state them:
 from __future__ import annotations
 
 import gc
+import json
 from collections import defaultdict, namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,6 +60,7 @@ from competitions.judging.models import EventSignOff, JudgeAssignment
 from competitions.organize.models import Competition, Event
 from competitions.orgs.models import Organization, Worker
 from competitions.registration.models import Registration
+from competitions.results import teams
 from competitions.results.models import (
     Appeal,
     EventResultSetting,
@@ -124,8 +126,8 @@ class PanelMark(NamedTuple):
 MARKS_SQL = "SELECT registration_id, criterion_id, judge_id, value FROM mark WHERE event_id = {placeholder}"
 
 
-def load_marks(event_id: int) -> list[PanelMark]:
-    """Every mark of an event as plain marks: one query on the driver's cursor, each distinct value converted once.
+def _mark_rows(event_id: int) -> list[tuple]:
+    """(registration, criterion, judge, value) of every mark of an event: one query on the driver's cursor.
 
     The cursor belongs to the session's connection, so the marks are read in
     the same transaction as everything else; skipping SQLAlchemy's row objects
@@ -136,13 +138,49 @@ def load_marks(event_id: int) -> list[PanelMark]:
     cursor = connection.connection.cursor()
     try:
         cursor.execute(MARKS_SQL.format(placeholder=placeholder), (event_id,))
-        rows = cursor.fetchall()
+        return cursor.fetchall()
     finally:
         cursor.close()
-    # SQLite hands back floats for a Numeric(8, 2) column; a stored 2-place value's repr is exact.
-    decimals = {v: v if isinstance(v, Decimal) else Decimal(repr(v)) for v in {row[3] for row in rows}}
+
+
+def _decimal_of(rows: list[tuple]) -> dict:
+    """Each distinct stored value as a Decimal, converted once (SQLite hands back floats and ints).
+
+    A 2-place value's float repr is exact. PostgreSQL already returns Decimals;
+    they map to themselves.
+    """
+    return {v: v if isinstance(v, Decimal) else Decimal(repr(v)) for v in {row[3] for row in rows}}
+
+
+def load_marks(event_id: int) -> list[PanelMark]:
+    """Every mark of an event as plain marks (the judge consistency report reads them one by one)."""
+    rows = _mark_rows(event_id)
+    decimals = _decimal_of(rows)
     new = PanelMark.__new__
     return [new(PanelMark, r, c, j, decimals[v]) for r, c, j, v in rows]
+
+
+def load_panels(event_id: int) -> tuple[scoring.Panels, int]:
+    """Every mark of an event grouped into panels as it is read (``scoring.group_marks``'s shape), and the count.
+
+    Scoring needs the marks grouped by competitor and criterion; grouping the
+    cursor's tuples directly spares building one mark object per row.
+    """
+    rows = _mark_rows(event_id)
+    decimals = _decimal_of(rows)
+    panels: scoring.Panels = {}
+    get = panels.get
+    for registration_id, criterion_id, judge_id, value in rows:
+        by_criterion = get(registration_id)
+        if by_criterion is None:
+            panels[registration_id] = by_criterion = {}
+        panel = by_criterion.get(criterion_id)
+        if panel is None:
+            by_criterion[criterion_id] = ([judge_id], [decimals[value]])
+        else:
+            panel[0].append(judge_id)
+            panel[1].append(decimals[value])
+    return panels, len(rows)
 
 
 def adjustments_of(event_id: int) -> dict[int, ResultAdjustment]:
@@ -198,22 +236,25 @@ def event_standing(event: Event, *, marks: list[PanelMark] | None = None) -> Eve
 
 def _event_standing(event: Event, marks: list[PanelMark] | None) -> EventStanding:
     """``event_standing`` without the collector pause."""
-    marks = load_marks(event.id) if marks is None else marks
+    if marks is None:
+        panels, mark_count = load_panels(event.id)
+    else:
+        panels, mark_count = scoring.group_marks(marks), len(marks)
     adjustments = adjustments_of(event.id)
     deductions = [scoring.Deduction(rid, a.deduction_points, a.deduction_reason)
                   for rid, a in adjustments.items() if a.deduction_points]
     disqualified = [rid for rid, a in adjustments.items() if a.disqualified]
     time_used = {rid: a.time_used_seconds for rid, a in adjustments.items() if a.time_used_seconds is not None}
-    scores = scoring.score_event(scheme_of(event), marks, competitor_ids=competitor_ids(event.id),
-                                 deductions=deductions, disqualified=disqualified)
+    scores = scoring.score_panels(scheme_of(event), panels, competitor_ids=competitor_ids(event.id),
+                                  deductions=deductions, disqualified=disqualified)
     if scores.problems:
-        return EventStanding(event, scores, None, (), time_used, scores.problems, len(marks))
+        return EventStanding(event, scores, None, (), time_used, scores.problems, mark_count)
     chain = ranking_rules.standing_chain(event.tie_break or [], [p.code for p in event.parts])
     entries = ranking_rules.entries_from_scores(scores, time_used)
     ranking = ranking_rules.rank_with_ties(entries, chain, mode=tie_mode_of(event.id))
     ranking = _apply_decisions(event.id, ranking)
     awards = award_rules.assign_awards(ranking, award_rule_of(event)) if ranking.is_final else ()
-    return EventStanding(event, scores, ranking, awards, time_used, (), len(marks))
+    return EventStanding(event, scores, ranking, awards, time_used, (), mark_count)
 
 
 def _apply_decisions(event_id: int, ranking: ranking_rules.Ranking) -> ranking_rules.Ranking:
@@ -465,6 +506,7 @@ def compute_provisional_results(competition: Competition, *, actor_id: int | Non
     standings = [event_standing(event) for event in competition.events]
     for standing in standings:
         check_publishable(standing)
+    team_lines = teams.team_standings(standings)  # team events: team scores, places and prizes (results.teams)
     if current is not None and current.status == "provisional":
         db.session.delete(current)
         db.session.flush()
@@ -475,6 +517,7 @@ def compute_provisional_results(competition: Competition, *, actor_id: int | Non
     db.session.add(snapshot)
     db.session.flush()
     _write_entries(snapshot, standings)
+    teams.write_team_entries(snapshot, team_lines)
     record("results_computed", actor_id=actor_id, object_type="result_snapshot", object_id=snapshot.id,
            competition_id=competition.id, new={"version": version})
     return snapshot
@@ -736,6 +779,48 @@ def entries_by_event(snapshot: ResultSnapshot, event_id: int | None = None) -> d
     for entry in db.session.execute(stmt.order_by(table.c.event_id, table.c.position)).tuples():
         row = make(entry)
         grouped[row.event_id].append(row)
+    return grouped
+
+
+PublicRow = namedtuple("PublicRow", ["event_id", "registration_id", "rank", "tied", "decided_by_chief_judge",
+                                     "disqualified", "total", "part_scores", "deductions", "prize",
+                                     "anonymous_code", "name", "employer"])
+_JSON_DECODER = json.JSONDecoder()
+PUBLIC_ROWS_SQL = (
+    "SELECT event_id, registration_id, rank, tied, decided_by_chief_judge, disqualified, total, part_scores,"
+    " deductions, prize, anonymous_code, name, employer FROM result_entry WHERE snapshot_id = {p}{event}"
+    " ORDER BY event_id, position"
+)
+
+
+def public_rows(snapshot: ResultSnapshot, event_id: int | None = None) -> dict[int, list[PublicRow]]:
+    """What the public standing tables show, grouped by event in standing order: one query, only those columns.
+
+    Read on every request of a public page (up to a thousand rows per event),
+    so it goes straight to the driver's cursor, like ``load_marks``: figures
+    as Decimals (SQLite hands back floats, each distinct one converted once),
+    part scores as a dict, flags as bools.
+    """
+    connection = db.session.connection()
+    p = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    params: tuple = (snapshot.id,) if event_id is None else (snapshot.id, event_id)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(PUBLIC_ROWS_SQL.format(p=p, event="" if event_id is None else f" AND event_id = {p}"), params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    decimals: dict = {None: None}
+    for value in {row[6] for row in rows} | {row[8] for row in rows}:
+        if value is not None:
+            decimals[value] = value if isinstance(value, Decimal) else Decimal(repr(value))
+    decode = _JSON_DECODER.decode
+    grouped: dict[int, list[PublicRow]] = defaultdict(list)
+    new = PublicRow.__new__
+    for ev, rid, rank, tied, cj, dq, total, parts, deductions, prize, code, name, employer in rows:
+        grouped[ev].append(new(PublicRow, ev, rid, rank, bool(tied), bool(cj), bool(dq), decimals[total],
+                               decode(parts) if isinstance(parts, str) else (parts or {}), decimals[deductions],
+                               prize, code or "", name or "", employer or ""))
     return grouped
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal, InvalidOperation
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,12 +16,14 @@ from competitions.domain.errors import CompetitionError, InvalidState
 from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
 from competitions.extensions import db
 from competitions.i18n import error_message
-from competitions.results import bp, exports, services
+from competitions.results import bp, exports, services, teams
+from competitions.results.display import page_version, standing_rows
 from competitions.results.forms import (
     AdjustmentForm,
     AppealDecisionForm,
     AppealForm,
     PublishForm,
+    TeamAggregationForm,
     TieDecisionForm,
     TieModeForm,
     parse_time_used,
@@ -46,6 +50,12 @@ def _prize_label(code):
 def _results_label(kind, code):
     """Results codes' names in templates."""
     return results_label(kind, code)
+
+
+@bp.app_template_global("standing_rows")
+def _standing_rows(part_codes, entries, reveal, standard=None):
+    """A standing table's rows, built in one pass (see results/display.py)."""
+    return standing_rows(part_codes, entries, reveal, standard)
 
 
 @bp.app_template_filter("time_used")
@@ -245,6 +255,7 @@ def _adjustments_page(event):
     return render_template(
         "results/adjustments.html", event=event, standing=standing, codes=codes, order=order,
         adjustments=services.adjustments_of(event.id), tie_form=tie_form, decision_form=TieDecisionForm(),
+        team_form=TeamAggregationForm(team_aggregation=teams.team_aggregation_of(event.id)) if event.is_team else None,
         problems=problems, prizes={a.competitor_id: a.prize for a in standing.awards},
         ranks={r.competitor_id: r for r in standing.ranking.entries} if standing.ranking else {},
     )
@@ -269,6 +280,8 @@ def tie_mode(event_id: int):
     if form.validate_on_submit():
         try:
             services.set_tie_mode(event, form.tie_mode.data, actor_id=current_user.id)
+            if event.is_team and request.form.get("team_aggregation"):  # the team score setting, same form
+                teams.set_team_aggregation(event, request.form["team_aggregation"], actor_id=current_user.id)
         except CompetitionError as error:
             _flash_error(error)
         else:
@@ -307,6 +320,53 @@ def consistency(event_id: int):
 # --- public -------------------------------------------------------------------------------------
 
 
+PUBLIC_MAX_AGE = 60  # seconds a visitor's browser may reuse a public results page without asking again
+
+
+def _public_etag(snapshot) -> str | None:
+    """The ETag of a public results page as this visitor sees it; None when it must not be cached.
+
+    The rows change only with the snapshot (a new publication is a new
+    snapshot; becoming final changes its status), so the tag is the snapshot,
+    its status, the language, the query string, the markup's version and the
+    visitor's CSRF token (base.html embeds it; a page with another session's
+    token would break its forms). Signed-in visitors see their own menu, and a
+    pending flash message is shown once: their pages are not cached.
+    """
+    if current_user.is_authenticated or session.get("_flashes"):
+        return None
+    varying = hashlib.sha256(request.query_string + b"|" + str(session.get("csrf_token", "")).encode())
+    return f"results-{snapshot.id}-{snapshot.status}-{get_locale()}-{varying.hexdigest()[:16]}-{page_version()}"
+
+
+def _cacheable(response: Response, snapshot) -> Response:
+    """Let the visitor's browser keep a public page for a short while, then revalidate it by its ETag.
+
+    Private, not public: the page carries the visitor's CSRF token and session
+    cookie, so a shared cache must not hand it to anybody else.
+    """
+    etag = _public_etag(snapshot)
+    if etag is None:
+        return response
+    response.set_etag(etag, weak=True)
+    response.last_modified = snapshot.finalized_at or snapshot.published_at
+    response.cache_control.private = True
+    response.cache_control.max_age = PUBLIC_MAX_AGE
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    return response
+
+
+def _not_modified(snapshot) -> Response | None:
+    """A 304 answer, without rendering, when the visitor's copy (If-None-Match) is still this page."""
+    if not request.if_none_match:
+        return None
+    etag = _public_etag(snapshot)
+    if etag is None or not request.if_none_match.contains_weak(etag):
+        return None
+    return _cacheable(Response(status=304), snapshot)
+
+
 def _standardise_args() -> tuple[bool, Decimal, Decimal]:
     on = request.args.get("standardise") == "1"
     try:
@@ -324,16 +384,20 @@ def _standardise_args() -> tuple[bool, Decimal, Decimal]:
 def public_competition(competition_id: int):
     """The published results of a competition: every event's standing; optionally standardised across events."""
     competition, snapshot = load_public_competition_or_404(competition_id)
-    grouped = services.entries_by_event(snapshot)
+    unchanged = _not_modified(snapshot)
+    if unchanged is not None:
+        return unchanged
+    grouped = services.public_rows(snapshot)
     on, centre, spread = _standardise_args()
     standard = services.standardised_scores(grouped, centre=centre, spread=spread) if on else {}
     overall = []
     if on:
         rows = [e for entries in grouped.values() for e in entries if e.registration_id in standard]
         overall = sorted(rows, key=lambda e: (-standard[e.registration_id], e.registration_id))
-    return render_template("results/public_competition.html", competition=competition, snapshot=snapshot,
+    page = render_template("results/public_competition.html", competition=competition, snapshot=snapshot,
                            grouped=grouped, events={e.id: e for e in competition.events}, standardise=on,
                            centre=centre, spread=spread, standard=standard, overall=overall)
+    return _cacheable(Response(page, mimetype="text/html"), snapshot)
 
 
 @bp.route("/public/events/<int:event_id>")
@@ -341,9 +405,14 @@ def public_competition(competition_id: int):
 def public_event(event_id: int):
     """The published standing of one event."""
     event, snapshot = load_public_event_or_404(event_id)
-    entries = services.entries_by_event(snapshot, event.id).get(event.id, [])
-    return render_template("results/public_event.html", event=event, competition=event.competition,
-                           snapshot=snapshot, entries=entries)
+    unchanged = _not_modified(snapshot)
+    if unchanged is not None:
+        return unchanged
+    entries = services.public_rows(snapshot, event.id).get(event.id, [])
+    page = render_template("results/public_event.html", event=event, competition=event.competition,
+                           snapshot=snapshot, entries=entries,
+                           teams=teams.team_rows(snapshot, event.id).get(event.id, []) if event.is_team else [])
+    return _cacheable(Response(page, mimetype="text/html"), snapshot)
 
 
 @bp.route("/board/<int:competition_id>")

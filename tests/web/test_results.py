@@ -552,3 +552,61 @@ def test_tie_decision_is_refused_when_places_are_shared(world, client, auth):
     page = _flashes(client.post(f"/results/events/{ev.id}/tie-decision",
                                 data={"order": "A05, A04", "reason": "x"}, follow_redirects=True))
     assert "This event shares tied places; there is no tie for the chief judge to decide." in page
+
+
+def _published(world, client, auth):
+    f.sign_off(world["event"])
+    db.session.commit()
+    _login(client, auth, "cityorg")
+    _compute(client, world["comp"])
+    _publish(client, world["comp"])
+    auth.logout()
+    client.post("/lang", data={"lang": "en"})
+
+
+def test_public_standing_rows_show_places_figures_and_prizes(world, client, auth):
+    ev = world["event"]
+    ev.tie_break = ["part:practical", "time_used"]
+    tied = [f.results_competitor(ev, world["orgs"]["works"], name=n, code=c, station=s)
+            for n, c, s in (("孙丽", "A06", 6), ("周<b>杰", "A07", 7))]
+    for reg in tied:
+        f.results_marks(ev, reg, world["judges"], theory=50, p1=30, p2=20)
+    _published(world, client, auth)
+    page = client.get(f"/results/public/events/{ev.id}").get_data(as_text=True)
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    rows = body.split("<tr ")[1:]
+    assert [r[r.index('class="code">') + 13:r.index("</td>", r.index('class="code">'))] for r in rows] == [
+        "A02", "A01", "A03", "A04", "A05", "A06", "A07"]
+    assert rows[0].startswith('class="prize-first"') and "First prize" in rows[0] and "87.70" in rows[0]
+    # A05, A06 and A07 are equal on everything: they share 5th place, marked as shared.
+    assert all('rank">5<span class="tie" title="Shared place">=</span>' in r for r in rows[4:])
+    # Names are escaped, never markup.
+    assert "周&lt;b&gt;杰" in body and "周<b>杰" not in page
+
+
+def test_public_pages_are_revalidated_by_etag_and_change_with_the_snapshot(world, client, auth):
+    comp, ev = world["comp"], world["event"]
+    _published(world, client, auth)
+    for url in (f"/results/public/events/{ev.id}", f"/results/public/competitions/{comp.id}"):
+        first = client.get(url)
+        assert first.status_code == 200 and first.headers["ETag"].startswith('W/"results-')
+        # Private: the page carries the visitor's CSRF token, so no shared cache may keep it.
+        assert "private" in first.headers["Cache-Control"] and "public" not in first.headers["Cache-Control"]
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.get_data() == b""
+        assert client.get(url, headers={"If-None-Match": 'W/"something-else"'}).status_code == 200
+        # Another language is another page.
+        client.post("/lang", data={"lang": "zh"})
+        assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+        client.post("/lang", data={"lang": "en"})
+    # Final results are a different page: the old copy is not "not modified" any more.
+    url = f"/results/public/events/{ev.id}"
+    old_tag = client.get(url).headers["ETag"]
+    snapshot = _snapshot(comp.id)
+    finalize_due_results(now=snapshot.notice_ends_at + timedelta(minutes=1))
+    db.session.commit()
+    final = client.get(url, headers={"If-None-Match": old_tag})
+    assert final.status_code == 200 and "Final results" in final.get_data(as_text=True)
+    # A signed-in visitor's page shows their own menu: never cached.
+    _login(client, auth, "cityorg")
+    assert "ETag" not in client.get(url).headers

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 977e03b36b2a
+Revision ID: be769815d875
 Revises: 
-Create Date: 2026-11-24 05:35:43.534270
+Create Date: 2026-11-24 06:15:01.928666
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import competitions.db
 
 
 # revision identifiers, used by Alembic.
-revision = '977e03b36b2a'
+revision = 'be769815d875'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -210,6 +210,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('tie_mode', sa.String(length=20), nullable=False),
+    sa.Column('team_aggregation', sa.String(length=10), server_default='mean', nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_result_setting_event_id_event'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event_result_setting')),
     sa.UniqueConstraint('event_id', name=op.f('uq_event_result_setting_event_id'))
@@ -262,6 +263,7 @@ def upgrade():
     sa.Column('station', sa.Integer(), nullable=True),
     sa.Column('anonymous_code', sa.String(length=20), nullable=True),
     sa.Column('checked_in', sa.Boolean(), nullable=False),
+    sa.Column('team_name', sa.String(length=100), nullable=True),
     sa.Column('created_at', competitions.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', competitions.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_registration_decided_by_id_user')),
@@ -277,6 +279,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_registration_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_registration_worker_id'), ['worker_id'], unique=False)
+
+    op.create_table('result_team_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('snapshot_id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('team_name', sa.String(length=100), nullable=False),
+    sa.Column('member_registration_ids', sa.JSON(), nullable=False),
+    sa.Column('aggregation', sa.String(length=10), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=True),
+    sa.Column('tied', sa.Boolean(), nullable=False),
+    sa.Column('disqualified', sa.Boolean(), nullable=False),
+    sa.Column('score', sa.Numeric(precision=8, scale=2), nullable=True),
+    sa.Column('prize', sa.String(length=20), nullable=True),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_result_team_entry_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['snapshot_id'], ['result_snapshot.id'], name=op.f('fk_result_team_entry_snapshot_id_result_snapshot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_result_team_entry')),
+    sa.UniqueConstraint('snapshot_id', 'event_id', 'team_name', name=op.f('uq_result_team_entry_snapshot_id_event_id_team_name'))
+    )
+    with op.batch_alter_table('result_team_entry', schema=None) as batch_op:
+        batch_op.create_index('ix_result_team_entry_event', ['snapshot_id', 'event_id', 'position'], unique=False)
 
     op.create_table('scheme_part',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -574,6 +597,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_scheme_part_event_id'))
 
     op.drop_table('scheme_part')
+    with op.batch_alter_table('result_team_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_result_team_entry_event')
+
+    op.drop_table('result_team_entry')
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_registration_worker_id'))
         batch_op.drop_index(batch_op.f('ix_registration_status'))
