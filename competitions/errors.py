@@ -22,6 +22,12 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def flash_error(error: CompetitionError) -> None:
+    """Undo the half-done work and tell the user why, in their language (the page then redirects)."""
+    db.session.rollback()
+    flash(error_message(error), "error")
+
+
 def safe_back_url(default: str = "/") -> str:
     """The referring page when it is on this site, else ``default`` (never an open redirect)."""
     ref = request.referrer or ""
@@ -34,11 +40,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CompetitionError)
     def _competition_error(error: CompetitionError):
-        db.session.rollback()
-        message = error_message(error)
         if _wants_json():
-            return jsonify(error=error.code, message=message, field=error.field), error.http_status
-        flash(message, "error")
+            db.session.rollback()
+            return jsonify(error=error.code, message=error_message(error), field=error.field), error.http_status
+        flash_error(error)
         return redirect(safe_back_url())
 
     @app.errorhandler(CSRFError)

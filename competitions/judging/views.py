@@ -16,9 +16,9 @@ from competitions.auth.models import User, UserRole
 from competitions.auth.permissions import role_required
 from competitions.domain.errors import CompetitionError
 from competitions.domain.points import plain_decimal
+from competitions.errors import flash_error
 from competitions.extensions import db
 from competitions.forms import add_form_error
-from competitions.i18n import error_message
 from competitions.judging import bp, services
 from competitions.judging.forms import (
     AssignmentForm,
@@ -38,12 +38,6 @@ from competitions.judging.permissions import (
 from competitions.organize.models import Competition
 from competitions.organize.permissions import scope_competitions
 from competitions.timezone import to_local, to_utc
-
-
-def _flash_error(error: CompetitionError) -> None:
-    db.session.rollback()
-    flash(error_message(error), "error")
-
 
 # ---- judge ---------------------------------------------------------------------------------------
 
@@ -84,7 +78,7 @@ def submit_sheet(event_id: int):
         try:
             services.submit_sheet(event, judge=current_user)
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("Your sheet has been submitted to the chief judge."), "success")
@@ -102,7 +96,7 @@ def declare_own_conflict(event_id: int):
             services.declare_conflict(event, actor=current_user, judge_id=current_user.id,
                                       registration_id=form.registration_id.data, reason=form.reason.data or "")
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("Conflict recorded: you will not mark this competitor."), "success")
@@ -145,7 +139,7 @@ def sign_off(event_id: int):
         try:
             services.sign_off_event(event, actor=current_user)
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("The event has been signed off; its marks are locked."), "success")
@@ -166,7 +160,7 @@ def threshold(event_id: int):
     try:
         services.set_outlier_threshold(event, actor=current_user, points=points, percent=percent)
     except CompetitionError as error:
-        _flash_error(error)
+        flash_error(error)
     else:
         db.session.commit()
         flash(_("The outlier threshold has been saved."), "success")
@@ -185,7 +179,7 @@ def override(event_id: int):
             services.override_recusal(event, actor=current_user, judge_id=form.judge_id.data,
                                       registration_id=form.registration_id.data, reason=form.reason.data)
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("The recusal has been lifted and recorded."), "success")
@@ -205,7 +199,7 @@ def reopen_sheet(event_id: int):
             services.reopen_sheet(event, actor=current_user, judge_id=form.judge_id.data,
                                   reason=form.reason.data or "")
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("The sheet has been reopened for correction."), "success")
@@ -229,7 +223,7 @@ def chief_mark(event_id: int):
     try:
         services.submit_mark(current_user, incoming)
     except CompetitionError as error:
-        _flash_error(error)
+        flash_error(error)
     else:
         db.session.commit()
         flash(_("The mark has been saved and recorded in the audit log."), "success")
@@ -303,7 +297,7 @@ def unassign(assignment_id: int):
         try:
             services.unassign_judge(assignment, actor=current_user)
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("The assignment has been removed."), "success")
@@ -323,7 +317,7 @@ def declare_conflict(event_id: int):
             services.declare_conflict(event, actor=current_user, judge_id=form.judge_id.data,
                                       registration_id=form.registration_id.data, reason=form.reason.data or "")
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("The conflict has been recorded; the judge is recused from this competitor."), "success")

@@ -14,8 +14,8 @@ from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, InvalidState
 from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
+from competitions.errors import flash_error
 from competitions.extensions import db
-from competitions.i18n import error_message
 from competitions.results import bp, exports, services, teams
 from competitions.results.display import page_version, standing_rows
 from competitions.results.forms import (
@@ -64,11 +64,6 @@ def _time_used(seconds):
     return format_time_used(seconds)
 
 
-def _flash_error(error: CompetitionError) -> None:
-    db.session.rollback()
-    flash(error_message(error), "error")
-
-
 # --- organizer ----------------------------------------------------------------------------------
 
 
@@ -102,7 +97,7 @@ def compute(competition_id: int):
     try:
         services.compute_provisional_results(competition, actor_id=current_user.id)
     except CompetitionError as error:
-        _flash_error(error)
+        flash_error(error)
     else:
         db.session.commit()
         flash(_("Provisional results computed. Check them, then publish them for public notice."), "success")
@@ -122,7 +117,7 @@ def publish(competition_id: int):
         services.publish_results(competition, actor_id=current_user.id, now=utcnow(), zone=local_zone(),
                                  notice_days=form.notice_days.data)
     except CompetitionError as error:
-        _flash_error(error)
+        flash_error(error)
     else:
         db.session.commit()
         flash(_("The results are published for public notice."), "success")
@@ -140,7 +135,7 @@ def finalize(competition_id: int):
             raise InvalidState("Only published results can become final.")
         services.finalize_results(snapshot, actor_id=current_user.id, now=utcnow())
     except CompetitionError as error:
-        _flash_error(error)
+        flash_error(error)
     else:
         db.session.commit()
         flash(_("The results are final."), "success")
@@ -162,7 +157,7 @@ def appeal_new(competition_id: int):
     try:
         services.record_appeal(competition, data, actor_id=current_user.id, now=utcnow())
     except CompetitionError as error:
-        _flash_error(error)
+        flash_error(error)
     else:
         db.session.commit()
         flash(_("The appeal has been recorded."), "success")
@@ -182,7 +177,7 @@ def appeal_decide(appeal_id: int):
         services.decide_appeal(appeal, form.decision.data, form.reason.data, actor_id=current_user.id,
                                now=utcnow())
     except CompetitionError as error:
-        _flash_error(error)
+        flash_error(error)
     else:
         db.session.commit()
         if form.decision.data == "upheld":
@@ -233,7 +228,7 @@ def adjustments(event_id: int):
                 disqualification_reason=form.disqualification_reason.data or "",
             ), actor_id=current_user.id)
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -283,7 +278,7 @@ def tie_mode(event_id: int):
             if event.is_team and request.form.get("team_aggregation"):  # the team score setting, same form
                 teams.set_team_aggregation(event, request.form["team_aggregation"], actor_id=current_user.id)
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -300,7 +295,7 @@ def tie_decision(event_id: int):
         try:
             services.record_tie_decision(event, form.codes(), form.reason.data, actor_id=current_user.id)
         except CompetitionError as error:
-            _flash_error(error)
+            flash_error(error)
         else:
             db.session.commit()
             flash(_("The chief judge's decision has been recorded."), "success")
