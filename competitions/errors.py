@@ -8,6 +8,8 @@ handler rolls the session back first, so nothing half-done is committed later.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -26,6 +28,18 @@ def flash_error(error: CompetitionError) -> None:
     """Undo the half-done work and tell the user why, in their language (the page then redirects)."""
     db.session.rollback()
     flash(error_message(error), "error")
+
+
+def commit_or_flash(operation: Callable[[], object], success: str) -> bool:
+    """Run one service call as the request's transaction: commit and say ``success``, or roll back and say why."""
+    try:
+        operation()
+    except CompetitionError as error:
+        flash_error(error)
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
 
 
 def safe_back_url(default: str = "/") -> str:

@@ -16,7 +16,7 @@ from competitions.auth.models import User, UserRole
 from competitions.auth.permissions import role_required
 from competitions.domain.errors import CompetitionError
 from competitions.domain.points import plain_decimal
-from competitions.errors import flash_error
+from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
 from competitions.forms import add_form_error
 from competitions.judging import bp, services
@@ -75,13 +75,8 @@ def submit_sheet(event_id: int):
     """Hand in the judge's sheet; it can no longer change unless the chief judge reopens it."""
     event = load_event_for_judge_or_404(event_id, for_user=current_user)
     if ReasonForm().validate_on_submit():
-        try:
-            services.submit_sheet(event, judge=current_user)
-        except CompetitionError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("Your sheet has been submitted to the chief judge."), "success")
+        commit_or_flash(lambda: services.submit_sheet(event, judge=current_user),
+                        _("Your sheet has been submitted to the chief judge."))
     return redirect(url_for("judging.my_sheet", event_id=event.id))
 
 
@@ -136,13 +131,8 @@ def sign_off(event_id: int):
     """Sign the event off; every mark locks."""
     event = load_event_for_chief_or_404(event_id, for_user=current_user)
     if ReasonForm().validate_on_submit():
-        try:
-            services.sign_off_event(event, actor=current_user)
-        except CompetitionError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("The event has been signed off; its marks are locked."), "success")
+        commit_or_flash(lambda: services.sign_off_event(event, actor=current_user),
+                        _("The event has been signed off; its marks are locked."))
     return redirect(url_for("judging.chief", event_id=event.id))
 
 
@@ -157,13 +147,8 @@ def threshold(event_id: int):
         return redirect(url_for("judging.chief", event_id=event.id))
     points = form.amount.data if form.mode.data == "points" else None
     percent = form.amount.data if form.mode.data == "percent" else None
-    try:
-        services.set_outlier_threshold(event, actor=current_user, points=points, percent=percent)
-    except CompetitionError as error:
-        flash_error(error)
-    else:
-        db.session.commit()
-        flash(_("The outlier threshold has been saved."), "success")
+    commit_or_flash(lambda: services.set_outlier_threshold(event, actor=current_user, points=points, percent=percent),
+                    _("The outlier threshold has been saved."))
     return redirect(url_for("judging.chief", event_id=event.id))
 
 
@@ -220,13 +205,8 @@ def chief_mark(event_id: int):
         registration_id=form.registration_id.data, criterion_id=form.criterion_id.data, value=form.value.data,
         base_version=current["version"] if current else None, idempotency_key=form.idempotency_key.data,
         reason=form.reason.data, judge_id=form.judge_id.data)
-    try:
-        services.submit_mark(current_user, incoming)
-    except CompetitionError as error:
-        flash_error(error)
-    else:
-        db.session.commit()
-        flash(_("The mark has been saved and recorded in the audit log."), "success")
+    commit_or_flash(lambda: services.submit_mark(current_user, incoming),
+                    _("The mark has been saved and recorded in the audit log."))
     return redirect(url_for("judging.chief", event_id=event.id))
 
 
@@ -294,13 +274,8 @@ def unassign(assignment_id: int):
     assignment = load_assignment_or_404(assignment_id, for_user=current_user)
     event_id = assignment.event_id
     if ReasonForm().validate_on_submit():
-        try:
-            services.unassign_judge(assignment, actor=current_user)
-        except CompetitionError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("The assignment has been removed."), "success")
+        commit_or_flash(lambda: services.unassign_judge(assignment, actor=current_user),
+                        _("The assignment has been removed."))
     return redirect(url_for("judging.assignments", event_id=event_id))
 
 

@@ -14,7 +14,7 @@ from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, InvalidState
 from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
-from competitions.errors import flash_error
+from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
 from competitions.results import bp, exports, services, teams
 from competitions.results.display import page_version, standing_rows
@@ -94,13 +94,8 @@ def manage(competition_id: int):
 def compute(competition_id: int):
     """Compute the provisional results of every event."""
     competition = load_competition_or_404(competition_id, for_user=current_user)
-    try:
-        services.compute_provisional_results(competition, actor_id=current_user.id)
-    except CompetitionError as error:
-        flash_error(error)
-    else:
-        db.session.commit()
-        flash(_("Provisional results computed. Check them, then publish them for public notice."), "success")
+    commit_or_flash(lambda: services.compute_provisional_results(competition, actor_id=current_user.id),
+                    _("Provisional results computed. Check them, then publish them for public notice."))
     return redirect(url_for("results.manage", competition_id=competition.id))
 
 
@@ -154,13 +149,8 @@ def appeal_new(competition_id: int):
         return redirect(url_for("results.manage", competition_id=competition.id))
     data = services.AppealData(event_id=form.event_id.data, appellant=form.appellant.data,
                                subject=form.subject.data, competitor_code=form.competitor_code.data or "")
-    try:
-        services.record_appeal(competition, data, actor_id=current_user.id, now=utcnow())
-    except CompetitionError as error:
-        flash_error(error)
-    else:
-        db.session.commit()
-        flash(_("The appeal has been recorded."), "success")
+    commit_or_flash(lambda: services.record_appeal(competition, data, actor_id=current_user.id, now=utcnow()),
+                    _("The appeal has been recorded."))
     return redirect(url_for("results.manage", competition_id=competition.id))
 
 
