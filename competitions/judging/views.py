@@ -16,7 +16,7 @@ from competitions.auth.models import User, UserRole
 from competitions.auth.permissions import role_required
 from competitions.domain.errors import CompetitionError
 from competitions.domain.points import plain_decimal
-from competitions.errors import commit_or_flash, flash_error
+from competitions.errors import commit_or_flash
 from competitions.extensions import db
 from competitions.forms import add_form_error
 from competitions.judging import bp, services
@@ -87,14 +87,11 @@ def declare_own_conflict(event_id: int):
     event = load_event_for_judge_or_404(event_id, for_user=current_user)
     form = OwnConflictForm()
     if form.validate_on_submit():
-        try:
-            services.declare_conflict(event, actor=current_user, judge_id=current_user.id,
-                                      registration_id=form.registration_id.data, reason=form.reason.data or "")
-        except CompetitionError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("Conflict recorded: you will not mark this competitor."), "success")
+        commit_or_flash(
+            lambda: services.declare_conflict(event, actor=current_user, judge_id=current_user.id,
+                                              registration_id=form.registration_id.data, reason=form.reason.data or ""),
+            _("Conflict recorded: you will not mark this competitor."),
+        )
     return redirect(url_for("judging.tablet", event_id=event.id))
 
 
@@ -160,14 +157,11 @@ def override(event_id: int):
     board = services.dashboard(event)
     form = _chief_forms(board)["override_form"]
     if form.validate_on_submit():
-        try:
-            services.override_recusal(event, actor=current_user, judge_id=form.judge_id.data,
-                                      registration_id=form.registration_id.data, reason=form.reason.data)
-        except CompetitionError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("The recusal has been lifted and recorded."), "success")
+        commit_or_flash(
+            lambda: services.override_recusal(event, actor=current_user, judge_id=form.judge_id.data,
+                                              registration_id=form.registration_id.data, reason=form.reason.data),
+            _("The recusal has been lifted and recorded."),
+        )
     else:
         flash(_("Choose a judge and a competitor and give a reason."), "error")
     return redirect(url_for("judging.chief", event_id=event.id))
@@ -180,14 +174,11 @@ def reopen_sheet(event_id: int):
     event = load_event_for_chief_or_404(event_id, for_user=current_user)
     form = ReasonForm()
     if form.validate_on_submit() and form.judge_id.data:
-        try:
-            services.reopen_sheet(event, actor=current_user, judge_id=form.judge_id.data,
-                                  reason=form.reason.data or "")
-        except CompetitionError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("The sheet has been reopened for correction."), "success")
+        commit_or_flash(
+            lambda: services.reopen_sheet(event, actor=current_user, judge_id=form.judge_id.data,
+                                          reason=form.reason.data or ""),
+            _("The sheet has been reopened for correction."),
+        )
     return redirect(url_for("judging.chief", event_id=event.id))
 
 
@@ -288,14 +279,11 @@ def declare_conflict(event_id: int):
     form = ConflictForm(judge_choices=[(a.user_id, "") for a in rows if not a.is_chief],
                         competitor_choices=[(r.id, "") for r in services.judging_competitors(event.id)])
     if form.validate_on_submit():
-        try:
-            services.declare_conflict(event, actor=current_user, judge_id=form.judge_id.data,
-                                      registration_id=form.registration_id.data, reason=form.reason.data or "")
-        except CompetitionError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("The conflict has been recorded; the judge is recused from this competitor."), "success")
+        commit_or_flash(
+            lambda: services.declare_conflict(event, actor=current_user, judge_id=form.judge_id.data,
+                                              registration_id=form.registration_id.data, reason=form.reason.data or ""),
+            _("The conflict has been recorded; the judge is recused from this competitor."),
+        )
     else:
         flash(_("Choose a judge and a competitor."), "error")
     return redirect(url_for("judging.assignments", event_id=event.id))

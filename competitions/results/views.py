@@ -108,14 +108,11 @@ def publish(competition_id: int):
     if not form.validate_on_submit():
         flash(_("The notice period must be 1 to %(max)s working days.", max=services.MAX_NOTICE_DAYS), "error")
         return redirect(url_for("results.manage", competition_id=competition.id))
-    try:
-        services.publish_results(competition, actor_id=current_user.id, now=utcnow(), zone=local_zone(),
-                                 notice_days=form.notice_days.data)
-    except CompetitionError as error:
-        flash_error(error)
-    else:
-        db.session.commit()
-        flash(_("The results are published for public notice."), "success")
+    commit_or_flash(
+        lambda: services.publish_results(competition, actor_id=current_user.id, now=utcnow(), zone=local_zone(),
+                                         notice_days=form.notice_days.data),
+        _("The results are published for public notice."),
+    )
     return redirect(url_for("results.manage", competition_id=competition.id))
 
 
@@ -282,13 +279,10 @@ def tie_decision(event_id: int):
     event = load_event_for_chief_or_404(event_id, for_user=current_user)
     form = TieDecisionForm()
     if form.validate_on_submit():
-        try:
-            services.record_tie_decision(event, form.codes(), form.reason.data, actor_id=current_user.id)
-        except CompetitionError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("The chief judge's decision has been recorded."), "success")
+        commit_or_flash(
+            lambda: services.record_tie_decision(event, form.codes(), form.reason.data, actor_id=current_user.id),
+            _("The chief judge's decision has been recorded."),
+        )
     else:
         flash(_("Give the order and the reason."), "error")
     return redirect(url_for("results.adjustments", event_id=event.id))
