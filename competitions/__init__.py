@@ -44,6 +44,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     if test_config:
         app.config.update(test_config)
     _ensure_secret_key(app)
+    _engine_options(app)
 
     from competitions import cli, errors, i18n, web
     from competitions.extensions import csrf, db, login_manager, migrate
@@ -85,6 +86,18 @@ def _ensure_secret_key(app: Flask) -> None:
 def _register_models() -> None:
     """Import every models module so the metadata knows all tables (for migrations and create_all)."""
     from competitions import models  # noqa: F401
+
+
+def _engine_options(app: Flask) -> None:
+    """No pre-ping on SQLite: a file on this machine does not drop connections, and the ping costs a statement.
+
+    On PostgreSQL every checkout is pinged, so a pooled connection that a
+    database restart killed is replaced instead of failing a judge's mark.
+    """
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["pool_pre_ping"] = False
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _configure_engine(engine) -> None:

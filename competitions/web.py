@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_date, format_datetime, get_locale
 
 from competitions.db import set_write_intent
@@ -14,8 +15,26 @@ from competitions.labels import label
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, refreshed by pages but not by JSON calls.
+
+    A permanent session is re-signed and sent back on every request so that it
+    expires 16 hours after the user was last seen. A judge's tablet posts a mark
+    every few seconds between page loads; re-signing the cookie for each of
+    those costs more than a page load's worth of refresh is worth, and the page
+    loads keep the session alive anyway. A JSON call that changes the session
+    (there is none today) still sends it.
+    """
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        if session.modified:
+            return True
+        return super().should_set_cookie(app, session) and not request.path.startswith("/api/")
+
+
 def init_app(app: Flask) -> None:
-    """Register the hooks and template globals."""
+    """Register the hooks, the session interface and the template globals."""
+    app.session_interface = SessionInterface()
 
     @app.before_request
     def _write_intent_for_unsafe_methods():

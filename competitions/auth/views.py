@@ -14,6 +14,7 @@ from competitions.auth import bp, services
 from competitions.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from competitions.auth.models import User
 from competitions.auth.permissions import login_required_any, public, role_required
+from competitions.auth.principal import ApiPrincipal, is_api_request, load_principal
 from competitions.domain.errors import CompetitionError
 from competitions.extensions import db, login_manager
 from competitions.forms import add_form_error
@@ -22,8 +23,10 @@ from competitions.orgs.services import organization_choices
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    """The logged-in user with organization and roles in one query (every request runs this)."""
+def _load_user(user_id: str) -> User | ApiPrincipal | None:
+    """The logged-in user: for pages the entity with organization and roles, for JSON calls a plain row."""
+    if is_api_request():
+        return load_principal(int(user_id))
     return db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
 
 

@@ -116,10 +116,11 @@ def post_mark():
                 # End the read transaction; the write takes SQLite's lock only for its own short transaction.
                 db.session.rollback()
                 with _writer_turn(), write_intent():
-                    outcome = services.apply_mark_write(actor_id, prepared)
+                    outcome = services.apply_mark_write(actor_id, prepared, new_transaction=True)
                     db.session.commit()
             else:
-                # PostgreSQL locks rows, not the database: one transaction, fewer round trips.
+                # PostgreSQL locks rows, not the database: one transaction, and the write decides on
+                # what the checks read (an update still only applies to the version they saw).
                 outcome = services.apply_mark_write(current_user.id, prepared)
                 db.session.commit()
         except CompetitionError as error:

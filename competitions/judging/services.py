@@ -392,6 +392,20 @@ class PreparedWrite:
     value: Decimal
     base_version: int | None
     reason: str | None
+    # What the checks saw of the state that can change (lock, sheet, stored mark). Valid only in the
+    # transaction that read it: ``apply_mark_write`` reads it again when it runs in a new one.
+    live: LiveState | None = None
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """The part of a mark write's world that changes during the day, as one read saw it."""
+
+    locked: bool
+    submitted: bool
+    mark_id: int | None
+    value: Decimal | None
+    version: int | None
 
 
 # The statements of a mark write are built once (Core, bound parameters): a tablet write runs them
@@ -418,18 +432,23 @@ def _pair_exists(table, judge, registration):
     return exists().where(table.c.judge_id == judge, table.c.registration_id == registration)
 
 
-_REPLAY = (
-    select(_key_t.c.actor_id, _mark_t.c.id, _mark_t.c.registration_id, _mark_t.c.criterion_id,
-           _mark_t.c.judge_id, _mark_t.c.value, _mark_t.c.version)
-    .select_from(_key_t.outerjoin(_mark_t, _mark_t.c.id == _key_t.c.mark_id))
-    .where(_key_t.c.key == bindparam("key"))
-)
+def _mark_scalar(column):
+    return select(column).where(
+        _mark_t.c.registration_id == bindparam("registration"), _mark_t.c.criterion_id == bindparam("criterion"),
+        _mark_t.c.judge_id == bindparam("judge")).scalar_subquery()
 
-# Everything a write is checked against before the write lock, in one round trip: the competitor (and
-# its employer), the event's recusal policy, the criterion when it belongs to the competitor's event, the
-# actor's and the judge's assignments, the judge's organization and a declared conflict or override.
+
+_key_mark_t = _mark_t.alias("key_mark")
+
+# Everything a write is checked against, in one round trip: the request id (and the mark it was applied
+# to, for answering a replay), the competitor (and its employer), the event's recusal policy, the
+# criterion when it belongs to the competitor's event, the actor's and the judge's assignments, the
+# judge's organization and a declared conflict or override; then the state that can change (lock,
+# sheet, the stored mark), which a write in the same transaction uses as its first read.
 _FACTS = (
     select(
+        _key_t.c.actor_id, _key_mark_t.c.id, _key_mark_t.c.registration_id, _key_mark_t.c.criterion_id,
+        _key_mark_t.c.judge_id, _key_mark_t.c.value, _key_mark_t.c.version,
         _reg_t.c.event_id, _reg_t.c.status, _reg_t.c.anonymous_code, _event_t.c.competition_id,
         _competition_t.c.recuse_same_parent, _worker_t.c.employer_id, _employer_t.c.parent_id,
         _criterion_t.c.id, _criterion_t.c.code, _criterion_t.c.max_mark, _criterion_t.c.step,
@@ -442,6 +461,10 @@ _FACTS = (
                        _assign_t.c.criterion_id.is_(None) | (_assign_t.c.criterion_id == bindparam("criterion"))),
         _pair_exists(_conflict_t, bindparam("judge"), bindparam("registration")),
         _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
+        select(_sign_off_t.c.locked).where(_sign_off_t.c.event_id == _reg_t.c.event_id).scalar_subquery(),
+        exists().where(_sheet_t.c.event_id == _reg_t.c.event_id, _sheet_t.c.judge_id == bindparam("judge"),
+                       _sheet_t.c.submitted_at.is_not(None)),
+        _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
     )
     .select_from(
         _reg_t.join(_event_t, _event_t.c.id == _reg_t.c.event_id)
@@ -454,15 +477,11 @@ _FACTS = (
                                        .scalar_subquery())))
         .outerjoin(_judge_t, _judge_t.c.id == bindparam("judge"))
         .outerjoin(_judge_org_t, _judge_org_t.c.id == _judge_t.c.organization_id)
+        .outerjoin(_key_t, _key_t.c.key == bindparam("key"))
+        .outerjoin(_key_mark_t, _key_mark_t.c.id == _key_t.c.mark_id)
     )
     .where(_reg_t.c.id == bindparam("registration"))
 )
-
-
-def _mark_scalar(column):
-    return select(column).where(
-        _mark_t.c.registration_id == bindparam("registration"), _mark_t.c.criterion_id == bindparam("criterion"),
-        _mark_t.c.judge_id == bindparam("judge")).scalar_subquery()
 
 
 # What can change between the checks and the write, and the stored mark, in one round trip: the lock, the
@@ -489,16 +508,28 @@ _UPDATE_MARK = (
 _INSERT_KEY = _key_t.insert()
 
 
+def _read_live(conn, cell: dict) -> LiveState:
+    """Read the live state again, refusing when the assignments or recusal changed since the checks."""
+    (locked, submitted, conflict, overridden, judge_assigned, actor_assigned,
+     mark_id, value, version) = conn.execute(_LIVE, cell).one()
+    if not (judge_assigned and actor_assigned):
+        raise NotAllowed("You are not a judge of this event.")
+    if conflict and not overridden:
+        raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
+                         field="registration_id")
+    return LiveState(bool(locked), bool(submitted), mark_id, value, version)
+
+
 def _cell_json(registration_id: int, criterion_id: int, judge_id: int, value: Decimal, version: int) -> dict:
     return {"registration_id": registration_id, "criterion_id": criterion_id, "judge_id": judge_id,
             "value": str(plain_decimal(value)), "version": version}
 
 
-def _replay(key: str, actor_id: int, registration_id: int, criterion_id: int) -> MarkOutcome | None:
-    row = db.session.connection().execute(_REPLAY, {"key": key}).first()
-    if row is None:
-        return None
+def _replay(row, actor_id: int, registration_id: int, criterion_id: int) -> MarkOutcome | None:
+    """The answer to a request id that was already applied (None for a new one)."""
     owner, mark_id, mark_registration, mark_criterion, mark_judge, value, version = row
+    if owner is None:
+        return None
     if owner != actor_id or mark_id is None or mark_registration != registration_id \
             or mark_criterion != criterion_id:
         raise Conflict("This request id was already used for another mark; the tablet must send a new one.",
@@ -526,24 +557,24 @@ def prepare_mark_write(actor: User, incoming: MarkInput) -> PreparedWrite | Mark
     """Check a write against everything that holds all day; a replayed request is answered here.
 
     Order: request id (a replay needs nothing else), competitor and criterion of
-    one event, the actor's assignment, recusal, the value. Read-only: on SQLite
-    it runs before the write lock is taken, so the lock is held only for
-    ``apply_mark_write``. Two queries: the request id, then every other fact.
+    one event, the actor's assignment, recusal, the value. Read-only and one
+    query: on SQLite it runs before the write lock is taken, so the lock is held
+    only for ``apply_mark_write``.
     """
     key = mark_rules.check_idempotency_key(incoming.idempotency_key)
     actor_id = actor.id
-    replay = _replay(key, actor_id, incoming.registration_id, incoming.criterion_id)
-    if replay is not None:
-        return replay
     judge_id = incoming.judge_id or actor_id
     found = db.session.connection().execute(_FACTS, {
         "registration": incoming.registration_id, "criterion": incoming.criterion_id, "actor": actor_id,
-        "judge": judge_id}).first()
+        "judge": judge_id, "key": key}).first()
     if found is None:
         raise NotFound("This competitor is not competing in this event.", field="registration_id")
+    replay = _replay(found[:7], actor_id, incoming.registration_id, incoming.criterion_id)
+    if replay is not None:
+        return replay
     (event_id, status, code, competition_id, same_parent, employer_id, employer_parent_id, criterion_id,
      criterion_code, max_mark, step, judge_org_id, judge_org_parent_id, actor_assigned, actor_chief,
-     judge_covers, conflict, override) = found
+     judge_covers, conflict, override, locked, submitted, mark_id, stored_value, stored_version) = found[7:]
     event = EventFacts(event_id, competition_id, bool(same_parent))
     if criterion_id is None:
         raise NotFound("This criterion is not part of this event's marking scheme.", field="criterion_id")
@@ -560,47 +591,49 @@ def prepare_mark_write(actor: User, incoming: MarkInput) -> PreparedWrite | Mark
                          field="registration_id")
     value = mark_rules.validate_mark_value(_number(incoming.value), max_mark, step)
     return PreparedWrite(key, event, incoming.registration_id, criterion_id, judge_id, role.value, value,
-                         incoming.base_version, incoming.reason)
+                         incoming.base_version, incoming.reason,
+                         LiveState(bool(locked), bool(submitted), mark_id, stored_value, stored_version))
 
 
-def apply_mark_write(actor_id: int, p: PreparedWrite) -> MarkOutcome:
+def apply_mark_write(actor_id: int, p: PreparedWrite, *, new_transaction: bool = False) -> MarkOutcome:
     """Apply a prepared write exactly once: re-check what can change meanwhile, then the version, then write.
 
-    One query reads the live state and the stored mark; an update is conditional
-    on the version it read, so a concurrent change (PostgreSQL locks rows, not
-    the database) makes it match nothing and the write is decided again on the
-    fresh row. A duplicate of this request applied meanwhile by another worker
-    makes the insert of its key fail on the unique index; the caller retries
-    and the retry is answered as a replay by ``prepare_mark_write``.
+    In the transaction that ran the checks, the first attempt decides on what
+    they read; in a new transaction (``new_transaction``: the tablet API on
+    SQLite, whose checks ran before the write lock) one query reads the live
+    state and the stored mark again. An update is conditional on the version it
+    read, so a concurrent change (PostgreSQL locks rows, not the database) makes
+    it match nothing and the write is decided again on the fresh row. A
+    duplicate of this request applied meanwhile by another worker makes the
+    insert of its key fail on the unique index; the caller retries and the retry
+    is answered as a replay by ``prepare_mark_write``.
     """
     conn = db.session.connection()
     cell = {"event": p.event.id, "judge": p.judge_id, "registration": p.registration_id,
             "criterion": p.criterion_id, "actor": actor_id, "chief": p.role == "chief_judge"}
+    live = None if new_transaction else p.live
     for _attempt in range(10):
-        (locked, submitted, conflict, overridden, judge_assigned, actor_assigned,
-         mark_id, stored_value, stored_version) = conn.execute(_LIVE, cell).one()
-        if not (judge_assigned and actor_assigned):
-            raise NotAllowed("You are not a judge of this event.")
-        if conflict and not overridden:
-            raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
-                             field="registration_id")
-        locked = bool(locked)
-        mark_rules.check_can_write_mark(p.role, bool(submitted), locked, p.reason)
-        stored = mark_rules.StoredMark(stored_value, stored_version) if mark_id is not None else None
+        if live is None:
+            live = _read_live(conn, cell)
+        mark_rules.check_can_write_mark(p.role, live.submitted, live.locked, p.reason)
+        stored = mark_rules.StoredMark(live.value, live.version) if live.mark_id is not None else None
         decision = mark_rules.resolve_write(stored, mark_rules.MarkWrite(p.value, p.base_version, p.key))
+        mark_id = live.mark_id
         if mark_id is None:
             mark_id = conn.execute(_INSERT_MARK, {
                 "registration_id": p.registration_id, "criterion_id": p.criterion_id, "judge_id": p.judge_id,
                 "event_id": p.event.id, "value": decision.value, "version": decision.version,
             }).inserted_primary_key[0]
         elif decision.action == mark_rules.WriteAction.UPDATE:
-            changed = conn.execute(_UPDATE_MARK, {"mark_id": mark_id, "old_version": stored_version,
+            changed = conn.execute(_UPDATE_MARK, {"mark_id": mark_id, "old_version": live.version,
                                                   "new_value": decision.value, "new_version": decision.version})
             if changed.rowcount != 1:
-                continue  # changed by another transaction since it was read: decide again on the new row
+                live = None  # changed by another transaction since it was read: decide again on the new row
+                continue
         break
     else:
         raise Conflict("This mark keeps changing; reload the score sheet.", field="value")
+    locked, stored_value, stored_version = live.locked, live.value, live.version
     conn.execute(_INSERT_KEY, {"key": p.key, "mark_id": mark_id, "actor_id": actor_id})
     new = _cell_json(p.registration_id, p.criterion_id, p.judge_id, decision.value, decision.version)
     if decision.action in (mark_rules.WriteAction.CREATE, mark_rules.WriteAction.UPDATE):
@@ -610,7 +643,6 @@ def apply_mark_write(actor_id: int, p: PreparedWrite) -> MarkOutcome:
         record(action, actor_id=actor_id, object_type="mark", object_id=mark_id,
                competition_id=p.event.competition_id, event_id=p.event.id, old=old, new=new,
                reason=(p.reason or "").strip() if locked or p.role == "chief_judge" else "")
-        db.session.flush()
     return MarkOutcome(decision.action.value, new)
 
 
