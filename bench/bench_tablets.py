@@ -85,7 +85,8 @@ def ceiling_app():
     from competitions.db import configure_sqlite, write_intent
 
     url = os.environ["DATABASE_URL"]
-    engine = create_engine(url, pool_pre_ping=True)
+    # The application's pool settings: pre-ping on PostgreSQL, none on an SQLite file.
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     lock_path = None
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_date, format_datetime, get_locale
 
@@ -35,6 +35,12 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     """Register the hooks, the session interface and the template globals."""
     app.session_interface = SessionInterface()
+
+    @app.before_request
+    def _fresh_user_per_request():
+        # Flask-Login caches the user on ``g``, which belongs to the application context; a request that
+        # runs inside an already-pushed context (tests, CLI) must still load its own user.
+        g.pop("_login_user", None)
 
     @app.before_request
     def _write_intent_for_unsafe_methods():

@@ -44,12 +44,16 @@ class ApiPrincipal:
     active: bool
     roles: frozenset[str]
 
-    is_authenticated = True
     is_anonymous = False
 
     @property
     def is_active(self) -> bool:
-        """Deactivated accounts are logged out (Flask-Login reads this)."""
+        """Deactivated accounts cannot log in (Flask-Login reads this)."""
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        """A deactivated account counts as logged out at its next call, as ``User`` does through UserMixin."""
         return self.active
 
     def get_id(self) -> str:

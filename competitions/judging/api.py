@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from competitions.api.openapi import register_path, register_schema
+from competitions.auth.models import User
 from competitions.auth.permissions import role_required
 from competitions.db import set_write_intent, write_intent
 from competitions.domain.errors import CompetitionError, Conflict, RuleViolation
@@ -64,7 +65,8 @@ def _reads_first():
 def sheet(event_id: int):
     """The judge's criteria, the competitors they may mark (station and code only) and their marks."""
     event = load_event_for_judge_or_404(event_id, for_user=current_user)
-    return jsonify(services.judge_sheet(event, current_user))
+    # Recusal needs the judge's organization and its parent: the entity, not the API principal.
+    return jsonify(services.judge_sheet(event, db.get_or_404(User, current_user.id)))
 
 
 def _int_or_none(payload: dict, name: str, *, required: bool) -> int | None:

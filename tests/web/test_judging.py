@@ -212,6 +212,21 @@ def test_json_post_needs_the_csrf_token(csrf_app):
     assert ok.status_code == 201 and _count(Mark) == 1
 
 
+def test_a_role_taken_away_or_an_account_deactivated_counts_at_the_next_tablet_call(w, client, auth):
+    auth.login("j_works")
+    client.post("/lang", data={"lang": "en"})
+    assert _post(client, w.a, w.crit["P1"], "10").status_code == 201
+    w.j_works.set_roles(["competitor"])
+    db.session.commit()
+    assert _post(client, w.a, w.crit["P2"], "10").status_code == 403
+    assert client.get(f"/api/v1/judging/events/{w.ev.id}/sheet").status_code == 403
+    w.j_works.set_roles(["judge"])
+    w.j_works.active = False
+    db.session.commit()
+    assert _post(client, w.a, w.crit["P2"], "10").status_code == 401
+    assert _count(Mark, Mark.judge_id == w.j_works.id) == 1
+
+
 # ---- conflicts and overrides -------------------------------------------------------------------
 
 def test_organizer_declares_a_conflict_and_the_judges_marks_are_withdrawn(w, client, auth):
