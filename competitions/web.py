@@ -8,8 +8,9 @@ from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_date, format_datetime, get_locale
 
-from competitions.db import set_write_intent
+from competitions.db import close_request_connection, set_write_intent
 from competitions.domain.identity import mask_national_id
+from competitions.extensions import db
 from competitions.labels import label
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -41,6 +42,16 @@ def init_app(app: Flask) -> None:
         # Flask-Login caches the user on ``g``, which belongs to the application context; a request that
         # runs inside an already-pushed context (tests, CLI) must still load its own user.
         g.pop("_login_user", None)
+
+    app.teardown_request(close_request_connection)
+
+    @app.teardown_request
+    def _end_session_transaction(_error=None):
+        # Flask-SQLAlchemy ends the session when the application context ends. A request that runs inside an
+        # already-pushed context (tests, CLI) must not leave its transaction, or its write intent, behind it:
+        # the next transaction in that context would hold SQLite's write lock (BEGIN IMMEDIATE) for nothing.
+        db.session.rollback()
+        set_write_intent(False)
 
     @app.before_request
     def _write_intent_for_unsafe_methods():

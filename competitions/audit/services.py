@@ -11,6 +11,7 @@ mark write is the hottest path there is.
 from __future__ import annotations
 
 from flask import has_request_context, request
+from sqlalchemy.engine import Connection
 
 from competitions.audit.models import AuditEntry
 from competitions.extensions import db
@@ -29,10 +30,13 @@ def record(
     old: dict | None = None,
     new: dict | None = None,
     reason: str = "",
+    conn: Connection | None = None,
 ) -> None:
-    """Append one audit row to the current transaction."""
-    db.session.flush()
-    db.session.connection().execute(_INSERT, dict(
+    """Append one audit row to the current transaction (the session's, or ``conn``'s when given)."""
+    if conn is None:
+        db.session.flush()
+        conn = db.session.connection()
+    conn.execute(_INSERT, dict(
         action=action,
         actor_id=actor_id,
         object_type=object_type,

@@ -5,7 +5,8 @@ identity map for the services that change it). A JSON call under ``/api/``
 needs only a few facts: who, which roles, which organization, which language.
 A judge's tablet makes one such call per mark all day, and loading the ORM
 entity (with its roles) cost more than writing the mark; so API requests get an
-``ApiPrincipal`` instead, read with one Core query on every request, as fresh
+``ApiPrincipal`` instead, read with one Core query on the request's own
+connection (``competitions.db.request_connection``) on every request, as fresh
 as the entity would be (a role taken away or an account deactivated counts at
 the next call).
 """
@@ -18,7 +19,7 @@ from flask import request
 from sqlalchemy import bindparam, select
 
 from competitions.auth.models import User, UserRole
-from competitions.extensions import db
+from competitions.db import request_connection
 
 API_PREFIX = "/api/"
 
@@ -67,7 +68,7 @@ class ApiPrincipal:
 
 def load_principal(user_id: int) -> ApiPrincipal | None:
     """The user ``user_id`` with their roles, from one query; None when there is no such user."""
-    rows = db.session.connection().execute(_PRINCIPAL, {"user_id": user_id}).all()
+    rows = request_connection().execute(_PRINCIPAL, {"user_id": user_id}).all()
     if not rows:
         return None
     first = rows[0]

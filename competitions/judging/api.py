@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from competitions.api.openapi import register_path, register_schema
 from competitions.auth.models import User
 from competitions.auth.permissions import role_required
-from competitions.db import set_write_intent, write_intent
+from competitions.db import request_connection, set_write_intent, write_intent
 from competitions.domain.errors import CompetitionError, Conflict, RuleViolation
 from competitions.extensions import db
 from competitions.i18n import error_message
@@ -105,32 +105,33 @@ def _error(error: CompetitionError, incoming: services.MarkInput | None):
 @role_required("judge")
 def post_mark():
     """Create or change one mark; a replayed request is answered without a second write."""
+    # The request's own Core connection: the principal was read on it, the checks and the write run on it.
+    conn = request_connection()
     incoming = None
     for attempt in range(ATTEMPTS):
         try:
             incoming = _mark_input(request.get_json(silent=True))
-            prepared = services.prepare_mark_write(current_user, incoming)
+            prepared = services.prepare_mark_write(current_user, incoming, conn=conn)
             if isinstance(prepared, services.MarkOutcome):
                 outcome = prepared
-                db.session.rollback()
-            elif db.engine.dialect.name == "sqlite":
-                actor_id = current_user.id
+                conn.rollback()
+            elif conn.dialect.name == "sqlite":
                 # End the read transaction; the write takes SQLite's lock only for its own short transaction.
-                db.session.rollback()
+                conn.rollback()
                 with _writer_turn(), write_intent():
-                    outcome = services.apply_mark_write(actor_id, prepared, new_transaction=True)
-                    db.session.commit()
+                    outcome = services.apply_mark_write(current_user.id, prepared, conn=conn, new_transaction=True)
+                    conn.commit()
             else:
                 # PostgreSQL locks rows, not the database: one transaction, and the write decides on
                 # what the checks read (an update still only applies to the version they saw).
-                outcome = services.apply_mark_write(current_user.id, prepared)
-                db.session.commit()
+                outcome = services.apply_mark_write(current_user.id, prepared, conn=conn)
+                conn.commit()
         except CompetitionError as error:
-            db.session.rollback()
+            conn.rollback()
             return _error(error, incoming)
         except IntegrityError:
             # Another worker stored the same key or the same mark first: answer from its row next time round.
-            db.session.rollback()
+            conn.rollback()
             if attempt == ATTEMPTS - 1:
                 raise
             continue

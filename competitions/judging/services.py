@@ -29,6 +29,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, bindparam, delete, exists, func, select
+from sqlalchemy.engine import Connection
 
 from competitions.audit.models import AuditEntry
 from competitions.audit.services import record
@@ -553,7 +554,8 @@ def _actor_role(actor_id: int, judge_id: int, criterion_code: str, *, actor_assi
     return role
 
 
-def prepare_mark_write(actor: User, incoming: MarkInput) -> PreparedWrite | MarkOutcome:
+def prepare_mark_write(actor: User, incoming: MarkInput, *,
+                       conn: Connection | None = None) -> PreparedWrite | MarkOutcome:
     """Check a write against everything that holds all day; a replayed request is answered here.
 
     Order: request id (a replay needs nothing else), competitor and criterion of
@@ -564,7 +566,8 @@ def prepare_mark_write(actor: User, incoming: MarkInput) -> PreparedWrite | Mark
     key = mark_rules.check_idempotency_key(incoming.idempotency_key)
     actor_id = actor.id
     judge_id = incoming.judge_id or actor_id
-    found = db.session.connection().execute(_FACTS, {
+    conn = db.session.connection() if conn is None else conn
+    found = conn.execute(_FACTS, {
         "registration": incoming.registration_id, "criterion": incoming.criterion_id, "actor": actor_id,
         "judge": judge_id, "key": key}).first()
     if found is None:
@@ -595,7 +598,8 @@ def prepare_mark_write(actor: User, incoming: MarkInput) -> PreparedWrite | Mark
                          LiveState(bool(locked), bool(submitted), mark_id, stored_value, stored_version))
 
 
-def apply_mark_write(actor_id: int, p: PreparedWrite, *, new_transaction: bool = False) -> MarkOutcome:
+def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None = None,
+                     new_transaction: bool = False) -> MarkOutcome:
     """Apply a prepared write exactly once: re-check what can change meanwhile, then the version, then write.
 
     In the transaction that ran the checks, the first attempt decides on what
@@ -606,9 +610,10 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, new_transaction: bool =
     it match nothing and the write is decided again on the fresh row. A
     duplicate of this request applied meanwhile by another worker makes the
     insert of its key fail on the unique index; the caller retries and the retry
-    is answered as a replay by ``prepare_mark_write``.
+    is answered as a replay by ``prepare_mark_write``. Runs on the session's
+    connection unless given ``conn`` (the tablet API's own Core connection).
     """
-    conn = db.session.connection()
+    conn = db.session.connection() if conn is None else conn
     cell = {"event": p.event.id, "judge": p.judge_id, "registration": p.registration_id,
             "criterion": p.criterion_id, "actor": actor_id, "chief": p.role == "chief_judge"}
     live = None if new_transaction else p.live
@@ -642,7 +647,7 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, new_transaction: bool =
         action = "mark.override" if locked else f"mark.{decision.action.value}"
         record(action, actor_id=actor_id, object_type="mark", object_id=mark_id,
                competition_id=p.event.competition_id, event_id=p.event.id, old=old, new=new,
-               reason=(p.reason or "").strip() if locked or p.role == "chief_judge" else "")
+               reason=(p.reason or "").strip() if locked or p.role == "chief_judge" else "", conn=conn)
     return MarkOutcome(decision.action.value, new)
 
 
