@@ -119,11 +119,10 @@ def post_mark():
                 # End the read transaction; the write takes SQLite's lock only for its own short transaction.
                 conn.rollback()
                 with _writer_turn(), write_intent():
-                    outcome = services.apply_mark_write(current_user.id, prepared, conn=conn, new_transaction=True)
+                    outcome = services.apply_mark_write(current_user.id, prepared, conn=conn)
                     conn.commit()
             else:
-                # PostgreSQL locks rows, not the database: one transaction, and the write decides on
-                # what the checks read (an update still only applies to the version they saw).
+                # PostgreSQL locks rows, not the database: one transaction.
                 outcome = services.apply_mark_write(current_user.id, prepared, conn=conn)
                 conn.commit()
         except CompetitionError as error:

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, bindparam, delete, exists, func, select
+from sqlalchemy import Boolean, Select, and_, bindparam, case, delete, exists, func, select
 from sqlalchemy.engine import Connection
 
 from competitions.audit.models import AuditEntry
 from competitions.audit.services import record
 from competitions.auth.models import User
-from competitions.db import utcnow
+from competitions.db import UTCDateTime, utcnow
 from competitions.domain import marks as mark_rules
 from competitions.domain import outliers as outlier_rules
 from competitions.domain import recusal as recusal_rules
@@ -393,8 +393,8 @@ class PreparedWrite:
     value: Decimal
     base_version: int | None
     reason: str | None
-    # What the checks saw of the state that can change (lock, sheet, stored mark). Valid only in the
-    # transaction that read it: ``apply_mark_write`` reads it again when it runs in a new one.
+    # What the checks saw of the state that can change (lock, sheet, stored mark): the write is decided on
+    # it and guarded by it (``apply_mark_write``).
     live: LiveState | None = None
 
 
@@ -500,13 +500,41 @@ _LIVE = select(
                    _assign_t.c.is_chief == bindparam("chief")),
     _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
 )
-_INSERT_MARK = _mark_t.insert()
+# A write is applied only while the state it was decided on still holds: the lock and the sheet as the
+# checks saw them, both assignments, no conflict without an override. Each write statement carries this
+# guard, so deciding on an earlier read and writing is one atomic step; a write that matches nothing was
+# overtaken (by a sign-off, a new conflict, another tablet) and is decided again on a fresh read.
+_GUARD = and_(
+    func.coalesce(select(_sign_off_t.c.locked).where(_sign_off_t.c.event_id == bindparam("event"))
+                  .scalar_subquery(), False) == bindparam("seen_locked", type_=Boolean()),
+    case((exists().where(_sheet_t.c.event_id == bindparam("event"), _sheet_t.c.judge_id == bindparam("judge"),
+                         _sheet_t.c.submitted_at.is_not(None)), True), else_=False)
+    == bindparam("seen_submitted", type_=Boolean()),
+    exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("judge"),
+                   _assign_t.c.is_chief.is_(False),
+                   _assign_t.c.criterion_id.is_(None) | (_assign_t.c.criterion_id == bindparam("criterion"))),
+    exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("actor"),
+                   _assign_t.c.is_chief == bindparam("chief")),
+    ~_pair_exists(_conflict_t, bindparam("judge"), bindparam("registration"))
+    | _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
+)
+_INSERT_MARK = _mark_t.insert().from_select(
+    ["registration_id", "criterion_id", "judge_id", "event_id", "value", "version", "created_at", "updated_at"],
+    select(bindparam("registration"), bindparam("criterion"), bindparam("judge"), bindparam("event"),
+           bindparam("new_value", type_=_mark_t.c.value.type), bindparam("new_version"),
+           bindparam("now", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime())).where(_GUARD),
+).returning(_mark_t.c.id)
 _UPDATE_MARK = (
     _mark_t.update()
-    .where(_mark_t.c.id == bindparam("mark_id"), _mark_t.c.version == bindparam("old_version"))
-    .values(value=bindparam("new_value"), version=bindparam("new_version"))
+    .where(_mark_t.c.id == bindparam("mark_id"), _mark_t.c.version == bindparam("old_version"), _GUARD)
+    .values(value=bindparam("new_value"), version=bindparam("new_version"), updated_at=bindparam("now"))
 )
 _INSERT_KEY = _key_t.insert()
+_INSERT_KEY_GUARDED = _key_t.insert().from_select(
+    ["key", "mark_id", "actor_id", "applied_at"],
+    select(bindparam("key"), bindparam("mark_id"), bindparam("actor"), bindparam("now", type_=UTCDateTime()))
+    .where(_GUARD),
+)
 
 
 def _read_live(conn, cell: dict) -> LiveState:
@@ -598,48 +626,50 @@ def prepare_mark_write(actor: User, incoming: MarkInput, *,
                          LiveState(bool(locked), bool(submitted), mark_id, stored_value, stored_version))
 
 
-def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None = None,
-                     new_transaction: bool = False) -> MarkOutcome:
-    """Apply a prepared write exactly once: re-check what can change meanwhile, then the version, then write.
+def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None = None) -> MarkOutcome:
+    """Apply a prepared write exactly once, deciding on what the checks read and writing only if it still holds.
 
-    In the transaction that ran the checks, the first attempt decides on what
-    they read; in a new transaction (``new_transaction``: the tablet API on
-    SQLite, whose checks ran before the write lock) one query reads the live
-    state and the stored mark again. An update is conditional on the version it
-    read, so a concurrent change (PostgreSQL locks rows, not the database) makes
-    it match nothing and the write is decided again on the fresh row. A
-    duplicate of this request applied meanwhile by another worker makes the
-    insert of its key fail on the unique index; the caller retries and the retry
-    is answered as a replay by ``prepare_mark_write``. Runs on the session's
-    connection unless given ``conn`` (the tablet API's own Core connection).
+    The decision (create, update, unchanged, or a conflict with a newer version)
+    is made on the state ``prepare_mark_write`` read; the write statement
+    carries that state as its guard (``_GUARD``), so if a sign-off, a submitted
+    sheet, a lost assignment, a new conflict or another edit came in between —
+    in another transaction, or before this one began (the tablet API on SQLite
+    checks before taking the write lock) — it writes nothing, and the write is
+    decided again on a fresh read. A duplicate of this request applied meanwhile
+    by another worker makes the insert of its key fail on the unique index; the
+    caller retries and the retry is answered as a replay by
+    ``prepare_mark_write``. Runs on the session's connection unless given
+    ``conn`` (the tablet API's own Core connection).
     """
     conn = db.session.connection() if conn is None else conn
     cell = {"event": p.event.id, "judge": p.judge_id, "registration": p.registration_id,
             "criterion": p.criterion_id, "actor": actor_id, "chief": p.role == "chief_judge"}
-    live = None if new_transaction else p.live
+    live = p.live
     for _attempt in range(10):
         if live is None:
             live = _read_live(conn, cell)
         mark_rules.check_can_write_mark(p.role, live.submitted, live.locked, p.reason)
         stored = mark_rules.StoredMark(live.value, live.version) if live.mark_id is not None else None
         decision = mark_rules.resolve_write(stored, mark_rules.MarkWrite(p.value, p.base_version, p.key))
+        guarded = {**cell, "seen_locked": live.locked, "seen_submitted": live.submitted, "now": utcnow(),
+                   "new_value": decision.value, "new_version": decision.version}
         mark_id = live.mark_id
         if mark_id is None:
-            mark_id = conn.execute(_INSERT_MARK, {
-                "registration_id": p.registration_id, "criterion_id": p.criterion_id, "judge_id": p.judge_id,
-                "event_id": p.event.id, "value": decision.value, "version": decision.version,
-            }).inserted_primary_key[0]
+            mark_id = conn.execute(_INSERT_MARK, guarded).scalar()
+            written = mark_id is not None
         elif decision.action == mark_rules.WriteAction.UPDATE:
-            changed = conn.execute(_UPDATE_MARK, {"mark_id": mark_id, "old_version": live.version,
-                                                  "new_value": decision.value, "new_version": decision.version})
-            if changed.rowcount != 1:
-                live = None  # changed by another transaction since it was read: decide again on the new row
-                continue
-        break
+            written = conn.execute(_UPDATE_MARK, {**guarded, "mark_id": mark_id,
+                                                  "old_version": live.version}).rowcount == 1
+        else:  # unchanged: only the request id is stored, under the same guard
+            written = conn.execute(_INSERT_KEY_GUARDED, {**guarded, "key": p.key, "mark_id": mark_id}).rowcount == 1
+        if written:
+            break
+        live = None  # overtaken since it was read (a sign-off, a conflict, another edit): decide again
     else:
         raise Conflict("This mark keeps changing; reload the score sheet.", field="value")
     locked, stored_value, stored_version = live.locked, live.value, live.version
-    conn.execute(_INSERT_KEY, {"key": p.key, "mark_id": mark_id, "actor_id": actor_id})
+    if decision.action != mark_rules.WriteAction.UNCHANGED:
+        conn.execute(_INSERT_KEY, {"key": p.key, "mark_id": mark_id, "actor_id": actor_id, "applied_at": utcnow()})
     new = _cell_json(p.registration_id, p.criterion_id, p.judge_id, decision.value, decision.version)
     if decision.action in (mark_rules.WriteAction.CREATE, mark_rules.WriteAction.UPDATE):
         old = _cell_json(p.registration_id, p.criterion_id, p.judge_id, stored_value, stored_version) \
