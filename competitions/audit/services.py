@@ -11,12 +11,17 @@ mark write is the hottest path there is.
 from __future__ import annotations
 
 from flask import has_request_context, request
+from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 
 from competitions.audit.models import AuditEntry
+from competitions.db import utcnow
 from competitions.extensions import db
+from competitions.prepared import Prepared
 
-_INSERT = AuditEntry.__table__.insert()
+_audit_t = AuditEntry.__table__
+_INSERT = Prepared(_audit_t.insert().values({
+    column: bindparam(column.name) for column in _audit_t.c if column.name != "id"}))
 
 
 def record(
@@ -36,7 +41,8 @@ def record(
     if conn is None:
         db.session.flush()
         conn = db.session.connection()
-    conn.execute(_INSERT, dict(
+    _INSERT.rowcount(conn, dict(
+        at=utcnow(),
         action=action,
         actor_id=actor_id,
         object_type=object_type,

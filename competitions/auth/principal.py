@@ -20,12 +20,13 @@ from sqlalchemy import bindparam, select
 
 from competitions.auth.models import User, UserRole
 from competitions.db import request_connection
+from competitions.prepared import Prepared
 
 API_PREFIX = "/api/"
 
 _user = User.__table__
 _role = UserRole.__table__
-_PRINCIPAL = (
+_PRINCIPAL = Prepared(
     select(_user.c.id, _user.c.username, _user.c.display_name, _user.c.organization_id, _user.c.locale,
            _user.c.active, _role.c.role)
     .select_from(_user.outerjoin(_role, _role.c.user_id == _user.c.id))
@@ -68,12 +69,12 @@ class ApiPrincipal:
 
 def load_principal(user_id: int) -> ApiPrincipal | None:
     """The user ``user_id`` with their roles, from one query; None when there is no such user."""
-    rows = request_connection().execute(_PRINCIPAL, {"user_id": user_id}).all()
+    rows = _PRINCIPAL.all(request_connection(), {"user_id": user_id})
     if not rows:
         return None
-    first = rows[0]
-    return ApiPrincipal(first.id, first.username, first.display_name, first.organization_id, first.locale,
-                        bool(first.active), frozenset(row.role for row in rows if row.role is not None))
+    user_id, username, display_name, organization_id, locale, active, _role = rows[0]
+    return ApiPrincipal(user_id, username, display_name, organization_id, locale, bool(active),
+                        frozenset(row[6] for row in rows if row[6] is not None))
 
 
 def is_api_request() -> bool:

@@ -53,6 +53,7 @@ from competitions.judging.models import (
 )
 from competitions.organize.models import Competition, Criterion, Event, SchemePart
 from competitions.orgs.models import Organization, Worker
+from competitions.prepared import Prepared
 from competitions.registration.models import Registration
 
 DEFAULT_OUTLIER_FRACTION = Decimal("0.2")
@@ -446,7 +447,7 @@ _key_mark_t = _mark_t.alias("key_mark")
 # criterion when it belongs to the competitor's event, the actor's and the judge's assignments, the
 # judge's organization and a declared conflict or override; then the state that can change (lock,
 # sheet, the stored mark), which a write in the same transaction uses as its first read.
-_FACTS = (
+_FACTS = Prepared(
     select(
         _key_t.c.actor_id, _key_mark_t.c.id, _key_mark_t.c.registration_id, _key_mark_t.c.criterion_id,
         _key_mark_t.c.judge_id, _key_mark_t.c.value, _key_mark_t.c.version,
@@ -487,7 +488,7 @@ _FACTS = (
 
 # What can change between the checks and the write, and the stored mark, in one round trip: the lock, the
 # judge's sheet, a conflict declared (or override given) meanwhile, whether both assignments still stand.
-_LIVE = select(
+_LIVE = Prepared(select(
     select(_sign_off_t.c.locked).where(_sign_off_t.c.event_id == bindparam("event")).scalar_subquery(),
     exists().where(_sheet_t.c.event_id == bindparam("event"), _sheet_t.c.judge_id == bindparam("judge"),
                    _sheet_t.c.submitted_at.is_not(None)),
@@ -499,7 +500,7 @@ _LIVE = select(
     exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("actor"),
                    _assign_t.c.is_chief == bindparam("chief")),
     _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
-)
+))
 # A write is applied only while the state it was decided on still holds: the lock and the sheet as the
 # checks saw them, both assignments, no conflict without an override. Each write statement carries this
 # guard, so deciding on an earlier read and writing is one atomic step; a write that matches nothing was
@@ -518,29 +519,30 @@ _GUARD = and_(
     ~_pair_exists(_conflict_t, bindparam("judge"), bindparam("registration"))
     | _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
 )
-_INSERT_MARK = _mark_t.insert().from_select(
+_INSERT_MARK = Prepared(_mark_t.insert().from_select(
     ["registration_id", "criterion_id", "judge_id", "event_id", "value", "version", "created_at", "updated_at"],
     select(bindparam("registration"), bindparam("criterion"), bindparam("judge"), bindparam("event"),
            bindparam("new_value", type_=_mark_t.c.value.type), bindparam("new_version"),
            bindparam("now", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime())).where(_GUARD),
-).returning(_mark_t.c.id)
-_UPDATE_MARK = (
+).returning(_mark_t.c.id))
+_UPDATE_MARK = Prepared(
     _mark_t.update()
     .where(_mark_t.c.id == bindparam("mark_id"), _mark_t.c.version == bindparam("old_version"), _GUARD)
     .values(value=bindparam("new_value"), version=bindparam("new_version"), updated_at=bindparam("now"))
 )
-_INSERT_KEY = _key_t.insert()
-_INSERT_KEY_GUARDED = _key_t.insert().from_select(
+_INSERT_KEY = Prepared(_key_t.insert().values(key=bindparam("key"), mark_id=bindparam("mark_id"),
+                                              actor_id=bindparam("actor"), applied_at=bindparam("now")))
+_INSERT_KEY_GUARDED = Prepared(_key_t.insert().from_select(
     ["key", "mark_id", "actor_id", "applied_at"],
     select(bindparam("key"), bindparam("mark_id"), bindparam("actor"), bindparam("now", type_=UTCDateTime()))
     .where(_GUARD),
-)
+))
 
 
 def _read_live(conn, cell: dict) -> LiveState:
     """Read the live state again, refusing when the assignments or recusal changed since the checks."""
     (locked, submitted, conflict, overridden, judge_assigned, actor_assigned,
-     mark_id, value, version) = conn.execute(_LIVE, cell).one()
+     mark_id, value, version) = _LIVE.first(conn, cell)
     if not (judge_assigned and actor_assigned):
         raise NotAllowed("You are not a judge of this event.")
     if conflict and not overridden:
@@ -595,9 +597,9 @@ def prepare_mark_write(actor: User, incoming: MarkInput, *,
     actor_id = actor.id
     judge_id = incoming.judge_id or actor_id
     conn = db.session.connection() if conn is None else conn
-    found = conn.execute(_FACTS, {
+    found = _FACTS.first(conn, {
         "registration": incoming.registration_id, "criterion": incoming.criterion_id, "actor": actor_id,
-        "judge": judge_id, "key": key}).first()
+        "judge": judge_id, "key": key})
     if found is None:
         raise NotFound("This competitor is not competing in this event.", field="registration_id")
     replay = _replay(found[:7], actor_id, incoming.registration_id, incoming.criterion_id)
@@ -655,13 +657,12 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
                    "new_value": decision.value, "new_version": decision.version}
         mark_id = live.mark_id
         if mark_id is None:
-            mark_id = conn.execute(_INSERT_MARK, guarded).scalar()
+            mark_id = _INSERT_MARK.scalar(conn, guarded)
             written = mark_id is not None
         elif decision.action == mark_rules.WriteAction.UPDATE:
-            written = conn.execute(_UPDATE_MARK, {**guarded, "mark_id": mark_id,
-                                                  "old_version": live.version}).rowcount == 1
+            written = _UPDATE_MARK.rowcount(conn, {**guarded, "mark_id": mark_id, "old_version": live.version}) == 1
         else:  # unchanged: only the request id is stored, under the same guard
-            written = conn.execute(_INSERT_KEY_GUARDED, {**guarded, "key": p.key, "mark_id": mark_id}).rowcount == 1
+            written = _INSERT_KEY_GUARDED.rowcount(conn, {**guarded, "key": p.key, "mark_id": mark_id}) == 1
         if written:
             break
         live = None  # overtaken since it was read (a sign-off, a conflict, another edit): decide again
@@ -669,7 +670,7 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
         raise Conflict("This mark keeps changing; reload the score sheet.", field="value")
     locked, stored_value, stored_version = live.locked, live.value, live.version
     if decision.action != mark_rules.WriteAction.UNCHANGED:
-        conn.execute(_INSERT_KEY, {"key": p.key, "mark_id": mark_id, "actor_id": actor_id, "applied_at": utcnow()})
+        _INSERT_KEY.rowcount(conn, {"key": p.key, "mark_id": mark_id, "actor": actor_id, "now": guarded["now"]})
     new = _cell_json(p.registration_id, p.criterion_id, p.judge_id, decision.value, decision.version)
     if decision.action in (mark_rules.WriteAction.CREATE, mark_rules.WriteAction.UPDATE):
         old = _cell_json(p.registration_id, p.criterion_id, p.judge_id, stored_value, stored_version) \
