@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -75,6 +76,27 @@ def test_session_survives_ip_change(app, client, auth):
                 environ_base={"REMOTE_ADDR": "10.0.0.5"})
     page = client.get("/organize/competitions", environ_base={"REMOTE_ADDR": "10.0.0.77"})
     assert page.status_code == 200
+
+
+def test_a_session_cookie_is_honoured_only_while_genuine_and_fresh(app, client, auth):
+    """Verified cookies are remembered per worker; a forged or expired one still never gets in."""
+    _setup(app)
+    auth.login("org1")
+    value = client.get_cookie("session").value
+
+    def page_with(cookie_value: str) -> int:
+        other = app.test_client()
+        other.set_cookie("session", cookie_value)
+        return other.get("/organize/competitions").status_code
+
+    assert page_with(value) == 200
+    assert page_with(value) == 200  # the second time from what the worker remembered
+    head, signature = value.rsplit(".", 1)
+    forged = head + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
+    assert page_with(forged) == 302
+    app.permanent_session_lifetime = timedelta(seconds=1)
+    time.sleep(2.1)
+    assert page_with(value) == 302
 
 
 def test_open_redirect_is_refused(app, client):
