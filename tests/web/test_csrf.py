@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from competitions.extensions import db
 from tests import factories as f
@@ -33,3 +34,16 @@ def test_login_works_with_the_token_from_the_page(csrf_app):
 
 def test_token_lives_through_a_morning_on_a_tablet(csrf_app):
     assert csrf_app.config["WTF_CSRF_TIME_LIMIT"] >= 8 * 3600
+
+
+def test_a_remembered_token_still_belongs_to_one_session_and_expires(csrf_app):
+    """Verified tokens are remembered per worker; another session's token or an expired one is still refused."""
+    first, second = csrf_app.test_client(), csrf_app.test_client()
+    token = csrf_token_from(first.get("/auth/login").get_data(as_text=True))
+    csrf_token_from(second.get("/auth/login").get_data(as_text=True))
+    assert first.post("/lang", data={"lang": "en"}, headers={"X-CSRFToken": token}).status_code == 302
+    assert first.post("/lang", data={"lang": "zh"}, headers={"X-CSRFToken": token}).status_code == 302
+    assert second.post("/lang", data={"lang": "en"}, headers={"X-CSRFToken": token}).status_code == 400
+    csrf_app.config["WTF_CSRF_TIME_LIMIT"] = 1
+    time.sleep(2.1)
+    assert first.post("/lang", data={"lang": "en"}, headers={"X-CSRFToken": token}).status_code == 400
