@@ -80,13 +80,20 @@ def request_connection() -> Connection:
     For the hottest JSON path (a judge's mark): a session's transaction costs
     several times what a Core connection's does, and the mark write needs none of
     the ORM. Transactions on it are the caller's to commit or roll back; one left
-    open is rolled back at the end of the request.
+    open is rolled back at the end of the request. On PostgreSQL it runs in
+    autocommit, one round trip per statement and none for BEGIN or COMMIT, so
+    only single-statement writes belong on it there.
     """
     conn = g.get("_request_connection")
     if conn is None:
         from competitions.extensions import db
 
-        conn = g._request_connection = db.engine.connect()
+        conn = db.engine.connect()
+        if conn.dialect.name == "postgresql":
+            # Each statement its own transaction: the reads need no more, and every write on this
+            # connection is a single guarded statement (see judging.services._write).
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        g._request_connection = conn
     return conn
 
 

@@ -24,7 +24,7 @@ _INSERT = Prepared(_audit_t.insert().values({
     column: bindparam(column.name) for column in _audit_t.c if column.name != "id"}))
 
 
-def record(
+def entry_values(
     action: str,
     *,
     actor_id: int | None,
@@ -35,13 +35,9 @@ def record(
     old: dict | None = None,
     new: dict | None = None,
     reason: str = "",
-    conn: Connection | None = None,
-) -> None:
-    """Append one audit row to the current transaction (the session's, or ``conn``'s when given)."""
-    if conn is None:
-        db.session.flush()
-        conn = db.session.connection()
-    _INSERT.rowcount(conn, dict(
+) -> dict:
+    """The column values of one audit row, stamped now and with the request's address."""
+    return dict(
         at=utcnow(),
         action=action,
         actor_id=actor_id,
@@ -53,4 +49,17 @@ def record(
         new_value=new,
         reason=reason or "",
         remote_addr=(request.remote_addr or "") if has_request_context() else "",
-    ))
+    )
+
+
+def record(action: str, *, conn: Connection | None = None, **details) -> None:
+    """Append one audit row (``entry_values``) to the current transaction (the session's, or ``conn``'s)."""
+    if conn is None:
+        db.session.flush()
+        conn = db.session.connection()
+    insert_entry(conn, entry_values(action, **details))
+
+
+def insert_entry(conn: Connection, values: dict) -> None:
+    """Insert an audit row made by ``entry_values`` on ``conn``."""
+    _INSERT.rowcount(conn, values)

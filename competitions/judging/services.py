@@ -32,7 +32,7 @@ from sqlalchemy import Boolean, Select, and_, bindparam, case, delete, exists, f
 from sqlalchemy.engine import Connection
 
 from competitions.audit.models import AuditEntry
-from competitions.audit.services import record
+from competitions.audit.services import entry_values, insert_entry, record
 from competitions.auth.models import User
 from competitions.db import UTCDateTime, utcnow
 from competitions.domain import marks as mark_rules
@@ -539,6 +539,27 @@ _INSERT_KEY_GUARDED = Prepared(_key_t.insert().from_select(
 ))
 
 
+_audit_t = AuditEntry.__table__
+_AUDIT_COLUMNS = [column.name for column in _audit_t.c if column.name != "id"]
+
+
+def _with_key_and_audit(mark_write) -> Prepared:
+    """``mark_write`` (RETURNING the mark's id) with its request id and audit row, as one statement."""
+    written = mark_write.cte("written")
+    key = _key_t.insert().from_select(
+        ["key", "mark_id", "actor_id", "applied_at"],
+        select(bindparam("key"), written.c.id, bindparam("actor"), bindparam("now", type_=UTCDateTime())),
+    ).cte("key_written")
+    audit = _audit_t.insert().from_select(_AUDIT_COLUMNS, select(*[
+        written.c.id if name == "object_id" else bindparam(f"audit_{name}", type_=_audit_t.c[name].type)
+        for name in _AUDIT_COLUMNS]))
+    return Prepared(audit.add_cte(key).returning(_audit_t.c.object_id))
+
+
+_CREATE_ALL = _with_key_and_audit(_INSERT_MARK.statement)
+_UPDATE_ALL = _with_key_and_audit(_UPDATE_MARK.statement.returning(_mark_t.c.id))
+
+
 def _read_live(conn, cell: dict) -> LiveState:
     """Read the live state again, refusing when the assignments or recusal changed since the checks."""
     (locked, submitted, conflict, overridden, judge_assigned, actor_assigned,
@@ -628,6 +649,35 @@ def prepare_mark_write(actor: User, incoming: MarkInput, *,
                          LiveState(bool(locked), bool(submitted), mark_id, stored_value, stored_version))
 
 
+def _write(conn: Connection, action: mark_rules.WriteAction, live: LiveState, params: dict, key: str,
+           audit: dict | None) -> int | None:
+    """Write a decided change under its guard, with its request id and audit row; None if the guard failed.
+
+    On PostgreSQL the mark, the request id and the audit row go in one statement
+    (a data-modifying WITH), so the tablet API can run it on its own, in
+    autocommit, at the cost of one round trip. SQLite has no such statement: it
+    writes the three in the caller's transaction.
+    """
+    if action == mark_rules.WriteAction.UNCHANGED:  # only the request id is stored, under the same guard
+        stored = _INSERT_KEY_GUARDED.rowcount(conn, {**params, "key": key, "mark_id": live.mark_id})
+        return live.mark_id if stored == 1 else None
+    update = live.mark_id is not None
+    if conn.dialect.name == "postgresql":
+        whole = {**params, "key": key, "mark_id": live.mark_id, "old_version": live.version,
+                 **{f"audit_{name}": value for name, value in audit.items() if name != "object_id"}}
+        return (_UPDATE_ALL if update else _CREATE_ALL).scalar(conn, whole)
+    if not update:
+        mark_id = _INSERT_MARK.scalar(conn, params)
+    elif _UPDATE_MARK.rowcount(conn, {**params, "mark_id": live.mark_id, "old_version": live.version}) == 1:
+        mark_id = live.mark_id
+    else:
+        mark_id = None
+    if mark_id is not None:
+        _INSERT_KEY.rowcount(conn, {"key": key, "mark_id": mark_id, "actor": params["actor"], "now": params["now"]})
+        insert_entry(conn, {**audit, "object_id": mark_id})
+    return mark_id
+
+
 def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None = None) -> MarkOutcome:
     """Apply a prepared write exactly once, deciding on what the checks read and writing only if it still holds.
 
@@ -655,30 +705,20 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
         decision = mark_rules.resolve_write(stored, mark_rules.MarkWrite(p.value, p.base_version, p.key))
         guarded = {**cell, "seen_locked": live.locked, "seen_submitted": live.submitted, "now": utcnow(),
                    "new_value": decision.value, "new_version": decision.version}
-        mark_id = live.mark_id
-        if mark_id is None:
-            mark_id = _INSERT_MARK.scalar(conn, guarded)
-            written = mark_id is not None
-        elif decision.action == mark_rules.WriteAction.UPDATE:
-            written = _UPDATE_MARK.rowcount(conn, {**guarded, "mark_id": mark_id, "old_version": live.version}) == 1
-        else:  # unchanged: only the request id is stored, under the same guard
-            written = _INSERT_KEY_GUARDED.rowcount(conn, {**guarded, "key": p.key, "mark_id": mark_id}) == 1
-        if written:
+        new = _cell_json(p.registration_id, p.criterion_id, p.judge_id, decision.value, decision.version)
+        audit = None
+        if decision.action in (mark_rules.WriteAction.CREATE, mark_rules.WriteAction.UPDATE):
+            old = _cell_json(p.registration_id, p.criterion_id, p.judge_id, live.value, live.version) \
+                if stored is not None else None
+            audit = entry_values("mark.override" if live.locked else f"mark.{decision.action.value}",
+                                 actor_id=actor_id, object_type="mark", competition_id=p.event.competition_id,
+                                 event_id=p.event.id, old=old, new=new,
+                                 reason=(p.reason or "").strip() if live.locked or p.role == "chief_judge" else "")
+        if _write(conn, decision.action, live, guarded, p.key, audit) is not None:
             break
         live = None  # overtaken since it was read (a sign-off, a conflict, another edit): decide again
     else:
         raise Conflict("This mark keeps changing; reload the score sheet.", field="value")
-    locked, stored_value, stored_version = live.locked, live.value, live.version
-    if decision.action != mark_rules.WriteAction.UNCHANGED:
-        _INSERT_KEY.rowcount(conn, {"key": p.key, "mark_id": mark_id, "actor": actor_id, "now": guarded["now"]})
-    new = _cell_json(p.registration_id, p.criterion_id, p.judge_id, decision.value, decision.version)
-    if decision.action in (mark_rules.WriteAction.CREATE, mark_rules.WriteAction.UPDATE):
-        old = _cell_json(p.registration_id, p.criterion_id, p.judge_id, stored_value, stored_version) \
-            if stored is not None else None
-        action = "mark.override" if locked else f"mark.{decision.action.value}"
-        record(action, actor_id=actor_id, object_type="mark", object_id=mark_id,
-               competition_id=p.event.competition_id, event_id=p.event.id, old=old, new=new,
-               reason=(p.reason or "").strip() if locked or p.role == "chief_judge" else "", conn=conn)
     return MarkOutcome(decision.action.value, new)
 
 
