@@ -37,6 +37,7 @@ class _Plan:
     positional: tuple[str, ...] | None      # parameter names in order (qmark), or None for named (pyformat)
     bind_processors: dict[str, Callable[[Any], Any]]
     compiled: Any
+    fixed: dict[str, Any]                   # values SQLAlchemy bound itself (literals such as coalesce's default)
     result_types: list = field(default_factory=list)
     result_processors: list[Callable[[Any], Any] | None] | None = None
 
@@ -52,20 +53,24 @@ class Prepared:
         plan = self._plans.get(dialect.name)
         if plan is None:
             compiled = self.statement.compile(dialect=dialect)
-            processors = {}
+            processors, fixed = {}, {}
             for bind, name in compiled.bind_names.items():
+                if bind.required and name != bind.key:
+                    raise ValueError(f"parameter {bind.key!r} is rendered as {name!r}; name it plainly")
                 processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 if processor is not None:
                     processors[name] = processor
+                if not bind.required:
+                    fixed[name] = bind.effective_value
             exported = getattr(self.statement, "exported_columns", None) or []
             plan = _Plan(str(compiled), tuple(compiled.positiontup) if compiled.positional else None, processors,
-                         compiled, [column.type for column in exported])
+                         compiled, fixed, [column.type for column in exported])
             self._plans[dialect.name] = plan
         return plan
 
     def _run(self, conn: Connection, params: dict):
         plan = self._plan(conn.dialect)
-        values = plan.compiled.construct_params(params)
+        values = {**plan.fixed, **params}
         for name, processor in plan.bind_processors.items():
             values[name] = processor(values[name])
         arguments = tuple(values[name] for name in plan.positional) if plan.positional is not None else values

@@ -78,7 +78,8 @@ def init_app(app: Flask) -> None:
         # Flask-SQLAlchemy ends the session when the application context ends. A request that runs inside an
         # already-pushed context (tests, CLI) must not leave its transaction, or its write intent, behind it:
         # the next transaction in that context would hold SQLite's write lock (BEGIN IMMEDIATE) for nothing.
-        db.session.rollback()
+        if db.session.registry.has():  # (the tablet API does not touch the session at all)
+            db.session.rollback()
         set_write_intent(False)
 
     @app.before_request
