@@ -19,6 +19,16 @@ from competitions.labels import label
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _copied(data: dict) -> dict:
+    """A copy the request may change without touching the remembered one (shallow when it can be)."""
+    if all(isinstance(value, _SCALARS) for value in data.values()):
+        return dict(data)
+    return copy.deepcopy(data)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, refreshed by pages but not by JSON calls.
 
@@ -45,14 +55,14 @@ class SessionInterface(SecureCookieSessionInterface):
         max_age = int(app.permanent_session_lifetime.total_seconds())
         known = self._verified.get(value)
         if known is not None and time.time() - known[1] <= max_age:
-            return self.session_class(copy.deepcopy(known[0]))
+            return self.session_class(_copied(known[0]))
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
         if len(self._verified) >= self._VERIFIED_MAX:
             self._verified.clear()
-        self._verified[value] = (copy.deepcopy(data), int(signed_at.timestamp()))
+        self._verified[value] = (_copied(data), int(signed_at.timestamp()))
         return self.session_class(data)
 
     def should_set_cookie(self, app: Flask, session) -> bool:

@@ -33,6 +33,9 @@ from competitions.judging.permissions import load_event_for_judge_or_404
 ATTEMPTS = 3
 
 
+_writer_files: dict = {}
+
+
 @contextlib.contextmanager
 def _writer_turn() -> Iterator[None]:
     """Queue this worker's SQLite write behind the others' on a file lock.
@@ -41,17 +44,24 @@ def _writer_turn() -> Iterator[None]:
     gunicorn workers that collide on short writes wait far longer than the
     writes take; a blocking ``flock`` wakes the next writer as soon as the lock
     is released. Pages that write without it still queue on the busy timeout.
+    The lock file stays open in each worker process (one per database file).
     """
     path = db.engine.url.database
     if not path or path == ":memory:":
         yield
         return
-    with open(f"{path}.writers", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock_path = f"{path}.writers"
+    handle = _writer_files.get(lock_path)
+    if handle is None:
+        for other in _writer_files.values():  # another database (tests): one lock file open at a time
+            other.close()
+        _writer_files.clear()
+        handle = _writer_files[lock_path] = open(lock_path, "a")  # noqa: SIM115 - kept open for the process
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @api_bp.before_request
