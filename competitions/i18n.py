@@ -13,8 +13,9 @@ from flask import Flask, current_app, request, session
 from flask_babel import gettext, refresh
 from flask_login import current_user
 
-from competitions.domain.errors import CompetitionError
+from competitions.domain.errors import Code, CompetitionError
 from competitions.extensions import babel
+from competitions.labels import label
 
 
 def select_locale() -> str:
@@ -45,9 +46,15 @@ def error_message(error: CompetitionError) -> str:
 
 
 def translate(message: str, params: dict | None = None) -> str:
-    """Translate an English source message and interpolate ``params`` (which are not translated)."""
+    """Translate an English source message and interpolate ``params``.
+
+    Parameters are not translated, except stored codes wrapped in ``Code``,
+    which are shown by their label ("一等奖", not "first").
+    """
     text = gettext(message)
     if params:
+        params = {name: label(value.kind, value.value) if isinstance(value, Code) else value
+                  for name, value in params.items()}
         try:
             return text % params
         except (KeyError, ValueError, TypeError):

@@ -57,6 +57,20 @@ LABELS: dict[str, dict[str, object]] = {
         "median": _l("Median"),
     },
     "gender": {"male": _l("Male"), "female": _l("Female")},
+    "registration_status": {
+        "pending": _l("Pending review"),
+        "approved": _l("Approved"),
+        "waitlisted": _l("Waiting list"),
+        "rejected": _l("Rejected"),
+        "withdrawn": _l("Withdrawn"),
+    },
+    "decision": {"approve": _l("approved"), "reject": _l("rejected")},
+    "prize": {
+        "first": _l("First prize"),
+        "second": _l("Second prize"),
+        "third": _l("Third prize"),
+        "honourable": _l("Honourable mention"),
+    },
     "award_mode": {
         "bands": _l("Rank bands"),
         "proportions": _l("Proportions of entrants"),

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
-from competitions.domain.errors import N_, InvalidState, RuleViolation
+from competitions.domain.errors import N_, Code, InvalidState, RuleViolation
 from competitions.domain.points import HUNDRED, ZERO
 from competitions.domain.ranking import Ranking
 
@@ -109,15 +109,15 @@ def validate_award_rule(rule: AwardRule) -> list[dict]:
     for prize in PRIZE_ORDER:
         amount = rule.amount(prize)
         if amount < 0:
-            problems.append(_problem(prize.value, N_("The %(prize)s prize amount cannot be negative."),
-                                     prize=prize.value))
+            problems.append(_problem(prize.value, N_("The amount for %(prize)s cannot be negative."),
+                                     prize=Code("prize", prize.value)))
         elif rule.method is AwardMethod.RANK_BANDS and amount != amount.to_integral_value():
             problems.append(_problem(prize.value,
-                                     N_("The number of %(prize)s prizes must be a whole number."),
-                                     prize=prize.value))
+                                     N_("The number of places for %(prize)s must be a whole number."),
+                                     prize=Code("prize", prize.value)))
         elif rule.method is AwardMethod.PROPORTIONS and amount > HUNDRED:
-            problems.append(_problem(prize.value, N_("The %(prize)s prize share cannot exceed 100 per cent."),
-                                     prize=prize.value))
+            problems.append(_problem(prize.value, N_("The share for %(prize)s cannot exceed 100 per cent."),
+                                     prize=Code("prize", prize.value)))
     total = sum((rule.amount(p) for p in PRIZE_ORDER), ZERO)
     if rule.method is AwardMethod.PROPORTIONS and total > HUNDRED:
         problems.append(_problem(

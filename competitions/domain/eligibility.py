@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
 
-from competitions.domain.errors import InvalidState
+from competitions.domain.errors import Code, InvalidState
 
 WORKERS = "workers"
 STUDENTS = "students"
@@ -208,7 +208,8 @@ def gender_reasons(rules: EventRules, applicant: Applicant) -> list[Reason]:
     """An event limited to one gender, such as a women workers' contest."""
     if rules.gender is not None and applicant.gender != rules.gender:
         return [
-            Reason("wrong_gender", "This event is for %(gender)s entrants only.", {"gender": rules.gender})
+            Reason("wrong_gender", "This event is only for entrants whose gender is “%(gender)s”.",
+                   {"gender": Code("gender", rules.gender)})
         ]
     return []
 
@@ -290,7 +291,7 @@ def duplicate_reasons(existing: Sequence[ExistingRegistration]) -> list[Reason]:
             "already_registered",
             "This person is already registered for this event "
             "(registration %(registration_id)s, %(status)s).",
-            {"registration_id": first.registration_id, "status": str(first.status)},
+            {"registration_id": first.registration_id, "status": Code("registration_status", str(first.status))},
         )
     ]
 
@@ -384,8 +385,8 @@ def withdrawal_refusal(now: datetime, deadline: datetime | None, status: str) ->
     if status not in STANDING_STATUSES:
         return Reason(
             "cannot_withdraw_status",
-            "A registration that is %(status)s cannot be withdrawn.",
-            {"status": str(status)},
+            "A registration with the status “%(status)s” cannot be withdrawn.",
+            {"status": Code("registration_status", str(status))},
         )
     if deadline is not None and now >= deadline:
         return Reason(

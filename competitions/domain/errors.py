@@ -9,10 +9,28 @@ interpolated after translation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 def N_(message: str) -> str:
     """Mark an English message for translation without translating it here (the web layer does)."""
     return message
+
+
+@dataclass(frozen=True)
+class Code:
+    """A stored code used as a message parameter ("first", "approved"): shown to people by its label.
+
+    The domain stays free of translations; ``competitions.i18n.translate``
+    replaces it with ``label(kind, value)`` in the reader's language. Printed as
+    is (logs, the command line), it is the code itself.
+    """
+
+    kind: str
+    value: object
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 class CompetitionError(Exception):

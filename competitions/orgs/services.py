@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from competitions.domain.errors import RuleViolation
+from competitions.domain.errors import Code, RuleViolation
 from competitions.extensions import db
 from competitions.orgs.models import ORG_KINDS, Organization
 
@@ -32,8 +32,9 @@ def create_organization(*, name: str, kind: str, parent_id: int | None, region: 
     if parent is None and kind != "federation":
         raise RuleViolation("Only a federation can be at the top of the tree.", field="parent_id")
     if parent is not None and kind not in ALLOWED_CHILDREN[parent.kind]:
-        raise RuleViolation("A %(kind)s cannot be placed under a %(parent)s.", field="kind", kind=kind,
-                            parent=parent.kind)
+        raise RuleViolation("An organization of kind “%(kind)s” cannot be placed under one of kind “%(parent)s”.",
+                            field="kind",
+                            kind=Code("org_kind", kind), parent=Code("org_kind", parent.kind))
     org = Organization(name=name, kind=kind, parent_id=parent_id, region=region.strip(), industry=industry.strip())
     db.session.add(org)
     db.session.flush()

@@ -22,7 +22,7 @@ from competitions.auth.models import User
 from competitions.db import utcnow
 from competitions.domain import draw as draw_rules
 from competitions.domain import eligibility as rules
-from competitions.domain.errors import N_, InvalidState, NotAllowed, RuleViolation, ValidationErrors
+from competitions.domain.errors import N_, Code, InvalidState, NotAllowed, RuleViolation, ValidationErrors
 from competitions.domain.identity import NationalId, check_consistent, mask_national_id, parse_national_id
 from competitions.extensions import db
 from competitions.organize.models import Competition, Event
@@ -301,8 +301,8 @@ def decide(registrations: Sequence[Registration], decision: str, reason: str, ac
     wrong = [r for r in registrations if r.status not in DECIDABLE[decision]]
     if wrong:
         raise InvalidState("%(count)d of the selected registrations cannot be %(decision)s from their status "
-                           "(for example %(name)s: %(status)s).", count=len(wrong), decision=DECISIONS[decision],
-                           name=wrong[0].worker.name, status=wrong[0].status)
+                           "(for example %(name)s: %(status)s).", count=len(wrong), decision=Code("decision", decision),
+                           name=wrong[0].worker.name, status=Code("registration_status", wrong[0].status))
     events = {}
     for registration in sorted(registrations, key=lambda r: r.id):
         old = registration.status

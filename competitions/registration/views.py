@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
-from competitions.domain.errors import N_, CompetitionError, ValidationErrors
+from competitions.domain.errors import CompetitionError, ValidationErrors
 from competitions.domain.identity import mask_national_id
 from competitions.extensions import db
 from competitions.forms import add_form_error
@@ -41,15 +41,9 @@ from competitions.registration.permissions import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS_WORDS = {
-    "pending": N_("Pending review"), "approved": N_("Approved"), "waitlisted": N_("Waiting list"),
-    "rejected": N_("Rejected"), "withdrawn": N_("Withdrawn"),
-}
-
-
 def status_text(status: str) -> str:
     """A registration status in the user's language."""
-    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+    return label("registration_status", status)
 
 
 @bp.app_template_global("registration_status")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-PRIZES = {"first": _l("First prize"), "second": _l("Second prize"), "third": _l("Third prize"),
-          "honourable": _l("Honourable mention")}
+from competitions.labels import LABELS
+
+PRIZES = LABELS["prize"]
 SNAPSHOT_STATUSES = {"provisional": _l("Provisional (not public)"), "published": _l("On public notice"),
                      "final": _l("Final"), "superseded": _l("Superseded")}
 APPEAL_DECISIONS = {"pending": _l("Pending"), "upheld": _l("Upheld"), "dismissed": _l("Dismissed")}

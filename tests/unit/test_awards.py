@@ -140,13 +140,13 @@ def test_an_empty_event_awards_nothing():
             AwardRule("proportions", first=50, second=40, third=20),
             ["The prize shares add up to 110 per cent; at most 100 is possible."],
         ),
-        (AwardRule("proportions", first=-10, second=20), ["The first prize amount cannot be negative."]),
+        (AwardRule("proportions", first=-10, second=20), ["The amount for first cannot be negative."]),
         (AwardRule("proportions", first=150), [
-            "The first prize share cannot exceed 100 per cent.",
+            "The share for first cannot exceed 100 per cent.",
             "The prize shares add up to 150 per cent; at most 100 is possible.",
         ]),
-        (AwardRule("rank_bands", first="1.5"), ["The number of first prizes must be a whole number."]),
-        (AwardRule("rank_bands", third=-1, first=1), ["The third prize amount cannot be negative."]),
+        (AwardRule("rank_bands", first="1.5"), ["The number of places for first must be a whole number."]),
+        (AwardRule("rank_bands", third=-1, first=1), ["The amount for third cannot be negative."]),
         (AwardRule("rank_bands"), ["This rule awards no prize at all."]),
     ],
 )

@@ -21,7 +21,7 @@ from competitions.domain.eligibility import (
     promote_from_waitlist,
     waitlist_order,
 )
-from competitions.domain.errors import InvalidState
+from competitions.domain.errors import Code, InvalidState
 
 OPENS = datetime(2026, 3, 1, 9, 0)
 CLOSES = datetime(2026, 4, 1, 0, 0)
@@ -171,7 +171,7 @@ def test_reasons_carry_their_parameters_for_translation():
 def test_already_registered_names_the_standing_registration():
     existing = [ExistingRegistration(50, "withdrawn"), ExistingRegistration(44, "approved")]
     (reason,) = check(existing=existing).reasons
-    assert reason.params == {"registration_id": 44, "status": "approved"}
+    assert reason.params == {"registration_id": 44, "status": Code("registration_status", "approved")}
 
 
 def test_review_after_the_deadline_looks_only_at_the_person():

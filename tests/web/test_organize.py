@@ -227,6 +227,23 @@ def test_invalid_scheme_message_in_chinese(world, client, auth):
     assert "The part weights must add up to 100" not in html
 
 
+@pytest.mark.parametrize("lang, message", [
+    ("en", "The share for First prize cannot exceed 100 per cent."),
+    ("zh", "一等奖的比例不能超过 100%。"),
+])
+def test_prize_problems_name_the_prize_in_the_readers_language(world, client, auth, lang, message):
+    comp = f.competition(world["city"])
+    ev = f.event(comp, with_scheme=False)
+    db.session.commit()
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": lang})
+    response = client.post(f"/organize/events/{ev.id}/scheme", data=_scheme_form(
+        GOOD_PARTS, GOOD_CRITERIA, award_mode="proportions", award_first="120", award_second="0", award_third="0"))
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert _count(SchemePart) == 0
+
+
 def test_status_moves_follow_the_life_cycle(world, client, auth):
     comp = f.competition(world["city"])
     db.session.commit()

@@ -142,6 +142,18 @@ def test_a_second_registration_for_the_same_event_is_refused(client, auth, setup
     assert _count(Registration) == 1
 
 
+def test_a_refusal_names_the_status_in_the_readers_language(client, auth, setup):
+    auth.login("wang")
+    client.post("/lang", data={"lang": "zh"})
+    url = f"/registration/events/{setup['event'].id}/register"
+    client.post(url, data=_form(setup["orgs"]))
+    status = db.session.execute(select(Registration.status)).scalar_one()
+    html = client.post(url, data=_form(setup["orgs"])).get_data(as_text=True)
+    assert "此人已报名该项目" in html
+    assert {"pending": "待审核", "approved": "已通过", "waitlisted": "候补"}[status] in html
+    assert f"，{status}）" not in html  # never the stored English code
+
+
 def test_eligibility_rules_are_explained(client, auth, app):
     orgs = f.org_tree()
     f.user("wang", "competitor", org=orgs["plant"])
