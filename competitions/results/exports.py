@@ -20,6 +20,7 @@ from competitions.organize.models import Competition
 from competitions.results.labels import format_time_used, prize_label, results_label
 from competitions.results.models import ResultSnapshot
 from competitions.results.services import entries_by_event
+from competitions.results.teams import TeamRow, team_rows
 from competitions.timezone import to_local
 
 
@@ -31,6 +32,8 @@ class EventTable:
     part_codes: tuple[str, ...]
     part_names: tuple[str, ...]
     rows: tuple[dict, ...]
+    teams: tuple[dict, ...] = ()     # a team event's team standing (place, team, members, score, prize)
+    team_note: str = ""              # how the team score is made (sum or mean of the members' totals)
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
     """The snapshot's standings as plain data (empty when nothing has been computed)."""
     revealed = snapshot is not None and snapshot.status in ("published", "final")
     grouped = entries_by_event(snapshot) if snapshot else {}
+    team_groups = team_rows(snapshot) if snapshot is not None and any(e.is_team for e in competition.events) else {}
     tables = []
     for event in competition.events:
         parts = tuple(event.parts)
@@ -65,15 +69,40 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
                 "prize": _("Disqualified") if e.disqualified else prize_label(e.prize),
             })
         title = f"{event.trade_name} · {label('group', event.group)}"
-        tables.append(EventTable(title, tuple(p.code for p in parts), tuple(p.name for p in parts), tuple(rows)))
+        teams = tuple(_team_line(t, revealed) for t in team_groups.get(event.id, []))
+        note = ""
+        if teams:
+            note = _("Team score: sum of the members' totals") if team_groups[event.id][0].aggregation == "sum" \
+                else _("Team score: mean of the members' totals")
+        tables.append(EventTable(title, tuple(p.code for p in parts), tuple(p.name for p in parts), tuple(rows),
+                                 teams, note))
     status = results_label("snapshot", snapshot.status) if snapshot else _("Not computed yet")
     subtitle = status
     if snapshot is not None and snapshot.notice_ends_at and snapshot.status == "published":
         subtitle += " · " + _("Notice period ends %(when)s", when=_local(snapshot.notice_ends_at))
     headings = {"rank": _("Place"), "code": _("Code"), "name": _("Name"), "employer": _("Employer"),
-                "deductions": _("Deductions"), "time": _("Time used"), "total": _("Total"), "prize": _("Prize")}
+                "deductions": _("Deductions"), "time": _("Time used"), "total": _("Total"), "prize": _("Prize"),
+                "team": _("Team"), "members": _("Members"), "team_score": _("Team score"),
+                "team_standing": _("Team standing"), "individual_standing": _("Individual standing")}
     return ResultsData(title=f"{competition.name} — {_('Results')}", subtitle=subtitle, headings=headings,
                        events=tuple(tables), revealed=revealed, filename=f"results-{competition.id}")
+
+
+def _team_line(team: TeamRow, revealed: bool) -> dict:
+    """One team as plain data; before results are public the team is known by its members' codes only."""
+    members = []
+    for m in team.members:
+        shown = f"{m.name} ({m.code})" if revealed and m.name else m.code
+        figure = _("disqualified") if m.disqualified else ("" if m.total is None else f"{m.total:.2f}")
+        members.append(f"{shown} {figure}".strip())
+    return {
+        "rank": "—" if team.disqualified else ("" if team.rank is None else f"{team.rank}{'=' if team.tied else ''}"),
+        "team": team.team_name if revealed else "",
+        "members": members,
+        "score": _("Disqualified (a member was disqualified)") if team.disqualified
+        else ("" if team.score is None else f"{team.score:.2f}"),
+        "prize": prize_label(team.prize) if team.prize else "",
+    }
 
 
 def _local(value: datetime) -> str:
@@ -107,6 +136,15 @@ def results_xlsx(data: ResultsData) -> bytes:
             sheet.append([row["rank"], row["code"], row["name"], row["employer"],
                           *[_number(v) for v in row["parts"]], _number(row["deductions"]), row["time"],
                           _number(row["total"]), row["prize"]])
+        if table.teams:
+            sheet.append([])
+            sheet.append([h["team_standing"], table.team_note])
+            sheet.append([h["rank"], h["team"], h["members"], h["team_score"], h["prize"]])
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+            for team in table.teams:
+                sheet.append([team["rank"], team["team"], "; ".join(team["members"]), _number(team["score"]),
+                              team["prize"]])
         for column, width in zip("ABCD", (8, 10, 14, 28), strict=True):
             sheet.column_dimensions[column].width = width
     if not data.events:

@@ -31,7 +31,12 @@ def results_pdf(data: ResultsData) -> bytes:
     for index, table in enumerate(data.events):
         if index:
             story.append(PageBreak())
-        story += [Paragraph(_escape(table.title), head), _table(data, table, font), Spacer(1, 4 * mm)]
+        story.append(Paragraph(_escape(table.title), head))
+        if table.teams:
+            story += [Paragraph(_escape(f"{data.headings['team_standing']} · {table.team_note}"), sub),
+                      _team_table(data, table, font), Spacer(1, 3 * mm),
+                      Paragraph(_escape(data.headings["individual_standing"]), sub)]
+        story += [_table(data, table, font), Spacer(1, 4 * mm)]
     doc.build(story)
     return out.getvalue()
 
@@ -55,6 +60,24 @@ def _table(data: ResultsData, table, font: str) -> Table:
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0f3")),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c8ccd2")),
         ("ALIGN", (-4, 1), (-2, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    return result
+
+
+def _team_table(data: ResultsData, table, font: str) -> Table:
+    h = data.headings
+    cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12)
+    rows = [[h["rank"], h["team"], h["members"], h["team_score"], h["prize"]]]
+    for team in table.teams:
+        rows.append([team["rank"], team["team"], Paragraph("<br/>".join(_escape(m) for m in team["members"]), cell),
+                     team["score"], team["prize"]])
+    result = Table(rows, repeatRows=1, hAlign="LEFT", colWidths=[18 * mm, 50 * mm, 90 * mm, 40 * mm, 30 * mm])
+    result.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font, 9),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0f3")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c8ccd2")),
+        ("ALIGN", (3, 1), (3, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]))
     return result

@@ -317,3 +317,47 @@ def test_public_page_and_json_feed_show_the_team_standing(team_world, client, au
     refresh()
     page = _text(client.get(f"/results/public/events/{ev.id}"))
     assert "团体成绩" in page and "队名" in page
+
+
+def test_exports_carry_the_team_standing_named_only_once_public(team_world, client, auth):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from tests.web.test_results import _render_pdf
+
+    comp, ev = team_world["comp"], team_world["event"]
+    f.sign_off(ev, team_world["chief"])
+    db.session.commit()
+    auth.login("cityorg")
+    _en(client)
+    _compute(client, comp)
+
+    def team_block():
+        book = load_workbook(io.BytesIO(client.get(f"/results/competitions/{comp.id}/export.xlsx").data))
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        start = next(i for i, row in enumerate(rows) if row[0] == "Team standing")
+        return rows[start:]
+
+    provisional = team_block()
+    assert provisional[1][:5] == ("Place", "Team", "Members", "Team score", "Prize")
+    assert [row[0] for row in provisional[2:5]] == ["1", "2", "3"]
+    assert all(row[1] is None for row in provisional[2:5])  # team names could give the employer away
+    assert "李娜" not in str(provisional) and "A02 87.70" in provisional[2][2]
+
+    client.post(f"/results/competitions/{comp.id}/publish", data={"notice_days": "5"})
+    public = team_block()
+    assert [(row[0], row[1], row[3], row[4]) for row in public[2:5]] == [
+        ("1", "蓝队", 80.6, "First prize"), ("2", "红队", 76.75, "Second prize"), ("3", "绿队", 50.0, "Second prize")]
+    assert "李娜 (A02) 87.70" in public[2][2]
+
+    response = client.get(f"/results/competitions/{comp.id}/export.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Team standing" in text and "蓝队" in text and "80.60" in text and "Individual standing" in text
+    assert text.index("蓝队") < text.index("Individual standing")
+    _render_pdf(response.data, "results-pdf-teams-en")
+    client.post("/lang", data={"lang": "zh"})
+    refresh()
+    response = client.get(f"/results/competitions/{comp.id}/export.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "团体成绩" in text and "蓝队" in text
+    _render_pdf(response.data, "results-pdf-teams-zh")
