@@ -401,8 +401,9 @@ def board(competition_id: int):
     competition, snapshot = load_public_competition_or_404(competition_id)
     grouped = services.entries_by_event(snapshot)
     seconds = request.args.get("seconds", type=int) or 12
+    team_groups = teams.team_rows(snapshot) if any(e.is_team for e in competition.events) else {}
     return render_template("results/board.html", competition=competition, snapshot=snapshot, grouped=grouped,
-                           events=[e for e in competition.events if e.id in grouped],
+                           events=[e for e in competition.events if e.id in grouped], team_groups=team_groups,
                            seconds=min(max(seconds, 2), 120))
 
 

@@ -361,3 +361,20 @@ def test_exports_carry_the_team_standing_named_only_once_public(team_world, clie
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "团体成绩" in text and "蓝队" in text
     _render_pdf(response.data, "results-pdf-teams-zh")
+
+
+def test_the_venue_board_shows_the_team_standing_before_the_individuals(team_world, client, auth):
+    comp, ev = team_world["comp"], team_world["event"]
+    f.sign_off(ev, team_world["chief"])
+    db.session.commit()
+    auth.login("cityorg")
+    _en(client)
+    _compute(client, comp)
+    client.post(f"/results/competitions/{comp.id}/publish", data={"notice_days": "5"})
+    auth.logout()
+    _en(client)
+    page = _text(client.get(f"/results/board/{comp.id}"))
+    teams, individuals = page.split('class="board-event board-teams', 1)[1].split('class="board-event', 1)
+    assert "Team standing" in teams and teams.index("蓝队") < teams.index("红队") < teams.index("绿队")
+    assert "李娜、王强" in teams and "80.60" in teams and "First prize" in teams
+    assert "李娜" in individuals and "87.70" in individuals
