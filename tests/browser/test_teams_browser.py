@@ -79,3 +79,31 @@ def test_team_standing_in_the_browser(live_app, page, lang):
     assert "蓝队" in first and "161.20" in first and "李娜" in first
     assert "153.50" in teams.nth(1).inner_text()
     screenshot(page, f"teams-public-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_board_cycles_from_the_team_standing_to_the_individuals(live_app, page, lang):
+    from datetime import UTC, datetime
+
+    from competitions.organize.models import Competition
+    from competitions.results import services
+    from competitions.timezone import local_zone
+
+    app, base = live_app
+    comp_id, _ev_id = _seed(app)
+    with app.app_context():
+        comp = db.session.get(Competition, comp_id)
+        services.compute_provisional_results(comp, actor_id=None)
+        services.publish_results(comp, actor_id=None, now=datetime.now(UTC), zone=local_zone(), notice_days=5)
+        db.session.commit()
+    page.goto(f"{base}/")
+    page.click(f"form.langswitch button[value={lang}]")
+    page.goto(f"{base}/results/board/{comp_id}?seconds=2")
+    teams = page.locator("section.board-teams")
+    assert teams.is_visible()
+    text = teams.inner_text()
+    assert "蓝队" in text and "李娜、王强" in text and ("团体成绩" if lang == "zh" else "Team standing") in text
+    screenshot(page, f"results-board-teams-{lang}")
+    page.wait_for_selector("section.board-event:not(.board-teams).active", timeout=6000)
+    assert not teams.is_visible()
+    assert "李娜" in page.inner_text("section.board-event.active")
