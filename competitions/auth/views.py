@@ -17,7 +17,7 @@ from competitions.auth.permissions import login_required_any, public, role_requi
 from competitions.auth.principal import ApiPrincipal, is_api_request, load_principal
 from competitions.domain.errors import CompetitionError
 from competitions.extensions import db, login_manager
-from competitions.forms import add_form_error
+from competitions.forms import add_form_error, commit_or_form_error
 from competitions.i18n import error_message
 from competitions.orgs.services import organization_choices
 
@@ -70,16 +70,10 @@ def logout():
 def change_password():
     """Change one's own password."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "new_password")
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("main.index"))
+    if form.validate_on_submit() and commit_or_form_error(
+            form, lambda: services.change_password(current_user, form.current_password.data, form.new_password.data),
+            field="new_password", success=_("Your password has been changed."))[0]:
+        return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)
 
 
@@ -110,18 +104,12 @@ def user_new():
         if not form.password.data:
             form.password.errors.append(_("Give the new account a password."))
         else:
-            try:
-                services.create_user(
-                    username=form.username.data, display_name=form.display_name.data,
-                    password=form.password.data, roles=form.roles.data,
-                    organization_id=form.organization_id.data or None,
-                )
-            except CompetitionError as error:
-                db.session.rollback()
-                add_form_error(form, error, "username")
-            else:
-                db.session.commit()
-                flash(_("The account has been created."), "success")
+            saved, _user = commit_or_form_error(form, lambda: services.create_user(
+                username=form.username.data, display_name=form.display_name.data,
+                password=form.password.data, roles=form.roles.data,
+                organization_id=form.organization_id.data or None,
+            ), field="username", success=_("The account has been created."))
+            if saved:
                 return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None)
 

@@ -14,11 +14,10 @@ from sqlalchemy.orm import selectinload
 from competitions.audit.models import AuditEntry
 from competitions.auth.models import User, UserRole
 from competitions.auth.permissions import role_required
-from competitions.domain.errors import CompetitionError
 from competitions.domain.points import plain_decimal
 from competitions.errors import commit_or_flash
 from competitions.extensions import db
-from competitions.forms import add_form_error
+from competitions.forms import commit_or_form_error
 from competitions.judging import bp, services
 from competitions.judging.forms import (
     AssignmentForm,
@@ -235,18 +234,11 @@ def assignments(event_id: int):
     criteria = services.event_criteria(event)
     form = AssignmentForm(judge_choices=_judge_choices(), criterion_choices=[(c.id, f"{c.code} {c.name}")
                                                                              for c in criteria])
-    if form.validate_on_submit():
-        try:
-            services.assign_judge(event, actor=current_user, user_id=form.user_id.data,
-                                  criterion_id=None if form.is_chief.data else form.criterion_id.data,
-                                  is_chief_judge=form.is_chief.data)
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "user_id")
-        else:
-            db.session.commit()
-            flash(_("The judge has been assigned."), "success")
-            return redirect(url_for("judging.assignments", event_id=event.id))
+    if form.validate_on_submit() and commit_or_form_error(form, lambda: services.assign_judge(
+            event, actor=current_user, user_id=form.user_id.data,
+            criterion_id=None if form.is_chief.data else form.criterion_id.data, is_chief_judge=form.is_chief.data),
+            field="user_id", success=_("The judge has been assigned."))[0]:
+        return redirect(url_for("judging.assignments", event_id=event.id))
     rows = services.assignments_of(event.id)
     competitors = services.judging_competitors(event.id)
     panel_judges = [a.user for a in rows if not a.is_chief]

@@ -16,7 +16,7 @@ from competitions.domain.lifecycle import allowed_targets
 from competitions.domain.points import plain_decimal
 from competitions.domain.schemes import TIE_BREAK_TIME, CriterionDraft, PartDraft, SchemeDraft
 from competitions.extensions import db
-from competitions.forms import add_form_error
+from competitions.forms import commit_or_form_error
 from competitions.i18n import error_message, translate
 from competitions.labels import label
 from competitions.organize import bp, services
@@ -93,14 +93,10 @@ def competition_new():
     if request.method == "GET" and current_user.organization_id:
         form.organization_id.data = current_user.organization_id
     if form.validate_on_submit() and _check_org_in_scope(form):
-        try:
-            competition = services.create_competition(_competition_data(form), created_by_id=current_user.id)
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "name")
-        else:
-            db.session.commit()
-            flash(_("The competition has been created. Now add its events."), "success")
+        saved, competition = commit_or_form_error(
+            form, lambda: services.create_competition(_competition_data(form), created_by_id=current_user.id),
+            field="name", success=_("The competition has been created. Now add its events."))
+        if saved:
             return redirect(url_for("organize.competition", competition_id=competition.id))
     return render_template("organize/competition_form.html", form=form, competition=None)
 
@@ -125,16 +121,10 @@ def competition_edit(competition_id: int):
     if request.method == "GET":
         form.registration_opens_at.data = to_local(competition.registration_opens_at)
         form.registration_closes_at.data = to_local(competition.registration_closes_at)
-    if form.validate_on_submit() and _check_org_in_scope(form):
-        try:
-            services.update_competition(competition, _competition_data(form))
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "name")
-        else:
-            db.session.commit()
-            flash(_("The competition has been saved."), "success")
-            return redirect(url_for("organize.competition", competition_id=competition.id))
+    if form.validate_on_submit() and _check_org_in_scope(form) and commit_or_form_error(
+            form, lambda: services.update_competition(competition, _competition_data(form)),
+            field="name", success=_("The competition has been saved."))[0]:
+        return redirect(url_for("organize.competition", competition_id=competition.id))
     return render_template("organize/competition_form.html", form=form, competition=competition)
 
 
@@ -190,14 +180,10 @@ def event_new(competition_id: int):
     competition = load_competition_or_404(competition_id, for_user=current_user)
     form = EventForm()
     if form.validate_on_submit():
-        try:
-            event = services.create_event(competition, _event_data(form))
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "trade_code")
-        else:
-            db.session.commit()
-            flash(_("The event has been added. Now define its marking scheme."), "success")
+        saved, event = commit_or_form_error(
+            form, lambda: services.create_event(competition, _event_data(form)),
+            field="trade_code", success=_("The event has been added. Now define its marking scheme."))
+        if saved:
             return redirect(url_for("organize.scheme", event_id=event.id))
     return render_template("organize/event_form.html", form=form, competition=competition, event=None)
 
@@ -211,16 +197,10 @@ def event_edit(event_id: int):
     if request.method == "GET":
         form.target_level.data = str(event.target_level or "")
         form.required_level.data = str(event.required_level or "")
-    if form.validate_on_submit():
-        try:
-            services.update_event(event, _event_data(form))
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "trade_code")
-        else:
-            db.session.commit()
-            flash(_("The event has been saved."), "success")
-            return redirect(url_for("organize.competition", competition_id=event.competition_id))
+    if form.validate_on_submit() and commit_or_form_error(
+            form, lambda: services.update_event(event, _event_data(form)),
+            field="trade_code", success=_("The event has been saved."))[0]:
+        return redirect(url_for("organize.competition", competition_id=event.competition_id))
     return render_template("organize/event_form.html", form=form, competition=event.competition, event=event)
 
 
@@ -252,14 +232,11 @@ def event_copy(event_id: int):
             event.competition_id, event.trade_code, "students" if event.group == "workers" else "workers")
     if form.validate_on_submit():
         target = load_competition_or_404(form.competition_id.data, for_user=current_user)
-        try:
-            copy = services.copy_event(event, target, trade_code=form.trade_code.data.strip(), group=form.group.data)
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "trade_code")
-        else:
-            db.session.commit()
-            flash(_("The event has been copied."), "success")
+        saved, copy = commit_or_form_error(
+            form, lambda: services.copy_event(event, target, trade_code=form.trade_code.data.strip(),
+                                              group=form.group.data),
+            field="trade_code", success=_("The event has been copied."))
+        if saved:
             return redirect(url_for("organize.scheme", event_id=copy.id))
     return render_template("organize/event_copy.html", form=form, event=event)
 

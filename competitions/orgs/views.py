@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from competitions.auth.permissions import role_required
-from competitions.domain.errors import CompetitionError
 from competitions.extensions import db
-from competitions.forms import add_form_error
+from competitions.forms import commit_or_form_error
 from competitions.orgs import bp, services
 from competitions.orgs.forms import OrganizationForm
 from competitions.orgs.models import Organization, Worker
@@ -40,18 +39,11 @@ def index():
 def new():
     """Add an organization to the tree."""
     form = OrganizationForm(parent_choices=services.organization_choices(kinds=("federation", "district")))
-    if form.validate_on_submit():
-        try:
-            services.create_organization(name=form.name.data, kind=form.kind.data,
-                                         parent_id=form.parent_id.data or None,
-                                         region=form.region.data or "", industry=form.industry.data or "")
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "name")
-        else:
-            db.session.commit()
-            flash(_("The organization has been added."), "success")
-            return redirect(url_for("orgs.index"))
+    if form.validate_on_submit() and commit_or_form_error(form, lambda: services.create_organization(
+            name=form.name.data, kind=form.kind.data, parent_id=form.parent_id.data or None,
+            region=form.region.data or "", industry=form.industry.data or ""),
+            field="name", success=_("The organization has been added."))[0]:
+        return redirect(url_for("orgs.index"))
     return render_template("orgs/form.html", form=form, org=None)
 
 
@@ -62,15 +54,8 @@ def edit(org_id: int):
     org = db.get_or_404(Organization, org_id)
     form = OrganizationForm(obj=org, parent_choices=services.organization_choices())
     form.kind.data, form.parent_id.data = org.kind, org.parent_id or 0
-    if form.validate_on_submit():
-        try:
-            services.update_organization(org, name=form.name.data, region=form.region.data or "",
-                                         industry=form.industry.data or "")
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "name")
-        else:
-            db.session.commit()
-            flash(_("The organization has been saved."), "success")
-            return redirect(url_for("orgs.index"))
+    if form.validate_on_submit() and commit_or_form_error(form, lambda: services.update_organization(
+            org, name=form.name.data, region=form.region.data or "", industry=form.industry.data or ""),
+            field="name", success=_("The organization has been saved."))[0]:
+        return redirect(url_for("orgs.index"))
     return render_template("orgs/form.html", form=form, org=org)

@@ -16,7 +16,7 @@ from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, ValidationErrors
 from competitions.domain.identity import mask_national_id
 from competitions.extensions import db
-from competitions.forms import add_form_error
+from competitions.forms import add_form_error, commit_or_form_error
 from competitions.i18n import error_message, translate
 from competitions.labels import label
 from competitions.organize.models import Competition, Event
@@ -353,16 +353,10 @@ def draw(event_id: int):
     """Draw stations and anonymous codes for an event (again only by an administrator, with a reason)."""
     event = load_managed_event_or_404(event_id, for_user=current_user)
     form = RedrawForm()
-    if form.validate_on_submit():
-        try:
-            services.draw_event(event, current_user, reason=form.reason.data or "")
-        except CompetitionError as error:
-            db.session.rollback()
-            add_form_error(form, error, "reason")
-        else:
-            db.session.commit()
-            flash(_("Stations and codes have been drawn."), "success")
-            return redirect(url_for("registration.draw", event_id=event.id))
+    if form.validate_on_submit() and commit_or_form_error(
+            form, lambda: services.draw_event(event, current_user, reason=form.reason.data or ""),
+            field="reason", success=_("Stations and codes have been drawn."))[0]:
+        return redirect(url_for("registration.draw", event_id=event.id))
     rows = db.session.execute(
         select(Registration).where(Registration.event_id == event.id, Registration.station.is_not(None))
         .order_by(Registration.station)
