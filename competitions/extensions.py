@@ -38,7 +38,7 @@ class CSRF(CSRFProtect):
     through Flask-WTF's own check.
     """
 
-    _verified: dict[str, tuple[str, float]] = {}
+    _verified: dict[tuple, tuple[str, float]] = {}  # (signing key, token) -> (raw token, signed at)
     _VERIFIED_MAX = 4096
 
     def _get_csrf_token(self):
@@ -56,7 +56,8 @@ class CSRF(CSRFProtect):
 
         config = current_app.config
         token = self._get_csrf_token() if request.method in config["WTF_CSRF_METHODS"] else None
-        known = self._verified.get(token) if token else None
+        secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        known = self._verified.get((secret, token)) if token else None
         field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         # (Exempt views skip the check either way; a known-good token on one changes nothing.)
         if known is not None and not (request.is_secure and config["WTF_CSRF_SSL_STRICT"]) \
@@ -64,13 +65,13 @@ class CSRF(CSRFProtect):
                 and time.time() - known[1] <= config.get("WTF_CSRF_TIME_LIMIT", 3600):
             g.csrf_valid = True
             return None
+        g.pop("csrf_valid", None)
         result = super().protect(apply_exemptions)
-        if token and g.get("csrf_valid"):
-            secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        if token and g.get("csrf_valid"):  # Flask-WTF checked it just now
             raw, signed_at = URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(token, return_timestamp=True)
             if len(self._verified) >= self._VERIFIED_MAX:
                 self._verified.clear()
-            self._verified[token] = (raw, signed_at.timestamp())
+            self._verified[(secret, token)] = (raw, signed_at.timestamp())
         return result
 
 

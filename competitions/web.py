@@ -44,7 +44,7 @@ class SessionInterface(SecureCookieSessionInterface):
     # cookie with every mark, and checking its signature and decoding it again each time costs more than
     # the rest of reading the request. Keyed by the whole signed value, so only a cookie that passed the
     # check is ever found; its age is checked again on every use.
-    _verified: dict[str, tuple[dict, int]] = {}
+    _verified: dict[tuple, tuple[dict, int]] = {}  # (signing key, cookie) -> (contents, signed at)
     _VERIFIED_MAX = 4096
 
     def open_session(self, app: Flask, request):
@@ -53,7 +53,8 @@ class SessionInterface(SecureCookieSessionInterface):
         if serializer is None or not value:
             return super().open_session(app, request)
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        known = self._verified.get(value)
+        cache_key = (app.secret_key, value)
+        known = self._verified.get(cache_key)
         if known is not None and time.time() - known[1] <= max_age:
             return self.session_class(_copied(known[0]))
         try:
@@ -62,7 +63,7 @@ class SessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         if len(self._verified) >= self._VERIFIED_MAX:
             self._verified.clear()
-        self._verified[value] = (_copied(data), int(signed_at.timestamp()))
+        self._verified[cache_key] = (_copied(data), int(signed_at.timestamp()))
         return self.session_class(data)
 
     def should_set_cookie(self, app: Flask, session) -> bool:

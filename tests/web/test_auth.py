@@ -99,6 +99,16 @@ def test_a_session_cookie_is_honoured_only_while_genuine_and_fresh(app, client, 
     assert page_with(value) == 302
 
 
+def test_a_remembered_cookie_is_good_only_for_the_key_that_signed_it(app, app_factory, client, auth):
+    _setup(app)
+    auth.login("org1")
+    value = client.get_cookie("session").value
+    assert client.get("/organize/competitions").status_code == 200  # verified and remembered
+    other = app_factory(SECRET_KEY="another-federation-key").test_client()
+    other.set_cookie("session", value)
+    assert other.get("/organize/competitions").status_code == 302
+
+
 def test_open_redirect_is_refused(app, client):
     _setup(app)
     response = client.post("/auth/login?next=https://evil.example/x",
