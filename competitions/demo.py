@@ -9,6 +9,7 @@ for electricians, 20 / 80 for welders, three parts for robot operators.
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from competitions.auth.models import User
 from competitions.auth.services import create_user
+from competitions.domain.errors import NotAllowed
 from competitions.domain.identity import make_national_id
 from competitions.domain.schemes import CriterionDraft, PartDraft, SchemeDraft
 from competitions.extensions import db
@@ -225,6 +227,125 @@ def _load_district_draft(organizer: User) -> None:
     ), created_by_id=organizer.id)
 
 
+# Two more contests, so every stage can be tried at once: one on contest day (judges mark on the tablet;
+# judge1 has not started), one whose results are on public notice (public pages, venue board, exports).
+CONTEST_DAY = "2026年海州市“振兴杯”青年职工技能竞赛"
+ON_NOTICE = "2026年海州市电力行业职工技能竞赛（团体赛）"
+DEMO_SCHEME = {
+    "parts": [("theory", "理论知识", 30), ("practical", "技能操作", 70)],
+    "criteria": [
+        ("theory", "T1", "理论知识笔试", 100, "1", "measurement", "mean", 1),
+        ("practical", "P1", "电气控制线路安装与调试", 50, "0.5", "judgement", "mean", 3),
+        ("practical", "P2", "故障排查", 30, "0.5", "judgement", "median", 3),
+        ("practical", "P3", "安全文明生产", 20, "0.5", "judgement", "mean", 3),
+    ],
+    "tie_break": ["part:practical"],
+}
+PANEL = ("judge1", "judge2", "judge3", "judge4", "judge5")
+
+
+def _user(username: str) -> User:
+    return db.session.execute(select(User).where(User.username == username)).scalar_one()
+
+
+def _demo_contest(name: str, *, competitors: int, team_size: int | None, organizer: User) -> Event | None:
+    """A city contest with one electricians' event, drawn and judged by the demo panel; None if it exists."""
+    from competitions.judging import services as judging
+    from competitions.registration import services as registration
+
+    if db.session.execute(select(Competition.id).where(Competition.name == name)).first():
+        return None
+    competition = organize.create_competition(organize.CompetitionData(
+        name=name, year=2026, level="city", competition_class="II", kind="skills",
+        organization_id=_org(CITY).id, starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 30),
+        registration_opens_at=datetime(2026, 10, 1, 1, 0, tzinfo=UTC),
+        registration_closes_at=datetime(2026, 11, 10, 10, 0, tzinfo=UTC),
+        description="海州市总工会主办，决赛在海州技师学院实训基地举行。",
+    ), created_by_id=organizer.id)
+    event = organize.create_event(competition, organize.EventData(
+        trade_name="电工", trade_code="ELEC", group="workers", capacity=40, min_age=18, max_age=60,
+        starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 20), is_team=team_size is not None,
+        team_size=team_size or 1))
+    organize.save_scheme(event, *_scheme(DEMO_SCHEME))
+    organize.change_status(competition, "open")
+    workers = db.session.execute(
+        select(Worker).where(Worker.is_student.is_(False)).order_by(Worker.id)).scalars().all()
+    if team_size is None:
+        chosen = workers[:competitors]
+    else:  # each enterprise sends one team
+        by_employer: dict[int, list[Worker]] = {}
+        for worker in workers:
+            by_employer.setdefault(worker.employer_id, []).append(worker)
+        chosen = [w for members in by_employer.values() for w in members[:team_size]][:competitors]
+    entered = []
+    for worker in chosen:
+        reg = registration.enter(event, worker, waitlisted=False, source="roster", submitted_by_id=organizer.id)
+        if team_size is not None:
+            employer = db.session.get(Organization, worker.employer_id).name
+            reg.team_name = employer.removeprefix("海州").removesuffix("工会") + "代表队"
+        entered.append(reg)
+    registration.decide(entered, "approve", "", organizer, datetime(2026, 11, 5, 2, 0, tzinfo=UTC))
+    organize.change_status(competition, "closed")
+    registration.draw_event(event, organizer, seed=f"{name}-stations", code_seed=f"{name}-codes")
+    organize.change_status(competition, "in_progress")
+    criteria = {c.code: c for part in event.parts for c in part.criteria}
+    judging.assign_judge(event, actor=organizer, user_id=_user("chief").id, is_chief_judge=True)
+    for username in PANEL[:2]:  # the written test is read by two judges (each is recused from their own people)
+        judging.assign_judge(event, actor=organizer, user_id=_user(username).id, criterion_id=criteria["T1"].id)
+    for username in PANEL:
+        for code in ("P1", "P2", "P3"):
+            judging.assign_judge(event, actor=organizer, user_id=_user(username).id, criterion_id=criteria[code].id)
+    db.session.flush()
+    return event
+
+
+def _demo_marks(event: Event, judges: list[User], competitors: int | None = None) -> None:
+    """Marks from ``judges`` for the first ``competitors`` (by station) on every criterion they cover."""
+    from competitions.judging import services as judging
+
+    rng = random.Random(event.id)
+    people = judging.judging_competitors(event.id)[:competitors]
+    ability = {r.id: rng.uniform(0.55, 0.95) for r in people}
+    for judge in judges:
+        strictness = rng.uniform(-0.04, 0.04)
+        for criterion in judging.judge_criteria(event, judge.id):
+            for reg in people:
+                share = ability[reg.id]  # a measurement reads the same whoever records it
+                if criterion.kind == "judgement":
+                    share = min(1.0, max(0.0, share + strictness + rng.uniform(-0.05, 0.05)))
+                steps = (criterion.max_mark * Decimal(str(share)) / criterion.step).quantize(Decimal(1))
+                value = steps * criterion.step
+                try:
+                    judging.submit_mark(judge, judging.MarkInput(reg.id, criterion.id, str(value), None,
+                                                                  str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo/{event.id}/"
+                                                                                 f"{judge.id}/{criterion.id}/{reg.id}"))))
+                except NotAllowed:
+                    continue  # recused (same employer): this judge never marks this competitor
+
+
+def _load_contest_day(organizer: User) -> None:
+    event = _demo_contest(CONTEST_DAY, competitors=12, team_size=None, organizer=organizer)
+    if event is not None:
+        _demo_marks(event, [_user(u) for u in PANEL[1:]], competitors=8)
+
+
+def _load_results_on_notice(organizer: User) -> None:
+    from competitions.judging import services as judging
+    from competitions.results import services as results
+    from competitions.timezone import local_zone
+
+    event = _demo_contest(ON_NOTICE, competitors=12, team_size=2, organizer=organizer)
+    if event is None:
+        return
+    panel = [_user(u) for u in PANEL]
+    _demo_marks(event, panel)
+    for judge in panel:
+        judging.submit_sheet(event, judge=judge)
+    judging.sign_off_event(event, actor=_user("chief"))
+    results.compute_provisional_results(event.competition, actor_id=organizer.id)
+    results.publish_results(event.competition, actor_id=organizer.id, now=datetime.now(UTC), zone=local_zone())
+
+
 def load_demo_data() -> list[tuple[str, str, str]]:
     """Create whatever part of the demo is missing; return the demo logins."""
     _load_orgs()
@@ -234,6 +355,8 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     _load_competition("2025年海州市职工职业技能大赛", 2025, "archived", organizer)
     _load_competition("2026年海州市职工职业技能大赛", 2026, "open", organizer)
     _load_district_draft(organizer)
+    _load_contest_day(organizer)
+    _load_results_on_notice(organizer)
     db.session.flush()
     return logins
 

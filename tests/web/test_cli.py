@@ -40,6 +40,32 @@ def test_demo_logins_work(app, runner):
     assert "2026年海州市职工职业技能大赛" in client.get("/organize/competitions").get_data(as_text=True)
 
 
+def test_demo_has_a_contest_day_and_results_on_notice(app, runner):
+    """After `make run` every stage can be tried: judge1 marks on the tablet, the public sees team results."""
+    from competitions.demo import CONTEST_DAY, ON_NOTICE
+    from competitions.judging.models import JudgeAssignment, Mark
+
+    runner.invoke(args=["demo-data"])
+    day = db.session.execute(select(Competition).where(Competition.name == CONTEST_DAY)).scalar_one()
+    notice = db.session.execute(select(Competition).where(Competition.name == ON_NOTICE)).scalar_one()
+    assert (day.status, notice.status) == ("in_progress", "results")
+    event = day.events[0]
+    judge1 = db.session.execute(select(User).where(User.username == "judge1")).scalar_one()
+    assert db.session.execute(select(Mark).where(Mark.event_id == event.id, Mark.judge_id == judge1.id)).first() is None
+    assert db.session.execute(select(Mark).where(Mark.event_id == event.id)).first() is not None
+    assert db.session.execute(select(JudgeAssignment).where(JudgeAssignment.event_id == event.id,
+                                                            JudgeAssignment.is_chief.is_(True))).scalar_one()
+
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "judge1", "password": "demo2026"})
+    sheet = client.get(f"/api/v1/judging/events/{event.id}/sheet").get_json()
+    assert 0 < len(sheet["competitors"]) < 12  # the ones from judge1's own employer are left out (回避)
+    assert {c["code"] for c in sheet["criteria"]} == {"T1", "P1", "P2", "P3"} and sheet["marks"] == []
+
+    public = app.test_client().get(f"/results/public/events/{notice.events[0].id}").get_data(as_text=True)
+    assert "团体成绩" in public and "代表队" in public and "一等奖" in public
+
+
 def test_user_and_competition_commands(runner):
     runner.invoke(args=["demo-data"])
     result = runner.invoke(args=["users", "create", "newjudge", "--name", "新裁判", "--role", "judge",
@@ -53,7 +79,7 @@ def test_user_and_competition_commands(runner):
     draft = db.session.execute(select(Competition).where(Competition.status == "draft")).scalars().first()
     refused = runner.invoke(args=["competitions", "set-status", str(draft.id), "open"])
     assert refused.exit_code != 0 and "at least one event" in refused.output
-    source = db.session.execute(select(Competition).where(Competition.year == 2026, Competition.level == "city")
+    source = db.session.execute(select(Competition).where(Competition.name == "2026年海州市职工职业技能大赛")
                                 ).scalar_one()
     copied = runner.invoke(args=["competitions", "copy", str(source.id), "--name", "2027年大赛", "--year", "2027"])
     assert copied.exit_code == 0, copied.output
