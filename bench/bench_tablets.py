@@ -59,6 +59,7 @@ WORKERS = 4
 JUDGES_PER_EVENT = 5
 COMPETITORS = 40
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')  # the login form's own field
 
 
 def say(message: str) -> None:
@@ -320,7 +321,7 @@ class Tablet:
     def login(self) -> None:
         """Log in as a browser does, then read the CSRF token from the tablet page."""
         _s, page = self._request("GET", "/auth/login")
-        token = CSRF_META.search(page.decode()).group(1)
+        token = CSRF_FIELD.search(page.decode()).group(1)
         form = urlencode({"username": self.username, "password": PASSWORD, "csrf_token": token})
         status, _ = self._request("POST", "/auth/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
         if status != 302:

@@ -133,12 +133,13 @@ def auth(client):
 
 
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def csrf_token_from(html: str) -> str:
-    """The CSRF token a page carries in its <meta name="csrf-token">."""
-    match = CSRF_META.search(html)
-    assert match, "page carries no csrf-token meta tag"
+    """The CSRF token a page carries: its <meta name="csrf-token"> (logged in) or its form's hidden field."""
+    match = CSRF_META.search(html) or CSRF_FIELD.search(html)
+    assert match, "page carries no CSRF token"
     return match.group(1)
 
 

@@ -23,14 +23,21 @@ def index():
     return render_template("main/index.html", open_competitions=open_competitions, user=current_user)
 
 
-@bp.route("/lang", methods=["POST"])
+@bp.route("/lang", methods=["GET", "POST"])
 @public
 def set_language():
-    """Switch the interface language; remembered in the session (and on the account when logged in)."""
-    lang = request.form.get("lang", "")
+    """Switch the interface language; remembered in the session (and on the account when logged in).
+
+    Visitors who are not logged in switch with a GET form: it only sets their
+    own cookie, and their pages then need no CSRF token, so public pages carry
+    no session at all until somebody logs in or switches language (and can be
+    cached by a shared proxy). A logged-in user's switch is a POST with the
+    token, because it also changes their account.
+    """
+    lang = request.values.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-        if current_user.is_authenticated:
+        if current_user.is_authenticated and request.method == "POST":
             current_user.locale = lang
             db.session.commit()
     return redirect(safe_back_url(url_for("main.index")))

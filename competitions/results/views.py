@@ -307,29 +307,35 @@ def _public_etag(snapshot) -> str | None:
 
     The rows change only with the snapshot (a new publication is a new
     snapshot; becoming final changes its status), so the tag is the snapshot,
-    its status, the language, the query string, the markup's version and the
-    visitor's CSRF token (base.html embeds it; a page with another session's
-    token would break its forms). Signed-in visitors see their own menu, and a
-    pending flash message is shown once: their pages are not cached.
+    its status, the language, the query string and the markup's version; a
+    visitor who is not logged in gets no CSRF token on the page (base.html), so
+    nothing in it belongs to one visitor. Signed-in visitors see their own menu,
+    and a pending flash message is shown once: their pages are not cached.
     """
     if current_user.is_authenticated or session.get("_flashes"):
         return None
-    varying = hashlib.sha256(request.query_string + b"|" + str(session.get("csrf_token", "")).encode())
+    varying = hashlib.sha256(request.query_string)
     return f"results-{snapshot.id}-{snapshot.status}-{get_locale()}-{varying.hexdigest()[:16]}-{page_version()}"
 
 
 def _cacheable(response: Response, snapshot) -> Response:
-    """Let the visitor's browser keep a public page for a short while, then revalidate it by its ETag.
+    """Let browsers (and, for visitors without a cookie, shared caches) keep a public page for a short while.
 
-    Private, not public: the page carries the visitor's CSRF token and session
-    cookie, so a shared cache must not hand it to anybody else.
+    A request without a cookie is answered ``public``: the page then has
+    nothing of one visitor in it and sets no cookie, so a proxy in front of the
+    application may serve it to everybody asking in the same language. With a
+    cookie (a chosen language, a past login) it stays ``private``. Either way
+    the copy is revalidated by its ETag after ``PUBLIC_MAX_AGE``.
     """
     etag = _public_etag(snapshot)
     if etag is None:
         return response
     response.set_etag(etag, weak=True)
     response.last_modified = snapshot.finalized_at or snapshot.published_at
-    response.cache_control.private = True
+    if request.cookies or session.modified:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
     response.cache_control.max_age = PUBLIC_MAX_AGE
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")

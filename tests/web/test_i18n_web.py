@@ -53,3 +53,17 @@ def test_switcher_is_on_every_page(client):
 def test_error_pages_are_translated(client):
     html = client.get("/nonexistent-page", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "This page does not exist." not in html
+
+
+def test_a_get_switch_is_the_visitors_cookie_only_never_the_account(app, client, auth):
+    orgs = f.org_tree()
+    user = f.user("org1", "organizer", org=orgs["city"])
+    db.session.commit()
+    auth.login("org1")
+    client.get("/lang?lang=en")
+    assert "Competitions" in client.get("/organize/competitions").get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.locale != "en"  # a GET changes nothing on the account
+    client.post("/lang", data={"lang": "en"})
+    db.session.refresh(user)
+    assert user.locale == "en"

@@ -584,6 +584,26 @@ def test_public_standing_rows_show_places_figures_and_prizes(world, client, auth
     assert "周&lt;b&gt;杰" in body and "周<b>杰" not in page
 
 
+def test_a_visitor_without_a_cookie_gets_a_page_any_proxy_may_share(world, client, auth, app):
+    comp, ev = world["comp"], world["event"]
+    _published(world, client, auth)
+    visitor = app.test_client()
+    url = f"/results/public/events/{ev.id}"
+    page = visitor.get(url, headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    assert "public" in page.headers["Cache-Control"] and "max-age=60" in page.headers["Cache-Control"]
+    assert {"Accept-Language", "Cookie"} <= set(page.headers["Vary"].replace(" ", "").split(","))
+    body = page.get_data(as_text=True)
+    assert "csrf" not in body.lower()  # nothing of one visitor in it
+    assert "First prize" in body
+    # Switching language (a GET form for visitors) sets their own cookie; their pages are then private.
+    switched = visitor.get("/lang?lang=zh", headers={"Referer": f"http://localhost{url}"})
+    assert switched.status_code == 302 and "session=" in switched.headers["Set-Cookie"]
+    page = visitor.get(url, headers={"Accept-Language": "en"})
+    assert "一等奖" in page.get_data(as_text=True) and "private" in page.headers["Cache-Control"]
+    assert visitor.get(f"/results/public/competitions/{comp.id}").headers["Cache-Control"].startswith("private")
+
+
 def test_public_pages_are_revalidated_by_etag_and_change_with_the_snapshot(world, client, auth):
     comp, ev = world["comp"], world["event"]
     _published(world, client, auth)
