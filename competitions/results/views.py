@@ -405,12 +405,16 @@ def public_event(event_id: int):
 def board(competition_id: int):
     """The venue's big-screen board: full screen, cycles through the events, refreshes itself."""
     competition, snapshot = load_public_competition_or_404(competition_id)
+    unchanged = _not_modified(snapshot)  # every screen in the hall reloads after each cycle
+    if unchanged is not None:
+        return unchanged
     grouped = services.entries_by_event(snapshot)
     seconds = request.args.get("seconds", type=int) or 12
     team_groups = teams.team_rows(snapshot) if any(e.is_team for e in competition.events) else {}
-    return render_template("results/board.html", competition=competition, snapshot=snapshot, grouped=grouped,
+    page = render_template("results/board.html", competition=competition, snapshot=snapshot, grouped=grouped,
                            events=[e for e in competition.events if e.id in grouped], team_groups=team_groups,
                            seconds=min(max(seconds, 2), 120))
+    return _cacheable(Response(page, mimetype="text/html"), snapshot)
 
 
 @bp.route("/public")

@@ -363,7 +363,7 @@ def test_exports_carry_the_team_standing_named_only_once_public(team_world, clie
     _render_pdf(response.data, "results-pdf-teams-zh")
 
 
-def test_the_venue_board_shows_the_team_standing_before_the_individuals(team_world, client, auth):
+def test_the_venue_board_shows_the_team_standing_before_the_individuals(team_world, app, client, auth):
     comp, ev = team_world["comp"], team_world["event"]
     f.sign_off(ev, team_world["chief"])
     db.session.commit()
@@ -373,7 +373,11 @@ def test_the_venue_board_shows_the_team_standing_before_the_individuals(team_wor
     client.post(f"/results/competitions/{comp.id}/publish", data={"notice_days": "5"})
     auth.logout()
     _en(client)
-    page = _text(client.get(f"/results/board/{comp.id}"))
+    response = client.get(f"/results/board/{comp.id}")
+    screen = app.test_client()  # a screen in the hall, which reloads after every cycle: unchanged is cheap
+    first = screen.get(f"/results/board/{comp.id}")
+    assert screen.get(f"/results/board/{comp.id}", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    page = _text(response)
     teams, individuals = page.split('class="board-event board-teams', 1)[1].split('class="board-event', 1)
     assert "Team standing" in teams and teams.index("蓝队") < teams.index("红队") < teams.index("绿队")
     assert "李娜、王强" in teams and "80.60" in teams and "First prize" in teams
