@@ -195,6 +195,17 @@ def _compute(client, comp):
     return _text(client.post(f"/results/competitions/{comp.id}/compute", follow_redirects=True))
 
 
+def _computed_as_organizer(team_world, client, auth):
+    """The team event signed off and its results computed by the organizer (in English)."""
+    comp, ev = team_world["comp"], team_world["event"]
+    f.sign_off(ev, team_world["chief"])
+    db.session.commit()
+    auth.login("cityorg")
+    _en(client)
+    _compute(client, comp)
+    return comp, ev
+
+
 def _teams(comp_id):
     snapshot = db.session.execute(select(ResultSnapshot).where(ResultSnapshot.competition_id == comp_id)
                                   .order_by(ResultSnapshot.version.desc())).scalars().first()
@@ -283,12 +294,7 @@ def test_teams_with_equal_scores_share_the_place():
 
 
 def test_public_page_and_json_feed_show_the_team_standing(team_world, client, auth):
-    comp, ev = team_world["comp"], team_world["event"]
-    f.sign_off(ev, team_world["chief"])
-    db.session.commit()
-    auth.login("cityorg")
-    _en(client)
-    _compute(client, comp)
+    comp, ev = _computed_as_organizer(team_world, client, auth)
     page = _text(client.post(f"/results/competitions/{comp.id}/publish", data={"notice_days": "5"},
                              follow_redirects=True))
     assert "The results are published for public notice." in page
@@ -325,12 +331,7 @@ def test_exports_carry_the_team_standing_named_only_once_public(team_world, clie
 
     from tests.web.test_results import _render_pdf
 
-    comp, ev = team_world["comp"], team_world["event"]
-    f.sign_off(ev, team_world["chief"])
-    db.session.commit()
-    auth.login("cityorg")
-    _en(client)
-    _compute(client, comp)
+    comp, ev = _computed_as_organizer(team_world, client, auth)
 
     def team_block():
         book = load_workbook(io.BytesIO(client.get(f"/results/competitions/{comp.id}/export.xlsx").data))
@@ -364,12 +365,7 @@ def test_exports_carry_the_team_standing_named_only_once_public(team_world, clie
 
 
 def test_the_venue_board_shows_the_team_standing_before_the_individuals(team_world, app, client, auth):
-    comp, ev = team_world["comp"], team_world["event"]
-    f.sign_off(ev, team_world["chief"])
-    db.session.commit()
-    auth.login("cityorg")
-    _en(client)
-    _compute(client, comp)
+    comp, ev = _computed_as_organizer(team_world, client, auth)
     client.post(f"/results/competitions/{comp.id}/publish", data={"notice_days": "5"})
     auth.logout()
     _en(client)
