@@ -18,10 +18,11 @@ from werkzeug.exceptions import HTTPException
 from competitions.domain.errors import CompetitionError
 from competitions.extensions import db
 from competitions.i18n import error_message
+from competitions.web import is_api_request
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    return is_api_request() or request.accept_mimetypes.best == "application/json"
 
 
 def flash_error(error: CompetitionError) -> None:

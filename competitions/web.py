@@ -17,6 +17,12 @@ from competitions.extensions import db
 from competitions.labels import label
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+API_PREFIX = "/api/"
+
+
+def is_api_request() -> bool:
+    """True for the JSON endpoints under /api/ (plain-row caller, JSON errors, no session refresh)."""
+    return request.path.startswith(API_PREFIX)
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -69,7 +75,7 @@ class SessionInterface(SecureCookieSessionInterface):
     def should_set_cookie(self, app: Flask, session) -> bool:
         if session.modified:
             return True
-        return super().should_set_cookie(app, session) and not request.path.startswith("/api/")
+        return super().should_set_cookie(app, session) and not is_api_request()
 
 
 def init_app(app: Flask) -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
 from competitions.extensions import login_manager
+from competitions.web import is_api_request
 
 PUBLIC = "public"
 ANY_USER = "any_user"
@@ -52,7 +53,7 @@ def role_required(*roles: str) -> Callable[[Callable], Callable]:
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                if request.path.startswith("/api/"):
+                if is_api_request():
                     abort(401)
                 return login_manager.unauthorized()
             if not current_user.has_role(*allowed):

@@ -15,14 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request
 from sqlalchemy import bindparam, select
 
 from competitions.auth.models import User, UserRole
 from competitions.db import request_connection
 from competitions.prepared import Prepared
-
-API_PREFIX = "/api/"
 
 _user = User.__table__
 _role = UserRole.__table__
@@ -76,7 +73,3 @@ def load_principal(user_id: int) -> ApiPrincipal | None:
     return ApiPrincipal(user_id, username, display_name, organization_id, locale, bool(active),
                         frozenset(row[6] for row in rows if row[6] is not None))
 
-
-def is_api_request() -> bool:
-    """True for JSON endpoints, which are served an ``ApiPrincipal`` rather than the ``User`` entity."""
-    return request.path.startswith(API_PREFIX)

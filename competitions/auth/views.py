@@ -14,12 +14,13 @@ from competitions.auth import bp, services
 from competitions.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from competitions.auth.models import User
 from competitions.auth.permissions import login_required_any, public, role_required
-from competitions.auth.principal import ApiPrincipal, is_api_request, load_principal
+from competitions.auth.principal import ApiPrincipal, load_principal
 from competitions.domain.errors import CompetitionError
 from competitions.extensions import db, login_manager
 from competitions.forms import add_form_error, commit_or_form_error
 from competitions.i18n import error_message
 from competitions.orgs.services import organization_choices
+from competitions.web import is_api_request
 
 
 @login_manager.user_loader

@@ -132,7 +132,7 @@ def post_mark():
                     outcome = services.apply_mark_write(current_user.id, prepared, conn=conn)
                     conn.commit()
             else:
-                # PostgreSQL locks rows, not the database: one transaction.
+                # PostgreSQL locks rows, not the database: no writer queue; the write is one guarded statement.
                 outcome = services.apply_mark_write(current_user.id, prepared, conn=conn)
                 conn.commit()
         except CompetitionError as error:
