@@ -446,7 +446,7 @@ _key_mark_t = _mark_t.alias("key_mark")
 # to, for answering a replay), the competitor (and its employer), the event's recusal policy, the
 # criterion when it belongs to the competitor's event, the actor's and the judge's assignments, the
 # judge's organization and a declared conflict or override; then the state that can change (lock,
-# sheet, the stored mark), which a write in the same transaction uses as its first read.
+# sheet, the stored mark), which the write is decided on and carries as its guard (``_GUARD``).
 _FACTS = Prepared(
     select(
         _key_t.c.actor_id, _key_mark_t.c.id, _key_mark_t.c.registration_id, _key_mark_t.c.criterion_id,
@@ -486,8 +486,8 @@ _FACTS = Prepared(
 )
 
 
-# What can change between the checks and the write, and the stored mark, in one round trip: the lock, the
-# judge's sheet, a conflict declared (or override given) meanwhile, whether both assignments still stand.
+# The state read again when a guarded write found it changed, in one round trip: the lock, the judge's
+# sheet, a conflict declared (or override given) meanwhile, whether both assignments still stand, the mark.
 _LIVE = Prepared(select(
     select(_sign_off_t.c.locked).where(_sign_off_t.c.event_id == bindparam("event")).scalar_subquery(),
     exists().where(_sheet_t.c.event_id == bindparam("event"), _sheet_t.c.judge_id == bindparam("judge"),
