@@ -440,6 +440,22 @@ def _mark_scalar(column):
         _mark_t.c.judge_id == bindparam("judge")).scalar_subquery()
 
 
+def _locked_sql(event):
+    return select(_sign_off_t.c.locked).where(_sign_off_t.c.event_id == event).scalar_subquery()
+
+
+def _sheet_submitted_sql(event):
+    return exists().where(_sheet_t.c.event_id == event, _sheet_t.c.judge_id == bindparam("judge"),
+                          _sheet_t.c.submitted_at.is_not(None))
+
+
+def _judge_covers_sql(event):
+    """The judge sits in the event's panel for this criterion (or for every criterion)."""
+    return exists().where(_assign_t.c.event_id == event, _assign_t.c.user_id == bindparam("judge"),
+                          _assign_t.c.is_chief.is_(False),
+                          _assign_t.c.criterion_id.is_(None) | (_assign_t.c.criterion_id == bindparam("criterion")))
+
+
 _key_mark_t = _mark_t.alias("key_mark")
 
 # Everything a write is checked against, in one round trip: the request id (and the mark it was applied
@@ -458,14 +474,10 @@ _FACTS = Prepared(
         exists().where(_assign_t.c.event_id == _reg_t.c.event_id, _assign_t.c.user_id == bindparam("actor")),
         exists().where(_assign_t.c.event_id == _reg_t.c.event_id, _assign_t.c.user_id == bindparam("actor"),
                        _assign_t.c.is_chief.is_(True)),
-        exists().where(_assign_t.c.event_id == _reg_t.c.event_id, _assign_t.c.user_id == bindparam("judge"),
-                       _assign_t.c.is_chief.is_(False),
-                       _assign_t.c.criterion_id.is_(None) | (_assign_t.c.criterion_id == bindparam("criterion"))),
+        _judge_covers_sql(_reg_t.c.event_id),
         _pair_exists(_conflict_t, bindparam("judge"), bindparam("registration")),
         _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
-        select(_sign_off_t.c.locked).where(_sign_off_t.c.event_id == _reg_t.c.event_id).scalar_subquery(),
-        exists().where(_sheet_t.c.event_id == _reg_t.c.event_id, _sheet_t.c.judge_id == bindparam("judge"),
-                       _sheet_t.c.submitted_at.is_not(None)),
+        _locked_sql(_reg_t.c.event_id), _sheet_submitted_sql(_reg_t.c.event_id),
         _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
     )
     .select_from(
@@ -486,19 +498,17 @@ _FACTS = Prepared(
 )
 
 
+# The actor still holds the role (judge or chief judge) the write was decided for.
+_actor_in_role = exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("actor"),
+                                _assign_t.c.is_chief == bindparam("chief"))
+
 # The state read again when a guarded write found it changed, in one round trip: the lock, the judge's
 # sheet, a conflict declared (or override given) meanwhile, whether both assignments still stand, the mark.
 _LIVE = Prepared(select(
-    select(_sign_off_t.c.locked).where(_sign_off_t.c.event_id == bindparam("event")).scalar_subquery(),
-    exists().where(_sheet_t.c.event_id == bindparam("event"), _sheet_t.c.judge_id == bindparam("judge"),
-                   _sheet_t.c.submitted_at.is_not(None)),
+    _locked_sql(bindparam("event")), _sheet_submitted_sql(bindparam("event")),
     _pair_exists(_conflict_t, bindparam("judge"), bindparam("registration")),
     _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
-    exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("judge"),
-                   _assign_t.c.is_chief.is_(False),
-                   _assign_t.c.criterion_id.is_(None) | (_assign_t.c.criterion_id == bindparam("criterion"))),
-    exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("actor"),
-                   _assign_t.c.is_chief == bindparam("chief")),
+    _judge_covers_sql(bindparam("event")), _actor_in_role,
     _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
 ))
 # A write is applied only while the state it was decided on still holds: the lock and the sheet as the
@@ -506,16 +516,10 @@ _LIVE = Prepared(select(
 # guard, so deciding on an earlier read and writing is one atomic step; a write that matches nothing was
 # overtaken (by a sign-off, a new conflict, another tablet) and is decided again on a fresh read.
 _GUARD = and_(
-    func.coalesce(select(_sign_off_t.c.locked).where(_sign_off_t.c.event_id == bindparam("event"))
-                  .scalar_subquery(), False) == bindparam("seen_locked", type_=Boolean()),
-    case((exists().where(_sheet_t.c.event_id == bindparam("event"), _sheet_t.c.judge_id == bindparam("judge"),
-                         _sheet_t.c.submitted_at.is_not(None)), True), else_=False)
-    == bindparam("seen_submitted", type_=Boolean()),
-    exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("judge"),
-                   _assign_t.c.is_chief.is_(False),
-                   _assign_t.c.criterion_id.is_(None) | (_assign_t.c.criterion_id == bindparam("criterion"))),
-    exists().where(_assign_t.c.event_id == bindparam("event"), _assign_t.c.user_id == bindparam("actor"),
-                   _assign_t.c.is_chief == bindparam("chief")),
+    func.coalesce(_locked_sql(bindparam("event")), False) == bindparam("seen_locked", type_=Boolean()),
+    case((_sheet_submitted_sql(bindparam("event")), True), else_=False) == bindparam("seen_submitted", type_=Boolean()),
+    _judge_covers_sql(bindparam("event")),
+    _actor_in_role,
     ~_pair_exists(_conflict_t, bindparam("judge"), bindparam("registration"))
     | _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
 )
