@@ -83,7 +83,7 @@ def team_aggregation_of(event_id: int) -> str:
 
 def set_team_aggregation(event: Event, mode: str, *, actor_id: int | None) -> None:
     """Choose the sum or the mean of members' totals as a team event's team score (before publication)."""
-    from competitions.results.services import _require_event_open_for_changes
+    from competitions.results.adjustments import _require_event_open_for_changes
 
     if not event.is_team:
         raise RuleViolation("This is not a team event.", field="team_aggregation")
@@ -157,7 +157,7 @@ def teams_of(event: Event, ranked: Sequence[ranking_rules.RankedEntry]) -> dict[
     for entry in sorted(ranked, key=lambda e: e.competitor_id):
         team = (team_by_registration.get(entry.competitor_id) or "").strip()
         if not team:
-            from competitions.results.services import codes_of
+            from competitions.results.standing import codes_of
 
             raise RuleViolation("The competitor %(competitor)s of the team event %(event)s has no team.",
                                 field="team_name", event=event.trade_name,
@@ -167,8 +167,8 @@ def teams_of(event: Event, ranked: Sequence[ranking_rules.RankedEntry]) -> dict[
 
 
 def team_standings(standings: Sequence) -> dict[int, list[TeamLine]]:
-    """The team standing of every team event among the events' standings (``services.EventStanding``)."""
-    from competitions.results.services import award_rule_of
+    """The team standing of every team event among the events' standings (``results.standing.EventStanding``)."""
+    from competitions.results.standing import award_rule_of
 
     out = {}
     for standing in standings:
