@@ -46,6 +46,8 @@ class Config:
     # Failed logins are counted per account, not per IP: a whole venue shares one IP.
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    # Werkzeug's scrypt (n=2**15, r=8, p=1): about 0.1 s of one core per check, on purpose.
+    PASSWORD_HASH_METHOD = "scrypt"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PAGE_SIZE = 50
     PRODUCTION = False
@@ -62,6 +64,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed for reproducible tests only
+    # The same scrypt, with a small work factor: the suite creates hundreds of accounts on a shared machine.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
 
 
 class ProductionConfig(Config):

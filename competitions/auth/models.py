@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -65,8 +66,8 @@ class User(UserMixin, db.Model):
             self.role_rows.append(UserRole(role=role))
 
     def set_password(self, password: str) -> None:
-        """Hash and store a new password."""
-        self.password_hash = generate_password_hash(password)
+        """Hash and store a new password (with the configured method: scrypt, cheaper only in the tests)."""
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches the stored hash."""
