@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = (
     "competitions.registration",
     "competitions.judging",
     "competitions.results",
+    "competitions.stats",
     "competitions.api",
 )
 

@@ -5,16 +5,27 @@ Jobs are plain functions ``job(*, now)`` living next to their feature (e.g.
 in one dedicated process, ``flask --app wsgi jobs run`` (an APScheduler 3.x
 ``BlockingScheduler``), never inside web workers and never at import: an
 APScheduler started in every gunicorn worker runs every job once per worker,
-and APScheduler's job stores cannot be shared across processes. Operators and
-tests run one job by hand with ``flask --app wsgi jobs run-once NAME``.
+and APScheduler's job stores cannot be shared across processes. Operators run
+one job by hand with ``flask --app wsgi jobs run-once NAME``; admins with "run
+now" on the job runs page. ``flask --app wsgi jobs list`` shows every job, its
+trigger and its next run without starting anything.
 
-Every run first inserts a ``JobRun`` row with a unique (job, period_key) in the
-same transaction as the job's changes. If a second scheduler was started by
-accident, its insert for the same period fails on the unique constraint and its
-whole transaction rolls back, so it changes nothing.
+Every run claims a ``JobRun`` row with a unique (job, period_key) in the same
+transaction as the job's changes. If a second scheduler was started by
+accident, its claim for the same period fails on the unique constraint and its
+whole transaction rolls back, so it changes nothing. A run that fails is rolled
+back and then recorded as failed with its error (start, end, message); the
+next attempt in the same period claims that failed row again. A run now by an
+admin has its own period key ("manual:<time>"), so it always runs.
 
-Adding a job (e.g. the results stage publishing results when the public notice
-period ends) is one entry in ``JOBS``::
+Runs missed while the scheduler was down are caught up when it starts: for
+each job, the latest time its trigger fired within its grace period is looked
+up, and if that period has no successful run the job runs for it, with
+``now`` set to the time it should have run (so the 1 January compile missed
+over New Year still compiles the year that ended). While it runs,
+APScheduler's ``misfire_grace_time`` covers runs delayed by a busy process.
+
+Adding a job is one entry in ``JOBS``::
 
     Job("finish_notice_periods", "competitions.results.jobs:finish_notice_periods",
         cron={"minute": "*/5"}, period=every_minutes(5)),
@@ -26,19 +37,25 @@ idempotent on its own too, returning a small JSON-able summary.
 from __future__ import annotations
 
 import importlib
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import JSON, String, UniqueConstraint, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from competitions.db import UTCDateTime, utcnow, write_intent
 from competitions.extensions import db
+
+RUN_STATUSES = ("succeeded", "failed")
+TRIGGERS = ("schedule", "catch_up", "manual", "command")
+ERROR_LIMIT = 4000
 
 
 class JobRun(db.Model):
@@ -50,8 +67,20 @@ class JobRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     job: Mapped[str] = mapped_column(String(100))
     period_key: Mapped[str] = mapped_column(String(40))
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20), default="succeeded", server_default="succeeded")
+    trigger: Mapped[str] = mapped_column(String(20), default="schedule", server_default="schedule")
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     result: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+def _local(now: datetime) -> datetime:
+    from competitions.timezone import local_zone
+
+    return now.astimezone(local_zone())
 
 
 def every_minutes(minutes: int) -> Callable[[datetime], str]:
@@ -65,61 +94,216 @@ def every_minutes(minutes: int) -> Callable[[datetime], str]:
     return key
 
 
+def local_day(now: datetime) -> str:
+    """The period key of a daily job: the federation's local date."""
+    return _local(now).date().isoformat()
+
+
+def previous_local_year(now: datetime) -> str:
+    """The period key of the yearly compile: the local year that has ended."""
+    return str(_local(now).year - 1)
+
+
 @dataclass(frozen=True)
 class Job:
-    """A scheduled job: its name, the function (``module:function``), its cron trigger and its period key."""
+    """A scheduled job: name, function (``module:function``), cron trigger (local time), period key, grace."""
 
     name: str
     target: str
     cron: dict = field(default_factory=dict)
     period: Callable[[datetime], str] = every_minutes(1)
+    grace: timedelta = timedelta(minutes=5)
+    description: object = ""
 
     def function(self) -> Callable:
         """The job function, imported only when it runs."""
         module, _sep, attr = self.target.partition(":")
         return getattr(importlib.import_module(module), attr)
 
+    def trigger(self, zone):
+        """The APScheduler cron trigger of this job in the federation's time zone (nothing is started)."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        return CronTrigger(timezone=zone, **self.cron)
+
 
 JOBS: tuple[Job, ...] = (
     Job("close_due_registrations", "competitions.registration.jobs:close_due_registrations",
-        cron={"minute": "*"}, period=every_minutes(1)),
+        cron={"minute": "*"}, period=every_minutes(1), grace=timedelta(minutes=5),
+        description=_l("Close registration of competitions whose deadline has passed.")),
     Job("finalize_due_results", "competitions.results.jobs:finalize_due_results",
-        cron={"minute": "*/5"}, period=every_minutes(5)),
+        cron={"minute": "*/5"}, period=every_minutes(5), grace=timedelta(minutes=30),
+        description=_l("Make results final when their public notice period has ended.")),
+    Job("refresh_statistics", "competitions.stats.jobs:refresh_current_year",
+        cron={"hour": 2, "minute": 30}, period=local_day, grace=timedelta(hours=20),
+        description=_l("Count this year's statistics again (every night).")),
+    Job("compile_previous_year", "competitions.stats.jobs:compile_previous_year",
+        cron={"month": 1, "day": 1, "hour": 0, "minute": 30}, period=previous_local_year,
+        grace=timedelta(days=31),
+        description=_l("Compile the year that has ended for the last time (1 January).")),
 )
 
 
 def job_named(name: str) -> Job:
-    """The job called ``name``; KeyError-free: raises click.ClickException for operators."""
+    """The job called ``name``; raises click.ClickException for operators when there is none."""
     for job in JOBS:
         if job.name == name:
             return job
     raise click.ClickException(f"No job called {name}. Known jobs: {', '.join(j.name for j in JOBS)}.")
 
 
-def run_job(job: Job, *, now: datetime | None = None) -> dict | None:
-    """Run ``job`` for the period containing ``now`` in one transaction; None when that period already ran."""
-    now = now or utcnow()
-    key = job.period(now)
+def find_job(name: str) -> Job | None:
+    """The job called ``name``, or None."""
+    return next((job for job in JOBS if job.name == name), None)
+
+
+def _claim(job: Job, key: str, trigger: str, requested_by_id: int | None) -> JobRun | None:
+    """Claim (job, key) in the current transaction: a new row, or a failed run's row again; None when taken."""
+    existing = db.session.execute(select(JobRun.id, JobRun.status).where(
+        JobRun.job == job.name, JobRun.period_key == key)).first()
+    if existing is None:
+        run = JobRun(job=job.name, period_key=key, started_at=utcnow(), status="succeeded", trigger=trigger,
+                     requested_by_id=requested_by_id)
+        db.session.add(run)
+        db.session.flush()
+        return run
+    if existing.status != "failed":
+        return None
+    # Guarded by the status it was decided on: of two schedulers retrying, only one updates the row.
+    claimed = db.session.execute(
+        update(JobRun).where(JobRun.id == existing.id, JobRun.status == "failed")
+        .values(status="succeeded", started_at=utcnow(), finished_at=None, error="", trigger=trigger,
+                requested_by_id=requested_by_id, attempts=JobRun.attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    return db.session.get(JobRun, existing.id, populate_existing=True) if claimed else None
+
+
+def _record_failure(job: Job, key: str, trigger: str, requested_by_id: int | None, started: datetime,
+                    error: str) -> None:
+    """Record a failed run in its own transaction (the job's own changes were rolled back)."""
     with write_intent():
         try:
-            if db.session.execute(select(JobRun.id).where(JobRun.job == job.name,
-                                                          JobRun.period_key == key)).first():
+            run = db.session.execute(select(JobRun).where(JobRun.job == job.name, JobRun.period_key == key)
+                                     ).scalar_one_or_none()
+            if run is None:
+                run = JobRun(job=job.name, period_key=key, attempts=1)
+                db.session.add(run)
+            elif run.status == "failed":
+                run.attempts = (run.attempts or 0) + 1
+            else:
+                db.session.rollback()  # someone else succeeded meanwhile
+                return
+            run.status, run.trigger, run.requested_by_id = "failed", trigger, requested_by_id
+            run.started_at, run.finished_at, run.error, run.result = started, utcnow(), error[-ERROR_LIMIT:], {}
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+
+
+def run_job(job: Job, *, now: datetime | None = None, trigger: str = "schedule", period_key: str | None = None,
+            requested_by_id: int | None = None) -> dict | None:
+    """Run ``job`` for the period containing ``now`` in one transaction; None when that period already ran.
+
+    A failure is recorded as a failed run (with the error) and raised again.
+    """
+    now = now or utcnow()
+    key = period_key or job.period(now)
+    started = utcnow()
+    with write_intent():
+        try:
+            run = _claim(job, key, trigger, requested_by_id)
+            if run is None:
                 db.session.rollback()
                 return None
-            run = JobRun(job=job.name, period_key=key, started_at=utcnow())
-            db.session.add(run)
-            db.session.flush()
             result = job.function()(now=now) or {}
-            run.result = result
+            run.result, run.finished_at = result, utcnow()
             db.session.commit()
         except IntegrityError:
             # Another scheduler claimed this period first: change nothing.
             db.session.rollback()
             return None
-        except Exception:
+        except Exception as error:
             db.session.rollback()
+            _record_failure(job, key, trigger, requested_by_id, started,
+                            f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
             raise
     return result
+
+
+def run_now(job: Job, *, requested_by_id: int | None, now: datetime | None = None) -> dict:
+    """Run ``job`` at once outside its schedule (an admin's "run now"): its own period, so it always runs."""
+    now = now or utcnow()
+    key = "manual:" + now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return run_job(job, now=now, trigger="manual", period_key=key, requested_by_id=requested_by_id) or {}
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job as the scheduler would run it: its trigger in words and its next and latest fire times."""
+
+    job: Job
+    trigger: str
+    next_run: datetime | None
+    last_due: datetime | None
+
+
+def last_fire_time(job: Job, zone, now: datetime) -> datetime | None:
+    """The latest time at or before ``now`` (within the job's grace) its trigger fired; None if none."""
+    trigger = job.trigger(zone)
+    fire = trigger.get_next_fire_time(None, now - job.grace)
+    latest = None
+    while fire is not None and fire <= now:
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return latest
+
+
+def scheduled_jobs(now: datetime | None = None) -> list[ScheduledJob]:
+    """Every job with its trigger and next run, computed from the triggers alone (no scheduler is started)."""
+    from competitions.timezone import local_zone
+
+    now = now or utcnow()
+    zone = local_zone()
+    listed = []
+    for job in JOBS:
+        trigger = job.trigger(zone)
+        listed.append(ScheduledJob(job, str(trigger), trigger.get_next_fire_time(None, now),
+                                   last_fire_time(job, zone, now)))
+    return listed
+
+
+def missed_runs(now: datetime | None = None) -> list[tuple[Job, datetime]]:
+    """Jobs whose latest due period (within grace) has no successful run: what a starting scheduler catches up."""
+    now = now or utcnow()
+    missed = []
+    for item in scheduled_jobs(now):
+        if item.last_due is None:
+            continue
+        key = item.job.period(item.last_due)
+        done = db.session.execute(select(JobRun.id).where(
+            JobRun.job == item.job.name, JobRun.period_key == key, JobRun.status == "succeeded")).first()
+        if done is None:
+            missed.append((item.job, item.last_due.astimezone(UTC)))
+    db.session.rollback()
+    return missed
+
+
+def catch_up(now: datetime | None = None) -> list[tuple[str, dict | None]]:
+    """Run every missed period once (as of the time it was due); what each returned (None: ran elsewhere)."""
+    done = []
+    for job, due in missed_runs(now):
+        try:
+            done.append((job.name, run_job(job, now=due, trigger="catch_up")))
+        except Exception as error:  # noqa: BLE001 - recorded as a failed run; the others still catch up
+            current_app.logger.exception("catch-up of %s failed: %s", job.name, error)
+            done.append((job.name, {"error": str(error)}))
+    return done
+
+
+def recent_runs(limit: int = 100) -> list[JobRun]:
+    """The latest job runs, newest first."""
+    return list(db.session.execute(select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc())
+                                   .limit(limit)).scalars())
 
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs (run by one dedicated process).")
@@ -127,9 +311,21 @@ jobs_cli = AppGroup("jobs", help="Scheduled jobs (run by one dedicated process).
 
 @jobs_cli.command("list")
 def list_jobs_command():
-    """List the scheduled jobs and their triggers."""
-    for job in JOBS:
-        click.echo(f"{job.name}\t{job.cron}\t{job.target}")
+    """List the scheduled jobs, their triggers and next runs (starts nothing)."""
+    for item in scheduled_jobs():
+        next_run = item.next_run.isoformat() if item.next_run else "-"
+        click.echo(f"{item.job.name}\t{item.trigger}\tnext {next_run}\t{item.job.target}")
+
+
+@jobs_cli.command("runs")
+@click.option("--limit", type=int, default=20)
+def list_runs_command(limit):
+    """Show the latest job runs: start, end, status and error."""
+    for run in recent_runs(limit):
+        finished = run.finished_at.isoformat(timespec="seconds") if run.finished_at else "-"
+        error = run.error.splitlines()[0] if run.error else ""
+        click.echo(f"{run.started_at.isoformat(timespec='seconds')}\t{finished}\t{run.job}\t{run.period_key}\t"
+                   f"{run.status}\t{run.trigger}\t{error or run.result}")
 
 
 @jobs_cli.command("run-once")
@@ -141,7 +337,10 @@ def run_once_command(name, now_text):
     now = datetime.fromisoformat(now_text) if now_text else utcnow()
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    result = run_job(job, now=now)
+    try:
+        result = run_job(job, now=now, trigger="command")
+    except Exception as error:
+        raise click.ClickException(f"{name} failed: {error}") from error
     if result is None:
         click.echo(f"{name}: period {job.period(now)} already ran; nothing done.")
     else:
@@ -152,26 +351,29 @@ def run_once_command(name, now_text):
 def run_command():
     """Run the scheduler in this process until stopped (start exactly one of these)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
-    from flask import current_app
+
+    from competitions.timezone import local_zone
 
     app = current_app._get_current_object()
-    scheduler = BlockingScheduler(timezone=UTC)
+    zone = local_zone()
+    scheduler = BlockingScheduler(timezone=zone)
 
     def runner(job: Job):
         def run():
             with app.app_context():
                 try:
                     result = run_job(job)
-                except Exception as error:  # keep the scheduler alive; the next period tries again
+                except Exception as error:  # recorded as a failed run; the next period tries again
                     app.logger.exception("job %s failed: %s", job.name, error)
                     return
                 app.logger.info("job %s: %s", job.name, "skipped" if result is None else result)
         return run
 
+    for name, result in catch_up():
+        click.echo(f"caught up {name}: {result}")
     for job in JOBS:
-        scheduler.add_job(runner(job), CronTrigger(timezone=UTC, **job.cron), id=job.name, max_instances=1,
-                          coalesce=True, misfire_grace_time=300)
+        scheduler.add_job(runner(job), job.trigger(zone), id=job.name, max_instances=1, coalesce=True,
+                          misfire_grace_time=int(job.grace.total_seconds()))
     click.echo(f"Scheduler running {len(JOBS)} job(s); stop with Ctrl+C.")
     try:
         scheduler.start()

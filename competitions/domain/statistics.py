@@ -1,0 +1,294 @@
+"""What the yearly participation statistics count, stated once.
+
+Union federations report every year on their labour and skills competitions
+(全国总工会 and the provincial federations ask for the same table): how many
+competitions were held, by level, class and kind; participations (参赛人次,
+person-times) and distinct workers (参赛人数, persons); enterprises taking part;
+trades; finalists; awards; promotions through competitions (晋升技术等级人次);
+broken down by region (the union tree), industry, enterprise, trade, gender and
+age band, with the change from last year. The rules:
+
+* **A competition counts in the year it ends** (``statistics_year``): a
+  contest running from December into January is a figure of January's year,
+  whatever year its name carries. A draft was never held and never counts.
+* **A participation is an approved registration** (``is_participation``): a
+  withdrawn, rejected, pending or waitlisted registration is not.
+* **A worker in three events is three participations and one distinct
+  worker**: 人次 counts registrations, 人数 counts people.
+* **A finalist took part in the final standing** (``is_finalist``): their line
+  in the competition's final results has a score, or a disqualification (they
+  sat, and lost their result); an absent competitor (缺考, a line without a
+  score) is a participation but not a finalist.
+* **An award** is a first, second or third prize or an honourable mention in
+  the final results (``is_awarded``); provisional and published-but-not-final
+  results do not count.
+* **Where a figure belongs**: a participation belongs to the worker's employer
+  and so to every union above it (district, city); a competition held belongs
+  to its organizing union and every union above it. So a district's figures
+  count what its enterprises' workers did (wherever the contest was), and the
+  competitions its unions organized.
+* **Age band**: the age a worker reaches in the statistics year (year of the
+  figures minus year of birth), in the bands of ``AGE_BANDS``.
+
+Why the compilation can add up cells (``roll_up_rule``): a worker has exactly
+one employer, one gender and one birth year, so the distinct workers of a
+union are the sum of the distinct workers of its enterprises, and the distinct
+workers of an enterprise by gender or age band add up to its total. That holds
+for every worker attribute; for competition attributes (level, kind, trade) a
+worker may appear under several keys, so distinct workers are counted per
+(enterprise, key) and only then summed over enterprises.
+
+``tally`` is the rule as plain Python over plain facts: the compiled SQL must
+give the same figures (the tests check them against each other and against a
+hand count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+COUNTED_STATUSES = ("approved",)
+NOT_HELD_STATUSES = ("draft",)
+AWARD_PRIZES = ("first", "second", "third", "honourable")
+FINAL_SNAPSHOT_STATUS = "final"
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    """Ages ``low``..``high`` inclusive (``high`` None: and above), in years reached during the year."""
+
+    code: str
+    low: int
+    high: int | None
+
+
+AGE_BANDS = (
+    AgeBand("to25", 0, 25),
+    AgeBand("26_35", 26, 35),
+    AgeBand("36_45", 36, 45),
+    AgeBand("46_55", 46, 55),
+    AgeBand("56up", 56, None),
+)
+
+# Breakdowns of a year's figures. Competition attributes carry "competitions held" too; worker attributes only
+# participation figures (a competition has no gender). Region is the union tree itself (each union's total).
+COMPETITION_DIMENSIONS = ("level", "class", "kind", "trade")
+WORKER_DIMENSIONS = ("gender", "age_band")
+EMPLOYER_DIMENSIONS = ("industry",)
+TOTAL = "total"
+DIMENSIONS = (TOTAL, *COMPETITION_DIMENSIONS, "industry", *WORKER_DIMENSIONS)
+HELD_DIMENSIONS = (TOTAL, *COMPETITION_DIMENSIONS, "industry")
+METRICS = ("competitions", "events", "participations", "workers", "enterprises", "finalists", "awards",
+           "promotions")
+
+
+def statistics_year(ends_on: date) -> int:
+    """The year a competition's figures belong to: the year it ends."""
+    return ends_on.year
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    """First and last day of ``year`` (inclusive): the ``ends_on`` range of its competitions."""
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def is_held(status: str) -> bool:
+    """True when a competition in ``status`` counts as held (anything but a draft)."""
+    return status not in NOT_HELD_STATUSES
+
+
+def age_in_year(birth_year: int, year: int) -> int:
+    """The age (in whole years) a person born in ``birth_year`` reaches during ``year``."""
+    return year - birth_year
+
+
+def age_band(age: int) -> str:
+    """The code of the band ``age`` falls in."""
+    for band in AGE_BANDS:
+        if age >= band.low and (band.high is None or age <= band.high):
+            return band.code
+    return AGE_BANDS[0].code
+
+
+@dataclass(frozen=True)
+class FinalLine:
+    """A participation's line in its competition's final results."""
+
+    scored: bool                 # a total was computed
+    disqualified: bool = False
+    absent: bool = False         # marked absent (缺考)
+    prize: str | None = None
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One registration with what the statistics need of it (plain data)."""
+
+    registration_id: int
+    worker_id: int
+    employer_id: int
+    status: str
+    gender: str
+    birth_year: int
+    level: str
+    competition_class: str
+    kind: str
+    trade: str
+    competition_status: str = "results"
+    final: FinalLine | None = None
+    promoted: bool = False
+
+
+@dataclass(frozen=True)
+class Held:
+    """One competition for "competitions held": its organizer, attributes, status and trades (one per event)."""
+
+    competition_id: int
+    organizer_id: int
+    status: str
+    level: str
+    competition_class: str
+    kind: str
+    trades: tuple[str, ...] = ()
+
+
+def is_participation(p: Participation) -> bool:
+    """An approved registration in a held competition."""
+    return p.status in COUNTED_STATUSES and is_held(p.competition_status)
+
+
+def is_finalist(p: Participation) -> bool:
+    """A participation whose final line has a score or a disqualification, and is not marked absent."""
+    line = p.final
+    return is_participation(p) and line is not None and not line.absent and (line.scored or line.disqualified)
+
+
+def is_awarded(p: Participation) -> bool:
+    """A participation with a prize in the final results."""
+    return is_participation(p) and p.final is not None and p.final.prize in AWARD_PRIZES
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One cell of the statistics: counts (None where a figure does not apply, e.g. competitions by gender)."""
+
+    competitions: int | None = 0
+    events: int | None = 0
+    participations: int = 0
+    workers: int = 0
+    enterprises: int = 0
+    finalists: int = 0
+    awards: int = 0
+    promotions: int = 0
+
+    def as_dict(self) -> dict:
+        """The figures by metric name."""
+        return {name: getattr(self, name) for name in METRICS}
+
+
+def ancestors_of_path(path: str) -> tuple[int, ...]:
+    """The unions a node belongs to, itself included, from its materialised path ("/1/4/17/" -> (1, 4, 17))."""
+    return tuple(int(part) for part in path.strip("/").split("/") if part)
+
+
+def roll_up_rule(scope_paths: Mapping[int, str], org_id: int) -> tuple[int, ...]:
+    """The scopes (unions) a figure of ``org_id`` is added into: the org and every union above it."""
+    return ancestors_of_path(scope_paths[org_id])
+
+
+def _keys(dimension: str, p: Participation, year: int, industry: str) -> str:
+    return {
+        TOTAL: "", "level": p.level, "class": p.competition_class, "kind": p.kind, "trade": p.trade,
+        "gender": p.gender, "age_band": age_band(age_in_year(p.birth_year, year)), "industry": industry,
+    }[dimension]
+
+
+def _held_keys(dimension: str, h: Held, industry: str) -> tuple[str, ...]:
+    if dimension == "trade":
+        return tuple(sorted(set(h.trades)))
+    return ({TOTAL: "", "level": h.level, "class": h.competition_class, "kind": h.kind,
+             "industry": industry}[dimension],)
+
+
+@dataclass
+class _Counter:
+    competitions: set = field(default_factory=set)
+    events: int = 0
+    participations: int = 0
+    workers: set = field(default_factory=set)
+    enterprises: set = field(default_factory=set)
+    finalists: int = 0
+    awards: int = 0
+    promotions: int = 0
+
+
+def tally(year: int, participations: Iterable[Participation], held: Iterable[Held],
+          org_paths: Mapping[int, str], industries: Mapping[int, str]) -> dict[tuple[int, str, str], Figures]:
+    """Every figure of ``year`` by (scope org id, dimension, key), counted one fact at a time.
+
+    ``participations`` and ``held`` are the year's facts (competitions ending in
+    ``year``); ``org_paths`` maps every org id to its materialised path and
+    ``industries`` to its industry. The reference the SQL compilation is checked
+    against; it holds everything in memory, so it is for tests and small data.
+    """
+    counters: dict[tuple[int, str, str], _Counter] = {}
+
+    def counter(scope: int, dimension: str, key: str) -> _Counter:
+        return counters.setdefault((scope, dimension, key), _Counter())
+
+    for p in participations:
+        if not is_participation(p):
+            continue
+        for dimension in DIMENSIONS:
+            key = _keys(dimension, p, year, industries.get(p.employer_id, ""))
+            for scope in roll_up_rule(org_paths, p.employer_id):
+                c = counter(scope, dimension, key)
+                c.participations += 1
+                c.workers.add(p.worker_id)
+                c.enterprises.add(p.employer_id)
+                c.finalists += is_finalist(p)
+                c.awards += is_awarded(p)
+                c.promotions += p.promoted and is_participation(p)
+    for h in held:
+        if not is_held(h.status):
+            continue
+        for dimension in HELD_DIMENSIONS:
+            for key in _held_keys(dimension, h, industries.get(h.organizer_id, "")):
+                events = len(h.trades) if dimension != "trade" else h.trades.count(key)
+                for scope in roll_up_rule(org_paths, h.organizer_id):
+                    c = counter(scope, dimension, key)
+                    c.competitions.add(h.competition_id)
+                    c.events += events
+    result = {}
+    for (scope, dimension, key), c in counters.items():
+        applies = dimension in HELD_DIMENSIONS
+        result[(scope, dimension, key)] = Figures(
+            competitions=len(c.competitions) if applies else None, events=c.events if applies else None,
+            participations=c.participations, workers=len(c.workers), enterprises=len(c.enterprises),
+            finalists=c.finalists, awards=c.awards, promotions=c.promotions)
+    return result
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against last year's: the difference and the percentage (None when last year had none)."""
+
+    current: int | None
+    previous: int | None
+    difference: int | None
+    percent: Decimal | None
+
+
+def change(current: int | None, previous: int | None) -> Change:
+    """This year's figure against last year's; the percentage is rounded half up to one decimal."""
+    if current is None or previous is None:
+        return Change(current, previous, None, None)
+    difference = current - previous
+    if previous == 0:
+        return Change(current, previous, difference, None)
+    percent = (Decimal(difference) * 100 / Decimal(previous)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Change(current, previous, difference, percent)
+

@@ -1,0 +1,61 @@
+"""Statistics snapshots (owned by the statistics stage; it reads every other stage and writes only these).
+
+* ``StatFigure``: one cell of a year's figures -- (year, scope, dimension, key)
+  with its counts. ``scope`` is a union of the tree (city, district or
+  enterprise) and the cell counts what falls in its subtree; ``dimension`` is a
+  breakdown (``total``, ``level``, ``class``, ``kind``, ``trade``, ``industry``,
+  ``gender``, ``age_band``: see ``competitions.domain.statistics``) and ``key``
+  the code within it ("" for the total). The dashboard and the reports read
+  only these rows, never the registrations.
+* ``StatCompilation``: when a year was last compiled, how long it took, and
+  whether it was the final compile (the one of 1 January for the year before).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from competitions.db import UTCDateTime, utcnow
+from competitions.extensions import db
+
+
+class StatFigure(db.Model):
+    """The figures of one (year, scope, dimension, key) cell; None where a figure does not apply."""
+
+    __tablename__ = "stat_figure"
+    __table_args__ = (
+        UniqueConstraint("year", "scope_id", "dimension", "key"),
+        Index("ix_stat_figure_scope", "scope_id", "dimension", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    scope_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str | None] = mapped_column(String(200))
+    competitions: Mapped[int | None] = mapped_column(Integer)
+    events: Mapped[int | None] = mapped_column(Integer)
+    participations: Mapped[int] = mapped_column(Integer, default=0)
+    workers: Mapped[int] = mapped_column(Integer, default=0)
+    enterprises: Mapped[int] = mapped_column(Integer, default=0)
+    finalists: Mapped[int] = mapped_column(Integer, default=0)
+    awards: Mapped[int] = mapped_column(Integer, default=0)
+    promotions: Mapped[int | None] = mapped_column(Integer)
+
+
+class StatCompilation(db.Model):
+    """The last compilation of one year's figures."""
+
+    __tablename__ = "stat_compilation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    compiled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    figures: Mapped[int] = mapped_column(Integer, default=0)
+    promotions_counted: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,248 @@
+"""Compiling a year's statistics into snapshot rows, with the counting done by the database.
+
+What counts is stated once in ``competitions.domain.statistics``; this module
+says it again in SQL, because a large city's year is a million registrations
+and counting them in Python would take minutes. The tests compile known data
+and check every figure against ``statistics.tally`` and a hand count.
+
+How the year is compiled (``compile_year``), all inside one transaction:
+
+1. ``stat_final``: each registration's line in its competition's final results
+   (finalist? awarded?), from final snapshots of the year's competitions.
+2. ``stat_part``: one narrow row per participation (approved registration in
+   a held competition ending in the year): employer, worker, gender, age band,
+   level, class, kind, trade, finalist, award, promoted. One pass over the
+   registrations; everything after reads this table.
+3. ``stat_cell``: figures per (employer, dimension, key), with distinct
+   workers counted per cell; competitions held per (organizer, dimension, key).
+4. ``stat_scope``: each union and the unions above it (from the tree's paths).
+   A cell is added into every scope above its union: the domain's roll-up
+   rule (a worker has one employer, so distinct workers add up over
+   employers).
+5. The year's ``stat_figure`` rows are replaced by the sums per (scope,
+   dimension, key) in one ``INSERT ... SELECT``.
+
+Promotions through competitions come from the promotion stage through
+``promotions_source``; until that stage exists the figure is None ("not
+counted yet"), never a misleading 0.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from sqlalchemy import Date, bindparam, delete, select, text
+from sqlalchemy.engine import Connection
+
+from competitions.db import utcnow
+from competitions.domain import statistics as rules
+from competitions.extensions import db
+from competitions.orgs.models import Organization
+from competitions.stats.models import StatCompilation
+
+TEMP_TABLES = ("stat_final", "stat_promoted", "stat_part", "stat_cell", "stat_scope", "stat_trade")
+
+PARTICIPATION_KEYS = {  # dimension -> column of stat_part holding its key
+    rules.TOTAL: "''", "level": "level", "class": "cls", "kind": "kind", "trade": "trade",
+    "gender": "gender", "age_band": "age_band",
+}
+HELD_KEYS = {  # dimension -> expression over competition c / organization o holding its key
+    rules.TOTAL: "''", "level": "c.level", "class": "c.competition_class", "kind": "c.kind",
+    "industry": "o.industry",
+}
+
+
+def _quoted(values) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _birth_year(dialect: str) -> str:
+    if dialect == "sqlite":
+        return "CAST(strftime('%Y', w.birth_date) AS INTEGER)"
+    return "CAST(EXTRACT(YEAR FROM w.birth_date) AS INTEGER)"
+
+
+def _age_band_sql(dialect: str) -> str:
+    """The domain's age bands as a CASE over the worker's birth year (``:year`` is the statistics year)."""
+    age = f"(:year - {_birth_year(dialect)})"
+    whens = " ".join(f"WHEN {age} <= {band.high} THEN '{band.code}'" for band in rules.AGE_BANDS if band.high)
+    return f"CASE {whens} ELSE '{rules.AGE_BANDS[-1].code}' END"
+
+
+def _finalist_sql() -> str:
+    """SQL twin of ``rules.is_finalist`` over a final result entry ``re`` (absent: no score, not disqualified)."""
+    return "(re.total IS NOT NULL OR re.disqualified = :true)"
+
+
+def promotions_source() -> str | None:
+    """SQL selecting the registration ids promoted through the year's competitions, or None before promotion exists.
+
+    The one place the promotion stage is read (issue 12). It must select
+    ``registration_id`` of approved promotions of competitions ending between
+    ``:first`` and ``:last``.
+    """
+    return None
+
+
+def _year_params(year: int) -> dict:
+    first, last = rules.year_bounds(year)
+    return {"year": year, "first": first, "last": last, "true": True}
+
+
+def _run(conn: Connection, sql: str, params: dict | None = None) -> None:
+    statement = text(sql)
+    if params and "first" in params and ":first" in sql:
+        statement = statement.bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
+    conn.execute(statement, {k: v for k, v in (params or {}).items() if f":{k}" in sql})
+
+
+def _drop_temp_tables(conn: Connection) -> None:
+    for name in TEMP_TABLES:
+        conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+
+
+def _collect_final_lines(conn: Connection, params: dict) -> None:
+    _run(conn, "CREATE TEMP TABLE stat_final (registration_id INTEGER PRIMARY KEY, finalist INTEGER, award INTEGER)")
+    _run(conn, f"""
+        INSERT INTO stat_final (registration_id, finalist, award)
+        SELECT re.registration_id,
+               MAX(CASE WHEN {_finalist_sql()} THEN 1 ELSE 0 END),
+               MAX(CASE WHEN re.prize IN ({_quoted(rules.AWARD_PRIZES)}) THEN 1 ELSE 0 END)
+        FROM result_snapshot rs
+        JOIN competition c ON c.id = rs.competition_id
+        JOIN result_entry re ON re.snapshot_id = rs.id
+        WHERE rs.status = '{rules.FINAL_SNAPSHOT_STATUS}' AND c.ends_on BETWEEN :first AND :last
+        GROUP BY re.registration_id""", params)
+    _run(conn, "CREATE TEMP TABLE stat_promoted (registration_id INTEGER PRIMARY KEY)")
+    source = promotions_source()
+    if source is not None:
+        _run(conn, f"INSERT INTO stat_promoted (registration_id) SELECT DISTINCT registration_id FROM ({source}) p",
+             params)
+
+
+def _collect_participations(conn: Connection, params: dict) -> None:
+    dialect = conn.dialect.name
+    _run(conn, """
+        CREATE TEMP TABLE stat_part (employer_id INTEGER, worker_id INTEGER, gender VARCHAR(10),
+            age_band VARCHAR(10), level VARCHAR(20), cls VARCHAR(5), kind VARCHAR(20), trade VARCHAR(20),
+            finalist INTEGER, award INTEGER, promoted INTEGER)""")
+    _run(conn, f"""
+        INSERT INTO stat_part
+        SELECT w.employer_id, r.worker_id, w.gender, {_age_band_sql(dialect)}, c.level, c.competition_class,
+               c.kind, e.trade_code, COALESCE(f.finalist, 0), COALESCE(f.award, 0),
+               CASE WHEN p.registration_id IS NULL THEN 0 ELSE 1 END
+        FROM competition c
+        JOIN event e ON e.competition_id = c.id
+        JOIN registration r ON r.event_id = e.id
+        JOIN worker w ON w.id = r.worker_id
+        LEFT JOIN stat_final f ON f.registration_id = r.id
+        LEFT JOIN stat_promoted p ON p.registration_id = r.id
+        WHERE c.ends_on BETWEEN :first AND :last
+          AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)})
+          AND r.status IN ({_quoted(rules.COUNTED_STATUSES)})""", params)
+
+
+def _count_cells(conn: Connection, params: dict) -> None:
+    _run(conn, """
+        CREATE TEMP TABLE stat_cell (org_id INTEGER, dimension VARCHAR(20), key VARCHAR(200),
+            competitions INTEGER, events INTEGER, participations INTEGER, workers INTEGER, enterprises INTEGER,
+            finalists INTEGER, awards INTEGER, promotions INTEGER)""")
+    for dimension, column in PARTICIPATION_KEYS.items():
+        held = "0" if dimension in rules.HELD_DIMENSIONS else "NULL"
+        group = "employer_id" if dimension == rules.TOTAL else f"employer_id, {column}"
+        _run(conn, f"""
+            INSERT INTO stat_cell
+            SELECT employer_id, '{dimension}', {column}, {held}, {held}, COUNT(*), COUNT(DISTINCT worker_id), 1,
+                   SUM(finalist), SUM(award), SUM(promoted)
+            FROM stat_part GROUP BY {group}""")
+    # An employer's industry is one key per employer: its total cell, filed under that industry.
+    _run(conn, """
+        INSERT INTO stat_cell
+        SELECT s.org_id, 'industry', o.industry, 0, 0, s.participations, s.workers, s.enterprises, s.finalists,
+               s.awards, s.promotions
+        FROM stat_cell s JOIN organization o ON o.id = s.org_id WHERE s.dimension = 'total'""")
+    held_where = (f"c.ends_on BETWEEN :first AND :last AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)})")
+    for dimension, column in HELD_KEYS.items():
+        group = "c.organization_id" if dimension == rules.TOTAL else f"c.organization_id, {column}"
+        _run(conn, f"""
+            INSERT INTO stat_cell
+            SELECT c.organization_id, '{dimension}', {column}, COUNT(DISTINCT c.id), COUNT(e.id), 0, 0, 0, 0, 0, 0
+            FROM competition c JOIN organization o ON o.id = c.organization_id
+            LEFT JOIN event e ON e.competition_id = c.id
+            WHERE {held_where} GROUP BY {group}""", params)
+    _run(conn, f"""
+        INSERT INTO stat_cell
+        SELECT c.organization_id, 'trade', e.trade_code, COUNT(DISTINCT c.id), COUNT(e.id), 0, 0, 0, 0, 0, 0
+        FROM competition c JOIN event e ON e.competition_id = c.id
+        WHERE {held_where} GROUP BY c.organization_id, e.trade_code""", params)
+    _run(conn, "CREATE TEMP TABLE stat_trade (code VARCHAR(20) PRIMARY KEY, name VARCHAR(200))")
+    _run(conn, f"""
+        INSERT INTO stat_trade
+        SELECT e.trade_code, MIN(e.trade_name) FROM competition c JOIN event e ON e.competition_id = c.id
+        WHERE {held_where} GROUP BY e.trade_code""", params)
+
+
+def _scopes(conn: Connection) -> int:
+    """Fill ``stat_scope`` with (org, each union at or above it) from the tree's paths; the number of pairs."""
+    _run(conn, "CREATE TEMP TABLE stat_scope (org_id INTEGER, scope_id INTEGER)")
+    rows = conn.execute(select(Organization.id, Organization.path)).all()
+    pairs = [{"org_id": org_id, "scope_id": scope}
+             for org_id, path in rows for scope in (rules.ancestors_of_path(path) or (org_id,))]
+    if pairs:
+        conn.execute(text("INSERT INTO stat_scope (org_id, scope_id) VALUES (:org_id, :scope_id)"), pairs)
+    return len(pairs)
+
+
+def _write_figures(conn: Connection, year: int, promotions_counted: bool) -> int:
+    conn.execute(text("DELETE FROM stat_figure WHERE year = :year"), {"year": year})
+    promotions = "SUM(c.promotions)" if promotions_counted else "NULL"
+    result = conn.execute(text(f"""
+        INSERT INTO stat_figure (year, scope_id, dimension, key, label, competitions, events, participations,
+                                 workers, enterprises, finalists, awards, promotions)
+        SELECT :year, s.scope_id, c.dimension, c.key, MAX(t.name), SUM(c.competitions), SUM(c.events),
+               SUM(c.participations), SUM(c.workers), SUM(c.enterprises), SUM(c.finalists), SUM(c.awards),
+               {promotions}
+        FROM stat_cell c
+        JOIN stat_scope s ON s.org_id = c.org_id
+        LEFT JOIN stat_trade t ON c.dimension = 'trade' AND t.code = c.key
+        GROUP BY s.scope_id, c.dimension, c.key"""), {"year": year})
+    return result.rowcount
+
+
+def compile_year(year: int, *, final: bool = False, now: datetime | None = None) -> StatCompilation:
+    """Replace ``year``'s figures with a fresh count; flushes, the caller commits.
+
+    ``final`` marks the compile of a finished year (the 1 January job); a later
+    compile of the same year (after a late appeal, say) replaces the figures
+    and keeps the mark.
+    """
+    started = time.perf_counter()
+    conn = db.session.connection()
+    params = _year_params(year)
+    _drop_temp_tables(conn)
+    _collect_final_lines(conn, params)
+    _collect_participations(conn, params)
+    _count_cells(conn, params)
+    _scopes(conn)
+    promotions_counted = promotions_source() is not None
+    written = _write_figures(conn, year, promotions_counted)
+    _drop_temp_tables(conn)
+    compilation = db.session.execute(select(StatCompilation).where(StatCompilation.year == year)).scalar_one_or_none()
+    if compilation is None:
+        compilation = StatCompilation(year=year)
+        db.session.add(compilation)
+    compilation.compiled_at = now or utcnow()
+    compilation.final = compilation.final or final
+    compilation.seconds = round(time.perf_counter() - started, 3)
+    compilation.figures = written
+    compilation.promotions_counted = promotions_counted
+    db.session.flush()
+    return compilation
+
+
+def forget_year(year: int) -> None:
+    """Remove a year's figures and its compilation record (flushes)."""
+    db.session.execute(delete(StatCompilation).where(StatCompilation.year == year))
+    db.session.execute(text("DELETE FROM stat_figure WHERE year = :year"), {"year": year})
+    db.session.flush()

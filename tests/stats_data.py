@@ -1,0 +1,134 @@
+"""A small known year for the statistics tests, with its figures counted by hand.
+
+Unions: 测试市总工会 (city) > 东区 (east) > 东区机床厂 (plant, 通用设备制造业);
+city > 西区 (west) > 西区电力公司 (works, 电力).
+
+Workers (age reached in 2026): A plant male 1990 (36), B plant female 2003 (23),
+C works male 1968 (58), D works female 1995 (31), E plant male 1980 (46).
+
+Competitions:
+1. city, skills, class I, by the city, ends 2026-06-10, final results.
+   电工 ELEC: A approved (scored, first prize), B approved (scored), C withdrawn,
+   D approved (absent: no score). 焊工 WELD: A approved (scored, second prize:
+   A is in three events this year), C approved (disqualified), E rejected.
+2. district, labor, by east, ends 2026-09-01, results only published (E's third
+   prize is not final, so not counted). ELEC: A, E approved.
+3. enterprise, innovation, by plant, named 2025 but ends 2026-01-05 (counts in
+   2026). 数控车工 CNC: B approved, E pending.
+4. enterprise, skills, by works, year 2026 but ends 2027-01-03 (counts in 2027). ELEC: D approved.
+5. a draft of west in 2026 with one event (never held).
+6. city, skills, by the city, ends 2025-05-01 (last year). ELEC: A, C approved.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from competitions.extensions import db
+from competitions.registration.models import Registration
+from competitions.results.models import ResultEntry, ResultSnapshot
+from tests import factories as f
+
+# Hand counts of 2026, city scope: (competitions, events, participations, workers, enterprises, finalists, awards)
+CITY_2026 = (3, 4, 8, 5, 2, 4, 2)
+BY_LEVEL = {"city": (1, 2, 5, 4, 2, 4, 2), "district": (1, 1, 2, 2, 1, 0, 0), "enterprise": (1, 1, 1, 1, 1, 0, 0)}
+BY_TRADE = {"ELEC": (2, 2, 5, 4, 2, 2, 1), "WELD": (1, 1, 2, 2, 2, 2, 1), "CNC": (1, 1, 1, 1, 1, 0, 0)}
+BY_GENDER = {"male": (None, None, 5, 3, 2, 3, 2), "female": (None, None, 3, 2, 2, 1, 0)}
+BY_AGE = {"to25": (None, None, 2, 1, 1, 1, 0), "26_35": (None, None, 1, 1, 1, 0, 0),
+          "36_45": (None, None, 3, 1, 1, 2, 2), "46_55": (None, None, 1, 1, 1, 0, 0),
+          "56up": (None, None, 1, 1, 1, 1, 0)}
+BY_INDUSTRY = {"通用设备制造业": (1, 1, 6, 3, 1, 3, 2), "电力": (0, 0, 2, 2, 1, 1, 0), "": (2, 3, 0, 0, 0, 0, 0)}
+EAST_2026 = (2, 2, 6, 3, 1, 3, 2)
+WEST_2026 = (0, 0, 2, 2, 1, 1, 0)
+PLANT_2026 = (1, 1, 6, 3, 1, 3, 2)
+CITY_2025 = (1, 1, 2, 2, 2, 0, 0)
+CITY_2027 = (1, 1, 1, 1, 1, 0, 0)
+
+
+def _comp(org, name, *, year, level, kind, starts, ends, status="results", cls="I"):
+    comp = f.competition(org, name=name, year=year, level=level, kind=kind, starts_on=starts, ends_on=ends)
+    comp.competition_class = cls
+    return comp, status
+
+
+def _register(ev, worker, status):
+    reg = Registration(event_id=ev.id, worker_id=worker.id, status=status)
+    db.session.add(reg)
+    db.session.flush()
+    return reg
+
+
+def _final(comp, lines, status="final"):
+    """A results snapshot of ``comp`` in ``status`` with one line per (registration, total, disqualified, prize)."""
+    snapshot = ResultSnapshot(competition_id=comp.id, version=1, status=status,
+                              computed_at=datetime(2026, 6, 11, tzinfo=UTC))
+    db.session.add(snapshot)
+    db.session.flush()
+    for position, (reg, total, disqualified, prize) in enumerate(lines, start=1):
+        db.session.add(ResultEntry(snapshot_id=snapshot.id, event_id=reg.event_id, registration_id=reg.id,
+                                   position=position, rank=position if total is not None else None,
+                                   disqualified=disqualified, prize=prize,
+                                   total=Decimal(total) if total is not None else None, worker_id=reg.worker_id))
+    db.session.flush()
+
+
+def known_year() -> dict:
+    """Write the dataset above (flushes); returns the orgs and competitions by short name."""
+    orgs = f.org_tree()
+    plant, works = orgs["plant"], orgs["works"]
+    a = f.worker(plant, name="甲", gender="male", born=date(1990, 3, 1))
+    b = f.worker(plant, name="乙", gender="female", born=date(2003, 8, 1))
+    c = f.worker(works, name="丙", gender="male", born=date(1968, 1, 1))
+    d = f.worker(works, name="丁", gender="female", born=date(1995, 12, 31))
+    e = f.worker(plant, name="戊", gender="male", born=date(1980, 6, 1))
+
+    comps = {}
+    comp1, _ = _comp(orgs["city"], "2026年测试市职工技能大赛", year=2026, level="city", kind="skills",
+                     starts=date(2026, 6, 8), ends=date(2026, 6, 10))
+    elec = f.event(comp1, trade_name="电工", trade_code="ELEC")
+    weld = f.event(comp1, trade_name="焊工", trade_code="WELD")
+    r_a1, r_b1 = _register(elec, a, "approved"), _register(elec, b, "approved")
+    _register(elec, c, "withdrawn")
+    r_d1 = _register(elec, d, "approved")
+    r_a2, r_c2 = _register(weld, a, "approved"), _register(weld, c, "approved")
+    _register(weld, e, "rejected")
+    _final(comp1, [(r_a1, "95.5", False, "first"), (r_b1, "80", False, None), (r_d1, None, False, None),
+                   (r_a2, "90", False, "second"), (r_c2, None, True, None)])
+    comps["city"] = comp1
+
+    comp2, _ = _comp(orgs["east"], "2026年东区劳动竞赛", year=2026, level="district", kind="labor",
+                     starts=date(2026, 8, 30), ends=date(2026, 9, 1), cls="II")
+    ev2 = f.event(comp2, trade_name="电工", trade_code="ELEC")
+    r_a3, r_e3 = _register(ev2, a, "approved"), _register(ev2, e, "approved")
+    _final(comp2, [(r_a3, "70", False, None), (r_e3, "88", False, "third")], status="published")
+    comps["district"] = comp2
+
+    comp3, _ = _comp(plant, "2025年机床厂创新大赛", year=2025, level="enterprise", kind="innovation",
+                     starts=date(2025, 12, 20), ends=date(2026, 1, 5), cls="II")
+    ev3 = f.event(comp3, trade_name="数控车工", trade_code="CNC")
+    _register(ev3, b, "approved")
+    _register(ev3, e, "pending")
+    comps["cross_in"] = comp3
+
+    comp4, _ = _comp(works, "2026年电力公司岗位练兵", year=2026, level="enterprise", kind="skills",
+                     starts=date(2026, 12, 28), ends=date(2027, 1, 3), cls="II")
+    _register(f.event(comp4, trade_name="电工", trade_code="ELEC"), d, "approved")
+    comps["cross_out"] = comp4
+
+    comp5, _ = _comp(orgs["west"], "2026年西区草稿", year=2026, level="district", kind="skills",
+                     starts=date(2026, 10, 1), ends=date(2026, 10, 2))
+    f.event(comp5, trade_name="焊工", trade_code="WELD")
+    comps["draft"] = comp5
+
+    comp6, _ = _comp(orgs["city"], "2025年测试市职工技能大赛", year=2025, level="city", kind="skills",
+                     starts=date(2025, 4, 28), ends=date(2025, 5, 1))
+    ev6 = f.event(comp6, trade_name="电工", trade_code="ELEC")
+    _register(ev6, a, "approved")
+    _register(ev6, c, "approved")
+    comps["last_year"] = comp6
+
+    for key, comp in comps.items():
+        comp.status = "draft" if key == "draft" else "results"
+    db.session.flush()
+    return {**orgs, **comps, "workers": {"A": a, "B": b, "C": c, "D": d, "E": e}}

@@ -1,0 +1,130 @@
+"""Compiling a year's statistics: every figure of a small known year against a hand count and the domain's tally."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from competitions.domain import statistics as rules
+from competitions.extensions import db
+from competitions.organize.models import Competition, Event
+from competitions.orgs.models import Organization, Worker
+from competitions.registration.models import Registration
+from competitions.results.models import ResultEntry, ResultSnapshot
+from competitions.stats.models import StatCompilation, StatFigure
+from competitions.stats.services import compile_year
+from tests import stats_data as known
+
+FIELDS = ("competitions", "events", "participations", "workers", "enterprises", "finalists", "awards")
+
+
+def _figures(year: int) -> dict[tuple[int, str, str], tuple]:
+    rows = db.session.execute(select(StatFigure).where(StatFigure.year == year)).scalars()
+    return {(r.scope_id, r.dimension, r.key): tuple(getattr(r, name) for name in FIELDS) for r in rows}
+
+
+@pytest.fixture
+def year(app):
+    data = known.known_year()
+    for y in (2025, 2026, 2027):
+        compile_year(y)
+    db.session.commit()
+    return data
+
+
+def test_city_totals_match_the_hand_count(year):
+    figures = _figures(2026)
+    city = year["city"].id
+    assert figures[(city, "total", "")] == known.CITY_2026
+    assert figures[(year["east"].id, "total", "")] == known.EAST_2026
+    assert figures[(year["west"].id, "total", "")] == known.WEST_2026
+    assert figures[(year["plant"].id, "total", "")] == known.PLANT_2026
+
+
+@pytest.mark.parametrize("dimension, expected", [
+    ("level", known.BY_LEVEL), ("trade", known.BY_TRADE), ("gender", known.BY_GENDER), ("age_band", known.BY_AGE),
+    ("industry", known.BY_INDUSTRY),
+])
+def test_breakdowns_match_the_hand_count(year, dimension, expected):
+    figures = _figures(2026)
+    city = year["city"].id
+    got = {key: value for (scope, dim, key), value in figures.items() if scope == city and dim == dimension}
+    assert got == expected
+
+
+def test_withdrawn_rejected_pending_and_the_wrong_year_do_not_count(year):
+    figures = _figures(2026)
+    city = year["city"].id
+    # C withdrew from 电工 and E was rejected for 焊工 and is pending for 数控车工: none of them counts,
+    # so E's only 2026 participation is the district contest.
+    assert figures[(city, "kind", "innovation")][2] == 1
+    assert figures[(city, "class", "II")][:3] == (2, 2, 3)
+    assert figures[(city, "class", "I")][:3] == (1, 2, 5)
+    # The contest named 2025 that ended in January 2026 is a 2026 figure; the one ending in 2027 is not.
+    assert _figures(2025)[(city, "total", "")] == known.CITY_2025
+    assert _figures(2027)[(city, "total", "")] == known.CITY_2027
+
+
+def test_trade_rows_carry_the_trade_name(year):
+    labels = dict(db.session.execute(select(StatFigure.key, StatFigure.label).where(
+        StatFigure.year == 2026, StatFigure.scope_id == year["city"].id, StatFigure.dimension == "trade")).all())
+    assert labels == {"ELEC": "电工", "WELD": "焊工", "CNC": "数控车工"}
+
+
+def test_promotions_are_not_counted_before_the_promotion_stage_exists(year):
+    compilation = db.session.execute(select(StatCompilation).where(StatCompilation.year == 2026)).scalar_one()
+    assert compilation.promotions_counted is False
+    assert db.session.execute(select(StatFigure.promotions).where(StatFigure.year == 2026)).scalars().all() \
+        == [None] * compilation.figures
+
+
+def _facts(year: int):
+    """The database's rows as the domain's plain facts."""
+    finals = {}
+    for entry, in db.session.execute(select(ResultEntry).join(ResultSnapshot).where(ResultSnapshot.status == "final")):
+        finals[entry.registration_id] = rules.FinalLine(scored=entry.total is not None,
+                                                        disqualified=entry.disqualified, prize=entry.prize)
+    participations = []
+    rows = db.session.execute(select(Registration, Event, Competition, Worker)
+                              .join(Event, Event.id == Registration.event_id)
+                              .join(Competition, Competition.id == Event.competition_id)
+                              .join(Worker, Worker.id == Registration.worker_id)).all()
+    for reg, event, comp, worker in rows:
+        if rules.statistics_year(comp.ends_on) != year:
+            continue
+        participations.append(rules.Participation(
+            registration_id=reg.id, worker_id=worker.id, employer_id=worker.employer_id, status=reg.status,
+            gender=worker.gender, birth_year=worker.birth_date.year, level=comp.level,
+            competition_class=comp.competition_class, kind=comp.kind, trade=event.trade_code,
+            competition_status=comp.status, final=finals.get(reg.id)))
+    held = [rules.Held(c.id, c.organization_id, c.status, c.level, c.competition_class, c.kind,
+                       tuple(e.trade_code for e in c.events))
+            for c in db.session.execute(select(Competition)).scalars() if rules.statistics_year(c.ends_on) == year]
+    orgs = db.session.execute(select(Organization)).scalars().all()
+    return participations, held, {o.id: o.path for o in orgs}, {o.id: o.industry for o in orgs}
+
+
+@pytest.mark.parametrize("y", [2025, 2026, 2027])
+def test_sql_compilation_agrees_with_the_domain_tally_in_every_cell(year, y):
+    expected = {key: tuple(getattr(value, name) for name in FIELDS)
+                for key, value in rules.tally(y, *_facts(y)).items()}
+    assert _figures(y) == expected
+
+
+def test_compiling_again_gives_the_same_figures(year):
+    before = _figures(2026)
+    compile_year(2026, now=datetime(2026, 7, 1, tzinfo=UTC))
+    db.session.commit()
+    assert _figures(2026) == before
+
+
+def test_compile_command(year, runner):
+    result = runner.invoke(args=["stats", "compile", "--year", "2026", "--final"])
+    assert result.exit_code == 0, result.output
+    assert "2026:" in result.output and "(final)" in result.output
+    compilation = db.session.execute(select(StatCompilation).where(StatCompilation.year == 2026)).scalar_one()
+    assert compilation.final is True
+    refused = runner.invoke(args=["stats", "compile", "--year", "20266"])
+    assert refused.exit_code != 0

@@ -1,0 +1,135 @@
+"""The statistics jobs in the scheduler: once per period, failures recorded, missed runs caught up, listed unstarted."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from competitions.extensions import db
+from competitions.scheduler import Job as SchedulerJob
+from competitions.scheduler import JobRun, catch_up, job_named, missed_runs, run_job, run_now, scheduled_jobs
+from competitions.stats.models import StatCompilation, StatFigure
+from tests import stats_data as known
+
+CALLS = []
+
+
+def explode(*, now):
+    """A job that writes a figure row and then fails: the row must not survive."""
+    CALLS.append(now)
+    db.session.add(StatCompilation(year=1999))
+    db.session.flush()
+    if len(CALLS) == 1:
+        raise RuntimeError("disk full")
+    return {"ok": True}
+
+
+BOOM = SchedulerJob("boom", "tests.web.test_stats_jobs:explode", cron={"hour": 3}, grace=timedelta(hours=1))
+
+
+def _calls() -> list:
+    """The calls seen by the job function as the scheduler imports it (pytest may import this file twice)."""
+    return BOOM.function().__globals__["CALLS"]
+
+
+def _rows():
+    return [(r.id, r.year, r.scope_id, r.dimension, r.key, r.participations, r.workers)
+            for r in db.session.execute(select(StatFigure).order_by(StatFigure.id)).scalars()]
+
+
+@pytest.fixture
+def year(app):
+    data = known.known_year()
+    db.session.commit()
+    return data
+
+
+def test_running_the_nightly_job_twice_changes_nothing(year):
+    job = job_named("refresh_statistics")
+    night = datetime(2026, 7, 1, 18, 30, tzinfo=UTC)  # 02:30 on 2 July in Beijing
+    first = run_job(job, now=night)
+    assert first["year"] == 2026 and first["figures"] > 0
+    rows = _rows()
+    compiled_at = db.session.execute(select(StatCompilation.compiled_at)).scalar_one()
+    # The same night again (a second scheduler, a restart): skipped, not one row touched.
+    assert run_job(job, now=night + timedelta(minutes=10)) is None
+    assert _rows() == rows
+    assert db.session.execute(select(StatCompilation.compiled_at)).scalar_one() == compiled_at
+    runs = db.session.execute(select(JobRun).where(JobRun.job == "refresh_statistics")).scalars().all()
+    assert [(r.period_key, r.status, r.trigger) for r in runs] == [("2026-07-02", "succeeded", "schedule")]
+    assert runs[0].finished_at >= runs[0].started_at
+
+
+def test_a_period_claimed_by_another_scheduler_is_left_alone(year):
+    job = job_named("compile_previous_year")
+    db.session.add(JobRun(job=job.name, period_key="2026", status="succeeded"))
+    db.session.commit()
+    assert run_job(job, now=datetime(2027, 1, 1, 0, 30, tzinfo=UTC)) is None
+    assert _rows() == []
+
+
+def test_a_failed_run_is_recorded_rolled_back_and_retried_in_the_same_period(year):
+    _calls().clear()
+    now = datetime(2026, 7, 1, 19, 0, tzinfo=UTC)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_job(BOOM, now=now)
+    run = db.session.execute(select(JobRun).where(JobRun.job == "boom")).scalar_one()
+    assert run.status == "failed" and "RuntimeError: disk full" in run.error and run.finished_at is not None
+    assert db.session.execute(select(StatCompilation).where(StatCompilation.year == 1999)).first() is None
+    assert run_job(BOOM, now=now) == {"ok": True}
+    db.session.expire_all()
+    run = db.session.execute(select(JobRun).where(JobRun.job == "boom")).scalar_one()
+    assert (run.status, run.attempts, run.error) == ("succeeded", 2, "")
+    assert run_job(BOOM, now=now) is None
+    assert len(_calls()) == 2
+
+
+def test_the_final_compile_missed_over_new_year_is_caught_up_for_the_year_that_ended(year):
+    started = datetime(2027, 1, 3, 1, 0, tzinfo=UTC)  # the scheduler comes back two days late
+    missed = {job.name: due for job, due in missed_runs(started)}
+    assert missed["compile_previous_year"] == datetime(2026, 12, 31, 16, 30, tzinfo=UTC)  # 00:30 on 1 Jan, Beijing
+    done = dict(catch_up(started))
+    assert done["compile_previous_year"]["year"] == 2026
+    compilation = db.session.execute(select(StatCompilation).where(StatCompilation.year == 2026)).scalar_one()
+    assert compilation.final is True
+    assert "compile_previous_year" not in {job.name for job, _due in missed_runs(started)}
+    # Starting a second time changes nothing.
+    rows = _rows()
+    assert "compile_previous_year" not in dict(catch_up(started))
+    assert _rows() == rows
+
+
+def test_run_now_always_runs_and_records_who_asked(year):
+    first = run_now(job_named("refresh_statistics"), requested_by_id=None, now=datetime(2026, 7, 1, tzinfo=UTC))
+    second = run_now(job_named("refresh_statistics"), requested_by_id=None,
+                     now=datetime(2026, 7, 1, 0, 0, 1, tzinfo=UTC))
+    assert first["year"] == second["year"] == 2026
+    runs = db.session.execute(select(JobRun.trigger)).scalars().all()
+    assert runs == ["manual", "manual"]
+
+
+def test_jobs_and_triggers_are_listed_without_starting_the_scheduler(app, runner):
+    threads = threading.active_count()
+    listed = {item.job.name: item for item in scheduled_jobs(datetime(2026, 12, 31, 12, 0, tzinfo=UTC))}
+    yearly, nightly = listed["compile_previous_year"], listed["refresh_statistics"]
+    assert yearly.next_run == datetime(2027, 1, 1, 0, 30, tzinfo=yearly.next_run.tzinfo)
+    assert nightly.trigger.startswith("cron[") and "hour='2'" in nightly.trigger
+    result = runner.invoke(args=["jobs", "list"])
+    assert result.exit_code == 0
+    for name in ("close_due_registrations", "finalize_due_results", "refresh_statistics", "compile_previous_year"):
+        assert name in result.output
+    assert "next 20" in result.output
+    assert threading.active_count() == threads
+    assert not any(name.startswith("apscheduler.schedulers") for name in sys.modules)
+
+
+def test_job_runs_command_shows_status_and_error(year, runner):
+    _calls().clear()
+    with pytest.raises(RuntimeError):
+        run_job(BOOM, now=datetime(2026, 7, 1, 19, 0, tzinfo=UTC))
+    result = runner.invoke(args=["jobs", "runs"])
+    assert "boom" in result.output and "failed" in result.output and "disk full" in result.output
