@@ -50,6 +50,9 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PAGE_SIZE = 50
+    # A TrueType font tried before the Debian fonts in every PDF (``file.ttc#1`` picks one font of a
+    # collection); a missing or unusable file is logged and skipped (``flask --app wsgi pdf-fonts``).
+    PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
     PRODUCTION = False
 
 

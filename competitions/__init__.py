@@ -46,8 +46,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
         app.config.update(test_config)
     _ensure_secret_key(app)
     _engine_options(app)
-
-    from competitions import cli, errors, i18n, web
+    from competitions import cli, errors, i18n, pdf_fonts, web
     from competitions.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -62,6 +61,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
         module = __import__(module_name, fromlist=["bp"])
         app.register_blueprint(module.bp)
     cli.init_app(app)
+    pdf_fonts.configure(app.config.get("PDF_FONT_PATH"))
     with app.app_context():
         _configure_engine(db.engine)
     return app

@@ -133,6 +133,28 @@ def demo_data_command():
         click.echo(f"  {username:<14} {password:<14} {role}")
 
 
+@click.command("pdf-fonts")
+@click.option("--text", default="", help="Also say which font draws each character of this text.")
+def pdf_fonts_command(text):
+    """Show the PDF font chain, fonts that could not be used, and characters no font has."""
+    from competitions.pdf_fonts import font_chain
+
+    chain = font_chain()
+    for member in chain.members:
+        click.echo(f"{member.name}: {member.path}#{member.index}" + (f"  (unusable: {member.failed})"
+                                                                      if member.failed else ""))
+    if not chain.members:
+        click.echo(f"{chain.primary}: built-in CID font, not embedded (no TrueType CJK font found)")
+    for problem in chain.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if text:
+        for font, chunk in chain.runs(text):
+            click.echo(f"{chunk}\t{font}")
+        missing = chain.missing(text)
+        if missing:
+            raise click.ClickException("No font has: " + " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing))
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups, including each blueprint's own ``cli.py`` (``init_app(app)``) if it has one."""
     import importlib
@@ -143,6 +165,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(competitions_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(pdf_fonts_command)
     for module_name in BLUEPRINT_MODULES:
         if importlib.util.find_spec(f"{module_name}.cli") is not None:
             importlib.import_module(f"{module_name}.cli").init_app(app)

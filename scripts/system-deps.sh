@@ -7,6 +7,8 @@
 #   poppler-utils   pdftoppm / pdftotext, used by the certificate PDF tests
 #   fonts-noto-cjk  CJK fonts, so Chromium renders Chinese instead of empty boxes
 #   fonts-wqy-microhei  a TrueType CJK font reportlab can embed in PDFs (Noto CJK is CFF, which it cannot read)
+#   fonts-hanazono  TrueType Hanazono Mincho A/B: CJK extension A and B characters of rare names (王𫖯, 刘䶮),
+#                   the fallback fonts of competitions/pdf_fonts.py
 #
 # Idempotent and offline-safe: installed packages are checked with dpkg first, and apt-get update runs
 # only when something must be installed. When not root (or without apt-get) it only reports what is
@@ -16,7 +18,7 @@
 #        scripts/system-deps.sh --check   report what is missing; exit 1 if anything is
 set -euo pipefail
 
-PACKAGES=(chromium postgresql-15 poppler-utils fonts-noto-cjk fonts-wqy-microhei)
+PACKAGES=(chromium postgresql-15 poppler-utils fonts-noto-cjk fonts-wqy-microhei fonts-hanazono)
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

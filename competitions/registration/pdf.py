@@ -2,13 +2,9 @@
 
 On the morning of the contest the check-in desk prints one list per event,
 sorted by station; each competitor signs next to their row. The builder takes
-plain data and returns bytes; it never queries the database. reportlab's
-built-in fonts cannot draw Chinese, so a CJK font is registered once per
-process and embedded: the first of Noto Sans CJK (.ttc, subfont 2 = SC) and
-WenQuanYi that reportlab accepts, else reportlab's built-in CID font
-STSong-Light. Debian's Noto CJK .ttc has PostScript (CFF) outlines, which
-reportlab's TTFont refuses ("postscript outlines are not supported"), so on
-such a system WenQuanYi (fonts-wqy-zenhei/microhei) is what gets embedded.
+plain data and returns bytes; it never queries the database. Every text goes
+through the font chain of competitions/pdf_fonts.py, so rare characters of a
+name (王𫖯, 刘䶮) print and can be searched.
 """
 
 from __future__ import annotations
@@ -16,7 +12,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from competitions.pdf_fonts import cjk_font
+from competitions.pdf_fonts import font_chain
 
 
 @dataclass(frozen=True)
@@ -38,15 +34,16 @@ def checkin_pdf(sheet: CheckinSheet) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = cjk_font()
+    fonts = font_chain()
+    font = fonts.primary
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=14 * mm, rightMargin=14 * mm,
                             topMargin=12 * mm, bottomMargin=12 * mm, title=sheet.title)
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=4)
     small = ParagraphStyle("small", fontName=font, fontSize=10, leading=14)
     cell = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=14)
-    data = [[Paragraph(h, cell) for h in sheet.headers]]
-    data += [[Paragraph(_escape(v), cell) for v in row] for row in sheet.rows]
+    data = [[Paragraph(fonts.markup(h), cell) for h in sheet.headers]]
+    data += [[Paragraph(fonts.markup(v), cell) for v in row] for row in sheet.rows]
     widths = [20 * mm, 26 * mm, 34 * mm, 48 * mm, 80 * mm, 55 * mm]
     table = Table(data, colWidths=widths[: len(sheet.headers)], repeatRows=1)
     table.setStyle(TableStyle([
@@ -58,13 +55,9 @@ def checkin_pdf(sheet: CheckinSheet) -> bytes:
         ("TOPPADDING", (0, 1), (-1, -1), 7),
         ("BOTTOMPADDING", (0, 1), (-1, -1), 7),
     ]))
-    story = [Paragraph(_escape(sheet.title), title), Paragraph(_escape(sheet.subtitle), small), Spacer(1, 4 * mm),
-             table]
+    story = [Paragraph(fonts.markup(sheet.title), title), Paragraph(fonts.markup(sheet.subtitle), small),
+             Spacer(1, 4 * mm), table]
     if sheet.footer:
-        story += [Spacer(1, 6 * mm), Paragraph(_escape(sheet.footer), small)]
+        story += [Spacer(1, 6 * mm), Paragraph(fonts.markup(sheet.footer), small)]
     doc.build(story)
     return out.getvalue()
-
-
-def _escape(text: object) -> str:
-    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -468,10 +468,8 @@ def test_checkin_pdf_falls_back_to_the_built_in_chinese_font(monkeypatch):
     from competitions.registration import pdf
 
     monkeypatch.setattr(pdf_fonts, "FONT_CANDIDATES", (("/nonexistent/font.ttc", 0),))
-    monkeypatch.setattr(pdf_fonts, "_registered", None)
     data = pdf.checkin_pdf(pdf.CheckinSheet(title="检录表", subtitle="职工组", headers=("赛位号", "姓名"),
                                             rows=(("1", "张伟"),)))
-    monkeypatch.setattr(pdf_fonts, "_registered", None)  # the next PDF registers the real font again
     assert pdf_fonts.CID_FALLBACK.encode() in data
     assert "张伟" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
 
