@@ -36,8 +36,12 @@ class Config:
     WTF_CSRF_SSL_STRICT = False
     WTF_I18N_ENABLED = True
     PERMANENT_SESSION_LIFETIME = timedelta(hours=16)
+    # Every cookie we set (the session and Flask-Login's remember-me) is HttpOnly and SameSite=Lax; in
+    # production also Secure (see ProductionConfig). The language choice lives in the session cookie.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     LANGUAGES = ("zh", "en")
     BABEL_DEFAULT_LOCALE = "zh"
@@ -54,6 +58,14 @@ class Config:
     # collection); a missing or unusable file is logged and skipped (``flask --app wsgi pdf-fonts``).
     PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
     PRODUCTION = False
+    # Scripts only from our own files (no inline script or on...= handler anywhere); style attributes are
+    # allowed (charts set them), style sheets only ours; no framing by other sites.
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'self'"
+    )
+    STRICT_TRANSPORT_SECURITY: str | None = None
 
 
 class DevelopmentConfig(Config):
@@ -75,7 +87,12 @@ class ProductionConfig(Config):
     """gunicorn behind a proxy; must be given SECRET_KEY and usually DATABASE_URL."""
 
     PRODUCTION = True
+    # Production is served over HTTPS only (behind the proxy); browsers remember it for a year.
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+    # Cookies only over HTTPS. SESSION_COOKIE_SECURE=0 (for a plain-HTTP trial on a closed network) turns
+    # it off for both cookies at once, never for one only.
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 
 CONFIGS = {

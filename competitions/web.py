@@ -6,9 +6,10 @@ import copy
 import time
 from datetime import UTC, datetime
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
 from itsdangerous import BadSignature
 
 from competitions.db import close_request_connection, set_write_intent
@@ -104,12 +105,7 @@ def init_app(app: Flask) -> None:
         # Requests that change data start SQLite transactions with BEGIN IMMEDIATE (see competitions.db).
         set_write_intent(request.method in UNSAFE_METHODS)
 
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.after_request(_security_headers)
 
     @app.context_processor
     def _template_globals():
@@ -121,6 +117,36 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["points"] = _format_points
+
+
+def _security_headers(response):
+    """Headers every answer carries: the Content-Security-Policy, no sniffing, no framing by other sites,
+    no full URLs leaking to other sites, HSTS in production, and no stored copy of anything personal.
+
+    The CSP allows scripts only from our own static files (``script-src 'self'``: no inline script, no
+    ``on...=`` handler, no ``eval``); templates put page data in ``<script type="application/json">`` blocks
+    and behaviour in ``static/js``. ``Cache-Control: no-store`` is the default for every answer whose view did
+    not choose its own caching and for every answer to a logged-in user (their pages, exports and JSON carry
+    names, ID numbers, marks); only static files and the public results pages for visitors (which set their
+    own ``public``/``private, max-age``) may be kept.
+    """
+    config = current_app.config
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", config["CONTENT_SECURITY_POLICY"])
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if config.get("STRICT_TRANSPORT_SECURITY"):
+        headers.setdefault("Strict-Transport-Security", config["STRICT_TRANSPORT_SECURITY"])
+    if request.endpoint != "static" and ("Cache-Control" not in headers or _logged_in()):
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
+    return response
+
+
+def _logged_in() -> bool:
+    """True when this request came from a logged-in user (without loading one for a visitor)."""
+    return "_user_id" in session or bool(getattr(current_user, "is_authenticated", False))
 
 
 def _format_date(value) -> str:

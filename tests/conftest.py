@@ -173,14 +173,19 @@ def live_app(app_factory):
 
 @pytest.fixture
 def page(browser, request):
-    """A fresh browser page at tablet size (1024x768); screenshots go to tests/artifacts/."""
-    from tests.support.browser import TABLET_VIEWPORT
+    """A fresh browser page at tablet size (1024x768); screenshots go to tests/artifacts/.
+
+    The test fails if the page's Content-Security-Policy refused anything (an inline script or handler).
+    """
+    from tests.support.browser import TABLET_VIEWPORT, watch_csp
 
     context = browser.new_context(viewport=TABLET_VIEWPORT, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10000)
+    refused = watch_csp(page)
     yield page
     context.close()
+    assert not refused, "the Content-Security-Policy refused something:\n" + "\n".join(refused)
 
 
 def screenshot(page, name: str) -> Path:

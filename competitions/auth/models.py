@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    # Raised to end every session and remember-me cookie of the account (see auth.principal.LoginId).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -43,6 +45,16 @@ class User(UserMixin, db.Model):
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
     )
+
+    login_id = ""  # this request's login (auth.principal.LoginId), set when logging in or loading
+
+    def get_id(self) -> str:
+        """The login id Flask-Login keeps in the session and the remember-me cookie."""
+        return self.login_id
+
+    def end_sessions(self) -> None:
+        """End every session and remember-me cookie of this account (at their next request)."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:

@@ -65,6 +65,13 @@ def change_password(user: User, current: str, new: str) -> None:
         raise RuleViolation("The current password is wrong.", field="current_password")
     check_password_strength(new)
     user.set_password(new)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of ``user`` at their next request (any worker, any device)."""
+    user.end_sessions()
+    db.session.flush()
 
 
 def create_user(*, username: str, display_name: str, password: str, roles, organization_id: int | None) -> User:
@@ -97,6 +104,8 @@ def update_user(user: User, *, display_name: str, roles, organization_id: int | 
     user.display_name = display_name.strip()
     user.set_roles(wanted)
     user.organization_id = organization_id
+    if user.active and not active:
+        user.end_sessions()  # a deactivated account is logged out everywhere, and stays so if reactivated
     user.active = active
 
 
@@ -104,5 +113,6 @@ def reset_password(user: User, new_password: str) -> None:
     """Set a new password for a user (admin) and lift any lock."""
     check_password_strength(new_password)
     user.set_password(new_password)
+    user.end_sessions()
     user.failed_logins = 0
     user.locked_until = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from competitions.auth import bp, services
 from competitions.auth.forms import ChangePasswordForm, LoginForm, UserForm
 from competitions.auth.models import User
 from competitions.auth.permissions import login_required_any, public, role_required
-from competitions.auth.principal import ApiPrincipal, load_principal
+from competitions.auth.principal import ApiPrincipal, LoginId, load_principal
 from competitions.domain.errors import CompetitionError
 from competitions.extensions import db, login_manager
 from competitions.forms import add_form_error, commit_or_form_error
@@ -24,11 +24,29 @@ from competitions.web import is_api_request
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | ApiPrincipal | None:
-    """The logged-in user: for pages the entity with organization and roles, for JSON calls a plain row."""
+def _load_user(login_text: str) -> User | ApiPrincipal | None:
+    """The logged-in user: for pages the entity with organization and roles, for JSON calls a plain row.
+
+    None (logged out) when the login has been ended: its account's session version has moved on (logout,
+    password change, deactivation) or it is older than the remember-me duration.
+    """
+    login = LoginId.parse(login_text)
+    if login is None:
+        return None
     if is_api_request():
-        return load_principal(int(user_id))
-    return db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
+        return load_principal(login)
+    user = db.session.get(User, login.user_id, options=[joinedload(User.role_rows)])
+    if user is None or user.session_version != login.version:
+        return None
+    user.login_id = login.text
+    return user
+
+
+def _start_login(user: User, *, remember: bool) -> None:
+    """Log ``user`` in on this device with a new login id (a new remember-me token every time)."""
+    user.login_id = LoginId.new(user.id, user.session_version).text
+    login_user(user, remember=remember)
+    session.permanent = True
 
 
 def _safe_next(target: str | None) -> str:
@@ -51,8 +69,7 @@ def login():
             form.password.errors.append(error_message(error))
         else:
             db.session.commit()
-            login_user(user, remember=form.remember.data)
-            session.permanent = True
+            _start_login(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -60,7 +77,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    """Log out (POST, so a link cannot log anyone out)."""
+    """Log out (POST, so a link cannot log anyone out): every session and remember-me cookie of the account ends."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
@@ -69,13 +89,19 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required_any
 def change_password():
-    """Change one's own password."""
+    """Change one's own password: every other session and remember-me cookie of the account ends; this
+    device stays logged in with a new login."""
     form = ChangePasswordForm()
     if form.validate_on_submit() and commit_or_form_error(
             form, lambda: services.change_password(current_user, form.current_password.data, form.new_password.data),
             field="new_password", success=_("Your password has been changed."))[0]:
+        _start_login(current_user._get_current_object(), remember=_had_remember_cookie())
         return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)
+
+
+def _had_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.route("/users")

@@ -109,7 +109,7 @@ def test_results_from_sign_off_to_final(live_app, page, lang):
         finalize_due_results(now=snapshot.notice_ends_at + timedelta(minutes=5))
         db.session.commit()
     final = "最终成绩" if lang == "zh" else "Final results"
-    page.wait_for_function(f"document.querySelector('.board-state').textContent.includes('{final}')",
-                           timeout=10000)
+    # (a locator wait, not wait_for_function: the page's CSP forbids evaluating strings, as it should)
+    page.locator(".board-state", has_text=final).wait_for(timeout=10000)
     page.goto(f"{base}/results/public/competitions/{comp_id}")
     assert final in page.inner_text("main")

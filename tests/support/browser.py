@@ -86,3 +86,19 @@ def launch_browser(playwright: Any, **options: Any) -> Any:
         raise RuntimeError(chromium_available()[1])
     settings = {"executable_path": path, "args": chromium_args(), "headless": True, **options}
     return playwright.chromium.launch(**settings)
+
+
+def watch_csp(page) -> list[str]:
+    """Collect, from now on, what the page's Content-Security-Policy refused (console errors and reports).
+
+    Every browser page of the suite is watched (the ``page`` fixture checks the list is empty when the test
+    ends), so an inline script or handler that slips back into a template fails the test that shows it.
+    """
+    refused: list[str] = []
+
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return refused
