@@ -1,7 +1,7 @@
 """user.session_version: raised to end every session and remember-me cookie of an account
 
 Revision ID: b2cb985f0e91
-Revises: be769815d875
+Revises: 4bb467f72d34
 Create Date: 2026-11-29 09:38:33.141273
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b2cb985f0e91'
-down_revision = 'be769815d875'
+down_revision = '4bb467f72d34'
 branch_labels = None
 depends_on = None
 
