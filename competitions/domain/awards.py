@@ -15,7 +15,11 @@ Contest rules award prizes (一等奖 / 二等奖 / 三等奖 / 优秀奖) in on
   and 3, and an honourable mention to every other place in the top half
   (place <= floor(entrants / 2)).
 
-Entrants are the ranked (not disqualified) competitors. Prizes go by place:
+Entrants are the ranked (not disqualified) competitors. A competitor who did
+not pass (``domain.passing``: a part or the total below its pass mark) gets no
+prize and takes no prize place: the prizes go down the standing to those who
+passed, counted in order ("did not pass" means "no prize, whatever the
+total"). Prizes go by place:
 the bands are consecutive runs of positions, and a competitor gets the prize
 of the band their place falls in. Competitors sharing a place get the prize of
 that place, so a shared place straddling a band boundary gives all of them the
@@ -31,6 +35,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
+from itertools import groupby
 
 from competitions.domain.errors import N_, Code, InvalidState, RuleViolation
 from competitions.domain.points import HUNDRED, ZERO
@@ -182,10 +187,30 @@ def assign_awards(ranking: Ranking, rule: AwardRule) -> tuple[Award, ...]:
                            field="ranking")
     entrants = sum(1 for e in ranking.entries if not e.disqualified)
     counts = prize_counts(rule, entrants)
+    places = prize_places(ranking)
     return tuple(
-        Award(e.competitor_id, e.rank, None if e.disqualified else prize_for_rank(e.rank, counts))
+        Award(e.competitor_id, e.rank, prize_for_rank(places.get(e.competitor_id), counts))
         for e in ranking.entries
     )
+
+
+def prize_places(ranking: Ranking) -> dict[int, int]:
+    """The place each prize-eligible competitor holds among the eligible, by competitor id.
+
+    Eligible: ranked, not disqualified, and not "did not pass". Those sharing
+    a place share its best position (1, 2, 2, 4); those who did not pass are
+    skipped, so the positions after them move up. Without any pass rule this
+    is each competitor's position in the standing.
+    """
+    places: dict[int, int] = {}
+    eligible_before = 0
+    ranked = [e for e in ranking.entries if not e.disqualified and e.rank is not None]
+    for _, group_iter in groupby(ranked, key=lambda e: e.rank):
+        eligible = [e for e in group_iter if e.passed is not False]
+        for entry in eligible:
+            places[entry.competitor_id] = eligible_before + 1
+        eligible_before += len(eligible)
+    return places
 
 
 def _problem(field_name: str, message: str, **params: object) -> dict:

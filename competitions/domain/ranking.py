@@ -67,6 +67,7 @@ class RankEntry:
     part_scores: Mapping[str, Decimal] = field(default_factory=dict)
     time_used: Decimal | int | None = None
     disqualified: bool = False
+    passed: bool | None = None  # None when the scheme sets no pass mark (``domain.passing``)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class RankedEntry:
     total: Decimal | None
     unresolved: bool = False
     decided_by_chief_judge: bool = False
+    passed: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def rank_with_ties(
     *,
     mode: TieMode | str = TieMode.SHARED,
     decisions: Iterable[Sequence[int]] = (),
+    failed_after: bool = False,
 ) -> Ranking:
     """Rank the entries by the chain; equal entries share a place or go to the chief judge.
 
@@ -173,27 +176,38 @@ def rank_with_ties(
     ``Ranking.unresolved`` until ``decisions`` (the chief judge's recorded
     orders, best first) resolve them; see ``apply_chief_judge_decision``.
     A missing part score or time sorts after every present one.
+
+    With ``failed_after`` those who did not pass (``passed is False``) are
+    listed after everyone else and ranked among themselves; otherwise they
+    keep the place their figures give (``domain.passing.FailedPlacement``).
     """
     mode = TieMode(mode)
     chain = tuple(chain) or DEFAULT_CHAIN
     entries = sorted(entries, key=lambda e: e.competitor_id)
     _check_entries(entries)
     ranked = [e for e in entries if not e.disqualified]
-    ranked.sort(key=lambda e: _sort_key(e, chain))
+
+    def key(entry: RankEntry) -> tuple:
+        order = _sort_key(entry, chain)
+        return ((entry.passed is False,) + order) if failed_after else order
+
+    ranked.sort(key=key)
     standing: list[RankedEntry] = []
     unresolved: list[tuple[int, ...]] = []
     position = 1
-    for _, group_iter in groupby(ranked, key=lambda e: _sort_key(e, chain)):
+    for _, group_iter in groupby(ranked, key=key):
         group = list(group_iter)
         tied = len(group) > 1
         pending = tied and mode is TieMode.NO_TIED_PLACES
         standing += [
-            RankedEntry(e.competitor_id, position, tied, False, e.total, unresolved=pending) for e in group
+            RankedEntry(e.competitor_id, position, tied, False, e.total, unresolved=pending, passed=e.passed)
+            for e in group
         ]
         if pending:
             unresolved.append(tuple(e.competitor_id for e in group))
         position += len(group)
-    standing += [RankedEntry(e.competitor_id, None, False, True, e.total) for e in entries if e.disqualified]
+    standing += [RankedEntry(e.competitor_id, None, False, True, e.total, passed=e.passed)
+                 for e in entries if e.disqualified]
     ranking = Ranking(tuple(standing), tuple(unresolved), mode)
     for decision in decisions:
         ranking = apply_chief_judge_decision(ranking, decision)
@@ -231,10 +245,16 @@ def apply_chief_judge_decision(ranking: Ranking, ordered_ids: Sequence[int]) -> 
 
 
 def entries_from_scores(
-    scores: EventScores, time_used: Mapping[int, Decimal | int] | None = None
+    scores: EventScores, time_used: Mapping[int, Decimal | int] | None = None,
+    passed: Mapping[int, bool | None] | None = None,
 ) -> list[RankEntry]:
-    """Rank entries from an event's scores; RuleViolation while a competitor's score is incomplete."""
+    """Rank entries from an event's scores; RuleViolation while a competitor's score is incomplete.
+
+    ``passed`` says, by competitor, whether they reached the pass marks
+    (``domain.passing.judge_pass``); absent from it means no pass mark applies.
+    """
     time_used = time_used or {}
+    passed = passed or {}
     entries = []
     for score in scores.scores:
         if score.status is ScoreStatus.INCOMPLETE:
@@ -248,6 +268,7 @@ def entries_from_scores(
             part_scores=score.part_scores,
             time_used=time_used.get(score.competitor_id),
             disqualified=score.status is ScoreStatus.DISQUALIFIED,
+            passed=passed.get(score.competitor_id),
         ))
     return entries
 

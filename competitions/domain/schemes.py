@@ -6,6 +6,8 @@ with a maximum mark above zero, a step (the finest increment a judge may
 enter), a kind — measurement (测量, objective, one reading) or judgement (评价,
 subjective, several judges) — an aggregation over the panel and the number of
 judges it needs. Codes are unique so tie-break rules and results can name them.
+A part may have a pass mark out of 100 on its own scale, and the scheme a
+minimum total (``domain.passing``), with where those who did not pass stand.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from competitions.domain.points import HUNDRED, plain_decimal
 AGGREGATIONS = ("mean", "trimmed", "median")
 CRITERION_KINDS = ("measurement", "judgement")
 TIE_BREAK_TIME = "time_used"
+FAILED_PLACEMENTS = ("ranked", "after")
 MAX_JUDGES = 15
 
 
@@ -42,6 +45,7 @@ class PartDraft:
     code: str
     name: str
     weight: Decimal
+    pass_mark: Decimal | None = None  # out of 100 on the part's own scale (domain.passing)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class SchemeDraft:
     criteria: tuple[CriterionDraft, ...]
     tie_break: tuple[str, ...] = field(default_factory=tuple)
     trim_min_judges: int = 5
+    pass_total: Decimal | None = None  # minimum total out of 100 (domain.passing)
+    failed_placement: str = "ranked"  # "ranked" among the others or listed "after" them
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ def validate_scheme(draft: SchemeDraft) -> list[Problem]:
     problems = _part_problems(draft.parts)
     problems += _criterion_problems(draft.parts, draft.criteria)
     problems += _tie_break_problems(draft.parts, draft.tie_break)
+    problems += _pass_problems(draft)
     if not 3 <= draft.trim_min_judges <= MAX_JUDGES:
         problems.append(
             Problem("trim_min_judges", "Dropping the highest and lowest mark needs a panel of 3 to %(max)s.",
@@ -151,6 +158,21 @@ def _tie_break_problems(parts: tuple[PartDraft, ...], tie_break: tuple[str, ...]
                                     params={"key": key}))
     if len(set(tie_break)) != len(tie_break):
         problems.append(Problem("tie_break", "A tie-break rule is listed twice."))
+    return problems
+
+
+def _pass_problems(draft: SchemeDraft) -> list[Problem]:
+    """Pass marks out of 100 on each part's own scale, a minimum total out of 100, a known placement."""
+    problems: list[Problem] = []
+    for row, part in enumerate(draft.parts):
+        if part.pass_mark is not None and not 0 < part.pass_mark <= HUNDRED:
+            problems.append(Problem("parts", "The pass mark of %(code)s must be above 0 and at most 100"
+                                    " (the part's own mark out of 100).", row, {"code": part.code}))
+    if draft.pass_total is not None and not 0 < draft.pass_total <= HUNDRED:
+        problems.append(Problem("pass_total", "The minimum total must be above 0 and at most 100."))
+    if draft.failed_placement not in FAILED_PLACEMENTS:
+        problems.append(Problem("failed_placement", "Unknown placement %(value)s for those who did not pass.",
+                                params={"value": draft.failed_placement}))
     return problems
 
 

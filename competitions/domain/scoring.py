@@ -210,6 +210,9 @@ class CompetitorScore:
     deductions: Decimal
     total: Decimal | None
     problems: tuple[ScoringProblem, ...] = ()
+    # Each part's own mark out of 100 (raw sum / the part's maximum x 100), as rules state a part: what
+    # pass marks and tie-breaks on a part compare (``domain.passing``, ``domain.ranking``).
+    part_marks: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def missing_marks(self) -> bool:
@@ -551,9 +554,12 @@ def _score_competitor(
             exact[criterion_id] = rule([v for _, v in judged])
     complete = len(exact) == len(layout.plan)
     parts: dict[str, Decimal] = {}
+    own: dict[str, Decimal] = {}
     for code, weight, criterion_ids, max_total in layout.part_plan:
         if complete or all(c in exact for c in criterion_ids):
-            parts[code] = part_score(sum([exact[c] for c in criterion_ids], ZERO), max_total, weight)
+            ratio = sum([exact[c] for c in criterion_ids], ZERO) / max_total
+            parts[code] = ratio * weight
+            own[code] = ratio * HUNDRED
     if deductions:
         problems += [_negative_deduction(competitor_id, d) for d in deductions if d < 0]
     deducted = sum(deductions, ZERO)
@@ -566,6 +572,7 @@ def _score_competitor(
         deductions=_round(deducted),
         total=None if total is None else _round(total),
         problems=tuple(problems),
+        part_marks={code: _round(v) for code, v in own.items()},
     )
 
 

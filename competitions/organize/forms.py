@@ -115,6 +115,8 @@ class PartForm(Form):
     code = StringField(_l("Part code"), validators=CODE_VALIDATORS)
     name = StringField(_l("Part"), validators=[DataRequired(), Length(max=100)])
     weight = DecimalField(_l("Weight (%)"), places=None, validators=[InputRequired(), NumberRange(min=0, max=100)])
+    pass_mark = DecimalField(_l("Pass mark (of 100)"), places=None,
+                             validators=[Optional(), NumberRange(min=0, max=100)])
 
 
 class CriterionForm(Form):
@@ -146,6 +148,11 @@ class SchemeForm(FlaskForm):
     tie_break_3 = SelectField(_l("Third tie-break"), validators=[Optional()])
     trim_min_judges = IntegerField(_l("Drop highest and lowest from a panel of at least"), default=5,
                                    validators=[InputRequired(), NumberRange(min=3, max=15)])
+    pass_total = DecimalField(_l("Minimum total to pass"), places=None,
+                              validators=[Optional(), NumberRange(min=0, max=100)])
+    failed_placement = SelectField(_l("Those who did not pass"), default="ranked",
+                                   choices=[("ranked", _l("Ranked among the others (no prize)")),
+                                            ("after", _l("Listed after everyone who passed"))])
     award_mode = SelectField(_l("How prizes are given"))
     award_first = DecimalField(_l("First prizes"), places=None, validators=[Optional(), NumberRange(min=0)])
     award_second = DecimalField(_l("Second prizes"), places=None, validators=[Optional(), NumberRange(min=0)])

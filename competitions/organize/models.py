@@ -90,6 +90,10 @@ class Event(db.Model):
     tie_break: Mapped[list] = mapped_column(JSON, default=list)
     award_rule: Mapped[dict] = mapped_column(JSON, default=dict)
     trim_min_judges: Mapped[int] = mapped_column(Integer, default=5)
+    # Pass rule (domain.passing): a minimum total out of 100 (None: none), and whether those who did not
+    # pass are ranked among the others ("ranked") or listed after them ("after"). Part pass marks: SchemePart.
+    pass_total: Mapped[Decimal | None] = mapped_column(POINTS)
+    failed_placement: Mapped[str] = mapped_column(String(10), default="ranked", server_default="ranked")
     scheme_valid: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -110,6 +114,8 @@ class SchemePart(db.Model):
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(100))
     weight: Mapped[Decimal] = mapped_column(POINTS)
+    # The part's pass mark on its own scale, out of 100 (e.g. 60); None when the part has none (domain.passing).
+    pass_mark: Mapped[Decimal | None] = mapped_column(POINTS)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     event: Mapped[Event] = relationship(back_populates="parts")

@@ -216,7 +216,8 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
     db.session.flush()
     event.parts = []
     for p_pos, part in enumerate(draft.parts):
-        row = SchemePart(code=part.code.strip(), name=part.name.strip(), weight=part.weight, position=p_pos)
+        row = SchemePart(code=part.code.strip(), name=part.name.strip(), weight=part.weight,
+                         pass_mark=part.pass_mark, position=p_pos)
         row.criteria = [
             Criterion(code=c.code.strip(), name=c.name.strip(), max_mark=c.max_mark, step=c.step, kind=c.kind,
                       aggregation=c.aggregation, judges_required=c.judges_required, position=c_pos)
@@ -225,6 +226,8 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
         event.parts.append(row)
     event.tie_break = list(draft.tie_break)
     event.trim_min_judges = draft.trim_min_judges
+    event.pass_total = draft.pass_total
+    event.failed_placement = draft.failed_placement
     event.award_rule = award_rule_json(award)
     event.scheme_valid = True
     db.session.flush()
@@ -233,13 +236,15 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
 def scheme_draft_of(event: Event) -> SchemeDraft:
     """The stored scheme of an event as a draft (for copying and for the editor)."""
     return SchemeDraft(
-        parts=tuple(PartDraft(p.code, p.name, p.weight) for p in event.parts),
+        parts=tuple(PartDraft(p.code, p.name, p.weight, p.pass_mark) for p in event.parts),
         criteria=tuple(
             CriterionDraft(p.code, c.code, c.name, c.max_mark, c.step, c.kind, c.aggregation, c.judges_required)
             for p in event.parts for c in p.criteria
         ),
         tie_break=tuple(event.tie_break or ()),
         trim_min_judges=event.trim_min_judges,
+        pass_total=event.pass_total,
+        failed_placement=event.failed_placement or "ranked",
     )
 
 
@@ -252,7 +257,8 @@ def _copy_event_into(source: Event, target: Competition, *, trade_code: str, gro
     )
     event = create_event(target, data)
     for p_pos, part in enumerate(source.parts):
-        row = SchemePart(code=part.code, name=part.name, weight=part.weight, position=p_pos)
+        row = SchemePart(code=part.code, name=part.name, weight=part.weight, pass_mark=part.pass_mark,
+                         position=p_pos)
         row.criteria = [
             Criterion(code=c.code, name=c.name, max_mark=c.max_mark, step=c.step, kind=c.kind,
                       aggregation=c.aggregation, judges_required=c.judges_required, position=c.position)
@@ -262,6 +268,8 @@ def _copy_event_into(source: Event, target: Competition, *, trade_code: str, gro
     event.tie_break = list(source.tie_break or [])
     event.award_rule = dict(source.award_rule or {})
     event.trim_min_judges = source.trim_min_judges
+    event.pass_total = source.pass_total
+    event.failed_placement = source.failed_placement
     event.scheme_valid = source.scheme_valid
     return event
 

@@ -265,7 +265,8 @@ def _fill_scheme_form(form: SchemeForm, event: Event) -> None:
     while len(form.criteria.entries):
         form.criteria.pop_entry()
     for part in event.parts:
-        form.parts.append_entry({"code": part.code, "name": part.name, "weight": plain_decimal(part.weight)})
+        form.parts.append_entry({"code": part.code, "name": part.name, "weight": plain_decimal(part.weight),
+                                 "pass_mark": None if part.pass_mark is None else plain_decimal(part.pass_mark)})
         for c in part.criteria:
             form.criteria.append_entry({
                 "part_code": part.code, "code": c.code, "name": c.name, "max_mark": plain_decimal(c.max_mark),
@@ -290,11 +291,13 @@ def _fill_scheme_form(form: SchemeForm, event: Event) -> None:
         value = rule.get(key)
         getattr(form, f"award_{key}").data = Decimal(str(value)) if value is not None else None
     form.trim_min_judges.data = event.trim_min_judges
+    form.pass_total.data = None if event.pass_total is None else plain_decimal(event.pass_total)
+    form.failed_placement.data = event.failed_placement or "ranked"
 
 
 def _draft_from_form(form: SchemeForm) -> tuple[SchemeDraft, services.AwardRuleData]:
-    parts = tuple(PartDraft(e.form.code.data.strip(), e.form.name.data.strip(), e.form.weight.data)
-                  for e in form.parts.entries)
+    parts = tuple(PartDraft(e.form.code.data.strip(), e.form.name.data.strip(), e.form.weight.data,
+                            e.form.pass_mark.data) for e in form.parts.entries)
     criteria = tuple(
         CriterionDraft(e.form.part_code.data.strip(), e.form.code.data.strip(), e.form.name.data.strip(),
                        e.form.max_mark.data, e.form.step.data, e.form.kind.data, e.form.aggregation.data,
@@ -302,7 +305,8 @@ def _draft_from_form(form: SchemeForm) -> tuple[SchemeDraft, services.AwardRuleD
         for e in form.criteria.entries
     )
     ties = tuple(f.data for f in (form.tie_break_1, form.tie_break_2, form.tie_break_3) if f.data)
-    draft = SchemeDraft(parts=parts, criteria=criteria, tie_break=ties, trim_min_judges=form.trim_min_judges.data)
+    draft = SchemeDraft(parts=parts, criteria=criteria, tie_break=ties, trim_min_judges=form.trim_min_judges.data,
+                        pass_total=form.pass_total.data, failed_placement=form.failed_placement.data)
     award = services.AwardRuleData(form.award_mode.data, form.award_first.data, form.award_second.data,
                                    form.award_third.data)
     return draft, award
@@ -317,7 +321,7 @@ def _attach_problems(form: SchemeForm, error: ValidationErrors) -> list[str]:
         if field in ("parts", "criteria") and row is not None and row < len(getattr(form, field).entries):
             entry = getattr(form, field).entries[row]
             entry.form.code.errors = list(entry.form.code.errors) + [message]
-        elif field in ("tie_break", "award_mode", "trim_min_judges"):
+        elif field in ("tie_break", "award_mode", "trim_min_judges", "pass_total", "failed_placement"):
             target = form.tie_break_1 if field == "tie_break" else getattr(form, field)
             target.errors = list(target.errors) + [message]
         else:

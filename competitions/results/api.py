@@ -19,6 +19,7 @@ def _entry_json(entry) -> dict:
         "name": entry.name, "employer": entry.employer,
         "total": None if entry.total is None else f"{entry.total:.2f}",
         "part_scores": entry.part_scores, "deductions": f"{entry.deductions:.2f}", "prize": entry.prize,
+        "passed": entry.passed, "part_passed": entry.part_passed or {}, "part_marks": entry.part_marks or {},
     }
 
 
@@ -75,6 +76,12 @@ register_schema("ResultEntry", {
         "part_scores": {"type": "object", "additionalProperties": {"type": "string"}},
         "deductions": {"type": "string"},
         "prize": {"type": "string", "nullable": True, "enum": ["first", "second", "third", "honourable", None]},
+        "passed": {"type": "boolean", "nullable": True,
+                   "description": "Reached every pass mark (false: did not pass, no prize); null: no pass mark."},
+        "part_passed": {"type": "object", "additionalProperties": {"type": "boolean"},
+                        "description": "By part code, for the parts with a pass mark."},
+        "part_marks": {"type": "object", "additionalProperties": {"type": "string"},
+                       "description": "Each part's own mark out of 100 (what pass marks compare)."},
     },
 })
 register_schema("ResultTeam", {

@@ -42,6 +42,8 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
     prize_cells = {code: f'<span class="prize prize-{code}">{escape(prize_label(code))}</span>'
                    for code in PRIZE_CODES}
     dq_cell = f'<span class="badge bad">{escape(_("Disqualified"))}</span>'
+    failed_cell = f'<span class="badge warn">{escape(_("Did not pass"))}</span>'
+    below = escape(_("Below the pass mark"))
     tie_mark = f'<span class="tie" title="{escape(_("Shared place"))}">=</span>'
     cj_mark = f'<span class="cj" title="{escape(_("Order decided by the chief judge"))}">*</span>'
     employers: dict[str, str] = {}  # a thousand competitors come from far fewer employers
@@ -51,6 +53,9 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
         row_class = f"prize-{_escape(e.prize)}" if e.prize else ""
         if e.disqualified:
             row_class += " dq"
+        failed = getattr(e, "passed", None) is False
+        if failed:
+            row_class += " not-passed"
         if e.rank:
             rank = f"{e.rank}{tie_mark if e.tied else ''}{cj_mark if e.decided_by_chief_judge else ''}"
         else:
@@ -63,11 +68,21 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
         else:
             people = ""
         scores = e.part_scores
-        parts = "".join([f'<td class="num">{_escape(scores.get(code, ""))}</td>' for code in part_codes])
+        if failed:
+            part_ok = e.part_passed
+            parts = "".join([
+                f'<td class="num">{_escape(scores.get(code, ""))}</td>' if part_ok.get(code) is not False
+                else f'<td class="num below" title="{below}">{_escape(scores.get(code, ""))}&#x2717;</td>'
+                for code in part_codes
+            ])
+        else:
+            parts = "".join([f'<td class="num">{_escape(scores.get(code, ""))}</td>' for code in part_codes])
         deductions = f"−{_points(e.deductions)}" if e.deductions else ""
         extra = f'<td class="num">{_points(standard.get(e.registration_id))}</td>' if standard else ""
         if e.disqualified:
             prize = dq_cell
+        elif failed:
+            prize = failed_cell
         else:
             prize = prize_cells.get(e.prize, "") if e.prize else ""
         append(

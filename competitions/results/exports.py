@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from competitions.labels import label
 from competitions.organize.models import Competition
-from competitions.results.labels import format_time_used, prize_label, results_label
+from competitions.results.labels import format_time_used, outcome_label, prize_label, results_label
 from competitions.results.models import ResultSnapshot
 from competitions.results.services import entries_by_event
 from competitions.results.teams import TeamRow, team_rows
@@ -66,7 +66,7 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
                 "deductions": f"{e.deductions:.2f}" if e.deductions else "",
                 "time": format_time_used(e.time_used_seconds),
                 "total": "" if e.total is None else f"{e.total:.2f}",
-                "prize": _("Disqualified") if e.disqualified else prize_label(e.prize),
+                "prize": outcome_label(e),
             })
         title = f"{event.trade_name} · {label('group', event.group)}"
         teams = tuple(_team_line(t, revealed) for t in team_groups.get(event.id, []))

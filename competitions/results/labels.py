@@ -18,6 +18,19 @@ def prize_label(code: str | None) -> str:
     return str(PRIZES[code]) if code in PRIZES else ""
 
 
+def outcome_label(entry) -> str:
+    """What a standing row says in its prize column: disqualified, did not pass, or the prize ('' for none).
+
+    ``entry`` is any result row with ``disqualified``, ``passed`` and ``prize`` (``ResultEntry`` and its
+    read-only row shapes).
+    """
+    if entry.disqualified:
+        return str(_l("Disqualified"))
+    if getattr(entry, "passed", None) is False:
+        return str(_l("Did not pass"))
+    return prize_label(entry.prize)
+
+
 def results_label(kind: str, code: str | None) -> str:
     """The label of a results code in the family ``kind`` (snapshot, appeal, tie_mode)."""
     family = {"snapshot": SNAPSHOT_STATUSES, "appeal": APPEAL_DECISIONS, "tie_mode": TIE_MODES}[kind]

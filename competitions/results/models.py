@@ -124,6 +124,16 @@ class ResultEntry(db.Model):
     deductions: Mapped[Decimal] = mapped_column(POINTS, default=Decimal("0"))
     time_used_seconds: Mapped[int | None] = mapped_column(Integer)
     prize: Mapped[str | None] = mapped_column(String(20))
+    # Pass marks (domain.passing), frozen with the snapshot; promotion and certificates read them:
+    # ``passed``: True when every part pass mark and the minimum total were reached, False when any was
+    # not ("did not pass": no prize, not eligible for promotion), None when the scheme sets no pass mark
+    # (or the competitor was disqualified, so nothing was judged).
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    # ``part_passed``: {part code: true/false} for each part that has a pass mark ({} when none has).
+    part_passed: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # ``part_marks``: {part code: "88.46"}: each part's own mark out of 100 (what pass marks compare), beside
+    # ``part_scores``, the weighted contributions that add up to the total.
+    part_marks: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     anonymous_code: Mapped[str] = mapped_column(String(20), default="")
     station: Mapped[int | None] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(100), default="")

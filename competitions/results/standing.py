@@ -23,7 +23,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -31,8 +31,8 @@ from sqlalchemy import func, select
 
 from competitions.audit.services import record
 from competitions.domain import awards as award_rules
+from competitions.domain import passing, scoring
 from competitions.domain import ranking as ranking_rules
-from competitions.domain import scoring
 from competitions.domain.consistency import JudgeConsistency, judge_consistency_report
 from competitions.domain.errors import InvalidState, RuleViolation
 from competitions.extensions import db
@@ -70,6 +70,14 @@ def scheme_of(event: Event) -> scoring.MarkingScheme:
         for p in event.parts for c in p.criteria
     ]
     return scoring.MarkingScheme(parts, criteria, trim_min_judges=event.trim_min_judges or 5)
+
+
+def pass_rule_of(event: Event) -> passing.PassRule:
+    """The event's pass marks (per part, on the part's own scale) and minimum total as ``domain.passing`` needs."""
+    return passing.PassRule(
+        part_marks={p.code: p.pass_mark for p in event.parts if p.pass_mark is not None},
+        min_total=event.pass_total, placement=event.failed_placement or passing.FailedPlacement.RANKED,
+    )
 
 
 def award_rule_of(event: Event) -> award_rules.AwardRule:
@@ -186,6 +194,8 @@ class EventStanding:
     time_used: dict[int, int]
     problems: tuple[scoring.ScoringProblem, ...]
     mark_count: int
+    # By competitor: whether they reached the pass marks (``domain.passing``); empty while problems remain.
+    passes: dict[int, passing.PassOutcome] = field(default_factory=dict)
 
 
 @contextmanager
@@ -228,11 +238,15 @@ def _event_standing(event: Event, marks: list[PanelMark] | None) -> EventStandin
     if scores.problems:
         return EventStanding(event, scores, None, (), time_used, scores.problems, mark_count)
     chain = ranking_rules.standing_chain(event.tie_break or [], [p.code for p in event.parts])
-    entries = ranking_rules.entries_from_scores(scores, time_used)
-    ranking = ranking_rules.rank_with_ties(entries, chain, mode=tie_mode_of(event.id))
+    rule = pass_rule_of(event)
+    passes = {s.competitor_id: passing.judge_pass(rule, s.part_marks, s.total)
+              for s in scores.scores if s.status is scoring.ScoreStatus.SCORED} if rule.applies else {}
+    entries = ranking_rules.entries_from_scores(scores, time_used, {cid: o.passed for cid, o in passes.items()})
+    ranking = ranking_rules.rank_with_ties(entries, chain, mode=tie_mode_of(event.id),
+                                           failed_after=rule.placement is passing.FailedPlacement.AFTER)
     ranking = _apply_decisions(event.id, ranking)
     awards = award_rules.assign_awards(ranking, award_rule_of(event)) if ranking.is_final else ()
-    return EventStanding(event, scores, ranking, awards, time_used, (), mark_count)
+    return EventStanding(event, scores, ranking, awards, time_used, (), mark_count, passes)
 
 
 def _apply_decisions(event_id: int, ranking: ranking_rules.Ranking) -> ranking_rules.Ranking:
@@ -341,6 +355,7 @@ def _write_entries(snapshot: ResultSnapshot, standings: list[EventStanding]) -> 
             score = scores[entry.competitor_id]
             code, station, name, employer, worker_id = people[entry.competitor_id]
             prize = prizes.get(entry.competitor_id)
+            outcome = standing.passes.get(entry.competitor_id)
             rows.append({
                 "snapshot_id": snapshot.id, "event_id": standing.event.id, "registration_id": entry.competitor_id,
                 "position": position, "rank": entry.rank, "tied": entry.tied,
@@ -348,6 +363,9 @@ def _write_entries(snapshot: ResultSnapshot, standings: list[EventStanding]) -> 
                 "total": entry.total, "part_scores": {k: str(v) for k, v in score.part_scores.items()},
                 "deductions": score.deductions, "time_used_seconds": standing.time_used.get(entry.competitor_id),
                 "prize": prize.value if prize else None, "anonymous_code": code, "station": station,
+                "passed": None if outcome is None else outcome.passed,
+                "part_passed": {} if outcome is None else outcome.parts,
+                "part_marks": {k: str(v) for k, v in score.part_marks.items()},
                 "name": name, "employer": employer, "worker_id": worker_id,
             })
     if rows:

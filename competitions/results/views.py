@@ -28,7 +28,7 @@ from competitions.results.forms import (
     TieModeForm,
     parse_time_used,
 )
-from competitions.results.labels import TIE_MODES, format_time_used, prize_label, results_label
+from competitions.results.labels import TIE_MODES, format_time_used, outcome_label, prize_label, results_label
 from competitions.results.models import Appeal
 from competitions.results.permissions import (
     load_appeal_or_404,
@@ -44,6 +44,12 @@ from competitions.timezone import local_zone
 def _prize_label(code):
     """Prize names in templates."""
     return prize_label(code)
+
+
+@bp.app_template_global("outcome_label")
+def _outcome_label(entry):
+    """Disqualified, did not pass, or the prize: a standing row's last column in templates."""
+    return outcome_label(entry)
 
 
 @bp.app_template_global("results_label")

@@ -1,0 +1,171 @@
+"""Scoring rules configured through the organizer's forms, computed and published (issue 10).
+
+Each test sets a rule as an organizer would (the marking-scheme form), scores a
+small event from real mark rows, computes and publishes through the pages, and
+checks what a reader of the results sees against a hand computation.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from competitions.extensions import db
+from competitions.judging.models import Mark
+from competitions.organize.models import Event
+from competitions.results.models import ResultEntry, ResultSnapshot
+from tests import factories as f
+
+# Weights 25 / 55 / 20, each part one criterion out of 100: part marks as typed are the parts' own marks.
+PARTS = [("theory", "理论知识", 25), ("practical", "技能操作", 55), ("safety", "安全文明", 20)]
+CRITERIA = [("theory", "T1", "笔试", 100, 1, "measurement", "mean", 1),
+            ("practical", "P1", "实操", 100, "0.5", "judgement", "mean", 1),
+            ("safety", "S1", "安全", 100, "0.5", "judgement", "mean", 1)]
+# code -> (theory, practical, safety): totals 87.45, 80.00, 71.25, 60.00
+PEOPLE = {"A01": (97, 96, 52), "A02": (80, 80, 80), "A03": (70, 65, 90), "A04": (60, 60, 60)}
+
+
+def scheme_form(parts=PARTS, criteria=CRITERIA, pass_marks=(), **extra) -> dict:
+    """The marking-scheme form as the organizer fills it in; ``pass_marks`` by part row."""
+    data = {"trim_min_judges": "5", "award_mode": "bands", "award_first": "1", "award_second": "1",
+            "award_third": "1", "failed_placement": "ranked", "pass_total": ""}
+    for i, (code, name, weight) in enumerate(parts):
+        data.update({f"parts-{i}-code": code, f"parts-{i}-name": name, f"parts-{i}-weight": str(weight),
+                     f"parts-{i}-pass_mark": str(pass_marks[i]) if i < len(pass_marks) else ""})
+    for i, (part, code, name, mx, step, kind, agg, judges) in enumerate(criteria):
+        data.update({f"criteria-{i}-part_code": part, f"criteria-{i}-code": code, f"criteria-{i}-name": name,
+                     f"criteria-{i}-max_mark": str(mx), f"criteria-{i}-step": str(step),
+                     f"criteria-{i}-kind": kind, f"criteria-{i}-aggregation": agg,
+                     f"criteria-{i}-judges_required": str(judges)})
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def world(app, client, auth):
+    orgs = f.org_tree()
+    f.user("cityorg", "organizer", org=orgs["city"])
+    chief = f.user("chief", "judge", org=orgs["city"])
+    comp = f.competition(orgs["city"])
+    ev = f.event(comp, with_scheme=False)
+    db.session.commit()
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": "en"})
+    return {"orgs": orgs, "comp": comp, "event": ev, "chief": chief}
+
+
+def save_scheme(client, ev, **form) -> str:
+    response = client.post(f"/organize/events/{ev.id}/scheme", data=scheme_form(**form))
+    return html.unescape(response.get_data(as_text=True)) if response.status_code != 302 else ""
+
+
+def judged(world, people=PEOPLE):
+    """Competitors with one mark per criterion, the event signed off and the competition in progress."""
+    ev, orgs, chief = world["event"], world["orgs"], world["chief"]
+    db.session.expire_all()
+    ev = db.session.get(Event, ev.id)
+    crit = {c.code: c.id for p in ev.parts for c in p.criteria}
+    for station, (code, values) in enumerate(people.items(), start=1):
+        reg = f.results_competitor(ev, orgs["plant"], name=f"选手{station}", code=code, station=station)
+        for criterion, value in zip(("T1", "P1", "S1"), values, strict=True):
+            db.session.add(Mark(registration_id=reg.id, criterion_id=crit[criterion], judge_id=chief.id,
+                                event_id=ev.id, value=Decimal(str(value))))
+    ev.competition.status = "in_progress"
+    f.sign_off(ev, chief)
+    db.session.commit()
+    return ev
+
+
+def compute(client, comp) -> str:
+    return html.unescape(client.post(f"/results/competitions/{comp.id}/compute", follow_redirects=True)
+                         .get_data(as_text=True))
+
+
+def entries(comp) -> dict[str, ResultEntry]:
+    snapshot = db.session.execute(select(ResultSnapshot).where(ResultSnapshot.competition_id == comp.id)
+                                  .order_by(ResultSnapshot.version.desc())).scalars().first()
+    return {e.anonymous_code: e for e in db.session.execute(
+        select(ResultEntry).where(ResultEntry.snapshot_id == snapshot.id)).scalars()}
+
+
+# --- 1. pass marks ------------------------------------------------------------------------------
+
+
+def test_pass_marks_are_saved_from_the_scheme_form_and_shown_again(world, client):
+    assert save_scheme(client, world["event"], pass_marks=(60, 60, 60), pass_total="65",
+                       failed_placement="after") == ""
+    db.session.expire_all()
+    ev = db.session.get(Event, world["event"].id)
+    assert [p.pass_mark for p in ev.parts] == [Decimal(60)] * 3
+    assert ev.pass_total == Decimal(65) and ev.failed_placement == "after"
+    page = client.get(f"/organize/events/{ev.id}/scheme").get_data(as_text=True)
+    assert 'name="parts-2-pass_mark"' in page and 'value="60"' in page and 'value="65"' in page
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"pass_marks": (60, 0, 60)}, "The pass mark of practical must be above 0 and at most 100"),
+    ({"pass_total": "0"}, "The minimum total must be above 0 and at most 100."),
+])
+def test_bad_pass_marks_save_nothing(world, client, form, message):
+    page = save_scheme(client, world["event"], **form)
+    assert message in page
+    db.session.expire_all()
+    assert not db.session.get(Event, world["event"].id).parts
+
+
+@pytest.mark.parametrize("placement, expected", [
+    # Ranked among the others: A01 keeps place 1 but did not pass; the prizes go to A02, A03, A04.
+    ("ranked", {"A01": (1, None, False), "A02": (2, "first", True), "A03": (3, "second", True),
+                "A04": (4, "third", True)}),
+    ("after", {"A02": (1, "first", True), "A03": (2, "second", True), "A04": (3, "third", True),
+               "A01": (4, None, False)}),
+])
+def test_a_part_below_its_pass_mark_means_no_prize(world, client, placement, expected):
+    comp = world["comp"]
+    assert save_scheme(client, world["event"], pass_marks=(60, 60, 60), failed_placement=placement) == ""
+    judged(world)
+    page = compute(client, comp)
+    assert "Provisional results computed." in page
+    got = entries(comp)
+    assert {c: (e.rank, e.prize, e.passed) for c, e in got.items()} == expected
+    a01 = got["A01"]
+    assert str(a01.total) == "87.45"
+    assert a01.part_passed == {"theory": True, "practical": True, "safety": False}
+    assert a01.part_marks == {"theory": "97.00", "practical": "96.00", "safety": "52.00"}
+    assert a01.part_scores == {"theory": "24.25", "practical": "52.80", "safety": "10.40"}
+    assert "Did not pass" in page
+
+    client.post(f"/results/competitions/{comp.id}/publish", data={"notice_days": "5"})
+    public = html.unescape(client.get(f"/results/public/competitions/{comp.id}").get_data(as_text=True))
+    assert "Did not pass" in public and "Below the pass mark" in public
+    client.post("/lang", data={"lang": "zh"})
+    public = client.get(f"/results/public/competitions/{comp.id}").get_data(as_text=True)
+    assert "未合格" in public
+    feed = client.get(f"/api/v1/results/competitions/{comp.id}").get_json()
+    by_code = {e["code"]: e for e in feed["events"][0]["entries"]}
+    assert by_code["A01"]["passed"] is False and by_code["A01"]["part_passed"]["safety"] is False
+    assert by_code["A02"]["passed"] is True and by_code["A02"]["prize"] == "first"
+
+
+def test_minimum_total(world, client):
+    comp = world["comp"]
+    assert save_scheme(client, world["event"], pass_total="70") == ""
+    judged(world)
+    compute(client, comp)
+    got = entries(comp)
+    assert {c: (e.passed, e.prize) for c, e in got.items()} == {
+        "A01": (True, "first"), "A02": (True, "second"), "A03": (True, "third"), "A04": (False, None)}
+    assert got["A04"].part_passed == {}
+
+
+def test_without_pass_marks_passed_is_none(world, client):
+    comp = world["comp"]
+    assert save_scheme(client, world["event"]) == ""
+    judged(world)
+    compute(client, comp)
+    got = entries(comp)
+    assert {c: e.passed for c, e in got.items()} == dict.fromkeys(PEOPLE)
+    assert got["A01"].prize == "first"
