@@ -1,7 +1,7 @@
 """Pass marks per part, a minimum total, and whether each competitor passed (frozen in result entries).
 
 Revision ID: 0e125d19a1d8
-Revises: be769815d875
+Revises: b2cb985f0e91
 Create Date: 2026-11-29 09:33:33.531415
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0e125d19a1d8'
-down_revision = 'be769815d875'
+down_revision = 'b2cb985f0e91'
 branch_labels = None
 depends_on = None
 
