@@ -375,13 +375,25 @@ def promote_from_waitlist(
     return ordered[: max(0, capacity - active)]
 
 
-def can_withdraw(now: datetime, deadline: datetime | None, status: str) -> bool:
-    """A standing registration may be withdrawn until the registration deadline (exclusive)."""
-    return withdrawal_refusal(now, deadline, status) is None
+def can_withdraw(now: datetime, deadline: datetime | None, status: str, *, judging_begun: bool = False) -> bool:
+    """A standing registration may be withdrawn until the registration deadline (exclusive), before judging."""
+    return withdrawal_refusal(now, deadline, status, judging_begun=judging_begun) is None
 
 
-def withdrawal_refusal(now: datetime, deadline: datetime | None, status: str) -> Reason | None:
-    """Why a registration may not be withdrawn, or None when it may."""
+def withdrawal_refusal(now: datetime, deadline: datetime | None, status: str, *,
+                       judging_begun: bool = False) -> Reason | None:
+    """Why a registration may not be withdrawn, or None when it may.
+
+    Once judging has begun (the competition is in progress or later, or marks
+    exist) nobody withdraws: marks, results and appeals depend on the roster,
+    and a withdrawn competitor's marks would no longer count anywhere.
+    """
+    if judging_begun:
+        return Reason(
+            "withdrawal_after_judging",
+            "Judging has begun; a registration can no longer be withdrawn. Ask the organizer if you cannot compete.",
+            {},
+        )
     if status not in STANDING_STATUSES:
         return Reason(
             "cannot_withdraw_status",
@@ -397,8 +409,9 @@ def withdrawal_refusal(now: datetime, deadline: datetime | None, status: str) ->
     return None
 
 
-def ensure_can_withdraw(now: datetime, deadline: datetime | None, status: str) -> None:
+def ensure_can_withdraw(now: datetime, deadline: datetime | None, status: str, *,
+                        judging_begun: bool = False) -> None:
     """Raise InvalidState with the reason when the registration may not be withdrawn."""
-    refusal = withdrawal_refusal(now, deadline, status)
+    refusal = withdrawal_refusal(now, deadline, status, judging_begun=judging_begun)
     if refusal is not None:
         raise InvalidState(refusal.message, **refusal.params)

@@ -6,6 +6,13 @@ notice, appeals, then final) and is finally archived. Registration may be
 reopened while the contest has not started; a draft that never opens may be
 archived directly (a cancelled contest). Nothing goes backwards once judging
 has begun, because marks and results depend on the roster.
+
+The statuses follow the work, not the other way round: the first step of
+judging (a submitted sheet, a sign-off, computing results) moves a closed
+competition on to "in progress" by itself, and the page offers the next step
+of the real flow first (``targets_in_order``). A single event that cannot be
+held is cancelled (取消, with a reason) at any status before results; a
+cancelled event, or one nobody was approved for, never holds up the others.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from competitions.domain.errors import InvalidState
+from competitions.domain.errors import N_, InvalidState
 
 
 class Status(StrEnum):
@@ -37,6 +44,19 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
+# The next step of the real flow, offered first on the competition's page.
+NEXT_STEP: dict[Status, Status] = {
+    Status.DRAFT: Status.OPEN,
+    Status.OPEN: Status.CLOSED,
+    Status.CLOSED: Status.IN_PROGRESS,
+    Status.IN_PROGRESS: Status.RESULTS,
+    Status.RESULTS: Status.ARCHIVED,
+}
+
+# Statuses at which judging may have begun (marks exist or may exist): nothing goes back before them.
+JUDGING_STATUSES = frozenset({Status.IN_PROGRESS, Status.RESULTS, Status.ARCHIVED})
+
+
 @dataclass(frozen=True)
 class ReadinessFacts:
     """What the transition rules need to know about a competition."""
@@ -44,11 +64,40 @@ class ReadinessFacts:
     event_count: int
     events_without_valid_scheme: tuple[str, ...] = ()
     has_registration_window: bool = True
+    judging_begun: bool = False
 
 
 def allowed_targets(current: Status) -> frozenset[Status]:
     """The statuses a competition in ``current`` may move to."""
     return ALLOWED_TRANSITIONS[Status(current)]
+
+
+def targets_in_order(current: str) -> list[Status]:
+    """The allowed targets of ``current``, the next step of the real flow first, then the others in life order."""
+    order = list(Status)
+    targets = sorted(allowed_targets(Status(current)), key=order.index)
+    step = NEXT_STEP.get(Status(current))
+    if step in targets:
+        targets.remove(step)
+        targets.insert(0, step)
+    return targets
+
+
+def judging_has_begun(status: str, *, marks_entered: bool) -> bool:
+    """Whether judging has begun: the competition is in progress or later, or any mark has been entered."""
+    return marks_entered or Status(status) in JUDGING_STATUSES
+
+
+def event_cancel_refusal(status: str, *, results_computed: bool, already_cancelled: bool) -> tuple[str, dict] | None:
+    """Why an event cannot be cancelled now, or None: results are out (or archived), or it is cancelled already.
+
+    Returns a (message, params) pair, the message in English and marked for translation.
+    """
+    if already_cancelled:
+        return N_("This event has already been cancelled."), {}
+    if results_computed or Status(status) in (Status.RESULTS, Status.ARCHIVED):
+        return N_("Results have been published; an event can no longer be cancelled."), {}
+    return None
 
 
 def check_transition(current: str, target: str, facts: ReadinessFacts) -> Status:
@@ -74,4 +123,6 @@ def check_transition(current: str, target: str, facts: ReadinessFacts) -> Status
             )
         if not facts.has_registration_window:
             raise InvalidState("Set the registration window before opening registration.")
+        if facts.judging_begun:
+            raise InvalidState("Judges have already entered marks; registration cannot be reopened.")
     return target_status

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
@@ -76,3 +85,26 @@ class ReasonForm(FlaskForm):
 
     judge_id = IntegerField(validators=[Optional()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class PanelChangeForm(FlaskForm):
+    """The chief judge moves a judge's assignment to other criteria, or ends it, with a reason."""
+
+    judge_id = SelectField(_l("Judge"), coerce=int, validators=[InputRequired()])
+    scope = RadioField(_l("New assignment"), choices=[("all", _l("All criteria")), ("some", _l("Only these criteria")),
+                                                     ("end", _l("End the assignment"))], default="some",
+                       validators=[InputRequired()])
+    criterion_ids = SelectMultipleField(_l("Criteria"), coerce=int, validators=[Optional()])
+    marks = RadioField(_l("Marks already entered outside the new assignment"),
+                       choices=[("keep", _l("Keep them (they still count)")), ("void", _l("Void them"))],
+                       default="keep", validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+    def __init__(self, *args, judge_choices=(), criterion_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.judge_id.choices = list(judge_choices)
+        self.criterion_ids.choices = list(criterion_choices)
+
+    def new_share(self) -> list[int] | None:
+        """The judge's new criteria: None for all, [] to end, else the chosen ones."""
+        return {"all": None, "end": []}.get(self.scope.data, list(self.criterion_ids.data or []))

@@ -52,6 +52,7 @@ from competitions.judging.models import (
     RecusalOverride,
 )
 from competitions.organize.models import Competition, Criterion, Event, SchemePart
+from competitions.organize.services import advance_to_judging
 from competitions.orgs.models import Organization, Worker
 from competitions.prepared import Prepared
 from competitions.registration.models import Registration
@@ -236,12 +237,60 @@ def unassign_judge(assignment: JudgeAssignment, *, actor: User | None) -> None:
     if assignment.criterion_id:
         stmt = stmt.where(Mark.criterion_id == assignment.criterion_id)
     if not assignment.is_chief and db.session.execute(stmt).scalar_one():
-        raise InvalidState("This judge has already entered marks here; the assignment cannot be removed.")
+        raise InvalidState("This judge has already entered marks here; the assignment cannot simply be removed. "
+                           "The chief judge can move or end it with a reason, keeping or voiding the marks.")
     _audit("judging.unassign", actor, event, "judge_assignment", assignment.id,
            old={"judge": assignment.user.username, "criterion_id": assignment.criterion_id,
                 "chief": assignment.is_chief})
     db.session.delete(assignment)
     db.session.flush()
+
+
+def change_panel(event: Event, *, actor: User, judge_id: int, criterion_ids: list[int] | None, reason: str,
+                 void_marks: bool) -> dict:
+    """The chief judge moves a judge's assignment to other criteria, or ends it, with a written reason.
+
+    ``criterion_ids`` is the judge's new share of the panel: None for all
+    criteria, a list for those criteria, an empty list to end the assignment.
+    Marks the judge already entered outside the new share are either kept
+    (they still count in the scores) or voided (deleted); either way each
+    change is in the audit trail, voided marks with their values. Refused once
+    the event is signed off (reopen it first). Returns {"kept": n, "voided": n}.
+    """
+    if not is_chief(actor, event.id):
+        raise NotAllowed("Only the chief judge of this event can do this.")
+    if is_locked(event.id):
+        raise InvalidState("The event has been signed off; reopen it before changing assignments.")
+    text = (reason or "").strip()
+    if not text:
+        raise RuleViolation("Give the reason for changing the assignment.", field="reason")
+    mine = [a for a in assignments_of(event.id) if a.user_id == judge_id and not a.is_chief]
+    if not mine:
+        raise RuleViolation("Choose a judge of this event's panel.", field="judge_id")
+    scheme = {c.id for c in event_criteria(event)}
+    if criterion_ids is not None and not set(criterion_ids) <= scheme:
+        raise RuleViolation("That criterion is not part of this event's marking scheme.", field="criterion_id")
+    keep = scheme if criterion_ids is None else set(criterion_ids)
+    outside = list(db.session.execute(select(Mark).where(
+        Mark.event_id == event.id, Mark.judge_id == judge_id, Mark.criterion_id.not_in(keep or {-1}))).scalars())
+    old = {"judge_id": judge_id, "criteria": sorted(a.criterion_id or 0 for a in mine)}
+    for a in mine:
+        db.session.delete(a)
+    db.session.flush()
+    for criterion_id in ([None] if criterion_ids is None else sorted(set(criterion_ids))):
+        db.session.add(JudgeAssignment(event_id=event.id, user_id=judge_id, criterion_id=criterion_id))
+    db.session.flush()
+    for mark in outside if void_marks else ():
+        _audit("mark.void", actor, event, "mark", mark.id, old=_cell_json(
+            mark.registration_id, mark.criterion_id, mark.judge_id, mark.value, mark.version), reason=text)
+        db.session.delete(mark)
+    db.session.flush()
+    counts = {"kept": 0 if void_marks else len(outside), "voided": len(outside) if void_marks else 0}
+    _audit("judging.reassign" if criterion_ids != [] else "judging.end_assignment", actor, event,
+           "judge_assignment", None, old=old,
+           new={"judge_id": judge_id, "criteria": sorted(keep) if criterion_ids is not None else [0], **counts},
+           reason=text)
+    return counts
 
 
 def _registration_in(event: Event, registration_id: int) -> Registration:
@@ -786,6 +835,7 @@ def submit_sheet(event: Event, *, judge: User) -> JudgeSheet:
     sheet.submitted_at = utcnow()
     db.session.flush()
     _audit("sheet.submit", judge, event, "judge_sheet", sheet.id, new={"judge": judge.username})
+    advance_to_judging(event.competition, actor_id=judge.id, step="sheet.submit")
     return sheet
 
 
@@ -932,6 +982,7 @@ def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
     sign_off.signed_by_id, sign_off.signed_at, sign_off.locked = actor.id, utcnow(), True
     db.session.flush()
     _audit("event.lock", actor, event, "event", event.id, new={"locked": True})
+    advance_to_judging(event.competition, actor_id=actor.id, step="event.lock")
     return sign_off
 
 
@@ -970,6 +1021,8 @@ def my_events(user: User) -> list[MyEvent]:
     out = []
     for event_id in sorted({a.event_id for a in rows}):
         event = db.session.get(Event, event_id)
+        if event.cancelled:
+            continue
         chief = any(a.is_chief for a in rows if a.event_id == event_id)
         out.append(MyEvent(event, chief, [] if chief else judge_criteria(event, user.id), is_locked(event_id),
                            _sheet_submitted(event_id, user.id)))

@@ -25,6 +25,7 @@ from competitions.judging.forms import (
     LockedMarkForm,
     OverrideForm,
     OwnConflictForm,
+    PanelChangeForm,
     ReasonForm,
     ThresholdForm,
 )
@@ -109,6 +110,7 @@ def _chief_forms(board: services.Dashboard) -> dict:
     mark_form.registration_id.choices, mark_form.criterion_id.choices = competitors, criteria
     mark_form.judge_id.choices = judges
     return {"override_form": OverrideForm(judge_choices=judges, competitor_choices=competitors),
+            "panel_form": PanelChangeForm(judge_choices=judges, criterion_choices=criteria),
             "threshold_form": threshold, "mark_form": mark_form, "reason_form": ReasonForm()}
 
 
@@ -129,6 +131,25 @@ def sign_off(event_id: int):
     if ReasonForm().validate_on_submit():
         commit_or_flash(lambda: services.sign_off_event(event, actor=current_user),
                         _("The event has been signed off; its marks are locked."))
+    return redirect(url_for("judging.chief", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/chief/panel", methods=["POST"])
+@role_required("judge")
+def change_panel(event_id: int):
+    """Move a judge's assignment to other criteria or end it, keeping or voiding their marks, with a reason."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    criteria = [(c.id, f"{c.code} {c.name}") for c in services.event_criteria(event)]
+    judges = [(j.id, j.display_name) for j in services._panel_judges(services.assignments_of(event.id))]
+    form = PanelChangeForm(judge_choices=judges, criterion_choices=criteria)
+    if form.validate_on_submit():
+        commit_or_flash(lambda: services.change_panel(
+            event, actor=current_user, judge_id=form.judge_id.data, criterion_ids=form.new_share(),
+            reason=form.reason.data, void_marks=form.marks.data == "void"), _("The assignment has been changed."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
     return redirect(url_for("judging.chief", event_id=event.id))
 
 

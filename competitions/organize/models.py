@@ -56,6 +56,8 @@ class Competition(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     recuse_same_parent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether competitors may lodge an appeal online during the notice period (otherwise the organizer records it).
+    online_appeals: Mapped[bool] = mapped_column(Boolean, default=False)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("competition.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -65,6 +67,11 @@ class Competition(db.Model):
     events: Mapped[list[Event]] = relationship(
         back_populates="competition", cascade="all, delete-orphan", order_by="Event.id"
     )
+
+    @property
+    def live_events(self) -> list[Event]:
+        """The events that are held: every event except the cancelled ones (no query beyond ``events``)."""
+        return [e for e in self.events if e.cancelled_at is None]
 
 
 class Event(db.Model):
@@ -95,12 +102,21 @@ class Event(db.Model):
     pass_total: Mapped[Decimal | None] = mapped_column(POINTS)
     failed_placement: Mapped[str] = mapped_column(String(10), default="ranked", server_default="ranked")
     scheme_valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An event that cannot be held (取消): kept with its reason, left out of judging and results.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     competition: Mapped[Competition] = relationship(back_populates="events")
     parts: Mapped[list[SchemePart]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="SchemePart.position", lazy="selectin"
     )
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the event has been cancelled (取消)."""
+        return self.cancelled_at is not None
 
 
 class SchemePart(db.Model):

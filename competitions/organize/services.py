@@ -84,14 +84,52 @@ def update_competition(competition: Competition, data: CompetitionData) -> None:
         setattr(competition, key, value)
 
 
+def marks_entered(competition: Competition) -> bool:
+    """Whether any judge has entered a mark in the competition (judging has begun)."""
+    from competitions.judging.models import Mark
+
+    return db.session.execute(select(Mark.id).join(Event, Event.id == Mark.event_id)
+                              .where(Event.competition_id == competition.id).limit(1)).first() is not None
+
+
 def change_status(competition: Competition, target: str) -> None:
     """Move a competition to ``target`` if the life-cycle rules allow it."""
+    live = competition.live_events
     facts = lifecycle.ReadinessFacts(
-        event_count=len(competition.events),
-        events_without_valid_scheme=tuple(e.trade_name for e in competition.events if not e.scheme_valid),
+        event_count=len(live),
+        events_without_valid_scheme=tuple(e.trade_name for e in live if not e.scheme_valid),
         has_registration_window=bool(competition.registration_opens_at and competition.registration_closes_at),
+        judging_begun=target == "open" and competition.status == "closed" and marks_entered(competition),
     )
     competition.status = lifecycle.check_transition(competition.status, target, facts).value
+
+
+def set_status(competition: Competition, target: str, *, actor_id: int | None) -> None:
+    """The organizer moves a competition along its life cycle (``change_status``), audited."""
+    old = competition.status
+    change_status(competition, target)
+    from competitions.audit.services import record
+
+    record("competition.status", actor_id=actor_id, object_type="competition", object_id=competition.id,
+           competition_id=competition.id, old={"status": old}, new={"status": competition.status})
+
+
+def advance_to_judging(competition: Competition, *, actor_id: int | None, step: str) -> bool:
+    """Move a closed competition on to "in progress" where a step of judging begins; True when it moved.
+
+    Judges mark while the competition still says "registration closed"; the
+    first step that needs "in progress" (a submitted sheet, a sign-off,
+    computing results) moves it on by itself instead of refusing, audited with
+    ``step``, the audit action of the step that began it (e.g. "sheet.submit").
+    """
+    if competition.status != "closed":
+        return False
+    from competitions.audit.services import record
+
+    change_status(competition, "in_progress")
+    record("competition.advance", actor_id=actor_id, object_type="competition", object_id=competition.id,
+           competition_id=competition.id, old={"status": "closed"}, new={"status": "in_progress", "step": step})
+    return True
 
 
 def _require_editable(competition: Competition) -> None:
@@ -162,10 +200,43 @@ def update_event(event: Event, data: EventData) -> None:
         event.team_size = 1
 
 
+def cancel_event(event: Event, *, actor_id: int | None, reason: str, now: datetime) -> None:
+    """Cancel an event (取消) at any status before results, with a reason; audited.
+
+    The event stays on record with its registrations, but it is no longer held:
+    judging, results, the public pages and the board leave it out, so it never
+    holds up the other events. An unpublished provisional computation that
+    still contains it is discarded (compute again).
+    """
+    from competitions.audit.services import record
+    from competitions.results.models import ResultSnapshot
+
+    text = (reason or "").strip()
+    computed = db.session.execute(select(ResultSnapshot.status).where(
+        ResultSnapshot.competition_id == event.competition_id)).scalars().all()
+    refusal = lifecycle.event_cancel_refusal(
+        event.competition.status, already_cancelled=event.cancelled,
+        results_computed=any(s in ("published", "final") for s in computed))
+    if refusal is not None:
+        raise InvalidState(refusal[0], **refusal[1])
+    if not text:
+        raise RuleViolation("Give the reason for cancelling the event.", field="reason")
+    event.cancelled_at, event.cancel_reason, event.cancelled_by_id = now, text, actor_id
+    for snapshot in db.session.execute(select(ResultSnapshot).where(
+            ResultSnapshot.competition_id == event.competition_id,
+            ResultSnapshot.status == "provisional")).scalars():
+        db.session.delete(snapshot)
+    record("event.cancel", actor_id=actor_id, object_type="event", object_id=event.id,
+           competition_id=event.competition_id, event_id=event.id, old={"cancelled": False},
+           new={"cancelled": True}, reason=text)
+    db.session.flush()
+
+
 def delete_event(event: Event) -> None:
     """Remove an event from a competition that is still a draft."""
     if event.competition.status != "draft":
-        raise InvalidState("Events can only be removed while the competition is a draft.")
+        raise InvalidState("Events can only be removed while the competition is a draft; "
+                           "cancel the event instead, with a reason.")
     db.session.delete(event)
 
 

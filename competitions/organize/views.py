@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from competitions.auth.permissions import role_required
+from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, ValidationErrors
-from competitions.domain.lifecycle import allowed_targets
+from competitions.domain.lifecycle import targets_in_order
 from competitions.domain.points import plain_decimal
 from competitions.domain.schemes import TIE_BREAK_TIME, CriterionDraft, PartDraft, SchemeDraft
+from competitions.errors import commit_or_flash
 from competitions.extensions import db
 from competitions.forms import commit_or_form_error
 from competitions.i18n import error_message, translate
@@ -108,7 +110,7 @@ def competition(competition_id: int):
     competition = load_competition_or_404(competition_id, for_user=current_user)
     copy_form = CopyCompetitionForm(name=competition.name, year=competition.year + 1)
     return render_template("organize/competition.html", competition=competition,
-                           targets=sorted(allowed_targets(competition.status), key=STATUSES.index),
+                           targets=[t.value for t in targets_in_order(competition.status)],
                            copy_form=copy_form)
 
 
@@ -136,7 +138,7 @@ def competition_status(competition_id: int):
     target = request.form.get("target", "")
     if target not in STATUSES:
         abort(400)
-    services.change_status(competition, target)
+    services.set_status(competition, target, actor_id=current_user.id)
     db.session.commit()
     flash(_("The competition is now: %(status)s.", status=label("status", target)), "success")
     return redirect(url_for("organize.competition", competition_id=competition.id))
@@ -214,6 +216,17 @@ def event_delete(event_id: int):
     db.session.commit()
     flash(_("The event has been removed."), "success")
     return redirect(url_for("organize.competition", competition_id=competition_id))
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["POST"])
+@role_required("organizer")
+def event_cancel(event_id: int):
+    """Cancel an event (取消) with a reason, at any status before results."""
+    event = load_event_or_404(event_id, for_user=current_user)
+    commit_or_flash(lambda: services.cancel_event(event, actor_id=current_user.id,
+                                                  reason=request.form.get("reason", ""), now=utcnow()),
+                    _("The event has been cancelled."))
+    return redirect(url_for("organize.competition", competition_id=event.competition_id))
 
 
 @bp.route("/events/<int:event_id>/copy", methods=["GET", "POST"])

@@ -431,7 +431,7 @@ def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allo
     People already registered for the event are updated (natural key: ID
     number + event); new people beyond the capacity go to the waiting list.
     """
-    closed = services.registration_closed_reason(event.competition, now)
+    closed = services.registration_closed_reason(event.competition, now, event)
     if closed is not None:
         raise InvalidState(closed.message, **closed.params)
     raw_rows = read_roster(data, filename)

@@ -22,6 +22,7 @@ from competitions.auth.models import User
 from competitions.db import utcnow
 from competitions.domain import draw as draw_rules
 from competitions.domain import eligibility as rules
+from competitions.domain import lifecycle
 from competitions.domain.errors import N_, Code, InvalidState, NotAllowed, RuleViolation, ValidationErrors
 from competitions.domain.identity import NationalId, check_consistent, mask_national_id, parse_national_id
 from competitions.extensions import db
@@ -68,8 +69,12 @@ def organizer_org_ids(competition: Competition) -> set[int]:
     ).scalars())
 
 
-def registration_closed_reason(competition: Competition, now: datetime) -> rules.Reason | None:
-    """Why nobody can register now (status not open, or outside the window), or None when open."""
+def registration_closed_reason(competition: Competition, now: datetime,
+                               event: Event | None = None) -> rules.Reason | None:
+    """Why nobody can register now (the event cancelled, status not open, or outside the window), or None."""
+    if event is not None and event.cancelled:
+        return rules.Reason("event_cancelled", N_("This event has been cancelled: %(reason)s"),
+                            {"reason": event.cancel_reason})
     if competition.status != "open":
         return rules.Reason("competition_not_open", "This competition is not open for registration.")
     found = rules.window_reasons(
@@ -146,7 +151,7 @@ def check_self_registration(event: Event, details: WorkerDetails, user: User,
         raise NotAllowed("Your account is linked to the identity number %(masked)s. "
                          "You can register only yourself.", field="national_id",
                          masked=mask_national_id(own.national_id))
-    closed = registration_closed_reason(event.competition, now)
+    closed = registration_closed_reason(event.competition, now, event)
     verdict = rules.check_registration(
         event_rules(event), applicant_of(details, parsed, worker.id if worker else 0),
         organizer_org_ids(event.competition), _existing_of(event, worker), place_count(event), now)
@@ -243,10 +248,20 @@ def enter(event: Event, worker: Worker, *, waitlisted: bool, source: str,
     return registration
 
 
+def judging_begun(event: Event) -> bool:
+    """Whether judging has begun for ``event``: its competition is in progress or later, or it has marks."""
+    from competitions.judging.models import Mark
+
+    if lifecycle.judging_has_begun(event.competition.status, marks_entered=False):
+        return True
+    return db.session.execute(select(Mark.id).where(Mark.event_id == event.id).limit(1)).first() is not None
+
+
 def withdraw(registration: Registration, user: User, now: datetime) -> None:
-    """The worker withdraws before the deadline; the first on the waiting list moves up."""
+    """The worker withdraws before the deadline and before judging; the first on the waiting list moves up."""
     competition = registration.event.competition
-    rules.ensure_can_withdraw(now, competition.registration_closes_at, registration.status)
+    rules.ensure_can_withdraw(now, competition.registration_closes_at, registration.status,
+                              judging_begun=judging_begun(registration.event))
     held_place = registration.status in PLACE_HOLDING
     old = registration.status
     registration.status = "withdrawn"

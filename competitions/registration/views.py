@@ -69,10 +69,26 @@ def competition_page(competition_id: int):
         .group_by(Registration.event_id)
     ).all())
     closed = services.registration_closed_reason(competition, utcnow())
+    # The Register button is for workers (and visitors, who log in first); others never register.
+    may_register = not current_user.is_authenticated or current_user.has_role("competitor")
     return render_template("registration/competition.html", competition=competition, counts=counts,
                            closed=translate(closed.message, closed.params) if closed else None,
+                           may_register=may_register, mine=_my_statuses(competition),
                            manager=current_user.is_authenticated and can_manage(current_user, competition),
                            clerk=current_user.is_authenticated and can_submit_roster(current_user, competition))
+
+
+def _my_statuses(competition: Competition) -> dict[int, Registration]:
+    """The logged-in worker's standing registration per event of ``competition`` (withdrawn ones left out)."""
+    if not current_user.is_authenticated:
+        return {}
+    worker = own_worker(current_user)
+    if worker is None:
+        return {}
+    rows = db.session.execute(select(Registration).join(Event, Event.id == Registration.event_id).where(
+        Event.competition_id == competition.id, Registration.worker_id == worker.id,
+        Registration.status != "withdrawn")).scalars()
+    return {r.event_id: r for r in rows}
 
 
 def _details_from(form: SelfRegistrationForm, event: Event) -> services.WorkerDetails:
@@ -122,8 +138,11 @@ def register(event_id: int):
     elif request.method == "GET":
         form.name.data = current_user.display_name
     verdict, general = None, []
-    closed = services.registration_closed_reason(event.competition, utcnow())
-    if form.validate_on_submit():
+    closed = services.registration_closed_reason(event.competition, utcnow(), event)
+    already = _my_statuses(event.competition).get(event.id)
+    # Nothing to save when already registered or closed: the page shows the registration, or the form
+    # read-only with the reason, instead of failing on save.
+    if already is None and closed is None and form.validate_on_submit():
         details = _details_from(form, event)
         try:
             if form.submit.data:
@@ -147,6 +166,7 @@ def register(event_id: int):
             db.session.rollback()
     return render_template("registration/register.html", event=event, competition=event.competition, form=form,
                            verdict=verdict, general=general, on_file=worker.national_id if worker else None,
+                           already=already,
                            closed=translate(closed.message, closed.params) if closed else None)
 
 
@@ -163,7 +183,8 @@ def mine():
     now = utcnow()
     return render_template("registration/mine.html", worker=worker, registrations=registrations,
                            can_withdraw={r.id: services.rules.can_withdraw(
-                               now, r.event.competition.registration_closes_at, r.status) for r in registrations})
+                               now, r.event.competition.registration_closes_at, r.status,
+                               judging_begun=services.judging_begun(r.event)) for r in registrations})
 
 
 @bp.route("/<int:registration_id>/withdraw", methods=["POST"])

@@ -48,7 +48,7 @@ def competition_feed(competition_id: int):
         competition={"id": competition.id, "name": competition.name, "year": competition.year,
                      "status": competition.status},
         results=_snapshot_json(snapshot),
-        events=[_event_json(e, grouped.get(e.id, []), team_groups.get(e.id, [])) for e in competition.events],
+        events=[_event_json(e, grouped.get(e.id, []), team_groups.get(e.id, [])) for e in competition.live_events],
     )
 
 

@@ -54,7 +54,7 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
     grouped = entries_by_event(snapshot) if snapshot else {}
     team_groups = team_rows(snapshot) if snapshot is not None and any(e.is_team for e in competition.events) else {}
     tables = []
-    for event in competition.events:
+    for event in competition.live_events:
         parts = tuple(event.parts)
         rows = []
         for e in grouped.get(event.id, []):

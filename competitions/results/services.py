@@ -48,6 +48,7 @@ from competitions.results.snapshots import (  # noqa: F401
     public_snapshot,
     published_competitions,
     purge_provisional,
+    ranked_events,
     snapshots_of,
     unsigned_events,
 )

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 from competitions.extensions import db
 from competitions.judging.models import EventSignOff
 from competitions.organize.models import Competition, Event
+from competitions.registration.models import Registration
 from competitions.results.models import (
     Appeal,
     ResultEntry,
@@ -61,13 +62,26 @@ def _sign_off(event_id: int) -> EventSignOff | None:
     return db.session.execute(select(EventSignOff).where(EventSignOff.event_id == event_id)).scalar_one_or_none()
 
 
+def ranked_events(competition: Competition) -> list[Event]:
+    """The events that get results: held (not cancelled) and with at least one approved competitor.
+
+    A cancelled event, or one nobody was approved for, is left out and never
+    holds up the others (nothing to sign off, nothing to rank).
+    """
+    with_entrants = set(db.session.execute(
+        select(Registration.event_id).join(Event, Event.id == Registration.event_id)
+        .where(Event.competition_id == competition.id, Registration.status == "approved").distinct()
+    ).scalars())
+    return [e for e in competition.live_events if e.id in with_entrants]
+
+
 def unsigned_events(competition: Competition) -> list[Event]:
-    """Events of the competition whose marks are not signed off and locked."""
+    """Events that get results (``ranked_events``) whose marks are not signed off and locked."""
     locked = set(db.session.execute(
         select(EventSignOff.event_id).join(Event, Event.id == EventSignOff.event_id)
         .where(Event.competition_id == competition.id, EventSignOff.locked.is_(True))
     ).scalars())
-    return [e for e in competition.events if e.id not in locked]
+    return [e for e in ranked_events(competition) if e.id not in locked]
 
 
 def _lock(competition: Competition) -> None:

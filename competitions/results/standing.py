@@ -48,7 +48,7 @@ from competitions.results.models import (
     ResultSnapshot,
     TieDecision,
 )
-from competitions.results.snapshots import _lock, _upheld_appeals, current_snapshot, unsigned_events
+from competitions.results.snapshots import _lock, _upheld_appeals, current_snapshot, ranked_events, unsigned_events
 
 AWARD_METHODS = {
     "bands": award_rules.AwardMethod.RANK_BANDS,
@@ -311,10 +311,15 @@ def _check_award_fits(standing: EventStanding) -> None:
 def compute_provisional_results(competition: Competition, *, actor_id: int | None) -> ResultSnapshot:
     """Compute every event's standing into a new provisional snapshot (replacing an unpublished one)."""
     _lock(competition)
+    if competition.status == "closed":  # judges marked while it said "closed": computing is the next step
+        from competitions.organize.services import advance_to_judging
+
+        advance_to_judging(competition, actor_id=actor_id, step="results_computed")
     if competition.status not in COMPUTABLE_STATUSES:
-        raise InvalidState("Results can be computed once the competition is in progress.")
-    if not competition.events:
-        raise InvalidState("This competition has no events.")
+        raise InvalidState("Results can be computed once registration is closed and judging has begun.")
+    events = ranked_events(competition)
+    if not events:
+        raise InvalidState("This competition has no event with approved competitors to rank.")
     current = current_snapshot(competition.id)
     if current is not None and current.status == "final":
         raise InvalidState("The results are final; nothing can change any more.")
@@ -324,7 +329,7 @@ def compute_provisional_results(competition: Competition, *, actor_id: int | Non
     if pending:
         raise InvalidState("Results can be computed only when every event is signed off; not yet: %(events)s.",
                            events=", ".join(e.trade_name for e in pending))
-    standings = [event_standing(event) for event in competition.events]
+    standings = [event_standing(event) for event in events]
     for standing in standings:
         check_publishable(standing)
     team_lines = teams.team_standings(standings)  # team events: team scores, places and prizes (results.teams)

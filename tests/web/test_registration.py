@@ -149,7 +149,8 @@ def test_a_refusal_names_the_status_in_the_readers_language(client, auth, setup)
     client.post(url, data=_form(setup["orgs"]))
     status = db.session.execute(select(Registration.status)).scalar_one()
     html = client.post(url, data=_form(setup["orgs"])).get_data(as_text=True)
-    assert "此人已报名该项目" in html
+    # The page shows the registration and its status instead of the form (issue 11 §6).
+    assert "您已报名本项目" in html and "<form" not in html.split("您已报名本项目")[1]
     assert {"pending": "待审核", "approved": "已通过", "waitlisted": "候补"}[status] in html
     assert f"，{status}）" not in html  # never the stored English code
 

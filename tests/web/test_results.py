@@ -251,6 +251,8 @@ def test_event_with_no_marks_is_refused(world, client, auth):
     comp = world["comp"]
     comp.status = "closed"
     empty = f.event(comp, trade_name="焊工", trade_code="WELD")
+    # An entrant but no marks (an event nobody was approved for is left out instead: test_lifecycle_guards).
+    f.results_competitor(empty, world["orgs"]["plant"], name="孙丽", code="W01", station=1)
     comp.status = "in_progress"
     f.sign_off(world["event"])
     f.sign_off(empty)
@@ -534,10 +536,11 @@ def test_time_used_is_read_as_minutes_and_seconds(typed, seconds):
 def test_competition_not_in_progress_and_bad_notice_period_are_refused(world, client, auth):
     comp = world["comp"]
     f.sign_off(world["event"])
-    comp.status = "closed"
+    comp.status = "open"  # a closed one moves on to "in progress" by itself (test_lifecycle_guards)
     db.session.commit()
     _login(client, auth, "cityorg")
-    assert "Results can be computed once the competition is in progress." in _flashes(_compute(client, comp))
+    assert "Results can be computed once registration is closed and judging has begun." in _flashes(
+        _compute(client, comp))
     comp.status = "in_progress"
     db.session.commit()
     assert "Compute the provisional results first." in _flashes(_publish(client, comp))
