@@ -1,7 +1,7 @@
 """Events can be cancelled (取消, with a reason); competitions may take appeals online
 
 Revision ID: 9bbf4626cf78
-Revises: be769815d875
+Revises: 4bb467f72d34
 Create Date: 2026-11-29 09:28:58.168601
 
 """
@@ -13,7 +13,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = '9bbf4626cf78'
-down_revision = 'be769815d875'
+down_revision = '4bb467f72d34'
 branch_labels = None
 depends_on = None
 
