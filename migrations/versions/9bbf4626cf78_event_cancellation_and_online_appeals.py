@@ -1,7 +1,7 @@
 """Events can be cancelled (取消, with a reason); competitions may take appeals online
 
 Revision ID: 9bbf4626cf78
-Revises: 4bb467f72d34
+Revises: 0e125d19a1d8
 Create Date: 2026-11-29 09:28:58.168601
 
 """
@@ -13,7 +13,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = '9bbf4626cf78'
-down_revision = '4bb467f72d34'
+down_revision = '0e125d19a1d8'
 branch_labels = None
 depends_on = None
 
