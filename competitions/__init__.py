@@ -25,6 +25,7 @@ BLUEPRINT_MODULES = (
     "competitions.judging",
     "competitions.results",
     "competitions.stats",
+    "competitions.promotion",
     "competitions.api",
 )
 

@@ -8,6 +8,7 @@ import competitions.auth.models  # noqa: F401
 import competitions.judging.models  # noqa: F401
 import competitions.organize.models  # noqa: F401
 import competitions.orgs.models  # noqa: F401
+import competitions.promotion.models  # noqa: F401
 import competitions.registration.models  # noqa: F401
 import competitions.results.models  # noqa: F401
 import competitions.scheduler  # noqa: F401  (JobRun: scheduled jobs run once per period)

@@ -23,6 +23,7 @@ from competitions.organize.models import Competition
 from competitions.results.models import (
     ResultSnapshot,
 )
+from competitions.results.signals import results_final
 from competitions.results.snapshots import _appeals_of, _lock, current_snapshot, snapshots_of
 
 DEFAULT_NOTICE_DAYS = 5
@@ -112,6 +113,7 @@ def finalize_results(snapshot: ResultSnapshot, *, actor_id: int | None, now: dat
     db.session.flush()
     record("results_finalized", actor_id=actor_id, object_type="result_snapshot", object_id=snapshot.id,
            competition_id=snapshot.competition_id, new={"version": snapshot.version, "by_job": actor_id is None})
+    results_final.send(snapshot, actor_id=actor_id, now=now)  # later stages (promotion) act in this transaction
     return True
 
 

@@ -35,6 +35,7 @@ import pytest
 from competitions.auth.permissions import ANY_USER, PUBLIC
 from competitions.extensions import db
 from competitions.judging.models import JudgeAssignment
+from competitions.promotion.rules import load_preset
 from competitions.registration.models import Registration
 from competitions.results import services as results
 from tests import factories as f
@@ -135,6 +136,25 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "results.board": (PUBLIC, EVERYONE),
     "results_api.competition_feed": (PUBLIC, EVERYONE),
     "results_api.event_feed": (PUBLIC, EVERYONE),
+    "promotion.index": (STAFF, STAFF_LIST),
+    "promotion.rule_sets": (STAFF, STAFF_LIST),
+    "promotion.rule_set_new": (STAFF, "L 403 403 403 - - -"),
+    "promotion.rule_set_import": (STAFF, "L 403 403 403 - - -"),
+    "promotion.rule_set": (STAFF, MANAGED),            # a rule set issued by the organizer's district
+    "promotion.rule_set_active": (STAFF, MANAGED_POST),
+    "promotion.rule_set_export": (STAFF, MANAGED),
+    "promotion.rule_edit": (STAFF, MANAGED),
+    "promotion.rule_delete": (STAFF, MANAGED_POST),
+    "promotion.competition": (STAFF, MANAGED),
+    "promotion.evaluate": (STAFF, MANAGED_POST),
+    "promotion.assign": (STAFF, MANAGED_POST),
+    "promotion.review": (STAFF, MANAGED_POST),
+    "promotion.roster_xlsx_download": (STAFF, MANAGED),
+    "promotion.roster_pdf_download": (STAFF, MANAGED),
+    "promotion.worker": (STAFF, MANAGED),              # a worker employed in the organizer's subtree
+    "promotion.mine": (COMPETITOR, "L 200 403 403 403 403 200"),
+    "promotion_api.decisions": (STAFF, "401 403 403 403 404 200 200"),
+    "promotion_api.mine": (COMPETITOR, "401 200 403 403 403 403 200"),
 }
 
 
@@ -219,8 +239,10 @@ def _world():
     results.publish_results(comp, actor_id=users["organizer"].id, now=now, zone=ZoneInfo("Asia/Shanghai"))
     appeal = results.record_appeal(comp, results.AppealData(event_id=ev.id, appellant="李娜", subject="复核"),
                                    actor_id=users["organizer"].id, now=now)
+    rule_set = load_preset("workers_contest", organization_id=orgs["west"].id, actor_id=None)
     db.session.commit()
-    return users, _world_ids(orgs, users, comp, ev, own, judge_row, appeal)
+    ids = _world_ids(orgs, users, comp, ev, own, judge_row, appeal)
+    return users, ids | {"rule_set_id": rule_set.id, "key": "W1", "worker_id": own.worker_id}
 
 
 def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, appeal) -> dict[str, int]:

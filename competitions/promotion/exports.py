@@ -1,0 +1,79 @@
+"""The promotion roster for the labour department as plain data, and its spreadsheet.
+
+``roster_data`` turns a competition's flags into plain rows with headings in
+the reader's language (the PDF in ``pdf.py`` renders the same data). ID
+numbers are always masked (first 6 and last 4 characters shown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+from urllib.parse import quote
+
+from flask_babel import gettext as _
+
+from competitions.labels import label
+from competitions.organize.models import Competition
+from competitions.promotion.history import roster_rows
+
+
+@dataclass(frozen=True)
+class RosterData:
+    """The roster: title, column headings and one list of cell texts per flag."""
+
+    title: str
+    subtitle: str
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    filename: str
+
+
+def roster_data(competition: Competition) -> RosterData:
+    """The roster of a competition's flags awaiting review or approved, in the reader's language."""
+    headings = (_("Name"), _("ID number"), _("Employer"), _("Event"), _("Place"), _("Score"), _("Current level"),
+                _("Proposed level or title"), _("Rule"), _("Review status"))
+    rows = []
+    for r in roster_rows(competition):
+        proposed = label("promotion_level", r.proposed_level) if r.kind == "level" else \
+            f"{label('flag_kind', r.kind)}: {r.title}"
+        status = label("flag_status", r.status) + (f" ({_('contested')})" if r.contested else "")
+        rows.append((r.name, r.masked_id, r.employer, f"{r.event} · {label('group', r.group)}",
+                     "" if r.rank is None else str(r.rank), "" if r.total is None else f"{r.total:.2f}",
+                     label("promotion_level", r.current_level), proposed, r.rule, status))
+    subtitle = _("Promotion roster · %(count)s line(s)", count=len(rows))
+    return RosterData(f"{competition.name} — {_('Promotion roster')}", subtitle, headings, tuple(rows),
+                      f"promotion-roster-{competition.id}")
+
+
+def disposition(data: RosterData, ext: str) -> str:
+    """A Content-Disposition header value for the download."""
+    name = f"{data.filename}.{ext}"
+    return f"attachment; filename={name}; filename*=UTF-8''{quote(name)}"
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet will never run as a formula (a name or employer starting with = + - @)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def roster_xlsx(data: RosterData) -> bytes:
+    """One worksheet: title, subtitle, headings, one row per flag."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "roster"
+    sheet.append([_cell(data.title)])
+    sheet.append([_cell(data.subtitle)])
+    sheet.append(list(data.headings))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in data.rows:
+        sheet.append([_cell(text) for text in row])
+    for column, width in zip("ABCDEFGHIJ", (12, 22, 28, 20, 8, 10, 16, 24, 24, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,523 @@
+"""Promotion: evaluating final results against the rule set, flags and their review.
+
+The practice this follows:
+
+* Promotion reads **final** results only (after the public notice period and
+  appeals): evaluating anything earlier is refused, since a place that may
+  still change cannot promote anyone.
+* Each competition is evaluated against the rule set it uses
+  (``promotion.rules.rule_sets_for``) by the pure ``domain.promotion.evaluate``:
+  one decision per competitor with every outcome and its rule, or the reason
+  none applied. A competitor's current level is their registered certificate
+  level raised by promotions approved through *other* competitions; "once per
+  calendar year" counts level flags of other competitions of the same year
+  that are approved or still awaiting review.
+* It runs automatically when results become final (``on_results_final``, sent
+  by the organizer's button and the scheduled ``finalize_due_results`` job
+  alike), on demand (a button, ``flask --app wsgi promotion evaluate``), and
+  again whenever newer final results appear (a corrected standing after an
+  appeal). Running again never duplicates a flag: a flag's natural key is
+  (competition, competitor, kind, target). What a re-run changes is kept on
+  the run (``PromotionRun.diff``) and shown: new flags; flags awaiting review
+  that the results no longer support are withdrawn; approved ones are never
+  silently undone (facts a later stage relies on are frozen) but marked
+  *contested* until an organizer rejects or keeps them.
+* Outcomes marked "automatic" are approved by the run itself; those
+  "subject to review" (破格晋升) wait for an organizer. Organizers approve or
+  reject flags with a reason, one by one or in bulk; every decision is audited.
+
+Services flush; the view, command or job that calls them commits once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select
+
+from competitions.audit.services import record
+from competitions.domain import promotion as rules
+from competitions.domain.errors import Code, CompetitionError, InvalidState, NotFound, RuleViolation
+from competitions.extensions import db
+from competitions.organize.models import Competition, Event, SchemePart
+from competitions.orgs.models import Worker
+from competitions.promotion.models import PromotionDecision, PromotionFlag, PromotionRun
+from competitions.promotion.rules import rule_set_of, rule_sets_for
+from competitions.results.models import EventResultSetting, ResultEntry, ResultSnapshot, ResultTeamEntry
+
+log = logging.getLogger(__name__)
+CHUNK = 400
+DIFF_LIMIT = 200
+
+
+# --- messages as stored JSON ---------------------------------------------------------------------
+
+
+def _param_json(value):
+    if isinstance(value, Code):
+        return {"$code": value.kind, "value": value.value}
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, rules.Message):
+        return {"$message": message_json(value)}
+    return value
+
+
+def message_json(message: rules.Message) -> list:
+    """A domain message as stored JSON: [text, {param: value}] with codes and nested messages kept."""
+    return [message.text, {k: _param_json(v) for k, v in message.params}]
+
+
+def message_params(params: dict) -> dict:
+    """Stored parameters back as the translator wants them (codes as ``Code``; nested messages translated)."""
+    from competitions.i18n import translate
+
+    out = {}
+    for key, value in (params or {}).items():
+        if isinstance(value, dict) and "$code" in value:
+            out[key] = Code(value["$code"], value["value"])
+        elif isinstance(value, dict) and "$message" in value:
+            text, inner = value["$message"]
+            out[key] = translate(text, message_params(inner))
+        else:
+            out[key] = "" if value is None else value
+    return out
+
+
+def message_text(stored) -> str:
+    """A stored message in the reader's language."""
+    from competitions.i18n import translate
+
+    text, params = stored
+    return translate(text, message_params(params))
+
+
+def _award_json(award: rules.Award) -> dict:
+    return {"rule": award.rule_key, "rule_name": award.rule_name, "kind": award.kind, "from": award.from_level,
+            "to": award.to_level, "title": award.title, "review": award.review,
+            "notes": [message_json(n) for n in award.notes]}
+
+
+# --- "passed every part" ---------------------------------------------------------------------------
+
+
+def failed_parts(part_scores: dict, parts: Iterable[tuple[str, str, Decimal | None]]) -> tuple[rules.FailedPart, ...]:
+    """The parts a competitor did not pass: (code, name, pass mark) of the event's parts against their scores.
+
+    The one place promotion reads "passed every part": a part without a pass
+    mark counts as passed, so until the scoring rules record pass marks
+    everyone passes.
+    """
+    out = []
+    for code, name, pass_mark in parts:
+        if pass_mark is None:
+            continue
+        raw = (part_scores or {}).get(code)
+        score = Decimal(str(raw)) if raw not in (None, "") else None
+        if score is None or score < pass_mark:
+            out.append(rules.FailedPart(name, score if score is not None else Decimal(0), pass_mark))
+    return tuple(out)
+
+
+def _event_parts(event_ids: list[int]) -> dict[int, list[tuple[str, str, Decimal | None]]]:
+    """(code, name, pass mark) of each event's parts; the pass mark is None where the scheme has none."""
+    has_pass_mark = "pass_mark" in SchemePart.__table__.c
+    columns = [SchemePart.event_id, SchemePart.code, SchemePart.name]
+    if has_pass_mark:
+        columns.append(SchemePart.__table__.c.pass_mark)
+    out: dict[int, list] = defaultdict(list)
+    for start in range(0, len(event_ids), CHUNK):
+        for row in db.session.execute(select(*columns).where(SchemePart.event_id.in_(event_ids[start:start + CHUNK]))
+                                      .order_by(SchemePart.event_id, SchemePart.position)):
+            mark = row[3] if has_pass_mark else None
+            out[row[0]].append((row[1], row[2], None if mark is None else Decimal(str(mark))))
+    return out
+
+
+# --- loading ---------------------------------------------------------------------------------------
+
+
+def final_snapshot(competition_id: int) -> ResultSnapshot | None:
+    """The newest final snapshot of a competition (None while results are not final)."""
+    return db.session.execute(
+        select(ResultSnapshot).where(ResultSnapshot.competition_id == competition_id,
+                                     ResultSnapshot.status == "final")
+        .order_by(ResultSnapshot.version.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def _final_snapshots(competition_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(snapshot id, version) of each competition's newest final snapshot."""
+    out: dict[int, tuple[int, int]] = {}
+    for start in range(0, len(competition_ids), CHUNK):
+        for sid, cid, version in db.session.execute(
+            select(ResultSnapshot.id, ResultSnapshot.competition_id, ResultSnapshot.version)
+            .where(ResultSnapshot.competition_id.in_(competition_ids[start:start + CHUNK]),
+                   ResultSnapshot.status == "final")
+        ):
+            if cid not in out or version > out[cid][1]:
+                out[cid] = (sid, version)
+    return out
+
+
+def age_on(birth: date | None, day: date) -> int | None:
+    """Whole years of age on ``day``."""
+    if birth is None:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+@dataclass
+class _Loaded:
+    """Everything evaluation needs for a batch of competitions."""
+
+    competitions: dict
+    snapshots: dict
+    events: dict            # competition id -> {event id: EventFacts}
+    entries: dict           # competition id -> [Entry]
+    history: list
+    approved_levels: dict   # worker id -> [(competition id, to_level)]
+
+
+def _load(competition_ids: list[int]) -> _Loaded:
+    snapshots = _final_snapshots(competition_ids)
+    ids = [cid for cid in competition_ids if cid in snapshots]
+    competitions, events_by_comp, starts = {}, defaultdict(dict), {}
+    for start in range(0, len(ids), CHUNK):
+        for c in db.session.execute(select(Competition.id, Competition.name, Competition.year, Competition.level,
+                                           Competition.competition_class, Competition.kind, Competition.starts_on)
+                                    .where(Competition.id.in_(ids[start:start + CHUNK]))):
+            competitions[c.id] = rules.CompetitionFacts(c.id, c.name, c.year, c.level, c.competition_class, c.kind)
+            starts[c.id] = c.starts_on
+    event_rows = []
+    for start in range(0, len(ids), CHUNK):
+        event_rows += db.session.execute(
+            select(Event.id, Event.competition_id, Event.trade_code, Event.trade_name, Event.group,
+                   EventResultSetting.tie_mode)
+            .outerjoin(EventResultSetting, EventResultSetting.event_id == Event.id)
+            .where(Event.competition_id.in_(ids[start:start + CHUNK]))
+        ).all()
+    parts = _event_parts([row.id for row in event_rows])
+    snapshot_ids = [snapshots[cid][0] for cid in ids]
+    raw = _entry_rows(snapshot_ids)
+    teams = _team_places(snapshot_ids)
+    counts = defaultdict(lambda: [0, 0])
+    for row in raw:
+        counts[row[2]][0] += 1
+        if not row[6] and row[3] is not None:
+            counts[row[2]][1] += 1
+    event_comp = {}
+    for e in event_rows:
+        entrants, finalists = counts[e.id]
+        events_by_comp[e.competition_id][e.id] = rules.EventFacts(e.id, e.trade_code, e.trade_name, e.group,
+                                                                  e.tie_mode or "shared", entrants, finalists)
+        event_comp[e.id] = e.competition_id
+    entries = defaultdict(list)
+    workers = set()
+    for (rid, wid, eid, rank, total, tied, dq, cj, prize, scores, skill, student, birth) in raw:
+        cid = event_comp[eid]
+        team = teams.get(rid)
+        workers.add(wid)
+        entries[cid].append(rules.Entry(
+            rid, wid, eid, rank, total, bool(tied), bool(cj), bool(dq), prize,
+            rules.level_from_skill_level(skill), bool(student), age_on(birth, starts[cid]),
+            failed_parts(scores, parts.get(eid, ())) if parts.get(eid) else (),
+            team[0] if team else None, team[1] if team else None))
+    history, approved = _level_flags(workers)
+    return _Loaded(competitions, snapshots, dict(events_by_comp), dict(entries), history, approved)
+
+
+def _entry_rows(snapshot_ids: list[int]) -> list[tuple]:
+    """Each entry of the snapshots with what the rules need of the person, in standing order."""
+    rows = []
+    for start in range(0, len(snapshot_ids), CHUNK):
+        for row in db.session.execute(
+            select(ResultEntry.registration_id, ResultEntry.worker_id, ResultEntry.event_id, ResultEntry.rank,
+                   ResultEntry.total, ResultEntry.tied, ResultEntry.disqualified, ResultEntry.decided_by_chief_judge,
+                   ResultEntry.prize, ResultEntry.part_scores, Worker.skill_level, Worker.is_student,
+                   Worker.birth_date)
+            .join(Worker, Worker.id == ResultEntry.worker_id)
+            .where(ResultEntry.snapshot_id.in_(snapshot_ids[start:start + CHUNK]))
+            .order_by(ResultEntry.snapshot_id, ResultEntry.event_id, ResultEntry.position)
+        ).tuples():
+            total = row[4]
+            if total is not None and not isinstance(total, Decimal):
+                total = Decimal(repr(total))
+            rows.append((*row[:4], total, *row[5:]))
+    return rows
+
+
+def _team_places(snapshot_ids: list[int]) -> dict[int, tuple[str, int | None]]:
+    """(team name, team place) of each member of a team event, by registration id."""
+    out = {}
+    for start in range(0, len(snapshot_ids), CHUNK):
+        for name, rank, members, dq in db.session.execute(
+            select(ResultTeamEntry.team_name, ResultTeamEntry.rank, ResultTeamEntry.member_registration_ids,
+                   ResultTeamEntry.disqualified)
+            .where(ResultTeamEntry.snapshot_id.in_(snapshot_ids[start:start + CHUNK]))
+        ):
+            for rid in members or ():
+                out[int(rid)] = (name, None if dq else rank)
+    return out
+
+
+def _level_flags(workers: set[int]) -> tuple[list[rules.PriorPromotion], dict[int, list]]:
+    """Level flags of these workers still standing: history (approved or pending) and the approved ones."""
+    history, approved = [], defaultdict(list)
+    ids = sorted(workers)
+    for start in range(0, len(ids), CHUNK * 2):
+        for wid, cid, year, status, to_level, name in db.session.execute(
+            select(PromotionFlag.worker_id, PromotionFlag.competition_id, PromotionFlag.year, PromotionFlag.status,
+                   PromotionFlag.to_level, Competition.name)
+            .join(Competition, Competition.id == PromotionFlag.competition_id)
+            .where(PromotionFlag.worker_id.in_(ids[start:start + CHUNK * 2]), PromotionFlag.kind == "level",
+                   PromotionFlag.status.in_(("pending", "approved")))
+        ):
+            history.append(rules.PriorPromotion(wid, year, cid, name))
+            if status == "approved":
+                approved[wid].append((cid, to_level))
+    return history, approved
+
+
+def _with_current_levels(entries: list[rules.Entry], approved: dict, competition_id: int) -> list[rules.Entry]:
+    """Entries whose current level counts promotions approved through other competitions."""
+    out = []
+    for entry in entries:
+        raised = [lvl for cid, lvl in approved.get(entry.worker_id, ()) if cid != competition_id]
+        if raised:
+            best = max(raised, key=rules.level_index)
+            if rules.level_index(best) > rules.level_index(entry.current_level):
+                entry = replace(entry, current_level=best)
+        out.append(entry)
+    return out
+
+
+# --- evaluating ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What one evaluation of one competition did."""
+
+    competition_id: int
+    run_id: int
+    decisions: int
+    flags: int
+    added: int
+    withdrawn: int
+    contested: int
+    restored: int
+
+
+def evaluate_competition(competition: Competition, *, actor_id: int | None, trigger: str = "manual",
+                         now: datetime) -> RunSummary:
+    """Evaluate one competition's final results now; refused before they are final or without a rule set."""
+    if final_snapshot(competition.id) is None:
+        raise InvalidState("Promotion is evaluated on final results only; these results are not final yet.")
+    if competition.id not in rule_sets_for([competition.id]):
+        raise InvalidState("No promotion rule set applies to this competition: choose one, or activate one for"
+                           " the organizers.")
+    return evaluate_competitions([competition.id], actor_id=actor_id, trigger=trigger, now=now)[0]
+
+
+def evaluate_competitions(competition_ids: list[int], *, actor_id: int | None, trigger: str,
+                          now: datetime) -> list[RunSummary]:
+    """Evaluate every competition that has final results and a rule set (in batches: a whole year at once)."""
+    chosen = rule_sets_for(list(competition_ids))
+    ids = [cid for cid in competition_ids if cid in chosen]
+    summaries = []
+    parsed: dict[int, rules.RuleSet] = {}
+    for start in range(0, len(ids), CHUNK):
+        batch = ids[start:start + CHUNK]
+        loaded = _load(batch)
+        existing = _existing_flags([cid for cid in batch if cid in loaded.snapshots])
+        decision_rows, plans = [], []
+        for cid in batch:
+            if cid not in loaded.snapshots:
+                continue
+            row = chosen[cid]
+            rule_set = parsed.get(row.id) or parsed.setdefault(row.id, rule_set_of(row))
+            entries = _with_current_levels(loaded.entries.get(cid, []), loaded.approved_levels, cid)
+            decisions = rules.evaluate(rule_set, loaded.competitions[cid], loaded.events.get(cid, {}), entries,
+                                       loaded.history)
+            ranks = {e.registration_id: e for e in entries}
+            for d in decisions:
+                decision_rows.append({
+                    "competition_id": cid, "event_id": d.event_id, "registration_id": d.registration_id,
+                    "worker_id": d.worker_id, "rank": ranks[d.registration_id].rank,
+                    "awards": [_award_json(a) for a in d.awards], "reasons": [message_json(m) for m in d.reasons]})
+            plans.append((cid, row, decisions, ranks))
+        _replace_decisions([p[0] for p in plans], decision_rows)
+        for cid, row, decisions, ranks in plans:
+            summaries.append(_write_flags(cid, row, loaded, decisions, ranks, existing.get(cid, {}),
+                                          actor_id=actor_id, trigger=trigger, now=now))
+    return summaries
+
+
+def _replace_decisions(competition_ids: list[int], rows: list[dict]) -> None:
+    if competition_ids:
+        db.session.execute(delete(PromotionDecision).where(PromotionDecision.competition_id.in_(competition_ids)))
+    for start in range(0, len(rows), 20_000):
+        db.session.execute(PromotionDecision.__table__.insert(), rows[start:start + 20_000])
+
+
+def _existing_flags(competition_ids: list[int]) -> dict[int, dict[tuple, PromotionFlag]]:
+    out: dict[int, dict] = defaultdict(dict)
+    for start in range(0, len(competition_ids), CHUNK):
+        for flag in db.session.execute(select(PromotionFlag).where(
+                PromotionFlag.competition_id.in_(competition_ids[start:start + CHUNK]))).scalars():
+            out[flag.competition_id][(flag.registration_id, flag.kind, flag.target)] = flag
+    return out
+
+
+def _write_flags(cid: int, rule_set_row, loaded: _Loaded, decisions, ranks, existing: dict, *, actor_id, trigger,
+                 now) -> RunSummary:
+    """Insert new flags, refresh kept ones, withdraw or contest the ones the results no longer support."""
+    snapshot_id, version = loaded.snapshots[cid]
+    year = loaded.competitions[cid].year
+    first_run = not existing and db.session.execute(
+        select(PromotionRun.id).where(PromotionRun.competition_id == cid).limit(1)).first() is None
+    diff = {"added": [], "withdrawn": [], "contested": [], "restored": []}
+    seen, inserts, flags = set(), [], 0
+    for d in decisions:
+        entry = ranks[d.registration_id]
+        for award in d.awards:
+            key = (d.registration_id, award.kind, award.target)
+            seen.add(key)
+            flags += 1
+            status = "pending" if award.review else "approved"
+            values = {"event_id": d.event_id, "worker_id": d.worker_id, "from_level": award.from_level,
+                      "to_level": award.to_level, "title": award.title, "rule_set_id": rule_set_row.id,
+                      "rule_key": award.rule_key, "rule_name": award.rule_name, "review": award.review,
+                      "notes": [message_json(n) for n in award.notes], "rank": entry.rank, "total": entry.total,
+                      "snapshot_version": version}
+            flag = existing.get(key)
+            if flag is None:
+                inserts.append({"competition_id": cid, "registration_id": d.registration_id, "year": year,
+                                "kind": award.kind, "target": award.target, "status": status, "contested": False,
+                                "decision_reason": "", "decided_at": None if award.review else now,
+                                "created_at": now, "updated_at": now, **values})
+                _note(diff, "added", d, award.kind, award.target)
+                continue
+            for name, value in values.items():
+                if getattr(flag, name) != value:
+                    setattr(flag, name, value)
+            if flag.status == "withdrawn":
+                flag.status, flag.decided_at, flag.decision_reason = status, (None if award.review else now), ""
+                flag.decided_by_id = None
+                _note(diff, "restored", d, award.kind, award.target)
+            if flag.contested:
+                flag.contested = False
+    for key, flag in existing.items():
+        if key in seen:
+            continue
+        if flag.status == "pending":
+            flag.status, flag.decided_at = "withdrawn", now
+            _note(diff, "withdrawn", flag, flag.kind, flag.target)
+        elif flag.status == "approved" and not flag.contested:
+            flag.contested = True
+            _note(diff, "contested", flag, flag.kind, flag.target)
+    if inserts:
+        db.session.execute(PromotionFlag.__table__.insert(), inserts)
+    db.session.flush()
+    counts = {"decisions": len(decisions), "flags": flags, **{k: len(v) for k, v in diff.items()}}
+    if first_run:
+        diff["added"] = []   # the first run's flags are the list itself, not a change
+    run = PromotionRun(competition_id=cid, snapshot_id=snapshot_id, snapshot_version=version,
+                       rule_set_id=rule_set_row.id, rule_set_version=rule_set_row.version, trigger=trigger,
+                       ran_at=now, ran_by_id=actor_id, counts=counts,
+                       diff={k: v[:DIFF_LIMIT] for k, v in diff.items()} | {"first_run": first_run})
+    db.session.add(run)
+    db.session.flush()
+    record("promotion_evaluated", actor_id=actor_id, object_type="promotion_run", object_id=run.id,
+           competition_id=cid, new={"snapshot_version": version, "rule_set_id": rule_set_row.id,
+                                    "trigger": trigger, **counts})
+    return RunSummary(cid, run.id, len(decisions), flags, counts["added"], counts["withdrawn"], counts["contested"],
+                      counts["restored"])
+
+
+def _note(diff: dict, what: str, item, kind: str, target: str) -> None:
+    diff[what].append({"registration_id": item.registration_id, "kind": kind, "target": target})
+
+
+def on_results_final(snapshot: ResultSnapshot, *, actor_id: int | None = None, now: datetime, **_extra) -> None:
+    """Evaluate a competition as soon as its results become final (in the finalizing transaction).
+
+    A competition without a rule set is left alone. A failure here must not
+    keep results from becoming final: the evaluation runs in a savepoint that
+    is rolled back on error, and the organizer can run it again by hand.
+    """
+    if not rule_sets_for([snapshot.competition_id]):
+        return
+    try:
+        with db.session.begin_nested():
+            evaluate_competitions([snapshot.competition_id], actor_id=actor_id, trigger="final", now=now)
+    except CompetitionError as error:
+        log.warning("promotion evaluation of competition %s failed: %s", snapshot.competition_id, error)
+
+
+def latest_run(competition_id: int) -> PromotionRun | None:
+    """The newest evaluation of a competition."""
+    return db.session.execute(select(PromotionRun).where(PromotionRun.competition_id == competition_id)
+                              .order_by(PromotionRun.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def needs_reevaluation(competition_id: int) -> bool:
+    """True when final results newer than the last evaluation exist (a corrected standing after an appeal)."""
+    run = latest_run(competition_id)
+    snapshot = final_snapshot(competition_id)
+    return snapshot is not None and run is not None and snapshot.version > run.snapshot_version
+
+
+# --- review ----------------------------------------------------------------------------------------
+
+DECISIONS = {"approve": "approved", "reject": "rejected"}
+
+
+def decide_flags(competition: Competition, flag_ids: list[int], decision: str, reason: str, *,
+                 actor_id: int | None, now: datetime) -> int:
+    """Approve or reject flags of a competition with a reason (bulk); each decision audited. Returns the count."""
+    if decision not in DECISIONS:
+        raise RuleViolation("Choose to approve or reject.", field="decision")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise RuleViolation("Give the reason for the decision.", field="reason")
+    if len(reason) > 500:
+        raise RuleViolation("The reason is too long (at most %(limit)s characters).", field="reason", limit=500)
+    ids = sorted({int(i) for i in flag_ids})
+    if not ids:
+        raise RuleViolation("Choose at least one flag.", field="flags")
+    flags = db.session.execute(select(PromotionFlag).where(PromotionFlag.id.in_(ids),
+                                                           PromotionFlag.competition_id == competition.id)
+                               .order_by(PromotionFlag.id)).scalars().all()
+    if len(flags) != len(ids):
+        raise NotFound("Some of these flags do not belong to this competition.")
+    status = DECISIONS[decision]
+    for flag in flags:
+        if flag.status == "withdrawn":
+            raise InvalidState("A withdrawn flag (no longer supported by the final results) cannot be decided.")
+    for flag in flags:
+        old = {"status": flag.status, "contested": flag.contested}
+        flag.status, flag.decision_reason, flag.decided_by_id, flag.decided_at = status, reason, actor_id, now
+        flag.contested = False
+        db.session.flush()
+        record("promotion_flag_decided", actor_id=actor_id, object_type="promotion_flag", object_id=flag.id,
+               competition_id=competition.id, event_id=flag.event_id, old=old,
+               new={"status": status, "kind": flag.kind, "target": flag.target}, reason=reason)
+    return len(flags)
+
+
+def flag_counts(competition_id: int) -> dict[str, int]:
+    """How many flags of a competition are in each status."""
+    return dict(db.session.execute(select(PromotionFlag.status, func.count()).where(
+        PromotionFlag.competition_id == competition_id).group_by(PromotionFlag.status)).all())
+
+
+def promotion_level_label(code: str | None) -> Code | None:
+    """A ladder code as a translatable label parameter."""
+    return Code("promotion_level", code) if code else None
