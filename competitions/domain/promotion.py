@@ -245,11 +245,12 @@ class EventFacts:
 
 @dataclass(frozen=True)
 class FailedPart:
-    """A part of the marking scheme a competitor did not pass: its name, score and pass mark."""
+    """What a competitor did not pass: a part (its own mark out of 100 and pass mark) or the minimum total."""
 
     name: str
     score: Decimal
     pass_mark: Decimal
+    is_total: bool = False     # the minimum total for passing, not a part
 
 
 @dataclass(frozen=True)
@@ -500,6 +501,9 @@ def _failed_condition(cond: Conditions, entry: Entry, competition: CompetitionFa
     """The first condition the entry does not meet, as a reason; None when it meets them all."""
     if cond.passed_every_part and entry.failed_parts:
         part = entry.failed_parts[0]
+        if part.is_total:
+            return Message.of(N_("did not pass: total %(score)s below the minimum %(mark)s for passing"),
+                              score=part.score, mark=part.pass_mark)
         return Message.of(N_("%(part)s %(score)s below the pass mark %(mark)s"), part=part.name, score=part.score,
                           mark=part.pass_mark)
     if cond.min_total is not None and (entry.total is None or entry.total < cond.min_total):
@@ -1017,14 +1021,14 @@ def preset_workers_contest() -> RuleSet:
                     "（已是高级工的晋升技师）。学生组：前5名晋升高级工，不授予称号。",
         rules=(
             Rule("W1", "职工组前5名", workers, Selection(SelectionKind.RANK, 1, 5),
-                 Conditions(person="workers"),
+                 Conditions(passed_every_part=True, person="workers"),
                  (Outcome(OutcomeKind.LEVEL_OR_NEXT, "technician", cap="senior_technician"),
                   Outcome(OutcomeKind.HONOUR, title=NATIONAL_EXPERT))),
             Rule("W2", "职工组第6至20名", workers, Selection(SelectionKind.RANK, 6, 20),
-                 Conditions(person="workers"),
+                 Conditions(passed_every_part=True, person="workers"),
                  (Outcome(OutcomeKind.LEVEL_OR_NEXT, "senior", cap="technician"),)),
             Rule("S1", "学生组前5名", Scope(levels=("national",), groups=("students",)),
-                 Selection(SelectionKind.RANK, 1, 5), Conditions(),
+                 Selection(SelectionKind.RANK, 1, 5), Conditions(passed_every_part=True),
                  (Outcome(OutcomeKind.LEVEL, "senior"),)),
         ),
     )
@@ -1045,9 +1049,10 @@ def preset_skills_contest() -> RuleSet:
         description="获得优胜奖及以上的晋升技师（已是技师的晋升高级技师）；前5名授予全国技术能手称号。",
         rules=(
             Rule("N1", "优胜奖及以上", national,
-                 Selection(SelectionKind.AWARD, prizes=("first", "second", "third", "honourable")), Conditions(),
+                 Selection(SelectionKind.AWARD, prizes=("first", "second", "third", "honourable")),
+                 Conditions(passed_every_part=True),
                  (Outcome(OutcomeKind.LEVEL_OR_NEXT, "technician", cap="senior_technician"),)),
-            Rule("N2", "前5名", national, Selection(SelectionKind.RANK, 1, 5), Conditions(),
+            Rule("N2", "前5名", national, Selection(SelectionKind.RANK, 1, 5), Conditions(passed_every_part=True),
                  (Outcome(OutcomeKind.HONOUR, title=NATIONAL_EXPERT),)),
         ),
     )

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -106,37 +105,52 @@ def _award_json(award: rules.Award) -> dict:
 # --- "passed every part" ---------------------------------------------------------------------------
 
 
-def failed_parts(part_scores: dict, parts: Iterable[tuple[str, str, Decimal | None]]) -> tuple[rules.FailedPart, ...]:
-    """The parts a competitor did not pass: (code, name, pass mark) of the event's parts against their scores.
+def failed_parts(passed: bool | None, part_passed: dict, part_marks: dict, event: _EventPassRules | None,
+                 total: Decimal | None) -> tuple[rules.FailedPart, ...]:
+    """What a competitor did not pass, read from the final standing (the scoring rules froze it there).
 
-    The one place promotion reads "passed every part": a part without a pass
-    mark counts as passed, so until the scoring rules record pass marks
-    everyone passes.
+    The one place promotion reads "passed every part": ``passed`` is False
+    when a part pass mark or the minimum total was missed; ``part_passed``
+    says which part, ``part_marks`` its own mark out of 100, compared with the
+    part's pass mark. ``passed`` None (no pass mark set) counts as passed.
     """
+    if passed is not False:
+        return ()
     out = []
-    for code, name, pass_mark in parts:
-        if pass_mark is None:
-            continue
-        raw = (part_scores or {}).get(code)
-        score = Decimal(str(raw)) if raw not in (None, "") else None
-        if score is None or score < pass_mark:
-            out.append(rules.FailedPart(name, score if score is not None else Decimal(0), pass_mark))
+    for code, name, pass_mark in (event.parts if event else ()):
+        if (part_passed or {}).get(code) is False:
+            raw = (part_marks or {}).get(code)
+            out.append(rules.FailedPart(name, Decimal(str(raw)) if raw not in (None, "") else Decimal(0),
+                                        pass_mark or Decimal(0)))
+    if not out:
+        out.append(rules.FailedPart("", total if total is not None else Decimal(0),
+                                    event.pass_total if event and event.pass_total is not None else Decimal(0),
+                                    is_total=True))
     return tuple(out)
 
 
-def _event_parts(event_ids: list[int]) -> dict[int, list[tuple[str, str, Decimal | None]]]:
-    """(code, name, pass mark) of each event's parts; the pass mark is None where the scheme has none."""
-    has_pass_mark = "pass_mark" in SchemePart.__table__.c
-    columns = [SchemePart.event_id, SchemePart.code, SchemePart.name]
-    if has_pass_mark:
-        columns.append(SchemePart.__table__.c.pass_mark)
-    out: dict[int, list] = defaultdict(list)
-    for start in range(0, len(event_ids), CHUNK):
-        for row in db.session.execute(select(*columns).where(SchemePart.event_id.in_(event_ids[start:start + CHUNK]))
-                                      .order_by(SchemePart.event_id, SchemePart.position)):
-            mark = row[3] if has_pass_mark else None
-            out[row[0]].append((row[1], row[2], None if mark is None else Decimal(str(mark))))
-    return out
+@dataclass(frozen=True)
+class _EventPassRules:
+    """An event's part names and pass marks (out of 100) and its minimum total."""
+
+    parts: tuple[tuple[str, str, Decimal | None], ...]
+    pass_total: Decimal | None
+
+
+def _pass_rules(event_rows) -> dict[int, _EventPassRules]:
+    """The pass rules of each event (only events whose scheme sets a pass mark or a minimum total)."""
+    ids = [row.id for row in event_rows]
+    parts: dict[int, list] = defaultdict(list)
+    for start in range(0, len(ids), CHUNK):
+        for event_id, code, name, mark in db.session.execute(
+            select(SchemePart.event_id, SchemePart.code, SchemePart.name, SchemePart.pass_mark)
+            .where(SchemePart.event_id.in_(ids[start:start + CHUNK]))
+            .order_by(SchemePart.event_id, SchemePart.position)
+        ):
+            parts[event_id].append((code, name, None if mark is None else Decimal(str(mark))))
+    return {row.id: _EventPassRules(tuple(parts.get(row.id, ())),
+                                    None if row.pass_total is None else Decimal(str(row.pass_total)))
+            for row in event_rows}
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -198,11 +212,11 @@ def _load(competition_ids: list[int]) -> _Loaded:
     for start in range(0, len(ids), CHUNK):
         event_rows += db.session.execute(
             select(Event.id, Event.competition_id, Event.trade_code, Event.trade_name, Event.group,
-                   EventResultSetting.tie_mode)
+                   EventResultSetting.tie_mode, Event.pass_total)
             .outerjoin(EventResultSetting, EventResultSetting.event_id == Event.id)
             .where(Event.competition_id.in_(ids[start:start + CHUNK]))
         ).all()
-    parts = _event_parts([row.id for row in event_rows])
+    pass_rules = _pass_rules(event_rows)
     snapshot_ids = [snapshots[cid][0] for cid in ids]
     raw = _entry_rows(snapshot_ids)
     teams = _team_places(snapshot_ids)
@@ -219,14 +233,15 @@ def _load(competition_ids: list[int]) -> _Loaded:
         event_comp[e.id] = e.competition_id
     entries = defaultdict(list)
     workers = set()
-    for (rid, wid, eid, rank, total, tied, dq, cj, prize, scores, skill, student, birth) in raw:
+    for (rid, wid, eid, rank, total, tied, dq, cj, prize, passed, part_passed, part_marks, skill, student,
+         birth) in raw:
         cid = event_comp[eid]
         team = teams.get(rid)
         workers.add(wid)
         entries[cid].append(rules.Entry(
             rid, wid, eid, rank, total, bool(tied), bool(cj), bool(dq), prize,
             rules.level_from_skill_level(skill), bool(student), age_on(birth, starts[cid]),
-            failed_parts(scores, parts.get(eid, ())) if parts.get(eid) else (),
+            failed_parts(passed, part_passed, part_marks, pass_rules.get(eid), total) if passed is False else (),
             team[0] if team else None, team[1] if team else None))
     history, approved = _level_flags(workers)
     return _Loaded(competitions, snapshots, dict(events_by_comp), dict(entries), history, approved)
@@ -239,8 +254,8 @@ def _entry_rows(snapshot_ids: list[int]) -> list[tuple]:
         for row in db.session.execute(
             select(ResultEntry.registration_id, ResultEntry.worker_id, ResultEntry.event_id, ResultEntry.rank,
                    ResultEntry.total, ResultEntry.tied, ResultEntry.disqualified, ResultEntry.decided_by_chief_judge,
-                   ResultEntry.prize, ResultEntry.part_scores, Worker.skill_level, Worker.is_student,
-                   Worker.birth_date)
+                   ResultEntry.prize, ResultEntry.passed, ResultEntry.part_passed, ResultEntry.part_marks,
+                   Worker.skill_level, Worker.is_student, Worker.birth_date)
             .join(Worker, Worker.id == ResultEntry.worker_id)
             .where(ResultEntry.snapshot_id.in_(snapshot_ids[start:start + CHUNK]))
             .order_by(ResultEntry.snapshot_id, ResultEntry.event_id, ResultEntry.position)

@@ -1,7 +1,7 @@
 """promotion rule sets, runs, decisions and flags
 
 Revision ID: b4f8d9ff83d1
-Revises: be769815d875
+Revises: 0e125d19a1d8
 Create Date: 2026-11-29 09:34:14.628989
 
 """
@@ -13,7 +13,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = 'b4f8d9ff83d1'
-down_revision = 'be769815d875'
+down_revision = '0e125d19a1d8'
 branch_labels = None
 depends_on = None
 

@@ -354,3 +354,10 @@ def test_broken_documents_are_refused_naming_the_field(mutate, field):
     with pytest.raises(ValidationErrors) as caught:
         p.rule_set_from_document(document)
     assert field in [pr["field"] for pr in caught.value.problems]
+
+
+def test_missing_the_minimum_total_for_passing_is_said_as_such():
+    rule = _rule(conditions=p.Conditions(passed_every_part=True))
+    failed = (p.FailedPart("", D("58"), D("60"), is_total=True),)
+    [decision] = p.evaluate(_set(rule), CITY, _event(), [_entry(1, 1, failed=failed)])
+    assert "did not pass: total 58 below the minimum 60 for passing" in _reasons(decision)

@@ -417,3 +417,29 @@ def test_a_competition_without_a_rule_set_still_becomes_final(world):
     db.session.commit()
     assert results.public_snapshot(world["comp"].id).status == "final"
     assert db.session.execute(select(func.count()).select_from(PromotionRun)).scalar() == 0
+
+
+def test_a_competitor_who_did_not_pass_a_part_is_not_promoted_and_told_why(world):
+    """Pass marks come from the scoring rules (frozen in the final standing); the presets require every part."""
+    comp, ev, regs = world["comp"], world["event"], world["regs"]
+    theory = next(p for p in ev.parts if p.code == "theory")
+    theory.pass_mark = 89
+    db.session.commit()
+    _finalize(comp)
+    db.session.commit()
+    flags = _flags(comp.id)
+    assert not [k for k in flags if k[0] == regs["A03"].id]   # theory 88: did not pass
+    decision = db.session.execute(select(PromotionDecision).where(
+        PromotionDecision.registration_id == regs["A03"].id)).scalar_one()
+    from competitions.promotion.api import _text
+
+    with world_request():
+        reasons = [_text(r)["source"] for r in decision.reasons]
+    assert "职工组前5名: 理论知识 88.00 below the pass mark 89" in reasons[0]
+    assert (regs["A01"].id, "level", "technician") in flags
+
+
+def world_request():
+    from flask import current_app
+
+    return current_app.test_request_context()
