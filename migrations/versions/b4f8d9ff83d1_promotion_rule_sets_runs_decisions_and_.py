@@ -1,7 +1,7 @@
 """promotion rule sets, runs, decisions and flags
 
 Revision ID: b4f8d9ff83d1
-Revises: 0e125d19a1d8
+Revises: 9bbf4626cf78
 Create Date: 2026-11-29 09:34:14.628989
 
 """
@@ -13,7 +13,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = 'b4f8d9ff83d1'
-down_revision = '0e125d19a1d8'
+down_revision = '9bbf4626cf78'
 branch_labels = None
 depends_on = None
 
