@@ -548,9 +548,9 @@ def _event_row(ev: _Event, comp: _Competition, created: datetime) -> dict:
     }
 
 
-def _part_row(id_, event_id, code, name, weight, position) -> dict:
+def _part_row(id_, event_id, code, name, weight, position, pass_mark=None) -> dict:
     return {"id": id_, "event_id": event_id, "code": code, "name": name, "weight": Decimal(weight),
-            "position": position}
+            "position": position, "pass_mark": None if pass_mark is None else Decimal(pass_mark)}
 
 
 def _criterion_row(id_, part_id, code, name, max_mark, step, kind, aggregation, judges, position) -> dict:
@@ -658,8 +658,11 @@ def make_event_with_marks(engine: Engine, competitors: int = 40, judges: int = 5
     row = _competition_row(comp, created) | {"name": f"{tag}竞赛", "status": status}
     insert_rows(engine, "competition", [row])
     ev = _Event(event_id, comp.id, ("ELEC", "电工"), "workers", size=competitors)
-    insert_rows(engine, "event", [_event_row(ev, comp, created) | {"tie_break": [], "capacity": competitors}])
-    insert_rows(engine, "scheme_part", [_part_row(ids["scheme_part"], event_id, "practical", "技能操作", 100, 0)])
+    # Pass marks in play (issue 10): a part pass mark and a minimum total, as many contest rules set them.
+    insert_rows(engine, "event", [_event_row(ev, comp, created) | {"tie_break": [], "capacity": competitors,
+                                                                   "pass_total": Decimal(60)}])
+    insert_rows(engine, "scheme_part", [_part_row(ids["scheme_part"], event_id, "practical", "技能操作", 100, 0,
+                                                  pass_mark=60)])
     criterion_ids = tuple(range(ids["criterion"], ids["criterion"] + criteria))
     insert_rows(engine, "criterion", [
         _criterion_row(cid, ids["scheme_part"], f"P{n + 1}", f"评分项{n + 1}", 10, "0.5", "judgement", "mean",

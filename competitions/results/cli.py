@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from competitions.cli import operation
 from competitions.db import utcnow
 from competitions.extensions import db
+from competitions.timezone import local_zone
 
 results_cli = AppGroup("results", help="Compute, publish and finalize competition results.")
 
@@ -36,17 +37,17 @@ def compute_command(competition_id):
 
 @results_cli.command("publish")
 @click.argument("competition_id", type=int)
-@click.option("--notice-days", type=int, default=5, show_default=True, help="Working days (Mon-Fri) of notice.")
+@click.option("--notice-days", type=int, default=5, show_default=True,
+              help="Chinese working days of notice (statutory holidays and make-up working days counted).")
 def publish_command(competition_id, notice_days):
     """Publish the provisional results of COMPETITION_ID for the public notice period."""
     from competitions.results.services import publish_results
-    from competitions.timezone import local_zone
 
     with operation():
         snapshot = publish_results(_competition(competition_id), actor_id=None, now=utcnow(), zone=local_zone(),
                                    notice_days=notice_days)
-        ends = snapshot.notice_ends_at.isoformat()
-    click.echo(f"Published; the notice period ends {ends} (UTC).")
+        ends = snapshot.notice_ends_at.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M %Z")
+    click.echo(f"Published; the notice period ends {ends} (local time).")
 
 
 @results_cli.command("finalize-due")
@@ -58,6 +59,44 @@ def finalize_due_command():
         summary = finalize_due_results(now=utcnow())
     click.echo(f"{len(summary['finalized_competitions'])} result(s) made final;"
                f" {len(summary['held_competitions'])} held back by appeals.")
+
+
+@results_cli.command("calendar-set")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("kind", type=click.Choice(["holiday", "workday"]))
+@click.option("--name", default="", help="What the day is, e.g. 国庆节 or 国庆节调休上班.")
+def calendar_set_command(day, kind, name):
+    """Enter DAY (YYYY-MM-DD) as an extra holiday or make-up working day (for years the library lacks)."""
+    from competitions.results.calendar import set_calendar_day
+
+    with operation():
+        set_calendar_day(day.date(), kind, name, actor_id=None)
+    click.echo(f"{day.date().isoformat()} is now a {'day off' if kind == 'holiday' else 'make-up working day'}.")
+
+
+@results_cli.command("calendar-remove")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+def calendar_remove_command(day):
+    """Remove DAY (YYYY-MM-DD) from the administrator's calendar table."""
+    from competitions.results.calendar import remove_calendar_day
+
+    with operation():
+        removed = remove_calendar_day(day.date(), actor_id=None)
+    if not removed:
+        raise click.ClickException(f"{day.date().isoformat()} is not in the calendar table.")
+    click.echo(f"{day.date().isoformat()} removed.")
+
+
+@results_cli.command("calendar-list")
+@click.argument("year", type=int)
+def calendar_list_command(year):
+    """List YEAR's days off and make-up working days (library and table) and whether the year is known."""
+    from competitions.results.calendar import calendar_lines, work_calendar
+
+    for line in calendar_lines(year):
+        click.echo(f"{line.day.isoformat()}  {line.kind:8}  {line.source:8}  {line.name}")
+    if year not in work_calendar([year]).known_years:
+        click.echo(f"The schedule of {year} is not known: enter it with calendar-set.")
 
 
 def init_app(app: Flask) -> None:

@@ -6,7 +6,16 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from competitions.results.services import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS
@@ -92,3 +101,18 @@ class TeamAggregationForm(FlaskForm):
 
     team_aggregation = SelectField(_l("Team score by"), choices=[("mean", _l("Mean of the members' totals")),
                                                              ("sum", _l("Sum of the members' totals"))])
+
+
+class CalendarDayForm(FlaskForm):
+    """An extra day off or make-up working day for the working-day calendar (administrator)."""
+
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    kind = SelectField(_l("Kind of day"), choices=[("holiday", _l("Day off (statutory holiday)")),
+                                                   ("workday", _l("Make-up working day"))])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+
+
+class CalendarRemoveForm(FlaskForm):
+    """Remove a day from the administrator's table."""
+
+    day = DateField(validators=[InputRequired()])

@@ -12,14 +12,16 @@
   公示), then final; a recomputation after an upheld appeal supersedes it.
 * ``ResultTeamEntry``: a team event's team standing in a snapshot (``results.teams``).
 * ``Appeal``: an appeal lodged during the notice period and its decision.
+* ``WorkCalendarDay``: an extra statutory holiday or make-up working day the
+  administrator enters, laid over the calendar library (``results.calendar``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competitions.db import UTCDateTime, utcnow
@@ -186,3 +188,23 @@ class Appeal(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event = relationship("Event", lazy="joined")
+
+
+CALENDAR_DAY_KINDS = ("holiday", "workday")
+
+
+class WorkCalendarDay(db.Model):
+    """A day off (法定节假日) or make-up working day (调休上班日) entered by the administrator.
+
+    For years the calendar library does not know yet, or to correct it: the
+    table wins over the library (``domain.workdays.merge``).
+    """
+
+    __tablename__ = "work_calendar_day"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -1,7 +1,9 @@
 """Publication: the public notice period (成绩公示) and final results.
 
 * The organizer publishes the provisional snapshot for a notice period of, by
-  default, 5 working days counted from the day after publication, ending at
+  default, 5 Chinese working days (statutory holidays and make-up working
+  days counted as the State Council's schedule says: ``results.calendar``,
+  ``domain.workdays``) counted from the day after publication, ending at
   midnight (local time) after the last of them. Publishing moves the
   competition to "results". Publishing twice is refused.
 * Results become final when the notice period is over, no appeal is pending
@@ -11,7 +13,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from competitions.audit.services import record
 from competitions.domain.errors import N_, Conflict, InvalidState, RuleViolation
 from competitions.extensions import db
 from competitions.organize.models import Competition
+from competitions.results.calendar import notice_end
 from competitions.results.models import (
     ResultSnapshot,
 )
@@ -31,22 +34,6 @@ MAX_NOTICE_DAYS = 30
 
 
 # --- notice period, publication, finalization --------------------------------------------------
-
-
-def notice_end(published_at: datetime, working_days: int, zone: ZoneInfo) -> datetime:
-    """When a notice period of ``working_days`` (Mon-Fri) published at ``published_at`` ends (aware UTC).
-
-    Counting starts the day after publication; the period ends at local
-    midnight after its last working day.
-    """
-    day: date = published_at.astimezone(zone).date()
-    counted = 0
-    while counted < working_days:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
-    end_local = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
-    return end_local.astimezone(UTC)
 
 
 def publish_results(competition: Competition, *, actor_id: int | None, now: datetime, zone: ZoneInfo,

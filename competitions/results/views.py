@@ -6,7 +6,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 
 from flask import Response, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,11 +17,15 @@ from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDAR
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
 from competitions.results import bp, exports, services, teams
+from competitions.results import calendar as calendar_rules
+from competitions.results.calendar import unknown_years_of
 from competitions.results.display import page_version, standing_rows
 from competitions.results.forms import (
     AdjustmentForm,
     AppealDecisionForm,
     AppealForm,
+    CalendarDayForm,
+    CalendarRemoveForm,
     PublishForm,
     TeamAggregationForm,
     TieDecisionForm,
@@ -114,11 +118,22 @@ def publish(competition_id: int):
     if not form.validate_on_submit():
         flash(_("The notice period must be 1 to %(max)s working days.", max=services.MAX_NOTICE_DAYS), "error")
         return redirect(url_for("results.manage", competition_id=competition.id))
-    commit_or_flash(
-        lambda: services.publish_results(competition, actor_id=current_user.id, now=utcnow(), zone=local_zone(),
-                                         notice_days=form.notice_days.data),
-        _("The results are published for public notice."),
-    )
+    try:
+        snapshot = services.publish_results(competition, actor_id=current_user.id, now=utcnow(), zone=local_zone(),
+                                            notice_days=form.notice_days.data)
+    except CompetitionError as error:
+        db.session.rollback()
+        flash_error(error)
+        return redirect(url_for("results.manage", competition_id=competition.id))
+    unknown = unknown_years_of(snapshot.published_at, snapshot.notice_ends_at, local_zone())
+    db.session.commit()
+    flash(_("The results are published for public notice.") + " "
+          + _("The notice period of %(days)s working days ends %(when)s (local time).",
+              days=snapshot.notice_days, when=format_datetime(snapshot.notice_ends_at, "yyyy-MM-dd HH:mm")), "success")
+    if unknown:
+        flash(_("The holiday schedule of %(years)s is not known yet: those days were counted Monday to Friday."
+                " An administrator can enter that year's holidays and make-up working days on the working-day"
+                " calendar.", years=", ".join(str(y) for y in unknown)), "warning")
     return redirect(url_for("results.manage", competition_id=competition.id))
 
 
@@ -428,3 +443,48 @@ def board(competition_id: int):
 def public_index():
     """Competitions whose results are published or final, newest first (the public's way in)."""
     return render_template("results/public_index.html", rows=services.published_competitions())
+
+
+# --- working-day calendar (administrator) -------------------------------------------------------
+
+
+@bp.route("/calendar")
+@role_required("admin")
+def calendar():
+    """The working-day calendar of a year: the library's holidays and make-up days, and the admin's own."""
+    from datetime import date
+
+    year = request.args.get("year", type=int) or utcnow().astimezone(local_zone()).year
+    year = min(max(year, 2000), 2100)
+    language = "zh_CN" if str(get_locale()).startswith("zh") else "en_US"
+    lines = calendar_rules.calendar_lines(year, language=language)
+    known = year in calendar_rules.work_calendar([year]).known_years
+    return render_template("results/calendar.html", year=year, lines=lines, known=known,
+                           form=CalendarDayForm(day=date(year, 1, 1)), remove_form=CalendarRemoveForm())
+
+
+@bp.route("/calendar/days", methods=["POST"])
+@role_required("admin")
+def calendar_set():
+    """Enter an extra day off or make-up working day."""
+    form = CalendarDayForm()
+    if not form.validate_on_submit():
+        flash(_("Give a date and whether it is a day off or a working day."), "error")
+        return redirect(url_for("results.calendar"))
+    commit_or_flash(lambda: calendar_rules.set_calendar_day(form.day.data, form.kind.data, form.name.data or "",
+                                                            actor_id=current_user.id),
+                    _("The calendar has been updated."))
+    return redirect(url_for("results.calendar", year=form.day.data.year))
+
+
+@bp.route("/calendar/days/remove", methods=["POST"])
+@role_required("admin")
+def calendar_remove():
+    """Remove one of the administrator's days (the library's own days stay)."""
+    form = CalendarRemoveForm()
+    if form.validate_on_submit() and calendar_rules.remove_calendar_day(form.day.data, actor_id=current_user.id):
+        db.session.commit()
+        flash(_("The day has been removed from the calendar."), "success")
+        return redirect(url_for("results.calendar", year=form.day.data.year))
+    flash(_("That day is not in the administrator's table."), "error")
+    return redirect(url_for("results.calendar"))

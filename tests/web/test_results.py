@@ -241,7 +241,7 @@ def test_pending_appeal_holds_results_back(world, client, auth):
     ("2026-12-18 16:00", 5, "2026-12-26 00:00"),   # Friday: Mon 21 .. Fri 25
     ("2026-12-19 09:00", 1, "2026-12-22 00:00"),   # Saturday: the next working day is Monday 21
 ])
-def test_notice_period_counts_working_days(published_local, days, ends_local):
+def test_notice_period_counts_working_days(app, published_local, days, ends_local):
     zone = ZoneInfo("Asia/Shanghai")
     published = datetime.fromisoformat(published_local).replace(tzinfo=zone)
     assert notice_end(published, days, zone) == datetime.fromisoformat(ends_local).replace(tzinfo=zone)

@@ -8,7 +8,9 @@ checks what a reader of the results sees against a hand computation.
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +19,7 @@ from competitions.extensions import db
 from competitions.judging.models import Mark
 from competitions.organize.models import Event
 from competitions.results.models import ResultEntry, ResultSnapshot
+from competitions.results.services import notice_end
 from tests import factories as f
 
 # Weights 25 / 55 / 20, each part one criterion out of 100: part marks as typed are the parts' own marks.
@@ -169,3 +172,72 @@ def test_without_pass_marks_passed_is_none(world, client):
     got = entries(comp)
     assert {c: e.passed for c, e in got.items()} == dict.fromkeys(PEOPLE)
     assert got["A01"].prize == "first"
+
+
+# --- 9. notice periods in Chinese working days ---------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize("published, days, ends", [
+    # The reported case: 5 working days from Tuesday 30 September 2025 end at 00:00 on 15 October (not the 8th).
+    ("2025-09-30 16:00", 5, "2025-10-15 00:00"),
+    # Spring Festival 2026 (15-23 Feb off, Saturday 14 Feb worked), from the library.
+    ("2026-02-13 10:00", 3, "2026-02-26 00:00"),
+    # National Day 2026 (1-7 Oct off; Sunday 20 Sep and Saturday 10 Oct worked).
+    ("2026-09-30 10:00", 5, "2026-10-14 00:00"),
+])
+def test_notice_end_counts_the_library_calendar(app, published, days, ends):
+    start = datetime.fromisoformat(published).replace(tzinfo=SHANGHAI)
+    assert notice_end(start, days, SHANGHAI) == datetime.fromisoformat(ends).replace(tzinfo=SHANGHAI)
+
+
+def test_admin_enters_a_year_the_library_does_not_know(app, client, auth):
+    f.user("admin1", "admin")
+    db.session.commit()
+    auth.login("admin1")
+    client.post("/lang", data={"lang": "en"})
+    page = html.unescape(client.get("/results/calendar?year=2031").get_data(as_text=True))
+    assert "The holiday schedule of 2031 is not known yet" in page
+    start = datetime(2031, 9, 30, 10, tzinfo=SHANGHAI)  # a Tuesday
+    before = notice_end(start, 5, SHANGHAI)
+    # The 2031 schedule as the administrator types it: 1-7 October off, Saturday 11 October worked.
+    for day in range(1, 8):
+        response = client.post("/results/calendar/days", data={"day": f"2031-10-0{day}", "kind": "holiday",
+                                                                "name": "国庆节"})
+        assert response.status_code == 302
+    client.post("/results/calendar/days", data={"day": "2031-10-11", "kind": "workday", "name": "国庆节调休上班"})
+    page = html.unescape(client.get("/results/calendar?year=2031").get_data(as_text=True))
+    assert "not known yet" not in page and "国庆节调休上班" in page and "Entered by an administrator" in page
+    # Before: the library knows 2031's fixed holidays by rule (1-3 October) but no days off in lieu or make-up days.
+    assert before == datetime(2031, 10, 11, tzinfo=SHANGHAI)
+    # 8, 9, 10, 11 (the make-up Saturday), 13 October.
+    assert notice_end(start, 5, SHANGHAI) == datetime(2031, 10, 14, tzinfo=SHANGHAI)
+    client.post("/results/calendar/days/remove", data={"day": "2031-10-11"})
+    assert notice_end(start, 5, SHANGHAI) == datetime(2031, 10, 15, tzinfo=SHANGHAI)
+    client.post("/lang", data={"lang": "zh"})
+    assert "工作日日历" in client.get("/results/calendar?year=2031").get_data(as_text=True)
+
+
+def test_calendar_commands(app, runner):
+    result = runner.invoke(args=["results", "calendar-set", "2031-10-11", "workday", "--name", "调休上班"])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(args=["results", "calendar-list", "2031"]).output
+    assert "2031-10-11  workday" in listed and "table" in listed
+    assert "2025-10-08  holiday" in runner.invoke(args=["results", "calendar-list", "2025"]).output
+    assert runner.invoke(args=["results", "calendar-remove", "2031-10-11"]).exit_code == 0
+    assert runner.invoke(args=["results", "calendar-remove", "2031-10-11"]).exit_code != 0
+    assert runner.invoke(args=["results", "calendar-set", "2031-10-12", "party"]).exit_code != 0
+
+
+def test_publishing_says_when_the_notice_ends_in_local_time(world, client):
+    comp = world["comp"]
+    assert save_scheme(client, world["event"]) == ""
+    judged(world)
+    compute(client, comp)
+    page = html.unescape(client.post(f"/results/competitions/{comp.id}/publish", data={"notice_days": "5"},
+                                     follow_redirects=True).get_data(as_text=True))
+    snapshot = db.session.execute(select(ResultSnapshot).where(ResultSnapshot.competition_id == comp.id)).scalar_one()
+    local = snapshot.notice_ends_at.astimezone(SHANGHAI)
+    assert local.hour == 0 and local.minute == 0
+    assert f"ends {local:%Y-%m-%d} 00:00 (local time)" in page
