@@ -1,7 +1,7 @@
 """Working-day calendar: extra statutory holidays and make-up working days entered by an administrator.
 
 Revision ID: 1b0e06e6057c
-Revises: 0e125d19a1d8
+Revises: b4f8d9ff83d1
 Create Date: 2026-11-29 09:55:37.908697
 
 """
@@ -12,7 +12,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = '1b0e06e6057c'
-down_revision = '0e125d19a1d8'
+down_revision = 'b4f8d9ff83d1'
 branch_labels = None
 depends_on = None
 
