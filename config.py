@@ -57,6 +57,15 @@ class Config:
     # A TrueType font tried before the Debian fonts in every PDF (``file.ttc#1`` picks one font of a
     # collection); a missing or unusable file is logged and skipped (``flask --app wsgi pdf-fonts``).
     PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
+    # The address the public reaches the site at: printed in certificates' QR codes (…/verify/<number>).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # Keys signing certificate numbers, "A:secret,B:secret" (competitions/certificates/keys.py); the current one.
+    CERTIFICATE_KEYS = os.environ.get("CERTIFICATE_KEYS")
+    CERTIFICATE_KEY_ID = os.environ.get("CERTIFICATE_KEY_ID")
+    # Finished certificate downloads (shared storage when the scheduler runs on another machine); kept this long.
+    CERTIFICATE_BATCH_DIR = os.environ.get("CERTIFICATE_BATCH_DIR")
+    CERTIFICATE_BATCH_DAYS = 7
+    CERTIFICATE_BATCH_WATCH_SECONDS = 50
     PRODUCTION = False
     # Scripts only from our own files (no inline script or on...= handler anywhere); style attributes are
     # allowed (charts set them), style sheets only ours; no framing by other sites.
@@ -79,6 +88,9 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed for reproducible tests only
+    CERTIFICATE_KEYS = "A:test-certificate-key-0001,B:test-certificate-key-0002"
+    CERTIFICATE_KEY_ID = "B"
+    CERTIFICATE_BATCH_WATCH_SECONDS = 0
     # The same scrypt, with a small work factor: the suite creates hundreds of accounts on a shared machine.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
 

@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = (
     "competitions.stats",
     "competitions.promotion",
     "competitions.api",
+    "competitions.certificates",
 )
 
 

@@ -141,6 +141,12 @@ JOBS: tuple[Job, ...] = (
         cron={"month": 1, "day": 1, "hour": 0, "minute": 30}, period=previous_local_year,
         grace=timedelta(days=31),
         description=_l("Compile the year that has ended for the last time (1 January).")),
+    Job("certificate_batches", "competitions.certificates.jobs:make_certificate_batches",
+        cron={"minute": "*"}, period=every_minutes(1), grace=timedelta(minutes=5),
+        description=_l("Prepare the certificate downloads organizers asked for (zip or combined PDF).")),
+    Job("sync_certificates", "competitions.certificates.jobs:sync_certificates",
+        cron={"minute": "*/5"}, period=every_minutes(5), grace=timedelta(minutes=30),
+        description=_l("Revoke and reissue certificates whose final results were corrected.")),
 )
 
 

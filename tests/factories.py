@@ -166,3 +166,49 @@ def judging_panel(ev, judges, chief=None, *, criterion_codes=None):
             assign_judge(ev, actor=None, user_id=judge.id, criterion_id=crit[code] if code else None)
     if chief is not None:
         assign_judge(ev, actor=None, user_id=chief.id, is_chief_judge=True)
+
+
+# ---- certificates ----------------------------------------------------------------------------------
+
+def certificate(registration, *, award="first", key_id="B", key=b"test-certificate-key-0002"):
+    """An active award certificate of ``registration`` as issuing would write it (signed with the test key)."""
+    from competitions.certificates.models import Certificate
+    from competitions.domain.certificate_numbers import new_number
+
+    ev = registration.event
+    row = Certificate(number=new_number(key_id, key).compact, kind="award", source=f"award:{registration.id}",
+                      active_source=f"award:{registration.id}", competition_id=ev.competition_id, event_id=ev.id,
+                      registration_id=registration.id, worker_id=registration.worker_id, snapshot_version=1,
+                      name=registration.worker.name, employer=registration.worker.employer.name,
+                      competition_name=ev.competition.name, event_name=ev.trade_name, event_group=ev.group,
+                      award=award, issuer=ev.competition.organization.name, issue_date=date(2026, 12, 30))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def certificate_batch(competition, requested_by, *, fmt="zip", language="zh"):
+    """A queued certificate batch of ``competition`` asked for by ``requested_by``."""
+    from competitions.certificates.models import CertificateBatch
+
+    row = CertificateBatch(competition_id=competition.id, requested_by_id=requested_by.id, format=fmt,
+                           language=language, status="queued", total=1)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def seal_design(org, *, signatories=(("组委会主任", "王建国"),)):
+    """A certificate design for ``org`` with a small red ring as its seal, through the service's checks."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from competitions.certificates.services import save_design
+
+    image = Image.new("RGB", (200, 200), "white")
+    ImageDraw.Draw(image).ellipse((8, 8, 192, 192), outline=(200, 20, 20), width=10)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return save_design(org, issuer="", signatories="\n".join(f"{r}：{n}" for r, n in signatories),
+                       seal_upload=out.getvalue(), remove_seal=False, actor_id=None)

@@ -158,6 +158,22 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "promotion.mine": (COMPETITOR, "L 200 403 403 403 403 200"),
     "promotion_api.decisions": (STAFF, "401 403 403 403 404 200 200"),
     "promotion_api.mine": (COMPETITOR, "401 200 403 403 403 403 200"),
+    "certificates.manage": (STAFF, MANAGED),
+    "certificates.issue": (STAFF, MANAGED_POST),
+    "certificates.participation": (STAFF, MANAGED_POST),
+    "certificates.preview": (STAFF, MANAGED),
+    "certificates.revoke": (STAFF, MANAGED_POST),
+    "certificates.batch_new": (STAFF, MANAGED_POST),
+    # A batch belongs to the organizer who asked for it (the world's is queued: its download redirects back).
+    "certificates.batch": (STAFF, "L 403 403 403 404 200 200"),
+    "certificates.batch_download": (STAFF, "L 403 403 403 404 302 302"),
+    "certificates.design": (STAFF, "L 403 403 403 404 200 200"),
+    "certificates.seal_image": (STAFF, "L 403 403 403 404 200 200"),
+    "certificates.mine": (COMPETITOR, "L 200 403 403 403 403 200"),
+    # The world's certificate is the other competitor's: a worker never downloads someone else's.
+    "certificates.download": (ANY_USER, "L 404 404 404 404 200 200"),
+    "verify.lookup": (PUBLIC, EVERYONE),
+    "verify.verify": (PUBLIC, EVERYONE),
 }
 
 
@@ -243,9 +259,14 @@ def _world():
     appeal = results.record_appeal(comp, results.AppealData(event_id=ev.id, appellant="李娜", subject="复核"),
                                    actor_id=users["organizer"].id, now=now)
     rule_set = load_preset("workers_contest", organization_id=orgs["west"].id, actor_id=None)
+    rivals_certificate = f.certificate(other)
+    batch = f.certificate_batch(comp, users["organizer"])
+    f.seal_design(orgs["west"])
     db.session.commit()
     ids = _world_ids(orgs, users, comp, ev, own, judge_row, appeal)
-    return users, ids | {"rule_set_id": rule_set.id, "key": "W1", "worker_id": own.worker_id}
+    return users, ids | {"rule_set_id": rule_set.id, "key": "W1", "worker_id": own.worker_id,
+                         "certificate_id": rivals_certificate.id, "batch_id": batch.id,
+                         "number": rivals_certificate.number}
 
 
 def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, appeal) -> dict[str, int]:
