@@ -39,6 +39,24 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
+class JudgeAccountForm(FlaskForm):
+    """An organizer creating a judge's account in their organization."""
+
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(min=3, max=80),
+                    Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, '.', '-' or '_' only."))],
+    )
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    organization_id = SelectField(_l("Organization"), coerce=int, validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
+    submit = SubmitField(_l("Create judge account"))
+
+    def __init__(self, *args, org_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization_id.choices = list(org_choices)
+
+
 class UserForm(FlaskForm):
     """An admin creating or editing an account."""
 

@@ -93,6 +93,20 @@ def create_user(*, username: str, display_name: str, password: str, roles, organ
     return user
 
 
+def create_judge_account(*, acting_user: User, username: str, display_name: str, password: str,
+                         organization_id: int | None) -> User:
+    """An organizer creates a judge's account in their own organization or one below it (judge role only)."""
+    from competitions.orgs.models import Organization
+    from competitions.orgs.services import is_within
+
+    own = acting_user.organization
+    target = db.session.get(Organization, organization_id) if organization_id else None
+    if not acting_user.has_role("admin") and (own is None or not is_within(target, own)):
+        raise RuleViolation("Choose your own organization or one below it.", field="organization_id")
+    return create_user(username=username, display_name=display_name, password=password, roles=("judge",),
+                       organization_id=organization_id)
+
+
 def update_user(user: User, *, display_name: str, roles, organization_id: int | None, active: bool,
                 acting_user: User) -> None:
     """Change an account's name, roles, organization and active flag."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from competitions.auth import bp, services
-from competitions.auth.forms import ChangePasswordForm, LoginForm, UserForm
+from competitions.auth.forms import ChangePasswordForm, JudgeAccountForm, LoginForm, UserForm
 from competitions.auth.models import User
 from competitions.auth.permissions import login_required_any, public, role_required
 from competitions.auth.principal import ApiPrincipal, LoginId, load_principal
@@ -19,6 +19,7 @@ from competitions.domain.errors import CompetitionError
 from competitions.extensions import db, login_manager
 from competitions.forms import add_form_error, commit_or_form_error
 from competitions.i18n import error_message
+from competitions.main.start import start_url
 from competitions.orgs.services import organization_choices
 from competitions.web import is_api_request
 
@@ -49,11 +50,11 @@ def _start_login(user: User, *, remember: bool) -> None:
     session.permanent = True
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow ?next= to a path on this site."""
+def _safe_next(target: str | None, user: User | None = None) -> str:
+    """Only follow ?next= to a path on this site; without one, the user's own start page."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("main.index")
+    return start_url(user) if user is not None else url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -70,7 +71,7 @@ def login():
         else:
             db.session.commit()
             _start_login(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), user))
     return render_template("auth/login.html", form=form)
 
 
@@ -139,6 +140,24 @@ def user_new():
             if saved:
                 return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/judges/new", methods=["GET", "POST"])
+@role_required("organizer")
+def judge_new():
+    """An organizer creates a judge's account within their own organization (or one below it)."""
+    root = None if current_user.has_role("admin") else current_user.organization
+    form = JudgeAccountForm(org_choices=organization_choices(root) if root or current_user.has_role("admin") else [])
+    if request.method == "GET" and current_user.organization_id:
+        form.organization_id.data = current_user.organization_id
+    if form.validate_on_submit():
+        saved, _user = commit_or_form_error(form, lambda: services.create_judge_account(
+            acting_user=current_user, username=form.username.data, display_name=form.display_name.data,
+            password=form.password.data, organization_id=form.organization_id.data,
+        ), field="username", success=_("The judge's account has been created; assign the judge to an event."))
+        if saved:
+            return redirect(url_for("judging.manage"))
+    return render_template("auth/judge_form.html", form=form)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

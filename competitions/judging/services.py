@@ -1012,6 +1012,7 @@ class MyEvent:
     criteria: list[Criterion]
     locked: bool
     submitted: bool
+    percent_complete: int | None = None  # chief judge's events: how complete the marks are, in whole percent
 
 
 def my_events(user: User) -> list[MyEvent]:
@@ -1024,8 +1025,9 @@ def my_events(user: User) -> list[MyEvent]:
         if event.cancelled:
             continue
         chief = any(a.is_chief for a in rows if a.event_id == event_id)
+        percent = int(_completeness(event)[0].fraction * 100) if chief else None
         out.append(MyEvent(event, chief, [] if chief else judge_criteria(event, user.id), is_locked(event_id),
-                           _sheet_submitted(event_id, user.id)))
+                           _sheet_submitted(event_id, user.id), percent))
     return out
 
 

@@ -120,7 +120,10 @@ def chief(event_id: int):
     """The chief judge's dashboard: completeness, outliers, recusals, sheets and sign-off."""
     event = load_event_for_chief_or_404(event_id, for_user=current_user)
     board = services.dashboard(event)
-    return render_template("judging/chief.html", event=event, board=board, **_chief_forms(board))
+    from competitions.results.models import Appeal  # appeals about this event: the chief judge reads their text
+
+    appeals = db.session.execute(select(Appeal).where(Appeal.event_id == event.id).order_by(Appeal.id)).scalars().all()
+    return render_template("judging/chief.html", event=event, board=board, appeals=appeals, **_chief_forms(board))
 
 
 @bp.route("/events/<int:event_id>/chief/sign-off", methods=["POST"])

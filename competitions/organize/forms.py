@@ -52,6 +52,7 @@ class CompetitionForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), format="%Y-%m-%dT%H:%M",
                                                 validators=[Optional()])
     recuse_same_parent = BooleanField(_l("Judges also stand aside for competitors of the same parent organization"))
+    online_appeals = BooleanField(_l("Competitors may lodge appeals online during the notice period"))
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     submit = SubmitField(_l("Save"))
 

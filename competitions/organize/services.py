@@ -42,6 +42,7 @@ class CompetitionData:
     registration_closes_at: datetime | None
     description: str = ""
     recuse_same_parent: bool = False
+    online_appeals: bool = False
 
 
 def _check_competition(data: CompetitionData) -> None:
@@ -369,7 +370,7 @@ def copy_competition(source: Competition, *, name: str, year: int, created_by_id
         organization_id=source.organization_id, starts_on=_shift(source.starts_on, shift),
         ends_on=_shift(source.ends_on, shift), registration_opens_at=_shift(source.registration_opens_at, shift),
         registration_closes_at=_shift(source.registration_closes_at, shift), description=source.description,
-        recuse_same_parent=source.recuse_same_parent,
+        recuse_same_parent=source.recuse_same_parent, online_appeals=source.online_appeals,
     )
     copy = create_competition(data, created_by_id=created_by_id)
     copy.copied_from_id = source.id

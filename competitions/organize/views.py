@@ -21,6 +21,7 @@ from competitions.extensions import db
 from competitions.forms import commit_or_form_error
 from competitions.i18n import error_message, translate
 from competitions.labels import label
+from competitions.main.start import organizer_todo
 from competitions.organize import bp, services
 from competitions.organize.forms import (
     CompetitionForm,
@@ -77,6 +78,7 @@ def _competition_data(form: CompetitionForm) -> services.CompetitionData:
         registration_opens_at=to_utc(form.registration_opens_at.data),
         registration_closes_at=to_utc(form.registration_closes_at.data),
         description=form.description.data or "", recuse_same_parent=form.recuse_same_parent.data,
+        online_appeals=form.online_appeals.data,
     )
 
 
@@ -378,7 +380,7 @@ def scheme(event_id: int):
 @bp.route("/")
 @role_required("organizer")
 def index():
-    """The organizer's start page: the competitions of their organization by status."""
+    """The organizer's start page: what needs them, then the competitions of their organization by status."""
     counts = dict(db.session.execute(
         scope_competitions(select(Competition.status, func.count(Competition.id)), current_user)
         .group_by(Competition.status)
@@ -387,4 +389,10 @@ def index():
         scope_competitions(select(Competition), current_user).order_by(Competition.updated_at.desc()).limit(8)
     ).scalars().all()
     org = db.session.get(Organization, current_user.organization_id) if current_user.organization_id else None
-    return render_template("organize/index.html", counts=counts, recent=recent, statuses=STATUSES, org=org)
+    active = db.session.execute(
+        scope_competitions(select(Competition), current_user).where(Competition.status != "archived")
+        .order_by(Competition.starts_on, Competition.id).limit(50)
+    ).scalars().all()
+    todo = [(c, translate(message, params), url) for c, message, params, url in organizer_todo(active)]
+    return render_template("organize/index.html", counts=counts, recent=recent, statuses=STATUSES, org=org,
+                           todo=todo)

@@ -181,7 +181,10 @@ def mine():
             select(Registration).where(Registration.worker_id == worker.id).order_by(Registration.id.desc())
         ).scalars().all()
     now = utcnow()
+    from competitions.results.mine import own_results  # a later stage's tables, read for the worker's own page
+
     return render_template("registration/mine.html", worker=worker, registrations=registrations,
+                           results=own_results(list(registrations), now),
                            can_withdraw={r.id: services.rules.can_withdraw(
                                now, r.event.competition.registration_closes_at, r.status,
                                judging_begun=services.judging_begun(r.event)) for r in registrations})

@@ -89,6 +89,12 @@ class AppealForm(FlaskForm):
     subject = TextAreaField(_l("What the appeal is about"), validators=[DataRequired(), Length(max=2000)])
 
 
+class OwnAppealForm(FlaskForm):
+    """A worker's own appeal about their result: what and why."""
+
+    subject = TextAreaField(_l("Your appeal: what and why"), validators=[DataRequired(), Length(max=2000)])
+
+
 class AppealDecisionForm(FlaskForm):
     """Uphold or dismiss, with the reason."""
 

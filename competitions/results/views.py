@@ -26,6 +26,7 @@ from competitions.results.forms import (
     AppealForm,
     CalendarDayForm,
     CalendarRemoveForm,
+    OwnAppealForm,
     PublishForm,
     TeamAggregationForm,
     TieDecisionForm,
@@ -170,6 +171,23 @@ def appeal_new(competition_id: int):
     commit_or_flash(lambda: services.record_appeal(competition, data, actor_id=current_user.id, now=utcnow()),
                     _("The appeal has been recorded."))
     return redirect(url_for("results.manage", competition_id=competition.id))
+
+
+@bp.route("/registrations/<int:registration_id>/appeal", methods=["POST"])
+@role_required("competitor")
+def own_appeal(registration_id: int):
+    """A worker appeals their own published result online, during the notice period, where allowed."""
+    from competitions.registration.permissions import load_own_registration_or_404
+    from competitions.results.mine import lodge_own_appeal
+
+    registration = load_own_registration_or_404(registration_id, for_user=current_user)
+    if OwnAppealForm().validate_on_submit():
+        commit_or_flash(lambda: lodge_own_appeal(registration, request.form.get("subject", ""), user=current_user,
+                                                 now=utcnow()),
+                        _("Your appeal has been lodged; the organizer and the chief judge will read it."))
+    else:
+        flash(_("Say what you appeal and why."), "error")
+    return redirect(url_for("registration.mine"))
 
 
 @bp.route("/appeals/<int:appeal_id>/decide", methods=["POST"])

@@ -113,7 +113,7 @@ def test_open_redirect_is_refused(app, client):
     _setup(app)
     response = client.post("/auth/login?next=https://evil.example/x",
                            data={"username": "org1", "password": "password123"})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/organize/"  # the organizer's own start page, never elsewhere
 
 
 def test_change_password(app, client, auth):
