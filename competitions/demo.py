@@ -357,6 +357,9 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     _load_district_draft(organizer)
     _load_contest_day(organizer)
     _load_results_on_notice(organizer)
+    from competitions.stats.demo import load_statistics_history
+
+    load_statistics_history(organizer)
     db.session.flush()
     return logins
 

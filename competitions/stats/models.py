@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from competitions.db import UTCDateTime, utcnow
@@ -27,8 +27,8 @@ class StatFigure(db.Model):
 
     __tablename__ = "stat_figure"
     __table_args__ = (
-        UniqueConstraint("year", "scope_id", "dimension", "key"),
-        Index("ix_stat_figure_scope", "scope_id", "dimension", "year"),
+        # Also the index every read uses: one union's figures of a year (and the year before), by dimension.
+        UniqueConstraint("scope_id", "year", "dimension", "key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

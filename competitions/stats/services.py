@@ -14,7 +14,9 @@ How the year is compiled (``compile_year``), all inside one transaction:
    level, class, kind, trade, finalist, award, promoted. One pass over the
    registrations; everything after reads this table.
 3. ``stat_cell``: figures per (employer, dimension, key), with distinct
-   workers counted per cell; competitions held per (organizer, dimension, key).
+   workers counted per cell (one sort of the participations per competition
+   attribute, one for all worker attributes together); competitions held per
+   (organizer, dimension, key).
 4. ``stat_scope``: each union and the unions above it (from the tree's paths).
    A cell is added into every scope above its union: the domain's roll-up
    rule (a worker has one employer, so distinct workers add up over
@@ -41,11 +43,13 @@ from competitions.extensions import db
 from competitions.orgs.models import Organization
 from competitions.stats.models import StatCompilation
 
-TEMP_TABLES = ("stat_final", "stat_promoted", "stat_part", "stat_cell", "stat_scope", "stat_trade")
+TEMP_TABLES = ("stat_final", "stat_promoted", "stat_part", "stat_worker_cell", "stat_cell", "stat_scope", "stat_trade")
 
-PARTICIPATION_KEYS = {  # dimension -> column of stat_part holding its key
-    rules.TOTAL: "''", "level": "level", "class": "cls", "kind": "kind", "trade": "trade",
-    "gender": "gender", "age_band": "age_band",
+COMPETITION_KEYS = {  # dimension -> column of stat_part holding its key (a worker may have several keys)
+    "level": "level", "class": "cls", "kind": "kind", "trade": "trade",
+}
+WORKER_KEYS = {  # dimension -> column of stat_worker_cell holding its key (a worker has exactly one)
+    rules.TOTAL: "''", "gender": "gender", "age_band": "age_band",
 }
 HELD_KEYS = {  # dimension -> expression over competition c / organization o holding its key
     rules.TOTAL: "''", "level": "c.level", "class": "c.competition_class", "kind": "c.kind",
@@ -148,14 +152,31 @@ def _count_cells(conn: Connection, params: dict) -> None:
         CREATE TEMP TABLE stat_cell (org_id INTEGER, dimension VARCHAR(20), key VARCHAR(200),
             competitions INTEGER, events INTEGER, participations INTEGER, workers INTEGER, enterprises INTEGER,
             finalists INTEGER, awards INTEGER, promotions INTEGER)""")
-    for dimension, column in PARTICIPATION_KEYS.items():
+    # Competition attributes: a worker may count under several keys, so distinct workers per (employer, key).
+    for dimension, column in COMPETITION_KEYS.items():
+        _run(conn, f"""
+            INSERT INTO stat_cell
+            SELECT employer_id, '{dimension}', {column}, 0, 0, COUNT(*), COUNT(DISTINCT worker_id), 1,
+                   SUM(finalist), SUM(award), SUM(promoted)
+            FROM stat_part GROUP BY employer_id, {column}""")
+    # Worker attributes: one pass at (employer, gender, age band); each worker is in exactly one such cell, so
+    # the employer's total, its genders and its age bands are sums of these cells (the domain's roll-up rule).
+    _run(conn, """
+        CREATE TEMP TABLE stat_worker_cell (employer_id INTEGER, gender VARCHAR(10), age_band VARCHAR(10),
+            participations INTEGER, workers INTEGER, finalists INTEGER, awards INTEGER, promotions INTEGER)""")
+    _run(conn, """
+        INSERT INTO stat_worker_cell
+        SELECT employer_id, gender, age_band, COUNT(*), COUNT(DISTINCT worker_id), SUM(finalist), SUM(award),
+               SUM(promoted)
+        FROM stat_part GROUP BY employer_id, gender, age_band""")
+    for dimension, column in WORKER_KEYS.items():
         held = "0" if dimension in rules.HELD_DIMENSIONS else "NULL"
         group = "employer_id" if dimension == rules.TOTAL else f"employer_id, {column}"
         _run(conn, f"""
             INSERT INTO stat_cell
-            SELECT employer_id, '{dimension}', {column}, {held}, {held}, COUNT(*), COUNT(DISTINCT worker_id), 1,
-                   SUM(finalist), SUM(award), SUM(promoted)
-            FROM stat_part GROUP BY {group}""")
+            SELECT employer_id, '{dimension}', {column}, {held}, {held}, SUM(participations), SUM(workers), 1,
+                   SUM(finalists), SUM(awards), SUM(promotions)
+            FROM stat_worker_cell GROUP BY {group}""")
     # An employer's industry is one key per employer: its total cell, filed under that industry.
     _run(conn, """
         INSERT INTO stat_cell

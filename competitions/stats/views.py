@@ -1,1 +1,113 @@
-"""Statistics pages."""
+"""Statistics pages: the dashboard, its downloads, and the admin's scheduled job runs.
+
+The dashboard reads only snapshots (``figures.year_report``); the charts are
+drawn in the browser by ``static/js/stats-dashboard.js`` from the JSON embedded
+in the page (the same document ``/api/v1/stats/figures`` serves).
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from competitions.auth.permissions import role_required
+from competitions.stats import bp, exports
+from competitions.stats.api import figures_json
+from competitions.stats.figures import CHART_BREAKDOWNS, DRILLABLE, drill, metric_label, year_report
+from competitions.stats.params import chosen_year, drill_param
+from competitions.stats.permissions import load_scope_or_404, visible_trail
+
+
+def _report(**kwargs):
+    org = load_scope_or_404(request.args.get("scope", type=int), for_user=current_user)
+    return org, year_report(chosen_year(), org, **kwargs)
+
+
+@bp.route("/")
+@role_required("organizer")
+def dashboard():
+    """The year's headline figures and charts for the caller's union (or one below it), with drill-downs."""
+    org, report = _report()
+    wanted = drill_param()
+    drilled = drill(report.year, org, *wanted) if wanted else None
+    return render_template("stats/dashboard.html", report=report, drilled=drilled,
+                           trail=visible_trail(report.scope.trail, current_user),
+                           data=figures_json(report, drilled), drillable=DRILLABLE,
+                           metric_label=metric_label)
+
+
+@bp.route("/chart.xlsx")
+@role_required("organizer")
+def chart_xlsx():
+    """One chart's figures as a spreadsheet (``chart`` names the breakdown, or ``drill`` a drill-down)."""
+    org, report = _report(enterprise_limit=None)
+    wanted = drill_param()
+    name = request.args.get("chart", "")
+    if wanted:
+        breakdown = drill(report.year, org, *wanted)
+    elif name in CHART_BREAKDOWNS and report.breakdown(name) is not None:
+        breakdown = report.breakdown(name)
+    else:
+        abort(404)
+    data = exports.chart_xlsx(report, breakdown)
+    what = breakdown.name.replace(":", "-") if not wanted else wanted[0]
+    return Response(data, mimetype=exports.XLSX_MIMETYPE,
+                    headers={"Content-Disposition": exports.disposition(exports.filename(report, what, "xlsx"))})
+
+
+@bp.route("/report.xlsx")
+@role_required("organizer")
+def report_xlsx():
+    """The annual report as one spreadsheet: a summary and a sheet per breakdown (every enterprise)."""
+    _org, report = _report(enterprise_limit=None)
+    return Response(exports.report_xlsx(report), mimetype=exports.XLSX_MIMETYPE,
+                    headers={"Content-Disposition": exports.disposition(exports.filename(report, "report", "xlsx"))})
+
+
+@bp.route("/report.pdf")
+@role_required("organizer")
+def report_pdf():
+    """The annual report as a PDF with the charts and tables."""
+    from competitions.stats.pdf import report_pdf as build
+
+    _org, report = _report()
+    return Response(build(report), mimetype="application/pdf",
+                    headers={"Content-Disposition": exports.disposition(exports.filename(report, "report", "pdf"))})
+
+
+# --- scheduled jobs (admin) ----------------------------------------------------------------------
+
+RUN_STATUS_LABELS = {"succeeded": _l("Succeeded"), "failed": _l("Failed")}
+TRIGGER_LABELS = {"schedule": _l("Schedule"), "catch_up": _l("Catch-up after a restart"),
+                  "manual": _l("Run now by an administrator"), "command": _l("Command line")}
+
+
+@bp.route("/jobs")
+@role_required("admin")
+def jobs():
+    """Every scheduled job with its trigger and next run, and the latest runs (start, end, status, error)."""
+    from competitions.scheduler import recent_runs, scheduled_jobs
+
+    return render_template("stats/jobs.html", scheduled=scheduled_jobs(), runs=recent_runs(100),
+                           run_status=lambda code: str(RUN_STATUS_LABELS.get(code, code)),
+                           run_trigger=lambda code: str(TRIGGER_LABELS.get(code, code)))
+
+
+@bp.route("/jobs/<name>/run", methods=["POST"])
+@role_required("admin")
+def run_job_now(name: str):
+    """Run one job now (its own period: it always runs); the outcome is shown as a job run."""
+    from competitions.scheduler import find_job, run_now
+
+    job = find_job(name)
+    if job is None:
+        abort(404)
+    try:
+        run_now(job, requested_by_id=current_user.id)
+    except Exception as error:  # noqa: BLE001 - recorded as a failed run with its error; shown to the admin
+        flash(_("%(job)s failed: %(error)s", job=name, error=str(error)[:300]), "error")
+    else:
+        flash(_("%(job)s has run.", job=name), "success")
+    return redirect(url_for("stats.jobs"))

@@ -176,6 +176,13 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "certificates.download": (ANY_USER, "L 404 404 404 404 200 200"),
     "verify.lookup": (PUBLIC, EVERYONE),
     "verify.verify": (PUBLIC, EVERYONE),
+    "stats.dashboard": (STAFF, STAFF_LIST),
+    "stats.chart_xlsx": (STAFF, "L 403 403 403 404 404 404"),  # no ?chart= named: nothing to give
+    "stats.report_xlsx": (STAFF, STAFF_LIST),
+    "stats.report_pdf": (STAFF, STAFF_LIST),
+    "stats.jobs": (ADMIN, ADMIN_ONLY),
+    "stats.run_job_now": (ADMIN, "L 403 403 403 403 403 -"),
+    "stats_api.figures": (STAFF, "401 403 403 403 200 200 200"),
 }
 
 
@@ -281,6 +288,7 @@ def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, ap
         "org_id": orgs["west"].id,
         "assignment_id": assignment.id,
         "appeal_id": appeal.id,
+        "name": "refresh_statistics",
     }
 
 

@@ -1,0 +1,135 @@
+"""The statistics as JSON: ``/api/v1/stats/figures`` (the dashboard's chart data; staff only, scoped).
+
+The dashboard page embeds the same document in a ``<script
+type="application/json">`` block and ``static/js/stats-dashboard.js`` draws
+the charts from it, so the page needs no inline script (the site's
+Content-Security-Policy forbids them) and no second request.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from competitions.api.openapi import register_path, register_schema
+from competitions.auth.permissions import role_required
+from competitions.domain import statistics as rules
+from competitions.stats import api_bp
+from competitions.stats.figures import DRILLABLE, YearReport, drill, metric_label, year_report
+from competitions.stats.params import chosen_year, drill_param
+from competitions.stats.permissions import load_scope_or_404
+
+PIE_CHARTS = ("kind", "class", "gender")
+HORIZONTAL = ("region", "trade", "industry", "enterprise")
+CHART_ROWS = 15
+
+
+def _percent(change: rules.Change) -> str | None:
+    return None if change.percent is None else f"{change.percent:+.1f}"
+
+
+def headline_json(report: YearReport) -> list[dict]:
+    """The headline figures with last year's and the change in percent ("+12.5"; None when not comparable)."""
+    out = []
+    for metric in rules.METRICS:
+        value = report.headline.figures[metric]
+        previous = report.headline.previous[metric] if report.headline.previous else None
+        out.append({"metric": metric, "label": metric_label(metric), "value": value, "previous": previous,
+                    "change_percent": _percent(rules.change(value, previous))})
+    return out
+
+
+def _links(breakdown, year: int, scope_id: int) -> list[str | None]:
+    if breakdown.name in ("region", "enterprise"):
+        return [url_for("stats.dashboard", year=year, scope=row.scope_id) for row in breakdown.rows]
+    if breakdown.name in DRILLABLE:
+        return [url_for("stats.dashboard", year=year, scope=scope_id, drill=f"{breakdown.name}:{row.key}")
+                for row in breakdown.rows]
+    return [None] * len(breakdown.rows)
+
+
+def chart_json(breakdown, year: int, scope_id: int) -> dict:
+    """One chart: its kind, categories, this year's and last year's values, links to drill into, its xlsx."""
+    rows = breakdown.rows if breakdown.name == "years" else breakdown.rows[:CHART_ROWS]
+    metric = breakdown.plotted
+    chart = {
+        "name": breakdown.name, "title": breakdown.title, "metric": metric, "metric_label": metric_label(metric),
+        "type": "pie" if breakdown.name in PIE_CHARTS else "bar", "horizontal": breakdown.name in HORIZONTAL,
+        "categories": [row.label for row in rows], "values": [row.figures[metric] for row in rows],
+        "previous": ([row.previous[metric] if row.previous else None for row in rows]
+                     if any(row.previous for row in rows) else None),
+        "links": _links(breakdown, year, scope_id)[:len(rows)],
+        "xlsx": url_for("stats.chart_xlsx", year=year, scope=scope_id, chart=breakdown.name),
+    }
+    if breakdown.name == "years":
+        chart["series"] = [{"metric": m, "label": metric_label(m), "values": [row.figures[m] for row in rows]}
+                           for m in ("participations", "workers", "competitions")]
+    return chart
+
+
+def figures_json(report: YearReport, drilled=None) -> dict:
+    """The whole document: year, scope, compilation, headline and every chart (and the drill-down, if any)."""
+    scope_id = report.scope.id
+    document = {
+        "year": report.year, "scope": {"id": scope_id, "name": report.scope.name, "kind": report.scope.kind},
+        "compiled_at": report.compiled_at.isoformat() if report.compiled_at else None, "final": report.final,
+        "promotions_counted": report.promotions_counted,
+        "labels": {"this_year": str(report.year), "last_year": str(report.year - 1),
+                   "no_data": _("No figures"), "download": _("Download (xlsx)")},
+        "headline": headline_json(report),
+        "charts": [chart_json(b, report.year, scope_id) for b in report.breakdowns],
+    }
+    if drilled is not None:
+        document["drill"] = chart_json(drilled, report.year, scope_id)
+    return document
+
+
+@api_bp.route("/figures")
+@role_required("organizer")
+def figures():
+    """A year's figures of one union's subtree (the caller's own union unless ``scope`` names one within reach)."""
+    org = load_scope_or_404(request.args.get("scope", type=int), for_user=current_user)
+    year = chosen_year()
+    drilled = None
+    wanted = drill_param()
+    if wanted is not None:
+        drilled = drill(year, org, *wanted)
+    return jsonify(figures_json(year_report(year, org), drilled))
+
+
+register_schema("StatsChart", {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"}, "title": {"type": "string"}, "metric": {"type": "string"},
+        "type": {"type": "string", "enum": ["bar", "pie"]}, "horizontal": {"type": "boolean"},
+        "categories": {"type": "array", "items": {"type": "string"}},
+        "values": {"type": "array", "items": {"type": "integer", "nullable": True}},
+        "previous": {"type": "array", "nullable": True, "items": {"type": "integer", "nullable": True}},
+        "links": {"type": "array", "items": {"type": "string", "nullable": True}},
+        "xlsx": {"type": "string"},
+    },
+})
+register_path("/api/v1/stats/figures", {
+    "get": {
+        "summary": "A year's participation statistics of one union's subtree (organizers: their own subtree).",
+        "security": [{"session": []}],
+        "parameters": [
+            {"name": "year", "in": "query", "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}},
+            {"name": "scope", "in": "query", "schema": {"type": "integer"},
+             "description": "Organization id within the caller's subtree; default the caller's own."},
+            {"name": "drill", "in": "query", "schema": {"type": "string"},
+             "description": "trade:<code> or industry:<name>: that key across the unions below the scope."},
+        ],
+        "responses": {
+            "200": {"description": "Headline figures and chart data.", "content": {"application/json": {
+                "schema": {"type": "object", "properties": {
+                    "year": {"type": "integer"}, "compiled_at": {"type": "string", "nullable": True},
+                    "final": {"type": "boolean"}, "headline": {"type": "array", "items": {"type": "object"}},
+                    "charts": {"type": "array", "items": {"$ref": "#/components/schemas/StatsChart"}},
+                    "drill": {"$ref": "#/components/schemas/StatsChart"}}}}}},
+            "401": {"description": "Not logged in."}, "403": {"description": "Not staff."},
+            "404": {"description": "Scope out of reach."},
+        },
+    }
+})

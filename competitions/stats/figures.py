@@ -1,0 +1,261 @@
+"""A year's figures for one union, read from the snapshots, as plain data for the dashboard and the reports.
+
+Nothing here counts registrations: every figure is a ``StatFigure`` row that
+``services.compile_year`` wrote. ``year_report(year, scope)`` gathers what the
+dashboard, the chart data (JSON), the spreadsheets and the PDF show: the
+headline with the change from last year, and one ``Breakdown`` per chart --
+competitions by level, class and kind; participations by region (the unions
+directly below), trade, industry, enterprise, gender and age band; and the
+years compiled so far. Labels are in the reader's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from competitions.domain import statistics as rules
+from competitions.extensions import db
+from competitions.labels import label
+from competitions.orgs.models import Organization
+from competitions.stats.models import StatCompilation, StatFigure
+
+METRIC_LABELS = {
+    "competitions": _l("Competitions held"),
+    "events": _l("Events"),
+    "participations": _l("Participations (person-times)"),
+    "workers": _l("Workers (persons)"),
+    "enterprises": _l("Enterprises taking part"),
+    "finalists": _l("Finalists"),
+    "awards": _l("Awards"),
+    "promotions": _l("Promotions through competitions"),
+}
+AGE_BAND_LABELS = {
+    "to25": _l("25 and under"), "26_35": _l("26 to 35"), "36_45": _l("36 to 45"), "46_55": _l("46 to 55"),
+    "56up": _l("56 and over"),
+}
+BREAKDOWN_TITLES = {
+    "level": _l("Competitions by level"),
+    "class": _l("Competitions by class"),
+    "kind": _l("Competitions by kind"),
+    "region": _l("By region"),
+    "trade": _l("By trade"),
+    "industry": _l("By industry"),
+    "enterprise": _l("By enterprise"),
+    "gender": _l("By gender"),
+    "age_band": _l("By age band"),
+    "years": _l("Year over year"),
+}
+HELD_METRICS = ("competitions", "events", "participations", "workers", "finalists", "awards")
+PEOPLE_METRICS = ("participations", "workers", "enterprises", "finalists", "awards", "promotions")
+WORKER_METRICS = ("participations", "workers", "enterprises", "finalists", "awards", "promotions")
+ENTERPRISE_METRICS = ("competitions", "participations", "workers", "finalists", "awards", "promotions")
+# Breakdown -> (the figure its chart plots, the columns of its table)
+BREAKDOWNS = {
+    "level": ("competitions", HELD_METRICS),
+    "class": ("competitions", HELD_METRICS),
+    "kind": ("competitions", HELD_METRICS),
+    "region": ("participations", (*HELD_METRICS[:2], *PEOPLE_METRICS)),
+    "trade": ("participations", HELD_METRICS),
+    "industry": ("participations", (*HELD_METRICS[:2], *PEOPLE_METRICS)),
+    "enterprise": ("participations", ENTERPRISE_METRICS),
+    "gender": ("participations", WORKER_METRICS),
+    "age_band": ("participations", WORKER_METRICS),
+    "years": ("participations", rules.METRICS),
+}
+CHART_BREAKDOWNS = tuple(BREAKDOWNS)
+DRILLABLE = ("trade", "industry")
+TOP_ENTERPRISES = 20
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a breakdown: its key, label, figures and last year's figures (None: not compiled)."""
+
+    key: str
+    label: str
+    figures: dict
+    previous: dict | None = None
+    scope_id: int | None = None      # a region or enterprise line: the union to drill into
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One chart and its table."""
+
+    name: str
+    title: str
+    plotted: str
+    metrics: tuple[str, ...]
+    rows: tuple[Row, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The union whose subtree the figures cover, and its ancestors for the breadcrumb."""
+
+    id: int
+    name: str
+    kind: str
+    trail: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class YearReport:
+    """Everything shown for one union and one year."""
+
+    year: int
+    scope: Scope
+    compiled_at: datetime | None
+    final: bool
+    promotions_counted: bool
+    headline: Row
+    breakdowns: tuple[Breakdown, ...] = field(default_factory=tuple)
+    years: tuple[int, ...] = ()
+
+    def breakdown(self, name: str) -> Breakdown | None:
+        """The breakdown called ``name``, if shown."""
+        return next((b for b in self.breakdowns if b.name == name), None)
+
+
+def metric_label(metric: str) -> str:
+    """The name of a figure in the reader's language."""
+    return str(METRIC_LABELS[metric])
+
+
+def key_label(dimension: str, key: str, stored: str | None = None) -> str:
+    """The label of ``key`` within ``dimension`` in the reader's language."""
+    if dimension in ("level", "class", "kind", "gender"):
+        return label(dimension, key)
+    if dimension == "age_band":
+        return str(AGE_BAND_LABELS.get(key, key))
+    if dimension == "industry":
+        return key or _("Industry not given")
+    return stored or key
+
+
+def _figures(row: StatFigure | None) -> dict:
+    if row is None:
+        return {metric: (0 if metric not in ("competitions", "events", "promotions") else None)
+                for metric in rules.METRICS}
+    return {metric: getattr(row, metric) for metric in rules.METRICS}
+
+
+def compiled_years() -> tuple[int, ...]:
+    """Every year that has been compiled, oldest first."""
+    return tuple(db.session.execute(select(StatCompilation.year).order_by(StatCompilation.year)).scalars())
+
+
+def _scope(org: Organization) -> Scope:
+    ids = rules.ancestors_of_path(org.path) or (org.id,)
+    names = dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
+    return Scope(org.id, org.name, org.kind, tuple((i, names[i]) for i in ids if i in names))
+
+
+def _own_rows(year: int, scope_id: int) -> dict[tuple[int, str, str], StatFigure]:
+    rows = db.session.execute(select(StatFigure).where(
+        StatFigure.scope_id == scope_id, StatFigure.year.in_((year, year - 1)))).scalars()
+    return {(r.year, r.dimension, r.key): r for r in rows}
+
+
+def _dimension_breakdown(name: str, year: int, own: dict) -> Breakdown:
+    plotted, metrics = BREAKDOWNS[name]
+    keys = sorted({key for (y, dim, key) in own if dim == name and y == year},
+                  key=lambda k: (-(own[(year, name, k)].participations or 0), k))
+    if name in ("level", "class", "kind", "gender", "age_band"):
+        order = {"level": ("national", "provincial", "city", "district", "enterprise"), "class": ("I", "II"),
+                 "kind": ("skills", "labor", "innovation"), "gender": ("male", "female"),
+                 "age_band": tuple(b.code for b in rules.AGE_BANDS)}[name]
+        keys = [k for k in order if (year, name, k) in own] + [k for k in keys if k not in order]
+    rows = tuple(Row(key, key_label(name, key, own[(year, name, key)].label), _figures(own[(year, name, key)]),
+                     _figures(own[(year - 1, name, key)]) if (year - 1, name, key) in own else None)
+                 for key in keys)
+    return Breakdown(name, str(BREAKDOWN_TITLES[name]), plotted, metrics, rows)
+
+
+def _region_breakdown(year: int, scope: Organization) -> Breakdown:
+    children = db.session.execute(select(Organization).where(Organization.parent_id == scope.id)
+                                  .order_by(Organization.id)).scalars().all()
+    rows_by = {}
+    if children:
+        found = db.session.execute(select(StatFigure).where(
+            StatFigure.scope_id.in_([c.id for c in children]), StatFigure.dimension == rules.TOTAL,
+            StatFigure.year.in_((year, year - 1)))).scalars()
+        rows_by = {(r.scope_id, r.year): r for r in found}
+    rows = [Row(str(c.id), c.name, _figures(rows_by.get((c.id, year))),
+                _figures(rows_by[(c.id, year - 1)]) if (c.id, year - 1) in rows_by else None, scope_id=c.id)
+            for c in children if (c.id, year) in rows_by or c.kind != "enterprise"]
+    rows.sort(key=lambda r: -(r.figures["participations"] or 0))
+    return Breakdown("region", str(BREAKDOWN_TITLES["region"]), *BREAKDOWNS["region"], tuple(rows))
+
+
+def enterprise_rows(year: int, scope: Organization, *, limit: int | None = TOP_ENTERPRISES,
+                    dimension: str = rules.TOTAL, key: str = "") -> tuple[Row, ...]:
+    """The enterprises of ``scope``'s subtree with figures in ``year`` (most participations first)."""
+    stmt = (select(StatFigure, Organization.name).join(Organization, Organization.id == StatFigure.scope_id)
+            .where(Organization.kind == "enterprise", Organization.path.startswith(scope.path),
+                   StatFigure.year == year, StatFigure.dimension == dimension, StatFigure.key == key)
+            .order_by(StatFigure.participations.desc(), Organization.id))
+    if limit:
+        stmt = stmt.limit(limit)
+    return tuple(Row(str(r.scope_id), name, _figures(r), scope_id=r.scope_id) for r, name in db.session.execute(stmt))
+
+
+def _enterprise_breakdown(year: int, scope: Organization, limit: int | None) -> Breakdown:
+    rows = enterprise_rows(year, scope, limit=limit)
+    note = _("The %(n)d enterprises with the most participations.", n=limit) if limit and len(rows) == limit else ""
+    return Breakdown("enterprise", str(BREAKDOWN_TITLES["enterprise"]), *BREAKDOWNS["enterprise"], rows, note)
+
+
+def _years_breakdown(scope_id: int) -> Breakdown:
+    rows = db.session.execute(select(StatFigure).where(
+        StatFigure.scope_id == scope_id, StatFigure.dimension == rules.TOTAL).order_by(StatFigure.year)).scalars()
+    return Breakdown("years", str(BREAKDOWN_TITLES["years"]), *BREAKDOWNS["years"],
+                     tuple(Row(str(r.year), str(r.year), _figures(r)) for r in rows))
+
+
+def year_report(year: int, scope: Organization, *, enterprise_limit: int | None = TOP_ENTERPRISES) -> YearReport:
+    """Everything the dashboard and the reports show for ``scope``'s subtree in ``year``."""
+    compilation = db.session.execute(select(StatCompilation).where(StatCompilation.year == year)).scalar_one_or_none()
+    own = _own_rows(year, scope.id)
+    total = own.get((year, rules.TOTAL, ""))
+    previous = own.get((year - 1, rules.TOTAL, ""))
+    headline = Row("", scope.name, _figures(total), _figures(previous) if previous else None)
+    breakdowns = [_dimension_breakdown(name, year, own) for name in ("level", "kind", "class")]
+    if scope.kind != "enterprise":
+        breakdowns.append(_region_breakdown(year, scope))
+    breakdowns += [_dimension_breakdown(name, year, own) for name in ("trade", "industry")]
+    if scope.kind != "enterprise":
+        breakdowns.append(_enterprise_breakdown(year, scope, enterprise_limit))
+    breakdowns += [_dimension_breakdown(name, year, own) for name in ("gender", "age_band")]
+    breakdowns.append(_years_breakdown(scope.id))
+    return YearReport(
+        year=year, scope=_scope(scope), compiled_at=compilation.compiled_at if compilation else None,
+        final=bool(compilation and compilation.final),
+        promotions_counted=bool(compilation and compilation.promotions_counted), headline=headline,
+        breakdowns=tuple(breakdowns), years=compiled_years())
+
+
+def drill(year: int, scope: Organization, dimension: str, key: str) -> Breakdown:
+    """One trade's or industry's figures across the unions below ``scope`` and its enterprises (drill-down)."""
+    plotted, metrics = BREAKDOWNS[dimension]
+    children = db.session.execute(select(Organization).where(Organization.parent_id == scope.id)
+                                  .order_by(Organization.id)).scalars().all()
+    rows = []
+    if children and any(c.kind != "enterprise" for c in children):
+        found = db.session.execute(select(StatFigure, Organization.name)
+                                   .join(Organization, Organization.id == StatFigure.scope_id).where(
+            Organization.parent_id == scope.id, StatFigure.year == year, StatFigure.dimension == dimension,
+            StatFigure.key == key).order_by(StatFigure.participations.desc(), Organization.id))
+        rows = [Row(str(r.scope_id), name, _figures(r), scope_id=r.scope_id) for r, name in found]
+    else:
+        rows = list(enterprise_rows(year, scope, limit=None, dimension=dimension, key=key))
+    stored = db.session.execute(select(StatFigure.label).where(
+        StatFigure.year == year, StatFigure.dimension == dimension, StatFigure.key == key).limit(1)).scalar()
+    title = f"{BREAKDOWN_TITLES[dimension]}: {key_label(dimension, key, stored)}"
+    return Breakdown(f"{dimension}:{key}", title, plotted, metrics, tuple(rows))

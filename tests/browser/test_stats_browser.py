@@ -1,0 +1,102 @@
+"""The statistics dashboard in a real browser: every chart is drawn by ECharts with data, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from competitions.extensions import db
+from competitions.stats.services import compile_year
+from tests import factories as f
+from tests import stats_data as known
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _seed(app) -> dict:
+    with app.app_context():
+        data = known.known_year()
+        f.user("cityorg", "organizer", org=data["city"].organization)
+        f.user("eastorg", "organizer", org=data["east"])
+        for year in (2025, 2026):
+            compile_year(year)
+        db.session.commit()
+        return {"east": data["east"].id}
+
+
+def _login(page, base, username, lang):
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", "password123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.click(f"form.langswitch button[value={lang}]")
+
+
+def _rendered(page) -> dict[str, str]:
+    """Each chart's name and how many data points the script drew ("" when it drew nothing)."""
+    return page.eval_on_selector_all(
+        ".chart[data-chart]", "els => Object.fromEntries(els.map(e => [e.dataset.chart, "
+                              "(e.dataset.rendered || '') + (e.querySelector('canvas') ? ':canvas' : '')]))")
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ("2026年统计", "参赛人次", "按地区", "按工种", "历年对比")),
+    ("en", ("Statistics 2026", "Participations (person-times)", "By region", "By trade", "Year over year")),
+])
+def test_charts_render_with_data_in_both_languages(live_app, page, lang, words):
+    app, base = live_app
+    ids = _seed(app)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: response.status >= 400 and "favicon" not in response.url
+            and errors.append(f"{response.status} {response.url}"))
+    _login(page, base, "cityorg", lang)
+    page.goto(f"{base}/stats/?year=2026")
+    page.wait_for_selector(".chart[data-chart='years'] canvas")
+    body = page.inner_text("body")
+    for word in words:
+        assert word in body, word
+    rendered = _rendered(page)
+    assert rendered["region"] == "2:canvas" and rendered["trade"] == "3:canvas" and rendered["years"] == "2:canvas"
+    assert rendered["level"] == "3:canvas" and rendered["gender"] == "2:canvas" and rendered["age_band"] == "5:canvas"
+    assert all(value.endswith(":canvas") for value in rendered.values()), rendered
+    # The headline shows the hand count and the change from 2025 (2 -> 8 participations).
+    tile = page.inner_text("#headline [data-metric='participations']")
+    assert "8" in tile and "+300.0%" in tile
+    assert not errors, errors
+    screenshot(page, f"stats-dashboard-city-{lang}")
+
+    # Drill into 电工 (the link under the trade chart) and into the east district (the region table).
+    page.click("#chart-trade summary")
+    page.click("#chart-trade table a:text('电工')")
+    page.wait_for_selector("#drill .chart canvas")
+    assert "东区总工会" in page.inner_text("#drill table")
+    screenshot(page, f"stats-dashboard-drill-{lang}")
+    page.goto(f"{base}/stats/?year=2026&scope={ids['east']}")
+    page.wait_for_selector(".chart[data-chart='region'] canvas")
+    assert "东区机床厂工会" in page.text_content("#chart-region table")
+    assert not errors, errors
+
+
+def test_dashboard_fits_a_phone_and_a_wide_screen(live_app, page):
+    app, base = live_app
+    _seed(app)
+    _login(page, base, "cityorg", "zh")
+    for name, size in (("phone", {"width": 390, "height": 844}), ("wide", {"width": 1920, "height": 1080})):
+        page.set_viewport_size(size)
+        page.goto(f"{base}/stats/?year=2026")
+        page.wait_for_selector(".chart[data-chart='years'] canvas")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px"
+        screenshot(page, f"stats-dashboard-{name}")
+
+
+def test_district_organizer_sees_only_the_district(live_app, page):
+    app, base = live_app
+    _seed(app)
+    _login(page, base, "eastorg", "zh")
+    page.goto(f"{base}/stats/?year=2026")
+    page.wait_for_selector(".chart[data-chart='region'] canvas")
+    assert "东区总工会" in page.inner_text("h1")
+    assert "西区" not in page.inner_text("main")

