@@ -147,9 +147,10 @@ def dashboard_latency(app) -> dict:
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
     client.post("/auth/login", data={"username": "bench_stats", "password": "password123"})
-    urls = [f"/stats/?year={YEAR}", f"/stats/data.json?year={YEAR}",
-            f"/stats/?year={YEAR}&scope={district}", f"/stats/data.json?year={YEAR}&scope={district}",
-            f"/stats/data.json?year={YEAR}&dimension=trade", f"/stats/data.json?year={YEAR}&dimension=enterprise"]
+    api = "/api/v1/stats/figures"
+    urls = [f"/stats/?year={YEAR}", f"{api}?year={YEAR}", f"/stats/?year={YEAR}&scope={district}",
+            f"{api}?year={YEAR}&scope={district}", f"/stats/?year={YEAR}&drill=trade:ELEC",
+            f"{api}?year={YEAR}&scope={district}&drill=industry:汽车制造业"]
     for url in urls:
         response = client.get(url)
         if response.status_code != 200:

@@ -40,7 +40,6 @@ from sqlalchemy.engine import Connection
 from competitions.db import utcnow
 from competitions.domain import statistics as rules
 from competitions.extensions import db
-from competitions.orgs.models import Organization
 from competitions.stats.models import StatCompilation
 
 TEMP_TABLES = ("stat_final", "stat_promoted", "stat_part", "stat_worker_cell", "stat_cell", "stat_scope", "stat_trade")
@@ -205,14 +204,19 @@ def _count_cells(conn: Connection, params: dict) -> None:
 
 
 def _scopes(conn: Connection) -> int:
-    """Fill ``stat_scope`` with (org, each union at or above it) from the tree's paths; the number of pairs."""
-    _run(conn, "CREATE TEMP TABLE stat_scope (org_id INTEGER, scope_id INTEGER)")
-    rows = conn.execute(select(Organization.id, Organization.path)).all()
-    pairs = [{"org_id": org_id, "scope_id": scope}
-             for org_id, path in rows for scope in (rules.ancestors_of_path(path) or (org_id,))]
-    if pairs:
-        conn.execute(text("INSERT INTO stat_scope (org_id, scope_id) VALUES (:org_id, :scope_id)"), pairs)
-    return len(pairs)
+    """Fill ``stat_scope`` with (org, each union at or above it), climbing the tree one level per statement."""
+    _run(conn, "CREATE TEMP TABLE stat_scope (org_id INTEGER, scope_id INTEGER, depth INTEGER)")
+    pairs = conn.execute(text("INSERT INTO stat_scope SELECT id, id, 0 FROM organization")).rowcount
+    depth = 0
+    while True:
+        added = conn.execute(text("""
+            INSERT INTO stat_scope
+            SELECT s.org_id, o.parent_id, s.depth + 1 FROM stat_scope s JOIN organization o ON o.id = s.scope_id
+            WHERE s.depth = :depth AND o.parent_id IS NOT NULL"""), {"depth": depth}).rowcount
+        if not added or depth > 50:  # 50: a guard against a cycle in a damaged tree
+            return pairs
+        pairs += added
+        depth += 1
 
 
 def _write_figures(conn: Connection, year: int, promotions_counted: bool) -> int:

@@ -1,7 +1,7 @@
 """statistics figures keyed by scope first
 
 Revision ID: d78e43c23781
-Revises: 4bb467f72d34
+Revises: 9bbf4626cf78
 Create Date: 2026-11-29 09:51:32.844076
 
 """
@@ -13,7 +13,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = 'd78e43c23781'
-down_revision = '4bb467f72d34'
+down_revision = '9bbf4626cf78'
 branch_labels = None
 depends_on = None
 
