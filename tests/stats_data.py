@@ -15,6 +15,8 @@ Competitions:
    prize is not final, so not counted). ELEC: A, E approved.
 3. enterprise, innovation, by plant, named 2025 but ends 2026-01-05 (counts in
    2026). 数控车工 CNC: B approved, E pending.
+   Promotion flags: A's 电工 first prize an approved level promotion (counted), B's a level promotion
+   still awaiting review, A's 焊工 second prize an approved honour title (neither counted).
 4. enterprise, skills, by works, year 2026 but ends 2027-01-03 (counts in 2027). ELEC: D approved.
 5. a draft of west in 2026 with one event (never held).
 6. city, skills, by the city, ends 2025-05-01 (last year). ELEC: A, C approved.
@@ -44,6 +46,10 @@ WEST_2026 = (0, 0, 2, 2, 1, 1, 0)
 PLANT_2026 = (1, 1, 6, 3, 1, 3, 2)
 CITY_2025 = (1, 1, 2, 2, 2, 0, 0)
 CITY_2027 = (1, 1, 1, 1, 1, 0, 0)
+# Promotions (approved skill-level flags): A's 电工 first prize only, in every scope and key it falls in.
+PROMOTIONS_2026 = {("city", "total", ""): 1, ("east", "total", ""): 1, ("plant", "total", ""): 1,
+                   ("west", "total", ""): 0, ("city", "trade", "ELEC"): 1, ("city", "trade", "WELD"): 0,
+                   ("city", "gender", "male"): 1, ("city", "age_band", "36_45"): 1, ("city", "level", "city"): 1}
 
 
 def _comp(org, name, *, year, level, kind, starts, ends, status="results", cls="I"):
@@ -70,6 +76,15 @@ def _final(comp, lines, status="final"):
                                    position=position, rank=position if total is not None else None,
                                    disqualified=disqualified, prize=prize,
                                    total=Decimal(total) if total is not None else None, worker_id=reg.worker_id))
+    db.session.flush()
+
+
+def _flag(comp, reg, kind, status):
+    from competitions.promotion.models import PromotionFlag
+
+    db.session.add(PromotionFlag(competition_id=comp.id, event_id=reg.event_id, registration_id=reg.id,
+                                 worker_id=reg.worker_id, year=comp.year, kind=kind,
+                                 target="technician" if kind == "level" else "技术能手", status=status))
     db.session.flush()
 
 
@@ -127,6 +142,11 @@ def known_year() -> dict:
     _register(ev6, a, "approved")
     _register(ev6, c, "approved")
     comps["last_year"] = comp6
+
+    # A's first prize earned an approved promotion (counted), B's is awaiting review, A's second an honour title.
+    _flag(comp1, r_a1, "level", "approved")
+    _flag(comp1, r_b1, "level", "pending")
+    _flag(comp1, r_a2, "honour", "approved")
 
     for key, comp in comps.items():
         comp.status = "draft" if key == "draft" else "results"

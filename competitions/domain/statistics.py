@@ -22,6 +22,9 @@ age band, with the change from last year. The rules:
 * **An award** is a first, second or third prize or an honourable mention in
   the final results (``is_awarded``); provisional and published-but-not-final
   results do not count.
+* **A promotion through competitions** (晋升技术等级人次) is a participation
+  whose result earned a skill-level promotion that was approved (the promotion
+  stage's flags); honour titles and nominations are not promotions.
 * **Where a figure belongs**: a participation belongs to the worker's employer
   and so to every union above it (district, city); a competition held belongs
   to its organizing union and every union above it. So a district's figures

@@ -25,8 +25,7 @@ How the year is compiled (``compile_year``), all inside one transaction:
    dimension, key) in one ``INSERT ... SELECT``.
 
 Promotions through competitions come from the promotion stage through
-``promotions_source``; until that stage exists the figure is None ("not
-counted yet"), never a misleading 0.
+``promotions_source`` (approved skill-level flags), the one place it is read.
 """
 
 from __future__ import annotations
@@ -79,13 +78,20 @@ def _finalist_sql() -> str:
 
 
 def promotions_source() -> str | None:
-    """SQL selecting the registration ids promoted through the year's competitions, or None before promotion exists.
+    """SQL selecting the registrations promoted through the year's competitions (the promotion stage's rule).
 
-    The one place the promotion stage is read (issue 12). It must select
-    ``registration_id`` of approved promotions of competitions ending between
-    ``:first`` and ``:last``.
+    An approved promotion is a promotion flag of kind ``level`` with status
+    ``approved`` (``competitions.promotion.models``): 晋升技术等级人次 counts
+    participations that earned one. Honour titles and nominations are not
+    promotions. Returns None when the promotion stage is not installed.
     """
-    return None
+    try:
+        from competitions.promotion.models import PromotionFlag  # noqa: F401
+    except ImportError:
+        return None
+    return """
+        SELECT pf.registration_id FROM promotion_flag pf JOIN competition c ON c.id = pf.competition_id
+        WHERE pf.kind = 'level' AND pf.status = 'approved' AND c.ends_on BETWEEN :first AND :last"""
 
 
 def _year_params(year: int) -> dict:

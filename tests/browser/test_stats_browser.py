@@ -100,3 +100,18 @@ def test_district_organizer_sees_only_the_district(live_app, page):
     page.wait_for_selector(".chart[data-chart='region'] canvas")
     assert "东区总工会" in page.inner_text("h1")
     assert "西区" not in page.inner_text("main")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_admin_runs_the_nightly_statistics_now(live_app, page, lang):
+    app, base = live_app
+    _seed(app)
+    with app.app_context():
+        f.user("admin", "admin")
+        db.session.commit()
+    _login(page, base, "admin", lang)
+    page.goto(f"{base}/stats/jobs")
+    page.click("tr[data-job='refresh_statistics'] button")
+    page.wait_for_selector("#runs tr.run-succeeded")
+    assert "refresh_statistics" in page.inner_text("#runs")
+    screenshot(page, f"stats-jobs-{lang}")

@@ -18,11 +18,12 @@ from competitions.stats.services import compile_year
 from tests import stats_data as known
 
 FIELDS = ("competitions", "events", "participations", "workers", "enterprises", "finalists", "awards")
+ALL_FIELDS = (*FIELDS, "promotions")
 
 
-def _figures(year: int) -> dict[tuple[int, str, str], tuple]:
+def _figures(year: int, fields=FIELDS) -> dict[tuple[int, str, str], tuple]:
     rows = db.session.execute(select(StatFigure).where(StatFigure.year == year)).scalars()
-    return {(r.scope_id, r.dimension, r.key): tuple(getattr(r, name) for name in FIELDS) for r in rows}
+    return {(r.scope_id, r.dimension, r.key): tuple(getattr(r, name) for name in fields) for r in rows}
 
 
 @pytest.fixture
@@ -73,11 +74,14 @@ def test_trade_rows_carry_the_trade_name(year):
     assert labels == {"ELEC": "电工", "WELD": "焊工", "CNC": "数控车工"}
 
 
-def test_promotions_are_not_counted_before_the_promotion_stage_exists(year):
+def test_promotions_count_approved_level_promotions_only(year):
     compilation = db.session.execute(select(StatCompilation).where(StatCompilation.year == 2026)).scalar_one()
-    assert compilation.promotions_counted is False
-    assert db.session.execute(select(StatFigure.promotions).where(StatFigure.year == 2026)).scalars().all() \
-        == [None] * compilation.figures
+    assert compilation.promotions_counted is True
+    rows = {(r.scope_id, r.dimension, r.key): r.promotions
+            for r in db.session.execute(select(StatFigure).where(StatFigure.year == 2026)).scalars()}
+    for (scope, dimension, key), expected in known.PROMOTIONS_2026.items():
+        org = year[scope] if scope != "city" else year["city"].organization
+        assert rows[(org.id, dimension, key)] == expected, (scope, dimension, key)
 
 
 def _facts(year: int):
@@ -86,6 +90,10 @@ def _facts(year: int):
     for entry, in db.session.execute(select(ResultEntry).join(ResultSnapshot).where(ResultSnapshot.status == "final")):
         finals[entry.registration_id] = rules.FinalLine(scored=entry.total is not None,
                                                         disqualified=entry.disqualified, prize=entry.prize)
+    from competitions.promotion.models import PromotionFlag
+
+    promoted = set(db.session.execute(select(PromotionFlag.registration_id).where(
+        PromotionFlag.kind == "level", PromotionFlag.status == "approved")).scalars())
     participations = []
     rows = db.session.execute(select(Registration, Event, Competition, Worker)
                               .join(Event, Event.id == Registration.event_id)
@@ -98,7 +106,7 @@ def _facts(year: int):
             registration_id=reg.id, worker_id=worker.id, employer_id=worker.employer_id, status=reg.status,
             gender=worker.gender, birth_year=worker.birth_date.year, level=comp.level,
             competition_class=comp.competition_class, kind=comp.kind, trade=event.trade_code,
-            competition_status=comp.status, final=finals.get(reg.id)))
+            competition_status=comp.status, final=finals.get(reg.id), promoted=reg.id in promoted))
     held = [rules.Held(c.id, c.organization_id, c.status, c.level, c.competition_class, c.kind,
                        tuple(e.trade_code for e in c.events))
             for c in db.session.execute(select(Competition)).scalars() if rules.statistics_year(c.ends_on) == year]
@@ -108,9 +116,9 @@ def _facts(year: int):
 
 @pytest.mark.parametrize("y", [2025, 2026, 2027])
 def test_sql_compilation_agrees_with_the_domain_tally_in_every_cell(year, y):
-    expected = {key: tuple(getattr(value, name) for name in FIELDS)
+    expected = {key: tuple(getattr(value, name) for name in ALL_FIELDS)
                 for key, value in rules.tally(y, *_facts(y)).items()}
-    assert _figures(y) == expected
+    assert _figures(y, ALL_FIELDS) == expected
 
 
 def test_compiling_again_gives_the_same_figures(year):

@@ -58,7 +58,7 @@ def test_city_dashboard_shows_the_hand_counted_figures_and_the_change_from_last_
     assert "测试市总工会" in html and 'data-chart="region"' in html
     document = _json(client, year=2026)
     assert _headline(document) == dict(zip(("competitions", "events", "participations", "workers", "enterprises",
-                                            "finalists", "awards", "promotions"), (*known.CITY_2026, None),
+                                            "finalists", "awards", "promotions"), (*known.CITY_2026, 1),
                                            strict=True))
     participations = next(i for i in document["headline"] if i["metric"] == "participations")
     assert (participations["previous"], participations["change_percent"]) == (2, "+300.0")
