@@ -1,7 +1,7 @@
 """statistics figures keyed by scope first
 
 Revision ID: d78e43c23781
-Revises: b4f8d9ff83d1
+Revises: 971c27af4a29
 Create Date: 2026-11-29 09:51:32.844076
 
 """
@@ -13,7 +13,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = 'd78e43c23781'
-down_revision = 'b4f8d9ff83d1'
+down_revision = '971c27af4a29'
 branch_labels = None
 depends_on = None
 
