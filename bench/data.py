@@ -358,7 +358,7 @@ def generate_year(url: str, *, competitions: int = 10_000, events: int | None = 
     counts.update(_write_competitions(engine, rng, plan, year, chunk_size, clock))
     say(f"competitions: {counts['competitions']}, events: {counts['events']}")
     starts = _worker_starts(first_worker, staff)
-    rows = _registration_rows(rng, plan, starts, staff, next_id(engine, "registration"), year)
+    rows = _registration_rows(rng, plan, starts, staff, next_id(engine, "registration"), year, city)
     counts["registrations"] = insert_rows(engine, "registration", rows, chunk_size=chunk_size, clock=clock)
     counts["workers_registered"] = sum(min(n, d) for n, d in zip(staff, _demand(city, all_events), strict=True))
     say(f"registrations: {counts['registrations']}")
@@ -560,8 +560,10 @@ def _criterion_row(id_, part_id, code, name, max_mark, step, kind, aggregation, 
 
 
 def _registration_rows(rng, plan: list[_Competition], starts: list[int], staff: list[int], first_id: int,
-                       year: int) -> Iterator[dict]:
+                       year: int, city: City) -> Iterator[dict]:
     """Registration rows, event by event; each enterprise's workers are taken in turn (round robin).
+
+    Each carries the facts judging reads as approved: the employer and its district.
 
     Taking them in turn makes every employee of an enterprise with enough
     entries register at least once, and no piece repeats a person (a piece
@@ -574,6 +576,9 @@ def _registration_rows(rng, plan: list[_Competition], starts: list[int], staff: 
         for ev in comp.events:
             waiting = 0
             for x, n in ev.pieces:
+                enterprise = city.enterprises[x]
+                facts = {"employer_id": enterprise.id, "employer_parent_id": city.district_ids[enterprise.district],
+                         "is_student": enterprise.is_school, "skill_level": None}
                 for j in range(n):
                     worker_id = starts[x] + (cursor[x] + j) % staff[x]
                     status = _weighted_choice(rng, STATUS_SHARES)
@@ -586,7 +591,7 @@ def _registration_rows(rng, plan: list[_Competition], starts: list[int], staff: 
                         "submitted_by_id": None, "decided_by_id": None,
                         "decided_at": None if status == "pending" else created + timedelta(days=2),
                         "station": None, "anonymous_code": None, "checked_in": False,
-                        "created_at": created, "updated_at": created,
+                        "created_at": created, "updated_at": created, **facts,
                     }
                     reg_id += 1
                 cursor[x] = (cursor[x] + n) % staff[x]
@@ -680,7 +685,8 @@ def make_event_with_marks(engine: Engine, competitors: int = 40, judges: int = 5
         "id": rid, "event_id": event_id, "worker_id": wid, "status": "approved", "source": "import",
         "waitlist_position": None, "decision_reason": "", "submitted_by_id": None, "decided_by_id": None,
         "decided_at": created, "station": station, "anonymous_code": f"A{station:04d}", "checked_in": True,
-        "created_at": created, "updated_at": created,
+        "created_at": created, "updated_at": created, "employer_id": org_id, "employer_parent_id": None,
+        "is_student": False, "skill_level": None,
     } for rid, wid, station in zip(registration_ids, worker_ids, stations, strict=True)])
     count = 0
     if marks:

@@ -20,6 +20,7 @@ BLUEPRINT_MODULES = (
     "competitions.main",
     "competitions.auth",
     "competitions.orgs",
+    "competitions.people",
     "competitions.organize",
     "competitions.registration",
     "competitions.judging",

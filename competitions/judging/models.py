@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competitions.db import UTCDateTime, utcnow
@@ -133,3 +133,33 @@ class JudgingSetting(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
     outlier_points: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     outlier_fraction: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+
+
+class FactChange(db.Model):
+    """A change of a competitor's approved facts (their employer) during an event, for the chief judge.
+
+    Written by the organizer's employer change (``orgs.people.change_person``)
+    together with the recusal check it re-ran: which judges are now recused from
+    the competitor, which no longer are, and how many marks the newly recused
+    had already entered. The chief judge sees it on their dashboard and marks
+    it read.
+    """
+
+    __tablename__ = "fact_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    old_employer_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    new_employer_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # {"recused": [judge ids], "cleared": [judge ids], "marks_by_recused": n}
+    recusal: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    read_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    registration = relationship("Registration", lazy="joined")
+    old_employer = relationship("Organization", foreign_keys=[old_employer_id], lazy="joined")
+    new_employer = relationship("Organization", foreign_keys=[new_employer_id], lazy="joined")

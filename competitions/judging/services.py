@@ -43,6 +43,7 @@ from competitions.domain.points import plain_decimal
 from competitions.extensions import db
 from competitions.judging.models import (
     EventSignOff,
+    FactChange,
     JudgeAssignment,
     JudgeConflict,
     JudgeSheet,
@@ -53,7 +54,7 @@ from competitions.judging.models import (
 )
 from competitions.organize.models import Competition, Criterion, Event, SchemePart
 from competitions.organize.services import advance_to_judging
-from competitions.orgs.models import Organization, Worker
+from competitions.orgs.models import Organization
 from competitions.prepared import Prepared
 from competitions.registration.models import Registration
 
@@ -145,8 +146,9 @@ def _judge_affiliation(user: User) -> recusal_rules.JudgeAffiliation:
 
 
 def _competitor_affiliation(registration: Registration) -> recusal_rules.CompetitorAffiliation:
-    worker = registration.worker
-    return recusal_rules.CompetitorAffiliation(registration.id, worker.employer_id, worker.employer.parent_id)
+    """The competitor's employer and its parent as approved (frozen on the registration, never the profile)."""
+    return recusal_rules.CompetitorAffiliation(registration.id, registration.employer_id,
+                                               registration.employer_parent_id)
 
 
 def _pairs(model, event_id: int) -> set[tuple[int, int]]:
@@ -182,6 +184,69 @@ def _panel_judges(assignments: Iterable[JudgeAssignment]) -> list[User]:
         if not a.is_chief:
             seen.setdefault(a.user_id, a.user)
     return [seen[k] for k in sorted(seen)]
+
+
+# ---- a competitor's approved facts changed (organizer's employer change) ---------------------------
+
+def record_fact_change(registration: Registration, *, old_employer_id: int | None, old_parent_id: int | None,
+                       actor: User, reason: str, now: datetime) -> FactChange:
+    """Re-run recusal for one competitor whose approved employer changed, and leave the chief judge a notice.
+
+    Compares, for every judge of the event's panel, the recusal under the old
+    facts with the recusal under the new ones (declared conflicts and overrides
+    apply to both): who is now recused, who no longer is, and how many marks the
+    newly recused judges had already entered for this competitor (the chief
+    judge decides what becomes of them). Registration must already carry the new facts.
+    """
+    event = registration.event
+    judges = _panel_judges(assignments_of(event.id))
+    policy = _policy(event)
+    conflicts, overrides = _pairs(JudgeConflict, event.id), _pairs(RecusalOverride, event.id)
+    before = recusal_rules.CompetitorAffiliation(registration.id, old_employer_id, old_parent_id)
+    after = _competitor_affiliation(registration)
+    recused, cleared = [], []
+    for judge in judges:
+        affiliation = _judge_affiliation(judge)
+        was = recusal_rules.is_recused(affiliation, before, policy, conflicts, overrides) is not None
+        now_recused = recusal_rules.is_recused(affiliation, after, policy, conflicts, overrides) is not None
+        if now_recused and not was:
+            recused.append(judge.id)
+        elif was and not now_recused:
+            cleared.append(judge.id)
+    marks_by_recused = db.session.execute(
+        select(func.count(Mark.id)).where(Mark.registration_id == registration.id, Mark.judge_id.in_(recused))
+    ).scalar_one() if recused else 0
+    change = FactChange(event_id=event.id, registration_id=registration.id, old_employer_id=old_employer_id,
+                        new_employer_id=registration.employer_id, changed_by_id=actor.id, reason=reason,
+                        recusal={"recused": recused, "cleared": cleared, "marks_by_recused": marks_by_recused},
+                        created_at=now)
+    db.session.add(change)
+    db.session.flush()
+    _audit("recusal.recheck", actor, event, "registration", registration.id,
+           old={"employer_id": old_employer_id, "employer_parent_id": old_parent_id},
+           new={"employer_id": registration.employer_id, "employer_parent_id": registration.employer_parent_id,
+                "recused": recused, "cleared": cleared, "marks_by_recused": marks_by_recused},
+           reason=reason)
+    return change
+
+
+def fact_changes_of(event_id: int) -> list[FactChange]:
+    """The event's notices of changed competitor facts, unread first, newest first."""
+    return list(db.session.execute(
+        select(FactChange).where(FactChange.event_id == event_id)
+        .order_by(FactChange.read_at.is_not(None), FactChange.id.desc())
+    ).scalars())
+
+
+def mark_fact_changes_read(event: Event, *, actor: User, now: datetime) -> int:
+    """The chief judge has read the event's notices of changed facts; returns how many were unread."""
+    if not is_chief(actor, event.id):
+        raise NotAllowed("Only the chief judge of this event can do this.")
+    unread = [c for c in fact_changes_of(event.id) if c.read_at is None]
+    for change in unread:
+        change.read_at, change.read_by_id = now, actor.id
+    db.session.flush()
+    return len(unread)
 
 
 # ---- assignments and conflicts (organizer) --------------------------------------------------------
@@ -469,8 +534,6 @@ _conflict_t = JudgeConflict.__table__
 _override_t = RecusalOverride.__table__
 _criterion_t = Criterion.__table__
 _part_t = SchemePart.__table__
-_worker_t = Worker.__table__
-_employer_t = Organization.__table__.alias("employer")
 _judge_t = User.__table__.alias("judge")
 _judge_org_t = Organization.__table__.alias("judge_org")
 _event_t = Event.__table__
@@ -508,16 +571,17 @@ def _judge_covers_sql(event):
 _key_mark_t = _mark_t.alias("key_mark")
 
 # Everything a write is checked against, in one round trip: the request id (and the mark it was applied
-# to, for answering a replay), the competitor (and its employer), the event's recusal policy, the
-# criterion when it belongs to the competitor's event, the actor's and the judge's assignments, the
-# judge's organization and a declared conflict or override; then the state that can change (lock,
-# sheet, the stored mark), which the write is decided on and carries as its guard (``_GUARD``).
+# to, for answering a replay), the competitor (with its employer and the employer's parent as approved,
+# frozen on the registration: a profile edited elsewhere never moves a competitor out of recusal), the
+# event's recusal policy, the criterion when it belongs to the competitor's event, the actor's and the
+# judge's assignments, the judge's organization and a declared conflict or override; then the state
+# that can change (lock, sheet, the stored mark), which the write is decided on and carries as its guard (``_GUARD``).
 _FACTS = Prepared(
     select(
         _key_t.c.actor_id, _key_mark_t.c.id, _key_mark_t.c.registration_id, _key_mark_t.c.criterion_id,
         _key_mark_t.c.judge_id, _key_mark_t.c.value, _key_mark_t.c.version,
         _reg_t.c.event_id, _reg_t.c.status, _reg_t.c.anonymous_code, _event_t.c.competition_id,
-        _competition_t.c.recuse_same_parent, _worker_t.c.employer_id, _employer_t.c.parent_id,
+        _competition_t.c.recuse_same_parent, _reg_t.c.employer_id, _reg_t.c.employer_parent_id,
         _criterion_t.c.id, _criterion_t.c.code, _criterion_t.c.max_mark, _criterion_t.c.step,
         _judge_t.c.organization_id, _judge_org_t.c.parent_id,
         exists().where(_assign_t.c.event_id == _reg_t.c.event_id, _assign_t.c.user_id == bindparam("actor")),
@@ -532,8 +596,6 @@ _FACTS = Prepared(
     .select_from(
         _reg_t.join(_event_t, _event_t.c.id == _reg_t.c.event_id)
         .join(_competition_t, _competition_t.c.id == _event_t.c.competition_id)
-        .join(_worker_t, _worker_t.c.id == _reg_t.c.worker_id)
-        .join(_employer_t, _employer_t.c.id == _worker_t.c.employer_id)
         .outerjoin(_criterion_t, and_(
             _criterion_t.c.id == bindparam("criterion"),
             _criterion_t.c.part_id.in_(select(_part_t.c.id).where(_part_t.c.event_id == _reg_t.c.event_id)

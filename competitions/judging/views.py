@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from competitions.audit.models import AuditEntry
 from competitions.auth.models import User, UserRole
 from competitions.auth.permissions import role_required
+from competitions.db import utcnow
 from competitions.domain.points import plain_decimal
 from competitions.errors import commit_or_flash
 from competitions.extensions import db
@@ -123,7 +124,28 @@ def chief(event_id: int):
     from competitions.results.models import Appeal  # appeals about this event: the chief judge reads their text
 
     appeals = db.session.execute(select(Appeal).where(Appeal.event_id == event.id).order_by(Appeal.id)).scalars().all()
-    return render_template("judging/chief.html", event=event, board=board, appeals=appeals, **_chief_forms(board))
+    return render_template("judging/chief.html", event=event, board=board, appeals=appeals,
+                           fact_changes=_fact_changes(event), **_chief_forms(board))
+
+
+def _fact_changes(event) -> list[dict]:
+    """The event's notices of changed competitor facts, with the judges named, for the chief's page."""
+    changes = services.fact_changes_of(event.id)
+    ids = {j for c in changes for j in (c.recusal or {}).get("recused", []) + (c.recusal or {}).get("cleared", [])}
+    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()) if ids else {}
+    return [{"change": c, "recused": [names.get(j, j) for j in (c.recusal or {}).get("recused", [])],
+             "cleared": [names.get(j, j) for j in (c.recusal or {}).get("cleared", [])],
+             "marks": (c.recusal or {}).get("marks_by_recused", 0)} for c in changes]
+
+
+@bp.route("/events/<int:event_id>/chief/fact-changes/read", methods=["POST"])
+@role_required("judge")
+def fact_changes_read(event_id: int):
+    """The chief judge has read the notices of changed competitor facts."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    commit_or_flash(lambda: services.mark_fact_changes_read(event, actor=current_user, now=utcnow()),
+                    _("The notices are marked as read."))
+    return redirect(url_for("judging.chief", event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/chief/sign-off", methods=["POST"])

@@ -47,7 +47,11 @@ class Worker(db.Model):
     """A person who competes: identified by national ID number, employed by an organization.
 
     A worker may have a login (``user_id``) or exist only through a roster
-    import; the national ID number is the natural key that joins the two.
+    import. The ID number alone never links a login to a record that already
+    exists: the person claims it with a one-time claim code an organizer issued,
+    or by a claim request an organizer of their employer confirms
+    (``orgs.people``). Name, employer and ID number change only through an
+    organizer, audited.
     """
 
     __tablename__ = "worker"
@@ -64,7 +68,32 @@ class Worker(db.Model):
     certificate_no: Mapped[str] = mapped_column(String(50), default="")
     is_student: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), unique=True)
+    # A one-time claim code (stored hashed), its expiry and the wrong tries made against it.
+    claim_code_hash: Mapped[str | None] = mapped_column(String(64))
+    claim_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_code_failures: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     employer: Mapped[Organization] = relationship(lazy="joined")
+
+
+CLAIM_STATUSES = ("pending", "approved", "rejected", "cancelled")
+
+
+class PersonClaim(db.Model):
+    """A login's request to be linked to an existing person record, confirmed by an organizer of its employer."""
+
+    __tablename__ = "person_claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    message: Mapped[str] = mapped_column(String(500), default="")
+    decision_reason: Mapped[str] = mapped_column(String(500), default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    worker: Mapped[Worker] = relationship(lazy="joined")

@@ -38,6 +38,7 @@ from competitions.domain.identity import check_consistent, mask_national_id, par
 from competitions.extensions import db
 from competitions.organize.models import Event
 from competitions.orgs.models import Organization, Worker
+from competitions.people import services as people
 from competitions.registration import services
 from competitions.registration.models import Registration
 
@@ -425,11 +426,15 @@ def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allo
                   now: datetime) -> ImportSummary:
     """Check every row of a roster for ``event`` and, only when all are valid, save them all.
 
-    ``allowed_employers`` are the organizations the submitting clerk may
-    register workers of (None for the competition's organizers: the
-    eligibility rule on the organizing tree then explains any outsider).
-    People already registered for the event are updated (natural key: ID
-    number + event); new people beyond the capacity go to the waiting list.
+    ``allowed_employers`` are the organizations whose people the submitting
+    organizer may create or change: their own subtree (None for an
+    administrator; ``people.services.acting_scope``). A row naming a new
+    employer outside it, or an existing person whose employer lies outside it,
+    is a row error; so is a new employer for a person whose approved facts are
+    in use (that change goes through the organizer's person page). A changed
+    name or employer is audited. People already registered for the event are
+    updated (natural key: ID number + event); new people beyond the capacity go
+    to the waiting list.
     """
     closed = services.registration_closed_reason(event.competition, now, event)
     if closed is not None:
@@ -452,6 +457,7 @@ def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allo
         parsed_rows.append(parsed)
     workers = _workers_by_id([p.national_id for p in parsed_rows])
     registrations = _registrations_by_worker(event, [w.id for w in workers.values()])
+    problems += _scope_problems(parsed_rows, workers, allowed_employers)
     problems += _eligibility_problems(event, parsed_rows, workers)
     problems += _team_problems(event, parsed_rows, workers)
     if problems:
@@ -476,6 +482,25 @@ def _registrations_by_worker(event: Event, worker_ids: list[int]) -> dict[int, R
                                                                Registration.worker_id.in_(chunk))).scalars():
             found[r.worker_id] = r
     return found
+
+
+def _scope_problems(rows: list[_Parsed], workers: dict[str, Worker], scope: set[int] | None) -> list[dict]:
+    """Existing people the clerk may not change: outside their subtree, or with approved facts in use."""
+    problems = []
+    for p in rows:
+        worker = workers.get(p.national_id)
+        if worker is None:
+            continue
+        if not people.in_scope(scope, worker.employer_id):
+            problems.append(_problem(p.row, "national_id", p.national_id, N_(
+                "This person's record belongs to an organization outside yours, so this roster cannot register or "
+                "change them. Ask their own union organizer to submit them, or an organizer above both "
+                "organizations to change their employer.")))
+        elif worker.employer_id != p.details.employer_id and people.running_registrations(worker):
+            problems.append(_problem(p.row, "employer", "", N_(
+                "This person has approved registrations whose employer is fixed as approved. Change the employer "
+                "on the person's page (People) with a reason; recusal is then checked again.")))
+    return problems
 
 
 def _eligibility_problems(event: Event, rows: list[_Parsed], workers: dict[str, Worker]) -> list[dict]:
@@ -525,13 +550,18 @@ def _save(event: Event, rows: list[_Parsed], workers: dict[str, Worker], registr
             workers[p.national_id] = worker
             new_workers.append(worker)
         else:
-            services.save_worker(p.details, parse_national_id(p.national_id), worker)
+            services.save_worker(p.details, parse_national_id(p.national_id), worker, actor_id=actor.id,
+                                 reason=f"roster import, row {p.row}", competition_id=event.competition_id,
+                                 event_id=event.id)
     db.session.flush()
     for p in rows:
         worker = workers[p.national_id]
         registration = registrations.get(worker.id)
         if registration is not None and registration.status in rules.STANDING_STATUSES:
             registration.team_name = p.details.team_name or None
+            if registration.status != "approved":  # approved facts stay as approved
+                registration.state_facts(employer_id=p.details.employer_id, skill_level=p.details.skill_level,
+                                         is_student=p.details.is_student)
             updated += 1
             continue
         full = rules.is_full(event.capacity, places)
@@ -542,6 +572,8 @@ def _save(event: Event, rows: list[_Parsed], workers: dict[str, Worker], registr
             registration.created_at = utcnow()
         registration.status = "waitlisted" if full else "pending"
         registration.source = "roster"
+        registration.state_facts(employer_id=p.details.employer_id, skill_level=p.details.skill_level,
+                                 is_student=p.details.is_student)
         registration.team_name = p.details.team_name or None
         registration.submitted_by_id = actor.id
         registration.decision_reason = ""

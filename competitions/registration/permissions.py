@@ -18,7 +18,7 @@ from competitions.extensions import db
 from competitions.organize.models import Competition, Event
 from competitions.organize.permissions import can_manage
 from competitions.orgs.models import Worker
-from competitions.orgs.services import is_within, subtree_ids
+from competitions.orgs.services import is_within
 from competitions.registration.models import Registration
 
 PUBLIC_STATUSES = ("open", "closed", "in_progress", "results", "archived")
@@ -32,11 +32,11 @@ def can_submit_roster(user: User, competition: Competition) -> bool:
 
 
 def roster_employers(user: User, competition: Competition) -> set[int] | None:
-    """The organizations whose workers ``user`` may submit: None (any) for the competition's managers, else
-    their own organization's subtree."""
-    if can_manage(user, competition):
-        return None
-    return set(subtree_ids(user.organization)) if user.organization is not None else set()
+    """The organizations whose people ``user`` may create or change with a roster: their own subtree, even
+    when they manage the competition (None, meaning any, only for an administrator)."""
+    from competitions.people.services import acting_scope
+
+    return acting_scope(user)
 
 
 def load_public_competition_or_404(competition_id: int) -> Competition:

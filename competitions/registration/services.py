@@ -29,6 +29,8 @@ from competitions.extensions import db
 from competitions.organize.models import Competition, Event
 from competitions.organize.services import change_status
 from competitions.orgs.models import Organization, Worker
+from competitions.people import services as people
+from competitions.people.services import UNCLAIMED_MESSAGE
 from competitions.registration.models import Registration, StationDraw
 
 # Registrations that hold one of the event's places (the waiting list does not).
@@ -135,6 +137,9 @@ def check_self_registration(event: Event, details: WorkerDetails, user: User,
                             now: datetime) -> tuple[NationalId, Worker | None, rules.EligibilityResult]:
     """Every check of a self-registration, before anything is written.
 
+    A person registers only themselves: a record that already exists is never
+    taken over by ID number alone (it is claimed first, ``people.services``), and
+    the name and employer on one's own record change only through an organizer.
     Raises ValidationErrors listing every problem (ID number, contradictions,
     someone else's number, eligibility, window); returns the parsed number, the
     existing worker (if any) and the verdict (which may send the person to the
@@ -151,6 +156,10 @@ def check_self_registration(event: Event, details: WorkerDetails, user: User,
         raise NotAllowed("Your account is linked to the identity number %(masked)s. "
                          "You can register only yourself.", field="national_id",
                          masked=mask_national_id(own.national_id))
+    if worker is not None and worker.user_id is None:
+        raise NotAllowed(UNCLAIMED_MESSAGE, field="national_id")
+    if own is not None:
+        problems += own_record_problems(own, details)
     closed = registration_closed_reason(event.competition, now, event)
     verdict = rules.check_registration(
         event_rules(event), applicant_of(details, parsed, worker.id if worker else 0),
@@ -163,6 +172,22 @@ def check_self_registration(event: Event, details: WorkerDetails, user: User,
     if problems:
         raise ValidationErrors(problems)
     return parsed, worker, verdict
+
+
+def own_record_problems(own: Worker, details: WorkerDetails) -> list[dict]:
+    """A self-registration may not change the name or employer on the person's own record."""
+    problems = []
+    if details.name.strip() != own.name:
+        problems.append({"field": "name", "code": "name_differs", "params": {"name": own.name},
+                         "message": N_("Your record gives your name as %(name)s. A change of name goes through "
+                                       "the union organizer of your employer: ask them to correct it.")})
+    if details.employer_id != own.employer_id:
+        problems.append({"field": "employer_id", "code": "employer_differs", "params": {"employer": own.employer.name},
+                         "message": N_("Your record names %(employer)s as your employer. If you have changed "
+                                       "employer, ask the union organizer of your employer to change your record "
+                                       "first; registrations already approved keep the employer they were "
+                                       "approved with.")})
+    return problems
 
 
 def team_members(event: Event, team_name: str, *, excluding_worker_ids=()) -> int:
@@ -193,8 +218,16 @@ def team_problems(event: Event, team_name: str, worker: Worker | None) -> list[d
 
 
 def save_worker(details: WorkerDetails, parsed: NationalId, worker: Worker | None, *,
-                user_id: int | None = None) -> Worker:
-    """Create the worker or update their details; birth date and gender always come from the ID number."""
+                user_id: int | None = None, actor_id: int | None = None, reason: str = "",
+                competition_id: int | None = None, event_id: int | None = None) -> Worker:
+    """Create the worker or update their details; birth date and gender always come from the ID number.
+
+    A change of an existing person's name or employer is audited (``actor_id``
+    and ``reason`` say who and why). Callers decide whether the change is
+    allowed: self-registration never changes them (``own_record_problems``), a
+    roster only within the clerk's subtree (``importer``).
+    """
+    old = people.snapshot(worker) if worker is not None else None
     if worker is None:
         worker = Worker(national_id=parsed.number)
         db.session.add(worker)
@@ -208,16 +241,32 @@ def save_worker(details: WorkerDetails, parsed: NationalId, worker: Worker | Non
     worker.is_student = details.is_student
     if user_id is not None:
         worker.user_id = user_id
+    if old is not None and any(old[f] != getattr(worker, f) for f in people.AUDITED_FIELDS):
+        people.audit_person_change(worker, old, actor_id=actor_id, reason=reason, competition_id=competition_id,
+                                   event_id=event_id)
     return worker
 
 
 def register_self(event: Event, details: WorkerDetails, user: User, now: datetime) -> Registration:
-    """A logged-in competitor registers themselves: checks everything, then saves worker and registration."""
+    """A logged-in competitor registers themselves: checks everything, then saves worker and registration.
+
+    A new person's record is created and linked to the account; one's own
+    record gets the contact and level details typed now (its name and employer
+    were checked to be unchanged).
+    """
     lock_event_places(event)
     parsed, worker, verdict = check_self_registration(event, details, user, now)
-    worker = save_worker(details, parsed, worker, user_id=user.id)
+    created = worker is None
+    worker = save_worker(details, parsed, worker, user_id=user.id, actor_id=user.id,
+                         reason="self-registration")
     db.session.flush()
-    registration = enter(event, worker, waitlisted=verdict.waitlisted, source="self", submitted_by_id=user.id)
+    if created:
+        record("person.create", actor_id=user.id, object_type="worker", object_id=worker.id,
+               competition_id=event.competition_id, event_id=event.id,
+               new={"name": worker.name, "employer_id": worker.employer_id, "user": user.username,
+                    "national_id": mask_national_id(worker.national_id)})
+    registration = enter(event, worker, waitlisted=verdict.waitlisted, source="self", submitted_by_id=user.id,
+                         details=details)
     registration.team_name = details.team_name.strip() or None if event.is_team else None
     record("registration.create", actor_id=user.id, object_type="registration", object_id=registration.id,
            competition_id=event.competition_id, event_id=event.id,
@@ -226,8 +275,12 @@ def register_self(event: Event, details: WorkerDetails, user: User, now: datetim
 
 
 def enter(event: Event, worker: Worker, *, waitlisted: bool, source: str,
-          submitted_by_id: int | None) -> Registration:
-    """Write the registration (re-using a withdrawn or rejected one: one row per person and event)."""
+          submitted_by_id: int | None, details: WorkerDetails | None = None) -> Registration:
+    """Write the registration (re-using a withdrawn or rejected one: one row per person and event).
+
+    It carries the facts stated now (``details``, else the person's record):
+    employer, level and student flag, frozen when approved.
+    """
     registration = db.session.execute(
         select(Registration).where(Registration.event_id == event.id, Registration.worker_id == worker.id)
     ).scalar_one_or_none()
@@ -244,6 +297,9 @@ def enter(event: Event, worker: Worker, *, waitlisted: bool, source: str,
     registration.decision_reason = ""
     registration.decided_by_id = None
     registration.decided_at = None
+    registration.state_facts(employer_id=details.employer_id if details else worker.employer_id,
+                             skill_level=details.skill_level if details else worker.skill_level,
+                             is_student=details.is_student if details else worker.is_student)
     db.session.flush()
     return registration
 
@@ -326,6 +382,8 @@ def decide(registrations: Sequence[Registration], decision: str, reason: str, ac
             raise InvalidState("%(event)s is full; %(name)s cannot be approved again.",
                                event=registration.event.trade_name, name=registration.worker.name)
         registration.status = DECISIONS[decision]
+        if decision == "approve":
+            freeze_facts(registration)
         registration.decision_reason = reason
         registration.decided_by_id = actor.id
         registration.decided_at = now
@@ -333,13 +391,27 @@ def decide(registrations: Sequence[Registration], decision: str, reason: str, ac
         events[registration.event_id] = registration.event
         record(f"registration.{decision}", actor_id=actor.id, object_type="registration",
                object_id=registration.id, competition_id=registration.event.competition_id,
-               event_id=registration.event_id, old={"status": old}, new={"status": registration.status},
+               event_id=registration.event_id, old={"status": old},
+               new={"status": registration.status, **(frozen_facts(registration) if decision == "approve" else {})},
                reason=reason)
         db.session.flush()
     if decision == "reject":
         for event_id in sorted(events):
             promote_waitlist(events[event_id], actor_id=actor.id)
     return len(registrations)
+
+
+def freeze_facts(registration: Registration) -> None:
+    """Fix the facts judging and results read as the registration is approved: the stated employer, the
+    employer's parent as the tree stands now, the level and the student flag (already on the row)."""
+    employer = db.session.get(Organization, registration.employer_id)
+    registration.employer_parent_id = employer.parent_id if employer else None
+
+
+def frozen_facts(registration: Registration) -> dict:
+    """The frozen facts of ``registration`` for an audit row."""
+    return {"employer_id": registration.employer_id, "employer_parent_id": registration.employer_parent_id,
+            "skill_level": registration.skill_level, "is_student": registration.is_student}
 
 
 def close_registration(competition: Competition, *, actor_id: int | None, now: datetime, reason: str = "") -> None:

@@ -103,7 +103,7 @@ def _details_from(form: SelfRegistrationForm, event: Event) -> services.WorkerDe
 
 
 FIELD_OF_PROBLEM = {"date_of_birth": "birth_date", "national_id": "national_id", "gender": "gender",
-                    "team_name": "team_name"}
+                    "team_name": "team_name", "name": "name", "employer_id": "employer_id"}
 
 
 def _problems_onto(form: SelfRegistrationForm, error: CompetitionError) -> list[str]:
@@ -216,7 +216,7 @@ def _filtered(competition: Competition, filters: dict):
     if filters["status"] in REGISTRATION_STATUSES:
         stmt = stmt.where(Registration.status == filters["status"])
     if filters["employer"].isdigit():
-        stmt = stmt.where(Worker.employer_id == int(filters["employer"]))
+        stmt = stmt.where(Registration.employer_id == int(filters["employer"]))
     if filters["q"]:
         stmt = stmt.where(Worker.name.contains(filters["q"]))
     return stmt.order_by(Registration.event_id, Registration.id)
@@ -230,8 +230,8 @@ def manage(competition_id: int):
     filters = _filters()
     page = db.paginate(_filtered(competition, filters), per_page=50, error_out=False)
     employers = db.session.execute(
-        select(Organization).join(Worker, Worker.employer_id == Organization.id)
-        .join(Registration, Registration.worker_id == Worker.id).join(Event, Event.id == Registration.event_id)
+        select(Organization).join(Registration, Registration.employer_id == Organization.id)
+        .join(Event, Event.id == Registration.event_id)
         .where(Event.competition_id == competition.id).distinct().order_by(Organization.name)
     ).scalars().all()
     counts = dict(db.session.execute(
@@ -298,8 +298,8 @@ def reveal(registration_id: int):
 def _registration_rows(registrations) -> list[list]:
     return [[r.event.trade_name, label("group", r.event.group), r.worker.name,
              mask_national_id(r.worker.national_id), label("gender", r.worker.gender),
-             r.worker.birth_date.isoformat(), r.worker.phone, r.worker.employer.name,
-             label("skill_level", r.worker.skill_level), r.worker.certificate_no, status_text(r.status),
+             r.worker.birth_date.isoformat(), r.worker.phone, r.employer.name,
+             label("skill_level", r.skill_level), r.worker.certificate_no, status_text(r.status),
              r.decision_reason, r.station, r.anonymous_code or ""] for r in registrations]
 
 
@@ -361,8 +361,7 @@ def _column_label(key: str | None) -> str:
 def roster_template(competition_id: int):
     """The roster template with Chinese and English headers and drop-down lists."""
     competition = load_roster_competition_or_404(competition_id, for_user=current_user)
-    ids = roster_employers(current_user, competition)
-    root = competition.organization if ids is None else current_user.organization
+    root = competition.organization if can_manage(current_user, competition) else current_user.organization
     names = sorted(db.session.execute(
         select(Organization.name).where(Organization.path.startswith(root.path), Organization.kind == "enterprise")
     ).scalars()) if root is not None else []
@@ -408,7 +407,7 @@ def _checkin_sheet(event: Event) -> CheckinSheet:
         headers=(_("Station"), _("Anonymous code"), _("Full name"), _("National ID number"), _("Employer"),
                  _("Signature")),
         rows=tuple((str(r.station), r.anonymous_code or "", r.worker.name, mask_national_id(r.worker.national_id),
-                    r.worker.employer.name, "") for r in rows),
+                    r.employer.name, "") for r in rows),
         footer=_("Check-in staff signature: ____________    Chief judge signature: ____________"),
     )
 

@@ -379,7 +379,10 @@ def _write_entries(snapshot: ResultSnapshot, standings: list[EventStanding]) -> 
 
 
 def _people(registration_ids: list[int]) -> dict[int, tuple]:
-    """(code, station, name, employer, worker id) by registration id, in one query."""
+    """(code, station, name, employer, worker id) by registration id, in one query.
+
+    The employer is the one frozen on the registration when it was approved, not the person's profile now.
+    """
     out = {}
     for chunk_start in range(0, len(registration_ids), 500):
         chunk = registration_ids[chunk_start:chunk_start + 500]
@@ -387,7 +390,7 @@ def _people(registration_ids: list[int]) -> dict[int, tuple]:
             select(Registration.id, Registration.anonymous_code, Registration.station, Worker.name,
                    Organization.name, Worker.id)
             .join(Worker, Worker.id == Registration.worker_id)
-            .join(Organization, Organization.id == Worker.employer_id)
+            .join(Organization, Organization.id == Registration.employer_id)
             .where(Registration.id.in_(chunk))
         ).all()
         for rid, code, station, name, employer, worker_id in rows:

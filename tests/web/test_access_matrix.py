@@ -35,6 +35,7 @@ import pytest
 from competitions.auth.permissions import ANY_USER, PUBLIC
 from competitions.extensions import db
 from competitions.judging.models import JudgeAssignment
+from competitions.orgs.models import PersonClaim
 from competitions.promotion.rules import load_preset
 from competitions.registration.models import Registration
 from competitions.results import services as results
@@ -70,6 +71,15 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "orgs.index": (STAFF, STAFF_LIST),
     "orgs.new": (ADMIN, ADMIN_ONLY),
     "orgs.edit": (ADMIN, ADMIN_ONLY),
+    "people.index": (STAFF, STAFF_LIST),
+    "people.person": (STAFF, MANAGED),
+    "people.change": (STAFF, MANAGED_POST),
+    "people.claim_code": (STAFF, MANAGED_POST),
+    "people.unlink": (STAFF, MANAGED_POST),
+    "people.claims": (STAFF, STAFF_LIST),
+    "people.decide_claim": (STAFF, MANAGED_POST),
+    "people.claim": (COMPETITOR, "L 200 403 403 403 403 200"),
+    "people.cancel_claim": (COMPETITOR, "L - 403 403 403 403 -"),
     "organize.index": (STAFF, STAFF_LIST),
     "organize.competitions": (STAFF, STAFF_LIST),
     "organize.competition_new": (STAFF, STAFF_LIST),
@@ -109,6 +119,7 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "judging.chief_mark": (JUDGE, "L 403 - - 403 403 -"),
     "judging.sign_off": (JUDGE, "L 403 - - 403 403 -"),
     "judging.change_panel": (JUDGE, "L 403 - - 403 403 -"),
+    "judging.fact_changes_read": (JUDGE, "L 403 - - 403 403 -"),
     "judging.threshold": (JUDGE, "L 403 - - 403 403 -"),
     "judging.override": (JUDGE, "L 403 - - 403 403 -"),
     "judging.reopen_sheet": (JUDGE, "L 403 - - 403 403 -"),
@@ -271,11 +282,13 @@ def _world():
     rivals_certificate = f.certificate(other)
     batch = f.certificate_batch(comp, users["organizer"])
     f.seal_design(orgs["west"])
+    claim = PersonClaim(worker_id=own.worker_id, user_id=users["competitor"].id)
+    db.session.add(claim)
     db.session.commit()
     ids = _world_ids(orgs, users, comp, ev, own, judge_row, appeal)
     return users, ids | {"rule_set_id": rule_set.id, "key": "W1", "worker_id": own.worker_id,
                          "certificate_id": rivals_certificate.id, "batch_id": batch.id,
-                         "number": rivals_certificate.number}
+                         "number": rivals_certificate.number, "claim_id": claim.id}
 
 
 def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, appeal) -> dict[str, int]:
