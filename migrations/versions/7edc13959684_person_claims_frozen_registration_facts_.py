@@ -5,7 +5,7 @@ filled for existing rows from the person's record as it stands at the upgrade; w
 claim code; claim requests and the chief judge's notices of changed facts get their tables.
 
 Revision ID: 7edc13959684
-Revises: 971c27af4a29
+Revises: d78e43c23781
 Create Date: 2026-11-29 09:34:47.116383
 
 """
@@ -17,7 +17,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = '7edc13959684'
-down_revision = '971c27af4a29'
+down_revision = 'd78e43c23781'
 branch_labels = None
 depends_on = None
 
