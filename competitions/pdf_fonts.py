@@ -218,6 +218,11 @@ class FontChain:
 
 def _build_chain(configured: str | None, candidates: Iterable[tuple[str, int]]) -> FontChain:
     """Load the first usable font now (the primary); list the others to load on demand."""
+    from reportlab import rl_config
+
+    # reportlab armours every stream in ASCII85 by default (for 7-bit mail, once): a quarter bigger and
+    # slower to write. PDFs here are downloaded as binary files.
+    rl_config.useA85 = 0
     sources = []
     problems: list[str] = []
     if configured:

@@ -18,14 +18,16 @@ is valid), and each row's dark runs become rectangles of a single path.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from competitions.pdf_fonts import FontChain, font_chain
@@ -230,21 +232,43 @@ def _footer(canvas: Canvas, fonts: FontChain, text: CertificateText, width: floa
     if text.seal_png:
         seal = _seal_image(text.seal_key or str(hash(text.seal_png)), text.seal_png)
         side = 118
-        canvas.drawImage(seal, issuer_x - side / 2, 92 - side / 2, side, side, mask="auto",
-                         preserveAspectRatio=True, anchor="c")
+        canvas.saveState()
+        canvas.setBlendMode("Multiply")  # ink on paper: the red darkens what is under it, white leaves it
+        canvas.drawImage(seal, issuer_x - side / 2, 92 - side / 2, side, side, preserveAspectRatio=True,
+                         anchor="c")
+        canvas.restoreState()
 
 
-_seals: dict[str, ImageReader] = {}
+_seals: dict[str, str] = {}
 
 
-def _seal_image(key: str, png: bytes) -> ImageReader:
-    """The seal decoded once per process (a batch draws the same seal on every page)."""
-    reader = _seals.get(key)
-    if reader is None:
-        if len(_seals) > 32:
-            _seals.clear()
-        reader = _seals[key] = ImageReader(io.BytesIO(png))
-    return reader
+def _seal_image(key: str, png: bytes) -> str:
+    """The seal as a JPEG file on white, made once per process, stamped with the Multiply blend mode.
+
+    A stamp is ink on paper, so multiplying gives what a real one does — the
+    text under it stays readable, the white around it vanishes — without an
+    alpha channel. reportlab copies a JPEG file into each PDF as it is and
+    knows it again by its name; a PNG with transparency would be decoded,
+    hashed and deflated again for every certificate (five milliseconds each,
+    as much as the rest of the page).
+    """
+    path = _seals.get(key)
+    if path is None or not os.path.exists(path):
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as image:
+            rgba = image.convert("RGBA")
+        paper = Image.new("RGB", rgba.size, "white")
+        paper.paste(rgba, mask=rgba.getchannel("A"))
+        folder = os.path.join(tempfile.gettempdir(), f"competitions-seals-{os.getuid()}")
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        digest = hashlib.sha256(png).hexdigest()
+        path = os.path.join(folder, f"{digest}.jpg")
+        partial = f"{path}.{os.getpid()}.part"
+        paper.save(partial, format="JPEG", quality=90)
+        os.replace(partial, path)
+        _seals[key] = path
+    return path
 
 
 def wrap(fonts: FontChain, text: str, size: float, measure: float, first_indent: float = 0) -> list[str]:
@@ -318,21 +342,27 @@ def qr_matrix(data: str) -> list[list[bool]]:
 def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
     """Draw the QR code of ``data`` as one filled path, ``size`` points square, lower left at (x, y).
 
-    A white quiet zone of two modules is left around it (the page is white).
+    The path is written in module units under a scaling transform, one
+    rectangle per run of dark modules in a row, as whole numbers: formatting
+    hundreds of coordinates as decimals was a sixth of a certificate's time.
+    The page around it is white: that is the quiet zone.
     """
     matrix = qr_matrix(data)
     count = len(matrix)
-    module = size / count
-    path = canvas.beginPath()
+    rects = []
     for row_number, row in enumerate(matrix):
-        top = y + size - (row_number + 1) * module
+        bottom = count - 1 - row_number
         start = None
         for column, dark in enumerate(row):
             if dark and start is None:
                 start = column
             elif not dark and start is not None:
-                path.rect(x + start * module, top, (column - start) * module, module)
+                rects.append(f"{start} {bottom} {column - start} 1 re")
                 start = None
         if start is not None:
-            path.rect(x + start * module, top, (count - start) * module, module)
-    canvas.drawPath(path, stroke=0, fill=1)
+            rects.append(f"{start} {bottom} {count - start} 1 re")
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(size / count, size / count)
+    canvas.addLiteral("\n".join(rects) + "\nf")
+    canvas.restoreState()
