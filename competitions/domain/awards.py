@@ -7,13 +7,20 @@ Contest rules award prizes (一等奖 / 二等奖 / 三等奖 / 优秀奖) in on
 * **Proportions** — a share of the entrants for each prize, e.g. first 10 %,
   second 20 %, third 30 %. The shares are *per prize* (10 % of entrants win a
   first prize, the next 20 % a second), as rules that say "no more than 10 %
-  first prizes" mean them; they may add up to at most 100. Each prize count is
-  the floor of entrants x share / 100, so a declared quota is never exceeded,
-  but at least 1 when the share is above 0 and there are entrants, so a small
-  event (8 entrants x 10 % = 0.8) still awards the prize its rules promise.
+  first prizes" mean them; they may add up to at most 100. How a fraction of
+  a competitor is rounded is the rule's setting (``FractionRounding``): down
+  ("no more than 10 %", the default: a declared quota is never exceeded), up
+  ("within the top half, inclusive": of 11 entrants, 6), or to the nearest
+  (half up: 5.5 → 6). Either way at least 1 when the share is above 0 and
+  there are entrants, so a small event (8 entrants x 10 % = 0.8) still awards
+  the prize its rules promise. Each prize's count is rounded on its own.
 * **Medals** — as olympiads do: first, second and third prize to places 1, 2
   and 3, and an honourable mention to every other place in the top half
   (place <= floor(entrants / 2)).
+
+An honourable mention (优秀奖) is available in every mode: a number of places
+after the third prize (rank bands), a share (proportions), or the rest of the
+top half (medals).
 
 Entrants are the ranked (not disqualified) competitors. A competitor who did
 not pass (``domain.passing``: a part or the total below its pass mark) gets no
@@ -33,7 +40,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from itertools import groupby
 
@@ -54,6 +61,18 @@ class Prize(StrEnum):
 
 
 PRIZE_ORDER = (Prize.FIRST, Prize.SECOND, Prize.THIRD, Prize.HONOURABLE)
+
+
+class FractionRounding(StrEnum):
+    """How a share of the entrants that is not a whole number of competitors is rounded (stored as the value)."""
+
+    DOWN = "down"  # "no more than 10 %": never above the quota
+    UP = "up"  # "within the top half, inclusive": 11 entrants x 50 % = 6
+    NEAREST = "nearest"  # half up: 5.5 -> 6, 5.4 -> 5
+
+
+ROUNDING_MODES = {FractionRounding.DOWN: ROUND_FLOOR, FractionRounding.UP: ROUND_CEILING,
+                  FractionRounding.NEAREST: ROUND_HALF_UP}
 
 
 class AwardMethod(StrEnum):
@@ -77,6 +96,7 @@ class AwardRule:
     second: Decimal = ZERO
     third: Decimal = ZERO
     honourable: Decimal = ZERO
+    rounding: FractionRounding = FractionRounding.DOWN
 
     def __post_init__(self) -> None:
         """Accept stored values: the method as its string, amounts as ints or strings."""
@@ -85,6 +105,11 @@ class AwardRule:
         except ValueError:
             raise RuleViolation("Unknown award method %(method)s.", field="method",
                                 method=self.method) from None
+        try:
+            object.__setattr__(self, "rounding", FractionRounding(self.rounding or FractionRounding.DOWN))
+        except ValueError:
+            raise RuleViolation("Unknown rounding %(rounding)s.", field="rounding",
+                                rounding=self.rounding) from None
         for prize in PRIZE_ORDER:
             object.__setattr__(self, prize.value, Decimal(str(getattr(self, prize.value))))
 
@@ -142,12 +167,17 @@ def check_award_rule(rule: AwardRule) -> None:
         raise RuleViolation(first["message"], field=first["field"], **first["params"])
 
 
-def proportion_count(entrants: int, percent: Decimal) -> int:
-    """How many entrants a per cent share gives: the floor, but at least 1 for a share above 0."""
+def proportion_count(entrants: int, percent: Decimal,
+                     rounding: FractionRounding | str = FractionRounding.DOWN) -> int:
+    """How many entrants a per cent share gives, rounded as the rule says, but at least 1 for a share above 0.
+
+    Of 11 entrants, 50 %: 5 rounded down, 6 rounded up or to the nearest; of 10, 5 in every mode.
+    """
     if percent <= 0 or entrants <= 0:
         return 0
-    count = int((Decimal(entrants) * percent / HUNDRED).to_integral_value(rounding=ROUND_FLOOR))
-    return max(count, 1)
+    mode = ROUNDING_MODES[FractionRounding(rounding)]
+    count = int((Decimal(entrants) * Decimal(percent) / HUNDRED).to_integral_value(rounding=mode))
+    return min(max(count, 1), entrants)
 
 
 def prize_counts(rule: AwardRule, entrants: int) -> dict[Prize, int]:
@@ -158,7 +188,7 @@ def prize_counts(rule: AwardRule, entrants: int) -> dict[Prize, int]:
         counts[Prize.HONOURABLE] = max(entrants // 2 - MEDAL_PLACES, 0)
         return counts
     if rule.method is AwardMethod.PROPORTIONS:
-        return {prize: proportion_count(entrants, rule.amount(prize)) for prize in PRIZE_ORDER}
+        return {prize: proportion_count(entrants, rule.amount(prize), rule.rounding) for prize in PRIZE_ORDER}
     return {prize: int(rule.amount(prize)) for prize in PRIZE_ORDER}
 
 
@@ -216,3 +246,42 @@ def prize_places(ranking: Ranking) -> dict[int, int]:
 def _problem(field_name: str, message: str, **params: object) -> dict:
     """One problem in the shape ValidationErrors carries."""
     return {"message": message, "field": field_name, "params": params}
+
+
+def boundary_ties(ranking: Ranking, counts: dict[Prize, int], extra_boundaries: tuple[int, ...] = ()) -> tuple:
+    """The unresolved tied groups whose order decides something: a prize, or a place in ``extra_boundaries``.
+
+    A group decides something when the best and the worst position its members
+    would take (among the prize-eligible, see ``prize_places``) fall in
+    different prize bands, or on both sides of an extra boundary (for example
+    "the top 8 qualify for the final": boundary 8). A group whose members would
+    all get the same prize and the same qualification whatever their order
+    needs no decision: rules that say "no tied places" mean the places that
+    decide an award or a qualification, not a place nothing depends on.
+    """
+    places = prize_places(ranking)
+    needed = []
+    for group in ranking.unresolved:
+        eligible = sorted(places[cid] for cid in group if cid in places)
+        if eligible:
+            first, last = eligible[0], eligible[0] + len(eligible) - 1
+        else:
+            first = last = None
+        straddles_prize = first is not None and prize_for_rank(first, counts) != prize_for_rank(last, counts)
+        positions = [e.rank for e in ranking.entries if e.competitor_id in group]
+        low, high = min(positions), min(positions) + len(group) - 1
+        straddles_boundary = any(low <= b < high for b in extra_boundaries)
+        if straddles_prize or straddles_boundary:
+            needed.append(group)
+    return tuple(needed)
+
+
+def share_undecisive_ties(ranking: Ranking, needed: tuple) -> Ranking:
+    """``ranking`` with every unresolved group not in ``needed`` sharing its place (tied, as 1, 2, 2, 4)."""
+    from dataclasses import replace
+
+    waiting = {cid for group in ranking.unresolved if group not in needed for cid in group}
+    if not waiting:
+        return ranking
+    entries = tuple(replace(e, unresolved=False) if e.competitor_id in waiting else e for e in ranking.entries)
+    return Ranking(entries, tuple(needed), ranking.mode)

@@ -4,7 +4,8 @@ Contest rules rank by total and, when totals are equal, walk a declared chain
 of tie-breaks: the higher practical (技能操作) part, then less time used, then
 the higher theory part, and so on (``standing_chain``). Competitors still
 equal after the whole chain either share a place — standard competition
-ranking, 1, 2, 2, 4, each shared place flagged as tied, as Tabbycat does — or,
+ranking, 1, 2, 2, 4, each shared place flagged as tied, as Tabbycat does, or
+dense ranking 1, 2, 2, 3 where the rules say so (``RankStyle``, ``renumber``) — or,
 where the rules allow no tied places (``TieMode.NO_TIED_PLACES``), are handed
 to the chief judge (裁判长) as unresolved groups, and the chief judge's
 recorded order of each group gives the final places.
@@ -29,6 +30,13 @@ from competitions.domain.scoring import EventScores, ScoreStatus
 TOTAL = "total"
 TIME_USED = "time_used"
 PART_PREFIX = "part:"
+
+
+class RankStyle(StrEnum):
+    """How places are numbered after a shared place (stored as the value)."""
+
+    STANDARD = "standard"  # standard competition ranking: 1, 2, 2, 4 (the places taken are skipped)
+    DENSE = "dense"  # dense ranking: 1, 2, 2, 3
 
 
 class TieMode(StrEnum):
@@ -244,6 +252,22 @@ def apply_chief_judge_decision(ranking: Ranking, ordered_ids: Sequence[int]) -> 
     return Ranking(entries, remaining, ranking.mode)
 
 
+def renumber(ranking: Ranking, style: RankStyle | str = RankStyle.STANDARD) -> Ranking:
+    """``ranking`` with its places numbered in ``style``; standard places are returned as they are.
+
+    Ranking works in standard places (1, 2, 2, 4) throughout; dense numbering
+    (1, 2, 2, 3) is applied last, after the chief judge's decisions, by giving
+    each distinct place the count of distinct places before it plus one.
+    Prizes and qualification go by positions, not by these numbers.
+    """
+    if RankStyle(style) is RankStyle.STANDARD:
+        return ranking
+    distinct = sorted({e.rank for e in ranking.entries if e.rank is not None})
+    dense = {rank: index for index, rank in enumerate(distinct, start=1)}
+    entries = tuple(e if e.rank is None else replace(e, rank=dense[e.rank]) for e in ranking.entries)
+    return Ranking(entries, ranking.unresolved, ranking.mode)
+
+
 def entries_from_scores(
     scores: EventScores, time_used: Mapping[int, Decimal | int] | None = None,
     passed: Mapping[int, bool | None] | None = None,
@@ -265,7 +289,9 @@ def entries_from_scores(
         entries.append(RankEntry(
             competitor_id=score.competitor_id,
             total=score.total,
-            part_scores=score.part_scores,
+            # A tie-break on a part compares the part's own mark as the rule states it (out of 100), not its
+            # weighted contribution after rounding: 88.46 beats 88.45 although both weigh 61.92 at 70 %.
+            part_scores=score.part_marks or score.part_scores,
             time_used=time_used.get(score.competitor_id),
             disqualified=score.status is ScoreStatus.DISQUALIFIED,
             passed=passed.get(score.competitor_id),

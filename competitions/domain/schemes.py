@@ -21,6 +21,7 @@ AGGREGATIONS = ("mean", "trimmed", "median")
 CRITERION_KINDS = ("measurement", "judgement")
 TIE_BREAK_TIME = "time_used"
 FAILED_PLACEMENTS = ("ranked", "after")
+RANK_STYLES = ("standard", "dense")
 MAX_JUDGES = 15
 
 
@@ -58,6 +59,8 @@ class SchemeDraft:
     trim_min_judges: int = 5
     pass_total: Decimal | None = None  # minimum total out of 100 (domain.passing)
     failed_placement: str = "ranked"  # "ranked" among the others or listed "after" them
+    precision: int = 2  # decimals kept, compared and published (0-3)
+    rank_style: str = "standard"  # "standard" (1, 2, 2, 4) or "dense" (1, 2, 2, 3)
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,10 @@ def _pass_problems(draft: SchemeDraft) -> list[Problem]:
                                     " (the part's own mark out of 100).", row, {"code": part.code}))
     if draft.pass_total is not None and not 0 < draft.pass_total <= HUNDRED:
         problems.append(Problem("pass_total", "The minimum total must be above 0 and at most 100."))
+    if draft.precision not in (0, 1, 2, 3):
+        problems.append(Problem("precision", "Figures are kept to 0, 1, 2 or 3 decimals."))
+    if draft.rank_style not in RANK_STYLES:
+        problems.append(Problem("rank_style", "Unknown ranking style %(value)s.", params={"value": draft.rank_style}))
     if draft.failed_placement not in FAILED_PLACEMENTS:
         problems.append(Problem("failed_placement", "Unknown placement %(value)s for those who did not pass.",
                                 params={"value": draft.failed_placement}))

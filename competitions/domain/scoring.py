@@ -26,11 +26,22 @@ The rules, as the marking schemes (评分标准) of vocational skills contests s
   different events may be standardised onto a common scale (z-scores mapped to
   a centre and spread, like the WorldSkills scale centred on 700, spread 100).
 
-Rounding: every figure stays exact while it is combined. ``score_event``
-rounds once, with ``round_points``, when it builds each ``CompetitorScore``:
-the criterion scores, part scores, deductions and total stored for the
-competitor. The total is computed from the exact part scores, so it may differ
-by 0.01 from the sum of the rounded part scores shown beside it.
+Rounding and precision: the scheme states the precision at which marks,
+parts and totals are kept, compared and published (``MarkingScheme.precision``,
+0 to 3 decimals; rules commonly say two), and every figure is rounded half up
+(四舍五入) once, from exact values:
+
+* each criterion score and each part's own mark out of 100 (``part_marks``:
+  raw sum / the part's maximum x 100 — the figure the rule names, what pass
+  marks and tie-breaks on a part compare) is rounded once from the exact marks;
+* the total is formed from those published part marks as the rule states it —
+  total = sum of (part mark x weight / 100) - deductions, never below 0 — and
+  rounded once; so anyone can recompute a total, and so a place, from the
+  published row (e.g. 88.46 x 70 % + 80.33 x 30 % = 86.021 -> 86.02);
+* ``part_scores`` are the weighted contributions (part mark x weight / 100),
+  rounded for showing only; they may add up to 0.01 away from the total, which
+  is why results show the part marks with their weights.
+
 ``team_score`` and ``standardise`` likewise round their result once.
 """
 
@@ -48,6 +59,8 @@ from competitions.domain.errors import N_, RuleViolation
 from competitions.domain.points import HUNDRED, POINTS_QUANTUM, ZERO, round_points
 
 DEFAULT_TRIM_MIN_JUDGES = 5
+DEFAULT_PRECISION = 2
+PRECISIONS = (0, 1, 2, 3)
 DEFAULT_STANDARD_CENTRE = Decimal(700)
 DEFAULT_STANDARD_SPREAD = Decimal(100)
 
@@ -154,6 +167,7 @@ class MarkingScheme:
     parts: tuple[Part, ...]
     criteria: tuple[Criterion, ...]
     trim_min_judges: int = DEFAULT_TRIM_MIN_JUDGES
+    precision: int = DEFAULT_PRECISION  # decimals kept, compared and published (0 to 3)
 
     def __post_init__(self) -> None:
         """Accept lists (as built from query rows) and keep them as tuples."""
@@ -337,6 +351,8 @@ def validate_scheme(scheme: MarkingScheme) -> list[dict]:
         problems.append(_problem("parts", N_("Weights must add up to 100; they add up to %(total)s."),
                                  total=total))
     problems += _criteria_problems(scheme, set(codes))
+    if scheme.precision not in PRECISIONS:
+        problems.append(_problem("precision", N_("Figures are kept to 0, 1, 2 or 3 decimals.")))
     if scheme.trim_min_judges < 3:
         problems.append(_problem("trim_min_judges",
                                  N_("Dropping the highest and lowest mark needs at least 3 judges.")))
@@ -484,6 +500,7 @@ class _SchemeLayout:
     def __init__(self, scheme: MarkingScheme) -> None:
         """Group criteria by part, sum each part's maximum and choose each criterion's rule once."""
         self.trim_min_judges = scheme.trim_min_judges
+        self.quantum = quantum_of(scheme.precision)
         self.criteria = tuple(sorted(scheme.criteria, key=lambda c: c.id))
         self.criterion_ids = frozenset(c.id for c in self.criteria)
         self.parts = tuple((p.code, p.weight) for p in scheme.parts)
@@ -515,9 +532,19 @@ def _all_in_range(values: list[Decimal], max_mark: Decimal, in_range: set[Decima
     return False
 
 
-def _round(value: Decimal) -> Decimal:
-    """``round_points`` for a value that already is a Decimal (every computed figure here)."""
-    return value.quantize(POINTS_QUANTUM, rounding=ROUND_HALF_UP)
+def quantum_of(precision: int) -> Decimal:
+    """The smallest step of a figure kept to ``precision`` decimals: 2 -> 0.01, 0 -> 1."""
+    return POINTS_QUANTUM if precision == DEFAULT_PRECISION else Decimal(1).scaleb(-precision)
+
+
+def round_to(value: Decimal, precision: int = DEFAULT_PRECISION) -> Decimal:
+    """``value`` rounded half up to ``precision`` decimals (the scheme's stated precision)."""
+    return value.quantize(quantum_of(precision), rounding=ROUND_HALF_UP)
+
+
+def _round(value: Decimal, quantum: Decimal = POINTS_QUANTUM) -> Decimal:
+    """Half-up rounding for a value that already is a Decimal (every computed figure here)."""
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def _score_competitor(
@@ -553,13 +580,15 @@ def _score_competitor(
         else:
             exact[criterion_id] = rule([v for _, v in judged])
     complete = len(exact) == len(layout.plan)
+    quantum = layout.quantum
     parts: dict[str, Decimal] = {}
     own: dict[str, Decimal] = {}
     for code, weight, criterion_ids, max_total in layout.part_plan:
         if complete or all(c in exact for c in criterion_ids):
-            ratio = sum([exact[c] for c in criterion_ids], ZERO) / max_total
-            parts[code] = ratio * weight
-            own[code] = ratio * HUNDRED
+            # The part's own mark is rounded once; the total is formed from it, as published.
+            mark = _round(sum([exact[c] for c in criterion_ids], ZERO) / max_total * HUNDRED, quantum)
+            own[code] = mark
+            parts[code] = mark * weight / HUNDRED
     if deductions:
         problems += [_negative_deduction(competitor_id, d) for d in deductions if d < 0]
     deducted = sum(deductions, ZERO)
@@ -567,12 +596,12 @@ def _score_competitor(
     return CompetitorScore(
         competitor_id=competitor_id,
         status=ScoreStatus.INCOMPLETE if problems else ScoreStatus.SCORED,
-        criterion_scores={cid: _round(v) for cid, v in exact.items()},
-        part_scores={code: _round(v) for code, v in parts.items()},
-        deductions=_round(deducted),
-        total=None if total is None else _round(total),
+        criterion_scores={cid: _round(v, quantum) for cid, v in exact.items()},
+        part_scores={code: _round(v, quantum) for code, v in parts.items()},
+        deductions=_round(deducted, quantum),
+        total=None if total is None else _round(total, quantum),
         problems=tuple(problems),
-        part_marks={code: _round(v) for code, v in own.items()},
+        part_marks=own,
     )
 
 

@@ -154,10 +154,19 @@ class SchemeForm(FlaskForm):
     failed_placement = SelectField(_l("Those who did not pass"), default="ranked",
                                    choices=[("ranked", _l("Ranked among the others (no prize)")),
                                             ("after", _l("Listed after everyone who passed"))])
+    precision = SelectField(_l("Decimals kept and published"), default="2", coerce=int,
+                            choices=[(0, "0"), (1, "1"), (2, "2"), (3, "3")])
+    rank_style = SelectField(_l("Places after a shared place"), default="standard",
+                             choices=[("standard", _l("Standard: 1, 2, 2, 4")), ("dense", _l("Dense: 1, 2, 2, 3"))])
     award_mode = SelectField(_l("How prizes are given"))
     award_first = DecimalField(_l("First prizes"), places=None, validators=[Optional(), NumberRange(min=0)])
     award_second = DecimalField(_l("Second prizes"), places=None, validators=[Optional(), NumberRange(min=0)])
     award_third = DecimalField(_l("Third prizes"), places=None, validators=[Optional(), NumberRange(min=0)])
+    award_honourable = DecimalField(_l("Honourable mentions"), places=None, validators=[Optional(), NumberRange(min=0)])
+    award_rounding = SelectField(_l("A share that is not a whole number of competitors"), default="down",
+                                 choices=[("down", _l("Round down (no more than the share)")),
+                                          ("up", _l("Round up (within the share, inclusive)")),
+                                          ("nearest", _l("Round to the nearest (half up)"))])
     submit = SubmitField(_l("Save marking scheme"))
 
     def __init__(self, *args, tie_break_choices=(), **kwargs):

@@ -101,6 +101,10 @@ class Event(db.Model):
     # pass are ranked among the others ("ranked") or listed after them ("after"). Part pass marks: SchemePart.
     pass_total: Mapped[Decimal | None] = mapped_column(POINTS)
     failed_placement: Mapped[str] = mapped_column(String(10), default="ranked", server_default="ranked")
+    # Decimals at which marks, parts and totals are kept, compared and published (0-3; domain.scoring).
+    precision: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Places after a shared place: "standard" (1, 2, 2, 4) or "dense" (1, 2, 2, 3) (domain.ranking.RankStyle).
+    rank_style: Mapped[str] = mapped_column(String(10), default="standard", server_default="standard")
     scheme_valid: Mapped[bool] = mapped_column(Boolean, default=False)
     # An event that cannot be held (取消): kept with its reason, left out of judging and results.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -249,6 +249,8 @@ class AwardRuleData:
     first: Decimal | None = None
     second: Decimal | None = None
     third: Decimal | None = None
+    honourable: Decimal | None = None  # honourable mentions: places (bands) or per cent (proportions)
+    rounding: str = "down"  # proportions: how a fraction of a competitor is rounded (domain.awards)
 
 
 AWARD_METHODS = {"bands": "rank_bands", "proportions": "proportions", "medals": "medals"}
@@ -262,7 +264,10 @@ def award_rule_problems(rule: AwardRuleData) -> list[tuple[str, dict]]:
         if rule.mode == "bands":
             return [(N_("Give the number of first, second and third prizes."), {})]
         return [(N_("Give the percentage of entrants for first, second and third prizes."), {})]
-    domain_rule = AwardRule(AWARD_METHODS[rule.mode], rule.first or 0, rule.second or 0, rule.third or 0)
+    if rule.rounding not in ("down", "up", "nearest"):
+        return [(N_("Unknown rounding %(rounding)s."), {"rounding": rule.rounding})]
+    domain_rule = AwardRule(AWARD_METHODS[rule.mode], rule.first or 0, rule.second or 0, rule.third or 0,
+                            rule.honourable or 0, rule.rounding)
     return [(p["message"], p["params"]) for p in validate_award_rule(domain_rule)]
 
 
@@ -271,7 +276,12 @@ def award_rule_json(rule: AwardRuleData) -> dict:
     if rule.mode == "medals":
         return {"mode": "medals"}
     cast = int if rule.mode == "bands" else str
-    return {"mode": rule.mode, "first": cast(rule.first), "second": cast(rule.second), "third": cast(rule.third)}
+    stored = {"mode": rule.mode, "first": cast(rule.first), "second": cast(rule.second), "third": cast(rule.third)}
+    if rule.honourable:
+        stored["honourable"] = cast(rule.honourable)
+    if rule.mode == "proportions" and rule.rounding != "down":
+        stored["rounding"] = rule.rounding
+    return stored
 
 
 def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
@@ -300,6 +310,8 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
     event.trim_min_judges = draft.trim_min_judges
     event.pass_total = draft.pass_total
     event.failed_placement = draft.failed_placement
+    event.precision = draft.precision
+    event.rank_style = draft.rank_style
     event.award_rule = award_rule_json(award)
     event.scheme_valid = True
     db.session.flush()
@@ -317,6 +329,8 @@ def scheme_draft_of(event: Event) -> SchemeDraft:
         trim_min_judges=event.trim_min_judges,
         pass_total=event.pass_total,
         failed_placement=event.failed_placement or "ranked",
+        precision=event.precision if event.precision is not None else 2,
+        rank_style=event.rank_style or "standard",
     )
 
 
@@ -342,6 +356,8 @@ def _copy_event_into(source: Event, target: Competition, *, trade_code: str, gro
     event.trim_min_judges = source.trim_min_judges
     event.pass_total = source.pass_total
     event.failed_placement = source.failed_placement
+    event.precision = source.precision
+    event.rank_style = source.rank_style
     event.scheme_valid = source.scheme_valid
     return event
 

@@ -302,9 +302,12 @@ def _fill_scheme_form(form: SchemeForm, event: Event) -> None:
         field.data = value
     rule = event.award_rule or {"mode": "bands", "first": 1, "second": 2, "third": 3}
     form.award_mode.data = rule.get("mode", "bands")
-    for key in ("first", "second", "third"):
+    for key in ("first", "second", "third", "honourable"):
         value = rule.get(key)
         getattr(form, f"award_{key}").data = Decimal(str(value)) if value is not None else None
+    form.award_rounding.data = rule.get("rounding", "down")
+    form.precision.data = event.precision if event.precision is not None else 2
+    form.rank_style.data = event.rank_style or "standard"
     form.trim_min_judges.data = event.trim_min_judges
     form.pass_total.data = None if event.pass_total is None else plain_decimal(event.pass_total)
     form.failed_placement.data = event.failed_placement or "ranked"
@@ -321,9 +324,10 @@ def _draft_from_form(form: SchemeForm) -> tuple[SchemeDraft, services.AwardRuleD
     )
     ties = tuple(f.data for f in (form.tie_break_1, form.tie_break_2, form.tie_break_3) if f.data)
     draft = SchemeDraft(parts=parts, criteria=criteria, tie_break=ties, trim_min_judges=form.trim_min_judges.data,
-                        pass_total=form.pass_total.data, failed_placement=form.failed_placement.data)
+                        pass_total=form.pass_total.data, failed_placement=form.failed_placement.data,
+                        precision=form.precision.data, rank_style=form.rank_style.data)
     award = services.AwardRuleData(form.award_mode.data, form.award_first.data, form.award_second.data,
-                                   form.award_third.data)
+                                   form.award_third.data, form.award_honourable.data, form.award_rounding.data)
     return draft, award
 
 
@@ -336,7 +340,8 @@ def _attach_problems(form: SchemeForm, error: ValidationErrors) -> list[str]:
         if field in ("parts", "criteria") and row is not None and row < len(getattr(form, field).entries):
             entry = getattr(form, field).entries[row]
             entry.form.code.errors = list(entry.form.code.errors) + [message]
-        elif field in ("tie_break", "award_mode", "trim_min_judges", "pass_total", "failed_placement"):
+        elif field in ("tie_break", "award_mode", "trim_min_judges", "pass_total", "failed_placement", "precision",
+                       "rank_style"):
             target = form.tie_break_1 if field == "tie_break" else getattr(form, field)
             target.errors = list(target.errors) + [message]
         else:

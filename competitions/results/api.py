@@ -7,25 +7,28 @@ from flask import jsonify
 from competitions.api.openapi import register_path, register_schema
 from competitions.auth.permissions import public
 from competitions.results import api_bp
+from competitions.results.display import figure
 from competitions.results.permissions import load_public_competition_or_404, load_public_event_or_404
 from competitions.results.services import entries_by_event
 from competitions.results.teams import team_json, team_rows
 
 
-def _entry_json(entry) -> dict:
+def _entry_json(entry, precision: int = 2) -> dict:
     return {
         "rank": entry.rank, "tied": entry.tied, "disqualified": entry.disqualified,
         "decided_by_chief_judge": entry.decided_by_chief_judge, "code": entry.anonymous_code,
         "name": entry.name, "employer": entry.employer,
-        "total": None if entry.total is None else f"{entry.total:.2f}",
-        "part_scores": entry.part_scores, "deductions": f"{entry.deductions:.2f}", "prize": entry.prize,
+        "total": None if entry.total is None else figure(entry.total, precision),
+        "part_scores": entry.part_scores, "deductions": figure(entry.deductions, precision), "prize": entry.prize,
         "passed": entry.passed, "part_passed": entry.part_passed or {}, "part_marks": entry.part_marks or {},
     }
 
 
 def _event_json(event, entries, teams=()) -> dict:
     return {"id": event.id, "trade_name": event.trade_name, "trade_code": event.trade_code, "group": event.group,
-            "entries": [_entry_json(e) for e in entries], "is_team": bool(event.is_team),
+            "precision": 2 if event.precision is None else event.precision,
+            "entries": [_entry_json(e, 2 if event.precision is None else event.precision) for e in entries],
+            "is_team": bool(event.is_team),
             "teams": [team_json(t) for t in teams]}
 
 
@@ -72,7 +75,8 @@ register_schema("ResultEntry", {
         "code": {"type": "string", "description": "Anonymous code (加密号)."},
         "name": {"type": "string"},
         "employer": {"type": "string"},
-        "total": {"type": "string", "nullable": True, "description": "Total out of 100, two decimals."},
+        "total": {"type": "string", "nullable": True,
+                  "description": "Total out of 100, at the event's precision (its 'precision' decimals)."},
         "part_scores": {"type": "object", "additionalProperties": {"type": "string"}},
         "deductions": {"type": "string"},
         "prize": {"type": "string", "nullable": True, "enum": ["first", "second", "third", "honourable", None]},
@@ -104,6 +108,7 @@ register_schema("ResultEvent", {
     "properties": {
         "id": {"type": "integer"}, "trade_name": {"type": "string"}, "trade_code": {"type": "string"},
         "group": {"type": "string"},
+        "precision": {"type": "integer", "description": "Decimals of every figure (0-3), as the scheme states."},
         "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ResultEntry"}},
         "is_team": {"type": "boolean"},
         "teams": {"type": "array", "items": {"$ref": "#/components/schemas/ResultTeam"},

@@ -31,14 +31,29 @@ def _escape(text: str) -> str:
             .replace("'", "&#39;").replace('"', "&#34;"))
 
 
+def figure(value: Decimal | str | None, precision: int = 2) -> str:
+    """A published figure at the scheme's precision (0-3 decimals), '' for none: how every results view writes it."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(str(value)):.{precision}f}"
+
+
 def _points(value: Decimal | None) -> str:
     """The ``points`` filter: two decimals, '' for none."""
     return "" if value is None else f"{value:.2f}"
 
 
 def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
-                  standard: Mapping[int, Decimal] | None = None) -> Markup:
-    """The ``<tr>`` rows of a standing: entries are ResultEntry-like rows in standing order."""
+                  standard: Mapping[int, Decimal] | None = None, precision: int = 2) -> Markup:
+    """The ``<tr>`` rows of a standing: entries are ResultEntry-like rows in standing order.
+
+    Part columns show each part's own mark out of 100 (``part_marks``, what the
+    rule names; the header gives the weight), so a reader can recompute the
+    total; snapshots from before part marks were kept show ``part_scores``.
+    """
+    def fig(value):
+        return "" if value is None else f"{value:.{precision}f}"
+
     prize_cells = {code: f'<span class="prize prize-{code}">{escape(prize_label(code))}</span>'
                    for code in PRIZE_CODES}
     dq_cell = f'<span class="badge bad">{escape(_("Disqualified"))}</span>'
@@ -67,7 +82,7 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
             people = f"<td>{_escape(e.name)}</td><td>{employer}</td>"
         else:
             people = ""
-        scores = e.part_scores
+        scores = getattr(e, "part_marks", None) or e.part_scores
         if failed:
             part_ok = e.part_passed
             parts = "".join([
@@ -77,7 +92,7 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
             ])
         else:
             parts = "".join([f'<td class="num">{_escape(scores.get(code, ""))}</td>' for code in part_codes])
-        deductions = f"−{_points(e.deductions)}" if e.deductions else ""
+        deductions = f"−{fig(e.deductions)}" if e.deductions else ""
         extra = f'<td class="num">{_points(standard.get(e.registration_id))}</td>' if standard else ""
         if e.disqualified:
             prize = dq_cell
@@ -91,7 +106,7 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
             f'<td class="code">{_escape(e.anonymous_code)}</td>'
             f'{people}{parts}'
             f'<td class="num">{deductions}</td>'
-            f'<td class="num total">{_points(e.total)}</td>'
+            f'<td class="num total">{fig(e.total)}</td>'
             f'{extra}'
             f'<td>{prize}</td>'
             "</tr>\n"

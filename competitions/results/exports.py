@@ -15,8 +15,10 @@ from urllib.parse import quote
 
 from flask_babel import gettext as _
 
+from competitions.domain.points import plain_decimal
 from competitions.labels import label
 from competitions.organize.models import Competition
+from competitions.results.display import figure
 from competitions.results.labels import format_time_used, outcome_label, prize_label, results_label
 from competitions.results.models import ResultSnapshot
 from competitions.results.services import entries_by_event
@@ -56,16 +58,17 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
     tables = []
     for event in competition.live_events:
         parts = tuple(event.parts)
+        precision = 2 if event.precision is None else event.precision
         rows = []
         for e in grouped.get(event.id, []):
             rows.append({
                 "rank": "" if e.rank is None else (f"{e.rank}=" if e.tied else str(e.rank)),
                 "code": e.anonymous_code, "name": e.name if revealed else "",
                 "employer": e.employer if revealed else "",
-                "parts": [e.part_scores.get(p.code, "") for p in parts],
-                "deductions": f"{e.deductions:.2f}" if e.deductions else "",
+                "parts": [(e.part_marks or e.part_scores).get(p.code, "") for p in parts],
+                "deductions": figure(e.deductions, precision) if e.deductions else "",
                 "time": format_time_used(e.time_used_seconds),
-                "total": "" if e.total is None else f"{e.total:.2f}",
+                "total": figure(e.total, precision),
                 "prize": outcome_label(e),
             })
         title = f"{event.trade_name} · {label('group', event.group)}"
@@ -74,8 +77,9 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
         if teams:
             note = _("Team score: sum of the members' totals") if team_groups[event.id][0].aggregation == "sum" \
                 else _("Team score: mean of the members' totals")
-        tables.append(EventTable(title, tuple(p.code for p in parts), tuple(p.name for p in parts), tuple(rows),
-                                 teams, note))
+        # Part columns carry each part's own mark out of 100; the weight is in the heading, so the row adds up.
+        names = tuple(f"{p.name} ({plain_decimal(p.weight)}%)" for p in parts)
+        tables.append(EventTable(title, tuple(p.code for p in parts), names, tuple(rows), teams, note))
     status = results_label("snapshot", snapshot.status) if snapshot else _("Not computed yet")
     subtitle = status
     if snapshot is not None and snapshot.notice_ends_at and snapshot.status == "published":

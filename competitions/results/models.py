@@ -23,11 +23,35 @@ from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from competitions.db import UTCDateTime, utcnow
 from competitions.extensions import db
 
 POINTS = Numeric(8, 2)
+
+
+class Figure(TypeDecorator):
+    """A published figure kept to up to three decimals (the scheme's precision, domain.scoring.PRECISIONS).
+
+    Read back with two decimals when the third is zero (87.700 -> 87.70), the
+    way figures of the usual two-decimal schemes have always been read.
+    """
+
+    impl = Numeric(9, 3)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        """Drop a zero third decimal; keep a significant one (87.705)."""
+        if value is None:
+            return None
+        value = value if isinstance(value, Decimal) else Decimal(str(value))
+        two = value.quantize(TWO_PLACES)
+        return two if two == value else value
+
+
+TWO_PLACES = Decimal("0.01")
+FIGURE = Figure()
 SNAPSHOT_STATUSES = ("provisional", "published", "final", "superseded")
 TIE_MODES = ("shared", "no_tied_places")
 APPEAL_DECISIONS = ("pending", "upheld", "dismissed")
@@ -121,9 +145,9 @@ class ResultEntry(db.Model):
     tied: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_by_chief_judge: Mapped[bool] = mapped_column(Boolean, default=False)
     disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
-    total: Mapped[Decimal | None] = mapped_column(POINTS)
+    total: Mapped[Decimal | None] = mapped_column(FIGURE)
     part_scores: Mapped[dict] = mapped_column(JSON, default=dict)
-    deductions: Mapped[Decimal] = mapped_column(POINTS, default=Decimal("0"))
+    deductions: Mapped[Decimal] = mapped_column(FIGURE, default=Decimal("0"))
     time_used_seconds: Mapped[int | None] = mapped_column(Integer)
     prize: Mapped[str | None] = mapped_column(String(20))
     # Pass marks (domain.passing), frozen with the snapshot; promotion and certificates read them:
@@ -164,7 +188,7 @@ class ResultTeamEntry(db.Model):
     rank: Mapped[int | None] = mapped_column(Integer)
     tied: Mapped[bool] = mapped_column(Boolean, default=False)
     disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
-    score: Mapped[Decimal | None] = mapped_column(POINTS)
+    score: Mapped[Decimal | None] = mapped_column(FIGURE)
     prize: Mapped[str | None] = mapped_column(String(20))
 
 

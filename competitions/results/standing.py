@@ -69,7 +69,8 @@ def scheme_of(event: Event) -> scoring.MarkingScheme:
                           judges_required=c.judges_required, code=c.code)
         for p in event.parts for c in p.criteria
     ]
-    return scoring.MarkingScheme(parts, criteria, trim_min_judges=event.trim_min_judges or 5)
+    precision = event.precision if event.precision is not None else scoring.DEFAULT_PRECISION
+    return scoring.MarkingScheme(parts, criteria, trim_min_judges=event.trim_min_judges or 5, precision=precision)
 
 
 def pass_rule_of(event: Event) -> passing.PassRule:
@@ -84,7 +85,8 @@ def award_rule_of(event: Event) -> award_rules.AwardRule:
     """The event's stored award rule ({"mode": "bands", "first": 1, ...}) as the award rules need it."""
     stored = event.award_rule or {"mode": "bands", "first": 1, "second": 2, "third": 3}
     method = AWARD_METHODS.get(stored.get("mode"), stored.get("mode"))
-    return award_rules.AwardRule(method, **{k: stored.get(k) or 0 for k in ("first", "second", "third")})
+    return award_rules.AwardRule(method, **{k: stored.get(k) or 0 for k in ("first", "second", "third", "honourable")},
+                                 rounding=stored.get("rounding") or award_rules.FractionRounding.DOWN)
 
 
 def competitor_ids(event_id: int) -> list[int]:
@@ -244,9 +246,26 @@ def _event_standing(event: Event, marks: list[PanelMark] | None) -> EventStandin
     entries = ranking_rules.entries_from_scores(scores, time_used, {cid: o.passed for cid, o in passes.items()})
     ranking = ranking_rules.rank_with_ties(entries, chain, mode=tie_mode_of(event.id),
                                            failed_after=rule.placement is passing.FailedPlacement.AFTER)
+    ranking = _only_decisive_ties(ranking, award_rule_of(event))
     ranking = _apply_decisions(event.id, ranking)
     awards = award_rules.assign_awards(ranking, award_rule_of(event)) if ranking.is_final else ()
+    ranking = ranking_rules.renumber(ranking, event.rank_style or ranking_rules.RankStyle.STANDARD)
     return EventStanding(event, scores, ranking, awards, time_used, (), mark_count, passes)
+
+
+def _only_decisive_ties(ranking: ranking_rules.Ranking, rule: award_rules.AwardRule) -> ranking_rules.Ranking:
+    """In "no tied places" mode, leave to the chief judge only the ties that decide a prize; the rest share.
+
+    A tie no award boundary runs through changes nothing whatever its order
+    (``domain.awards.boundary_ties``), so the competitors share the place.
+    """
+    if ranking.is_final:
+        return ranking
+    try:
+        counts = award_rules.prize_counts(rule, sum(1 for e in ranking.entries if not e.disqualified))
+    except RuleViolation:
+        return ranking  # an unusable award rule is reported by check_publishable; decide every tie meanwhile
+    return award_rules.share_undecisive_ties(ranking, award_rules.boundary_ties(ranking, counts))
 
 
 def _apply_decisions(event_id: int, ranking: ranking_rules.Ranking) -> ranking_rules.Ranking:

@@ -13,13 +13,14 @@ from flask_login import current_user
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, InvalidState
+from competitions.domain.points import plain_decimal
 from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
 from competitions.results import bp, exports, services, teams
 from competitions.results import calendar as calendar_rules
 from competitions.results.calendar import unknown_years_of
-from competitions.results.display import page_version, standing_rows
+from competitions.results.display import figure, page_version, standing_rows
 from competitions.results.forms import (
     AdjustmentForm,
     AppealDecisionForm,
@@ -64,9 +65,21 @@ def _results_label(kind, code):
 
 
 @bp.app_template_global("standing_rows")
-def _standing_rows(part_codes, entries, reveal, standard=None):
+def _standing_rows(part_codes, entries, reveal, standard=None, precision=2):
     """A standing table's rows, built in one pass (see results/display.py)."""
-    return standing_rows(part_codes, entries, reveal, standard)
+    return standing_rows(part_codes, entries, reveal, standard, precision)
+
+
+@bp.app_template_filter("weight")
+def _weight(value):
+    """A part's weight without trailing zeros: 30, 25.5."""
+    return str(plain_decimal(value))
+
+
+@bp.app_template_filter("figure")
+def _figure(value, precision=2):
+    """A published figure at the event's precision (0-3 decimals)."""
+    return figure(value, 2 if precision is None else precision)
 
 
 @bp.app_template_filter("time_used")

@@ -302,7 +302,9 @@ def test_proportion_that_does_not_fit_the_entrants_is_refused(app, client, auth)
 
 def test_no_tied_places_goes_to_the_chief_judge(world, client, auth):
     comp, ev = world["comp"], world["event"]
-    # A06 has exactly A05's figures: equal on total, practical and (unrecorded) time.
+    # A06 has exactly A05's figures: equal on total, practical and (unrecorded) time. Bands 1/2/2: the tie at
+    # places 5-6 decides the last third prize (a tie that decides nothing shares its place, issue 10 §5).
+    ev.award_rule = {"mode": "bands", "first": 1, "second": 2, "third": 2}
     reg = f.results_competitor(ev, world["orgs"]["works"], name="孙丽", code="A06", station=6)
     f.results_marks(ev, reg, world["judges"], theory=50, p1=30, p2=20)
     db.session.commit()

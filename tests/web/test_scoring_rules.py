@@ -241,3 +241,72 @@ def test_publishing_says_when_the_notice_ends_in_local_time(world, client):
     local = snapshot.notice_ends_at.astimezone(SHANGHAI)
     assert local.hour == 0 and local.minute == 0
     assert f"ends {local:%Y-%m-%d} 00:00 (local time)" in page
+
+
+# --- 4-5. precision, dense places, honourable mentions, fraction rounding, decisive ties only ------
+
+# Five competitors; two pairs tied on everything. Totals (weights 25/55/20): 80.00, 80.00, 71.25, 60.00, 60.00.
+TIED = {"B01": (80, 80, 80), "B02": (80, 80, 80), "B03": (70, 65, 90), "B04": (60, 60, 60), "B05": (60, 60, 60)}
+
+
+def test_dense_places_honourable_mentions_and_precision_from_the_form(world, client):
+    comp = world["comp"]
+    assert save_scheme(client, world["event"], precision="1", rank_style="dense", award_first="1",
+                       award_second="1", award_third="1", award_honourable="2") == ""
+    db.session.expire_all()
+    ev = db.session.get(Event, world["event"].id)
+    assert ev.precision == 1 and ev.rank_style == "dense"
+    assert ev.award_rule == {"mode": "bands", "first": 1, "second": 1, "third": 1, "honourable": 2}
+    judged(world, TIED)
+    compute(client, comp)
+    got = entries(comp)
+    # Dense places 1, 1, 2, 3, 3; prizes by position: first to both at position 1, third at position 3,
+    # honourable to positions 4-5.
+    assert {c: (e.rank, e.prize) for c, e in got.items()} == {
+        "B01": (1, "first"), "B02": (1, "first"), "B03": (2, "third"), "B04": (3, "honourable"),
+        "B05": (3, "honourable")}
+    assert got["B03"].total == Decimal("71.3")  # 17.5 + 35.75 + 18 = 71.25 -> one decimal, half up
+    client.post(f"/results/competitions/{comp.id}/publish", data={"notice_days": "5"})
+    page = html.unescape(client.get(f"/results/public/events/{ev.id}").get_data(as_text=True))
+    assert "71.3" in page and "71.25" not in page and "(55%)" in page
+    assert "rounded half up to 1 decimals" in page
+
+
+@pytest.mark.parametrize("rounding, firsts", [("down", 2), ("up", 3), ("nearest", 3)])
+def test_proportions_round_as_the_rule_says(world, client, rounding, firsts):
+    # 5 entrants x 50 % = 2.5 first prizes.
+    comp = world["comp"]
+    people = {f"C0{i}": (100 - 5 * i, 100 - 5 * i, 100 - 5 * i) for i in range(1, 6)}
+    assert save_scheme(client, world["event"], award_mode="proportions", award_first="50", award_second="0",
+                       award_third="0", award_rounding=rounding) == ""
+    judged(world, people)
+    compute(client, comp)
+    assert sum(1 for e in entries(comp).values() if e.prize == "first") == firsts
+
+
+def test_no_tied_places_asks_the_chief_judge_only_where_a_prize_depends_on_it(world, client, auth):
+    comp, chief = world["comp"], world["chief"]
+    assert save_scheme(client, world["event"]) == ""  # bands 1 / 1 / 1
+    ev = judged(world, TIED)
+    from competitions.judging.models import JudgeAssignment
+
+    db.session.add(JudgeAssignment(event_id=ev.id, user_id=chief.id, is_chief=True))
+    db.session.commit()
+    auth.logout()
+    auth.login("chief")
+    client.post(f"/results/events/{ev.id}/tie-mode", data={"tie-tie_mode": "no_tied_places"})
+    auth.logout()
+    auth.login("cityorg")
+    page = compute(client, comp)
+    # B01/B02 tie for first vs second prize: the chief judge must decide. B04/B05 tie below every prize: shared.
+    assert "The chief judge must first decide the order of the tied competitors" in page
+    auth.logout()
+    auth.login("chief")
+    client.post(f"/results/events/{ev.id}/tie-decision", data={"order": "B02, B01", "reason": "实操用时更短"})
+    auth.logout()
+    auth.login("cityorg")
+    compute(client, comp)
+    got = entries(comp)
+    assert {c: (e.rank, e.tied, e.prize) for c, e in got.items()} == {
+        "B02": (1, False, "first"), "B01": (2, False, "second"), "B03": (3, False, "third"),
+        "B04": (4, True, None), "B05": (4, True, None)}
