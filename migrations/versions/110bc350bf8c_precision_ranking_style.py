@@ -1,7 +1,7 @@
 """Scheme precision (0-3 decimals) and ranking style; published figures keep up to three decimals.
 
 Revision ID: 110bc350bf8c
-Revises: d78e43c23781
+Revises: 7edc13959684
 Create Date: 2026-11-29 10:05:15.320296
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '110bc350bf8c'
-down_revision = 'd78e43c23781'
+down_revision = '7edc13959684'
 branch_labels = None
 depends_on = None
 
