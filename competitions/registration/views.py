@@ -183,8 +183,11 @@ def mine():
     now = utcnow()
     from competitions.results.mine import own_results  # a later stage's tables, read for the worker's own page
 
+    open_competitions = db.session.execute(
+        select(Competition).where(Competition.status == "open").order_by(Competition.starts_on).limit(20)
+    ).scalars().all()
     return render_template("registration/mine.html", worker=worker, registrations=registrations,
-                           results=own_results(list(registrations), now),
+                           results=own_results(list(registrations), now), open_competitions=open_competitions,
                            can_withdraw={r.id: services.rules.can_withdraw(
                                now, r.event.competition.registration_closes_at, r.status,
                                judging_begun=services.judging_begun(r.event)) for r in registrations})

@@ -9,6 +9,7 @@ from flask import Response, flash, redirect, render_template, request, session, 
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
@@ -17,6 +18,7 @@ from competitions.domain.points import plain_decimal
 from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
+from competitions.i18n import error_message
 from competitions.results import bp, exports, services, teams
 from competitions.results import calendar as calendar_rules
 from competitions.results.calendar import unknown_years_of
@@ -255,31 +257,63 @@ def export_pdf(competition_id: int):
 @bp.route("/events/<int:event_id>/adjustments", methods=["GET", "POST"])
 @role_required("organizer", "judge")
 def adjustments(event_id: int):
-    """Time used, deductions and disqualifications per competitor, the tie mode and the standing preview."""
+    """Time used, deductions and disqualifications of every competitor, saved in one action; tie mode; preview.
+
+    The whole table is one form: every row is checked, and either every changed
+    row is recorded (each audited) or nothing is, with each problem named by
+    the competitor's code and the typed values kept on the page.
+    """
     event = load_event_for_chief_or_404(event_id, for_user=current_user)
-    form = AdjustmentForm(prefix="adj")
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method != "POST":
+        return _adjustments_page(event)
+    if not FlaskForm().validate_on_submit():  # the CSRF token of the whole table
+        flash(_("Your form had expired or was sent from elsewhere. Nothing was saved; please try again."), "error")
+        return _adjustments_page(event)
+    codes = services.codes_of(services.competitor_ids(event.id))
+    existing = services.adjustments_of(event.id)
+    problems: list[str] = []
+    changes = []
+    for registration_id in sorted(codes):
+        form = AdjustmentForm(prefix=f"row-{registration_id}", meta={"csrf": False})
+        if form.registration_id.data != str(registration_id):
+            continue  # a row not on the page that was sent
+        if not form.validate():
+            problems += [f"{codes[registration_id]}: {m}" for errors in form.errors.values() for m in errors]
+            continue
+        data = services.AdjustmentData(
+            registration_id=registration_id, time_used_seconds=parse_time_used(form.time_used.data),
+            deduction_points=form.deduction_points.data or Decimal(0),
+            deduction_reason=form.deduction_reason.data or "", disqualified=form.disqualified.data,
+            disqualification_reason=form.disqualification_reason.data or "")
+        if _adjustment_changed(existing.get(registration_id), data):
+            changes.append(data)
+    for data in changes if not problems else ():
         try:
-            services.record_adjustment(event, services.AdjustmentData(
-                registration_id=int(form.registration_id.data), time_used_seconds=parse_time_used(form.time_used.data),
-                deduction_points=form.deduction_points.data or Decimal(0),
-                deduction_reason=form.deduction_reason.data or "", disqualified=form.disqualified.data,
-                disqualification_reason=form.disqualification_reason.data or "",
-            ), actor_id=current_user.id)
+            services.record_adjustment(event, data, actor_id=current_user.id)
         except CompetitionError as error:
-            flash_error(error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("results.adjustments", event_id=event.id))
-    elif request.method == "POST":
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-    return _adjustments_page(event)
+            problems.append(f"{codes[data.registration_id]}: {error_message(error)}")
+    if problems:
+        db.session.rollback()
+        for message in problems:
+            flash(message, "error")
+        flash(_("Nothing was saved; correct the rows above and save again."), "error")
+        return _adjustments_page(event, posted=request.form)
+    db.session.commit()
+    flash(_("Saved %(count)d row(s).", count=len(changes)), "success")
+    return redirect(url_for("results.adjustments", event_id=event.id))
 
 
-def _adjustments_page(event):
+def _adjustment_changed(row, data) -> bool:
+    """Whether ``data`` differs from the stored adjustment ``row`` (or, with none stored, sets anything)."""
+    if row is None:
+        return bool(data.time_used_seconds is not None or data.deduction_points or data.disqualified)
+    return (row.time_used_seconds, Decimal(row.deduction_points or 0), row.deduction_reason or "",
+            bool(row.disqualified), row.disqualification_reason or "") != (
+        data.time_used_seconds, Decimal(data.deduction_points), data.deduction_reason.strip() if data.deduction_points
+        else "", data.disqualified, data.disqualification_reason.strip() if data.disqualified else "")
+
+
+def _adjustments_page(event, posted=None):
     standing = services.event_standing(event)
     codes = services.codes_of(services.competitor_ids(event.id))
     order = sorted(standing.scores.scores, key=lambda s: (codes.get(s.competitor_id, ""), s.competitor_id))
@@ -292,6 +326,7 @@ def _adjustments_page(event):
         team_form=TeamAggregationForm(team_aggregation=teams.team_aggregation_of(event.id)) if event.is_team else None,
         problems=problems, prizes={a.competitor_id: a.prize for a in standing.awards},
         ranks={r.competitor_id: r for r in standing.ranking.entries} if standing.ranking else {},
+        posted=posted,
     )
 
 

@@ -47,7 +47,7 @@ def _login(page, base, username, lang):
     page.fill("#username", username)
     page.fill("#password", "password123")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
     page.click(f"form.langswitch button[value={lang}]")
 
 
@@ -65,11 +65,11 @@ def test_results_from_sign_off_to_final(live_app, page, lang):
     _login(page, base, "chief", lang)
     page.goto(f"{base}/results/events/{elec_id}/adjustments")
     row = page.locator("#row-A04")
-    row.locator("input[name='adj-deduction_points']").fill("1.5")
-    row.locator("input[name='adj-deduction_reason']").fill("工位未清理")
-    row.locator("button").click()
+    row.locator("input[name$='-deduction_points']").fill("1.5")
+    row.locator("input[name$='-deduction_reason']").fill("工位未清理")
+    page.click("#adjustments-form button.primary")  # the whole table saves in one action
     page.wait_for_selector(".flash-success")
-    assert page.locator("#row-A04 input[name='adj-deduction_reason']").input_value() == "工位未清理"
+    assert page.locator("#row-A04 input[name$='-deduction_reason']").input_value() == "工位未清理"
     assert "65.50" in page.locator("#row-A04").inner_text()
     screenshot(page, f"results-adjustments-{lang}")
     _logout(page, base)

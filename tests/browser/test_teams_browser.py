@@ -40,7 +40,7 @@ def _login(page, base, username, lang):
     page.fill("#username", username)
     page.fill("#password", "password123")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
     page.click(f"form.langswitch button[value={lang}]")
 
 

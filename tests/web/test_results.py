@@ -73,6 +73,12 @@ def _entries(snapshot):
         select(ResultEntry).where(ResultEntry.snapshot_id == snapshot.id)).scalars()}
 
 
+def _row(registration, **fields) -> dict:
+    """One row of the deductions and time table (the table is one form, saved in one action)."""
+    prefix = f"row-{registration.id}-"
+    return {f"{prefix}registration_id": str(registration.id), **{prefix + k: v for k, v in fields.items()}}
+
+
 def _compute(client, comp):
     return client.post(f"/results/competitions/{comp.id}/compute", follow_redirects=True)
 
@@ -342,9 +348,9 @@ def test_shared_places_and_time_used_tie_break(world, client, auth):
     db.session.commit()
     _login(client, auth, "chief")
     # Only A07's time is recorded: less time used breaks A07 ahead; A05 and A06 (no time) still share 6th.
-    response = client.post(f"/results/events/{ev.id}/adjustments", data={
-        "adj-registration_id": str(tied[1].id), "adj-time_used": "85:30"}, follow_redirects=True)
-    assert "Saved." in response.get_data(as_text=True)
+    response = client.post(f"/results/events/{ev.id}/adjustments", data=_row(tied[1], time_used="85:30"),
+                           follow_redirects=True)
+    assert "Saved 1 row(s)." in response.get_data(as_text=True)
     f.sign_off(ev)
     db.session.commit()
     _login(client, auth, "cityorg")
@@ -358,19 +364,17 @@ def test_deductions_and_disqualification_are_recorded_and_audited(world, client,
     comp, ev, regs = world["comp"], world["event"], world["regs"]
     _login(client, auth, "chief")
     url = f"/results/events/{ev.id}/adjustments"
-    page = client.post(url, data={"adj-registration_id": str(regs["A02"].id), "adj-deduction_points": "2"},
+    page = client.post(url, data=_row(regs["A02"], deduction_points="2"),
                        follow_redirects=True).get_data(as_text=True)
     assert "Give the reason for the deduction." in page
-    page = client.post(url, data={"adj-registration_id": str(regs["A01"].id), "adj-disqualified": "y"},
+    page = client.post(url, data=_row(regs["A01"], disqualified="y"),
                        follow_redirects=True).get_data(as_text=True)
     assert "Give the reason for the disqualification." in page
-    page = client.post(url, data={"adj-registration_id": str(regs["A02"].id), "adj-time_used": "1:2:3"},
+    page = client.post(url, data=_row(regs["A02"], time_used="1:2:3"),
                        follow_redirects=True).get_data(as_text=True)
     assert "Write the time used as minutes:seconds, e.g. 85:30." in page
-    client.post(url, data={"adj-registration_id": str(regs["A02"].id), "adj-deduction_points": "2",
-                           "adj-deduction_reason": "工位未清理"})
-    client.post(url, data={"adj-registration_id": str(regs["A01"].id), "adj-disqualified": "y",
-                           "adj-disqualification_reason": "未戴绝缘手套带电作业"})
+    client.post(url, data=_row(regs["A02"], deduction_points="2", deduction_reason="工位未清理"))
+    client.post(url, data=_row(regs["A01"], disqualified="y", disqualification_reason="未戴绝缘手套带电作业"))
     audit = db.session.execute(select(AuditEntry).where(AuditEntry.action == "result_adjustment")
                                .order_by(AuditEntry.id)).scalars().all()
     assert [a.reason for a in audit] == ["工位未清理", "未戴绝缘手套带电作业"]
@@ -385,6 +389,24 @@ def test_deductions_and_disqualification_are_recorded_and_audited(world, client,
     assert entries["A01"].position == 5 and entries["A02"].rank == 1
 
 
+def test_deductions_and_times_of_every_row_save_in_one_action_or_not_at_all(world, client, auth):
+    """Found: the deductions and time page saved one row per button press (issue 11 §6)."""
+    ev, regs = world["event"], world["regs"]
+    _login(client, auth, "chief")
+    url = f"/results/events/{ev.id}/adjustments"
+    page = client.get(url).get_data(as_text=True)
+    assert page.count("Save all rows") == 1 and page.count('<form method="post" action="' + url) == 1
+    bad = {**_row(regs["A01"], time_used="80:00"), **_row(regs["A02"], deduction_points="2")}
+    page = html.unescape(client.post(url, data=bad).get_data(as_text=True))
+    assert "A02: Give the reason for the deduction." in page and "Nothing was saved" in page
+    assert 'value="80:00"' in page  # what was typed stays on the page
+    assert db.session.execute(select(AuditEntry).where(AuditEntry.action == "result_adjustment")).first() is None
+    good = {**bad, **_row(regs["A02"], deduction_points="2", deduction_reason="工位未清理")}
+    page = client.post(url, data=good, follow_redirects=True).get_data(as_text=True)
+    assert "Saved 2 row(s)." in page
+    assert len(db.session.execute(select(AuditEntry).where(AuditEntry.action == "result_adjustment")).all()) == 2
+
+
 def test_adjustments_freeze_once_published(world, client, auth):
     comp, ev = world["comp"], world["event"]
     f.sign_off(ev)
@@ -393,9 +415,8 @@ def test_adjustments_freeze_once_published(world, client, auth):
     _compute(client, comp)
     _publish(client, comp)
     _login(client, auth, "chief")
-    page = client.post(f"/results/events/{ev.id}/adjustments", data={
-        "adj-registration_id": str(world["regs"]["A01"].id), "adj-time_used": "80:00"},
-        follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/results/events/{ev.id}/adjustments", data=_row(world["regs"]["A01"], time_used="80:00"),
+                       follow_redirects=True).get_data(as_text=True)
     assert "The results are published; only an upheld appeal can reopen this event." in page
 
 
