@@ -8,9 +8,10 @@ for electricians, 20 / 80 for welders, three parts for robot operators.
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -346,6 +347,58 @@ def _load_results_on_notice(organizer: User) -> None:
     results.publish_results(event.competition, actor_id=organizer.id, now=datetime.now(UTC), zone=local_zone())
 
 
+FINAL = "2026年海州市“工匠杯”职工技能竞赛"
+CITY_RULES = {
+    "schema": "competitions.promotion.rule-set", "schema_version": 1,
+    "name": "海州市职工技能竞赛技能人才晋升办法（2026年）", "issuer": CITY,
+    "description": "市级二类竞赛：前6名晋升一级（最高至技师）；前3名授予“海州市技术能手”称号，"
+                   "35岁及以下的推荐“海州市五一劳动奖章”，均须经审核。每人每年只通过竞赛晋升一次。",
+    "rules": [
+        {"key": "H1", "name": "市级二类前6名", "scope": {"levels": ["city"], "classes": ["II"]},
+         "selection": {"kind": "rank", "rank_from": 1, "rank_to": 6},
+         "conditions": {"passed_every_part": True, "person": "workers", "once_per_year": True},
+         "outcomes": [{"kind": "one_up", "cap": "technician"}]},
+        {"key": "H2", "name": "市级二类前3名", "scope": {"levels": ["city"], "classes": ["II"]},
+         "selection": {"kind": "rank", "rank_from": 1, "rank_to": 3},
+         "conditions": {"passed_every_part": True, "person": "workers"},
+         "outcomes": [{"kind": "honour", "title": "海州市技术能手", "review": True}]},
+        {"key": "H3", "name": "青年职工第一名", "scope": {"levels": ["city"]},
+         "selection": {"kind": "rank", "rank_from": 1, "rank_to": 1},
+         "conditions": {"passed_every_part": True, "max_age": 35, "person": "workers"},
+         "outcomes": [{"kind": "nomination", "title": "海州市五一劳动奖章", "review": True}]},
+    ],
+}
+
+
+def _load_promotion(organizer: User) -> None:
+    """The city's promotion rule set (active), the two national presets, and a contest whose final results
+    were evaluated: automatic promotions approved, honours and nominations awaiting review."""
+    from competitions.judging import services as judging
+    from competitions.promotion import rules
+    from competitions.promotion.models import PromotionRuleSet
+    from competitions.results import services as results
+    from competitions.timezone import local_zone
+
+    if not db.session.execute(select(PromotionRuleSet.id).where(PromotionRuleSet.name == CITY_RULES["name"])).first():
+        row = rules.import_rule_set(json.dumps(CITY_RULES, ensure_ascii=False), organization_id=_org(CITY).id,
+                                    actor_id=organizer.id)
+        rules.set_active(row, True, actor_id=organizer.id)
+        for code in ("workers_contest", "skills_contest"):
+            rules.load_preset(code, organization_id=None, actor_id=organizer.id)
+    event = _demo_contest(FINAL, competitors=10, team_size=None, organizer=organizer)
+    if event is None:
+        return
+    panel = [_user(u) for u in PANEL]
+    _demo_marks(event, panel)
+    for judge in panel:
+        judging.submit_sheet(event, judge=judge)
+    judging.sign_off_event(event, actor=_user("chief"))
+    results.compute_provisional_results(event.competition, actor_id=organizer.id)
+    published = results.publish_results(event.competition, actor_id=organizer.id,
+                                        now=datetime.now(UTC) - timedelta(days=40), zone=local_zone())
+    results.finalize_results(published, actor_id=organizer.id, now=datetime.now(UTC))  # promotion runs here
+
+
 def load_demo_data() -> list[tuple[str, str, str]]:
     """Create whatever part of the demo is missing; return the demo logins."""
     _load_orgs()
@@ -357,6 +410,7 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     _load_district_draft(organizer)
     _load_contest_day(organizer)
     _load_results_on_notice(organizer)
+    _load_promotion(organizer)
     from competitions.stats.demo import load_statistics_history
 
     load_statistics_history(organizer)

@@ -56,7 +56,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -295,6 +295,7 @@ class Message:
 
     text: str
     params: tuple[tuple[str, object], ...] = ()
+    rule: str = ""     # the rule it is about, said before it ("职工组前5名: place 7, outside places 1 to 5")
 
     @staticmethod
     def of(text: str, **params: object) -> Message:
@@ -308,9 +309,10 @@ class Message:
 
     def __str__(self) -> str:
         try:
-            return self.text % {k: str(v) for k, v in self.params} if self.params else self.text
+            body = self.text % {k: str(v) for k, v in self.params} if self.params else self.text
         except (KeyError, ValueError, TypeError):
-            return self.text
+            body = self.text
+        return f"{self.rule}: {body}" if self.rule else body
 
 
 @dataclass(frozen=True)
@@ -354,7 +356,10 @@ def evaluate(rule_set: RuleSet, competition: CompetitionFacts, events: Mapping[i
         if promotion.competition_id != competition.id and promotion.year == competition.year:
             prior[promotion.worker_id].append(promotion)
     in_scope = {eid: [r for r in rule_set.rules if r.scope.covers(competition, ev)] for eid, ev in events.items()}
-    context = {eid: _EventContext.build(ev, [e for e in entries if e.event_id == eid]) for eid, ev in events.items()}
+    by_event: dict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_event[entry.event_id].append(entry)
+    context = {eid: _EventContext.build(ev, by_event.get(eid, [])) for eid, ev in events.items()}
     decisions = []
     for entry in entries:
         awards, reasons = _entry_outcomes(rule_set, competition, entry, in_scope.get(entry.event_id, []),
@@ -369,6 +374,7 @@ class _EventContext:
 
     event: EventFacts
     spans: dict
+    cutoffs: dict = field(default_factory=dict)   # rule key -> (last place, how it was worked out)
 
     @staticmethod
     def build(event: EventFacts, entries: list[Entry]) -> _EventContext:
@@ -397,14 +403,14 @@ def _entry_outcomes(rule_set: RuleSet, competition: CompetitionFacts, entry: Ent
     if not rules:
         return (), (Message.of(N_("No rule of %(rule_set)s covers this event."), rule_set=rule_set.name),)
     if entry.disqualified or entry.rank is None:
-        return (), (Message.of(N_("Disqualified: no place, so no rule applies.")),)
+        return (), (_DISQUALIFIED,)
     awards: list[Award] = []
     reasons: list[Message] = []
     missed: list[Message] = []   # rules whose selection did not pick the entry: said only when nothing applies
     for rule in rules:
         selected, reason, notes = _selected(rule, entry, context)
         if not selected:
-            missed.append(_cite(rule, reason))
+            missed.append(reason if reason.rule else _cite(rule, reason))
             continue
         failed = _failed_condition(rule.conditions, entry, competition, prior)
         if failed is not None:
@@ -418,9 +424,12 @@ def _entry_outcomes(rule_set: RuleSet, competition: CompetitionFacts, entry: Ent
     return tuple(awards), tuple(reasons)
 
 
+_DISQUALIFIED = Message(N_("Disqualified: no place, so no rule applies."))
+
+
 def _cite(rule: Rule, reason: Message) -> Message:
     """A reason prefixed with the rule that gave it."""
-    return Message.of(N_("%(rule)s: %(reason)s"), rule=rule.name, reason=reason)
+    return Message(reason.text, reason.params, rule.name)
 
 
 def _selected(rule: Rule, entry: Entry, context: _EventContext) -> tuple[bool, Message | None, tuple[Message, ...]]:
@@ -446,8 +455,10 @@ def _selected(rule: Rule, entry: Entry, context: _EventContext) -> tuple[bool, M
         return False, Message.of(N_("team %(team)s placed %(rank)s, outside team places %(first)s to %(last)s"),
                                  team=entry.team_name or "", rank=entry.team_rank, first=sel.rank_from,
                                  last=sel.rank_to), ()
-    cutoff, how = _cutoff(sel, context.event)
-    return _within(entry, sel.rank_from, cutoff, how, context)
+    known = context.cutoffs.get(rule.key)
+    if known is None:
+        known = context.cutoffs[rule.key] = _cutoff(sel, context.event)
+    return _within(entry, sel.rank_from, known[0], known[1], context, rule.name)
 
 
 def _cutoff(sel: Selection, event: EventFacts) -> tuple[int, Message]:
@@ -477,7 +488,7 @@ def top_fraction(count: int, fraction: Decimal, rounding: str) -> int:
     return int(math.floor(exact))
 
 
-def _within(entry: Entry, first: int, last: int, how: Message, context: _EventContext):
+def _within(entry: Entry, first: int, last: int, how: Message, context: _EventContext, rule_name: str):
     """Whether the entry's place is within first..last, with the tie note when a tie spans the cut-off."""
     span = context.spans.get(entry.rank)
     notes: tuple[Message, ...] = ()
@@ -490,9 +501,10 @@ def _within(entry: Entry, first: int, last: int, how: Message, context: _EventCo
                                " every competitor sharing it is selected"), rank=entry.rank, last=last),)
     if first <= entry.rank <= last:
         return True, None, notes
-    reason = Message.of(N_("place %(rank)s, outside %(range)s"), rank=entry.rank, range=how)
+    reason = Message(N_("place %(rank)s, outside %(range)s"), (("rank", entry.rank), ("range", how)), rule_name)
     if notes:
-        reason = Message.of(N_("%(reason)s; %(note)s"), reason=reason, note=notes[0])
+        reason = Message(N_("%(reason)s; %(note)s"), (("reason", replace(reason, rule="")), ("note", notes[0])),
+                         rule_name)
     return False, reason, ()
 
 
@@ -582,17 +594,21 @@ def _one_level_per_person(decisions: list[Decision], entries: Mapping[int, Entry
                           events: Mapping[int, EventFacts]) -> list[Decision]:
     """Keep one level promotion per person in a competition: the highest; say why the others were dropped."""
     best: dict[int, tuple[int, int, Award]] = {}
+    counts: dict[int, int] = defaultdict(int)
     for decision in decisions:
         for award in decision.awards:
             if award.kind != "level":
                 continue
+            counts[decision.worker_id] += 1
             key = (level_index(award.to_level), -decision.registration_id)
             if decision.worker_id not in best or key > best[decision.worker_id][:2]:
                 best[decision.worker_id] = (*key, award, decision.registration_id)
+    if all(n == 1 for n in counts.values()):
+        return decisions
     out = []
     for decision in decisions:
         keep = best.get(decision.worker_id)
-        if keep is None:
+        if keep is None or counts[decision.worker_id] == 1:
             out.append(decision)
             continue
         _rank, _rid, winner, winner_registration = keep
@@ -600,15 +616,15 @@ def _one_level_per_person(decisions: list[Decision], entries: Mapping[int, Entry
         for award in decision.awards:
             if award.kind == "level" and not (award is winner and decision.registration_id == winner_registration):
                 if decision.registration_id == winner_registration:
-                    reasons.append(Message.of(N_("%(rule)s: %(level)s not given: a higher promotion applies"),
-                                              rule=award.rule_name, level=Code("promotion_level", award.to_level)))
+                    reasons.append(Message(N_("%(level)s not given: a higher promotion applies"),
+                                           (("level", Code("promotion_level", award.to_level)),), award.rule_name))
                 else:
                     other = events[entries[winner_registration].event_id].trade_name
-                    reasons.append(Message.of(
-                        N_("%(rule)s: %(level)s not given: one promotion per person per competition, and %(event)s"
-                           " gives %(other)s"),
-                        rule=award.rule_name, level=Code("promotion_level", award.to_level), event=other,
-                        other=Code("promotion_level", winner.to_level)))
+                    reasons.append(Message(
+                        N_("%(level)s not given: one promotion per person per competition, and %(event)s gives"
+                           " %(other)s"),
+                        (("level", Code("promotion_level", award.to_level)), ("event", other),
+                         ("other", Code("promotion_level", winner.to_level))), award.rule_name))
                 continue
             awards.append(award)
         out.append(Decision(decision.registration_id, decision.worker_id, decision.event_id, tuple(awards),

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from competitions.api.openapi import register_path, register_schema
 from competitions.auth.models import User
 from competitions.auth.permissions import role_required
-from competitions.domain.promotion import Message
 from competitions.extensions import db
 from competitions.organize.models import Competition
 from competitions.promotion import api_bp, history, services
@@ -22,10 +21,7 @@ from competitions.registration.permissions import own_worker
 
 def _text(stored) -> dict:
     """A stored message in English (``source``) and, in a request, in the reader's language (``text``)."""
-    text, params = stored
-    english = str(Message(text, tuple((k, v.get("value") if isinstance(v, dict) and "$code" in v else
-                                       (_text(v["$message"])["source"] if isinstance(v, dict) and "$message" in v
-                                        else v)) for k, v in (params or {}).items())))
+    english = services.message_source(stored)
     return {"source": english, "text": services.message_text(stored) if has_request_context() else english}
 
 

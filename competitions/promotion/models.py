@@ -90,9 +90,10 @@ class PromotionDecision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"))
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    # Written a million at a time for a year: no index beyond the unique key (pages read by competition).
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
-    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
     rank: Mapped[int | None] = mapped_column(Integer)
     awards: Mapped[list] = mapped_column(JSON, default=list)
     reasons: Mapped[list] = mapped_column(JSON, default=list)

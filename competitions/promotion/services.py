@@ -31,6 +31,7 @@ Services flush; the view, command or job that calls them commits once.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -39,15 +40,16 @@ from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 
-from competitions.audit.services import record
+from competitions.audit.models import AuditEntry
+from competitions.audit.services import entry_values, record
 from competitions.domain import promotion as rules
 from competitions.domain.errors import Code, CompetitionError, InvalidState, NotFound, RuleViolation
 from competitions.extensions import db
 from competitions.organize.models import Competition, Event, SchemePart
-from competitions.orgs.models import Worker
 from competitions.promotion.models import PromotionDecision, PromotionFlag, PromotionRun
 from competitions.promotion.rules import rule_set_of, rule_sets_for
 from competitions.results.models import EventResultSetting, ResultEntry, ResultSnapshot, ResultTeamEntry
+from competitions.results.standing import cyclic_gc_paused
 
 log = logging.getLogger(__name__)
 CHUNK = 400
@@ -55,6 +57,10 @@ DIFF_LIMIT = 200
 
 
 # --- messages as stored JSON ---------------------------------------------------------------------
+#
+# A domain message is stored as [text, {param: value}] or, when it is about a rule, [text, {params}, rule]:
+# codes as {"$code": kind, "value": v}, nested messages as {"$message": [...]}, Decimals as strings. The web
+# layer translates the text and the codes into the reader's language when it shows them.
 
 
 def _param_json(value):
@@ -68,32 +74,105 @@ def _param_json(value):
 
 
 def message_json(message: rules.Message) -> list:
-    """A domain message as stored JSON: [text, {param: value}] with codes and nested messages kept."""
-    return [message.text, {k: _param_json(v) for k, v in message.params}]
+    """A domain message as stored JSON (see above)."""
+    stored = [message.text, {k: _param_json(v) for k, v in message.params}]
+    return stored + [message.rule] if message.rule else stored
+
+
+class _Encoder:
+    """Stored messages as JSON text, fast: what repeats (texts, keys, codes, a rule's shared cut-off message)
+    is encoded once. Equal to ``json.dumps(message_json(m))`` in compact form; a year is millions of messages."""
+
+    def __init__(self) -> None:
+        self.strings: dict[str, str] = {}
+        self.heads: dict[tuple[str, str], tuple[str, str]] = {}
+        self.keys: dict[str, str] = {}
+        self.codes: dict[tuple, str] = {}
+        self.nested: dict[int, tuple] = {}
+
+    def string(self, text: str) -> str:
+        out = self.strings.get(text)
+        if out is None:
+            out = self.strings[text] = json.dumps(text, ensure_ascii=False)
+        return out
+
+    def value(self, value) -> str:
+        kind = type(value)
+        if kind is int:
+            return str(value)
+        if kind is str:
+            return self.strings.get(value) or self.string(value)
+        if value is None:
+            return "null"
+        if kind is bool:
+            return "true" if value else "false"
+        if kind is Decimal:
+            return f'"{value:f}"'
+        if kind is Code:
+            key = (value.kind, value.value)
+            out = self.codes.get(key)
+            if out is None:
+                out = self.codes[key] = _dumps({"$code": value.kind, "value": value.value})
+            return out
+        if kind is rules.Message:
+            known = self.nested.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
+            out = '{"$message":' + self.message(value) + "}"
+            self.nested[id(value)] = (value, out)
+            return out
+        return _dumps(_param_json(value))
+
+    def message(self, message: rules.Message) -> str:
+        head = self.heads.get((message.text, message.rule))
+        if head is None:
+            tail = ("}," + self.string(message.rule) + "]") if message.rule else "}]"
+            head = self.heads[(message.text, message.rule)] = ("[" + self.string(message.text) + ",{", tail)
+        keys, value = self.keys, self.value
+        params = []
+        for name, param in message.params:
+            prefix = keys.get(name)
+            if prefix is None:
+                prefix = keys[name] = self.string(name) + ":"
+            params.append(prefix + value(param))
+        return head[0] + ",".join(params) + head[1]
+
+    def messages_list(self, messages) -> str:
+        return "[" + ",".join([self.message(m) for m in messages]) + "]"
 
 
 def message_params(params: dict) -> dict:
     """Stored parameters back as the translator wants them (codes as ``Code``; nested messages translated)."""
-    from competitions.i18n import translate
-
     out = {}
     for key, value in (params or {}).items():
         if isinstance(value, dict) and "$code" in value:
             out[key] = Code(value["$code"], value["value"])
         elif isinstance(value, dict) and "$message" in value:
-            text, inner = value["$message"]
-            out[key] = translate(text, message_params(inner))
+            out[key] = message_text(value["$message"])
         else:
             out[key] = "" if value is None else value
     return out
 
 
 def message_text(stored) -> str:
-    """A stored message in the reader's language."""
+    """A stored message in the reader's language (the rule it is about first, when there is one)."""
     from competitions.i18n import translate
 
-    text, params = stored
-    return translate(text, message_params(params))
+    text = translate(stored[0], message_params(stored[1]))
+    return f"{stored[2]}: {text}" if len(stored) > 2 and stored[2] else text
+
+
+def message_source(stored) -> str:
+    """A stored message in English (the source language), for logs and the command line."""
+    params = {}
+    for key, value in (stored[1] or {}).items():
+        if isinstance(value, dict) and "$code" in value:
+            value = value["value"]
+        elif isinstance(value, dict) and "$message" in value:
+            value = message_source(value["$message"])
+        params[key] = value
+    text = str(rules.Message(stored[0], tuple(params.items())))
+    return f"{stored[2]}: {text}" if len(stored) > 2 and stored[2] else text
 
 
 def _award_json(award: rules.Award) -> dict:
@@ -194,7 +273,7 @@ class _Loaded:
     snapshots: dict
     events: dict            # competition id -> {event id: EventFacts}
     entries: dict           # competition id -> [Entry]
-    history: list
+    history: dict           # worker id -> [PriorPromotion]
     approved_levels: dict   # worker id -> [(competition id, to_level)]
 
 
@@ -232,39 +311,66 @@ def _load(competition_ids: list[int]) -> _Loaded:
                                                                   e.tie_mode or "shared", entrants, finalists)
         event_comp[e.id] = e.competition_id
     entries = defaultdict(list)
-    workers = set()
     for (rid, wid, eid, rank, total, tied, dq, cj, prize, passed, part_passed, part_marks, skill, student,
          birth) in raw:
         cid = event_comp[eid]
         team = teams.get(rid)
-        workers.add(wid)
         entries[cid].append(rules.Entry(
             rid, wid, eid, rank, total, bool(tied), bool(cj), bool(dq), prize,
             rules.level_from_skill_level(skill), bool(student), age_on(birth, starts[cid]),
             failed_parts(passed, part_passed, part_marks, pass_rules.get(eid), total) if passed is False else (),
             team[0] if team else None, team[1] if team else None))
-    history, approved = _level_flags(workers)
+    history, approved = _level_flags(snapshot_ids)
     return _Loaded(competitions, snapshots, dict(events_by_comp), dict(entries), history, approved)
 
 
+ENTRY_SQL = (
+    "SELECT e.registration_id, e.worker_id, e.event_id, e.rank, e.total, e.tied, e.disqualified,"
+    " e.decided_by_chief_judge, e.prize, e.passed, e.part_passed, e.part_marks, w.skill_level, w.is_student,"
+    " w.birth_date FROM result_entry e JOIN worker w ON w.id = e.worker_id"
+    " WHERE e.snapshot_id IN ({ids}) ORDER BY e.snapshot_id, e.event_id, e.position"
+)
+
+
 def _entry_rows(snapshot_ids: list[int]) -> list[tuple]:
-    """Each entry of the snapshots with what the rules need of the person, in standing order."""
+    """Each entry of the snapshots with what the rules need of the person, in standing order.
+
+    Read on the driver's cursor (like ``results.services.public_rows``): a
+    year is a million entries, and SQLAlchemy's row and JSON processing would
+    cost more than the rules. Totals become Decimals (each distinct value
+    converted once), birth dates dates; the pass-mark JSON is decoded only for
+    the few who did not pass.
+    """
+    connection = db.session.connection()
+    p = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     rows = []
-    for start in range(0, len(snapshot_ids), CHUNK):
-        for row in db.session.execute(
-            select(ResultEntry.registration_id, ResultEntry.worker_id, ResultEntry.event_id, ResultEntry.rank,
-                   ResultEntry.total, ResultEntry.tied, ResultEntry.disqualified, ResultEntry.decided_by_chief_judge,
-                   ResultEntry.prize, ResultEntry.passed, ResultEntry.part_passed, ResultEntry.part_marks,
-                   Worker.skill_level, Worker.is_student, Worker.birth_date)
-            .join(Worker, Worker.id == ResultEntry.worker_id)
-            .where(ResultEntry.snapshot_id.in_(snapshot_ids[start:start + CHUNK]))
-            .order_by(ResultEntry.snapshot_id, ResultEntry.event_id, ResultEntry.position)
-        ).tuples():
-            total = row[4]
-            if total is not None and not isinstance(total, Decimal):
-                total = Decimal(repr(total))
-            rows.append((*row[:4], total, *row[5:]))
-    return rows
+    cursor = connection.connection.cursor()
+    try:
+        for start in range(0, len(snapshot_ids), CHUNK):
+            chunk = snapshot_ids[start:start + CHUNK]
+            cursor.execute(ENTRY_SQL.format(ids=", ".join([p] * len(chunk))), chunk)
+            rows += cursor.fetchall()
+    finally:
+        cursor.close()
+    decimals: dict = {None: None}
+    for value in {row[4] for row in rows}:
+        if value is not None:
+            decimals[value] = value if isinstance(value, Decimal) else Decimal(repr(value))
+    births: dict = {}
+    out = []
+    for row in rows:
+        birth = row[14]
+        if isinstance(birth, str):
+            birth = births.get(birth) or births.setdefault(birth, date.fromisoformat(birth))
+        passed = None if row[9] is None else bool(row[9])
+        out.append((row[0], row[1], row[2], row[3], decimals[row[4]], row[5], row[6], row[7], row[8], passed,
+                    _json(row[10]) if passed is False else None, _json(row[11]) if passed is False else None,
+                    row[12], row[13], birth))
+    return out
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else (value or {})
 
 
 def _team_places(snapshot_ids: list[int]) -> dict[int, tuple[str, int | None]]:
@@ -281,19 +387,20 @@ def _team_places(snapshot_ids: list[int]) -> dict[int, tuple[str, int | None]]:
     return out
 
 
-def _level_flags(workers: set[int]) -> tuple[list[rules.PriorPromotion], dict[int, list]]:
-    """Level flags of these workers still standing: history (approved or pending) and the approved ones."""
-    history, approved = [], defaultdict(list)
-    ids = sorted(workers)
-    for start in range(0, len(ids), CHUNK * 2):
+def _level_flags(snapshot_ids: list[int]) -> tuple[dict[int, list[rules.PriorPromotion]], dict[int, list]]:
+    """Level flags still standing of everyone in these snapshots: history (approved or awaiting review) and the
+    approved ones (which raise the current level)."""
+    history, approved = defaultdict(list), defaultdict(list)
+    for start in range(0, len(snapshot_ids), CHUNK):
+        people = select(ResultEntry.worker_id).where(ResultEntry.snapshot_id.in_(snapshot_ids[start:start + CHUNK]))
         for wid, cid, year, status, to_level, name in db.session.execute(
             select(PromotionFlag.worker_id, PromotionFlag.competition_id, PromotionFlag.year, PromotionFlag.status,
                    PromotionFlag.to_level, Competition.name)
             .join(Competition, Competition.id == PromotionFlag.competition_id)
-            .where(PromotionFlag.worker_id.in_(ids[start:start + CHUNK * 2]), PromotionFlag.kind == "level",
+            .where(PromotionFlag.worker_id.in_(people), PromotionFlag.kind == "level",
                    PromotionFlag.status.in_(("pending", "approved")))
         ):
-            history.append(rules.PriorPromotion(wid, year, cid, name))
+            history[wid].append(rules.PriorPromotion(wid, year, cid, name))
             if status == "approved":
                 approved[wid].append((cid, to_level))
     return history, approved
@@ -320,7 +427,6 @@ class RunSummary:
     """What one evaluation of one competition did."""
 
     competition_id: int
-    run_id: int
     decisions: int
     flags: int
     added: int
@@ -345,40 +451,86 @@ def evaluate_competitions(competition_ids: list[int], *, actor_id: int | None, t
     """Evaluate every competition that has final results and a rule set (in batches: a whole year at once)."""
     chosen = rule_sets_for(list(competition_ids))
     ids = [cid for cid in competition_ids if cid in chosen]
-    summaries = []
+    summaries: list[RunSummary] = []
     parsed: dict[int, rules.RuleSet] = {}
-    for start in range(0, len(ids), CHUNK):
-        batch = ids[start:start + CHUNK]
-        loaded = _load(batch)
-        existing = _existing_flags([cid for cid in batch if cid in loaded.snapshots])
-        decision_rows, plans = [], []
-        for cid in batch:
-            if cid not in loaded.snapshots:
-                continue
-            row = chosen[cid]
-            rule_set = parsed.get(row.id) or parsed.setdefault(row.id, rule_set_of(row))
-            entries = _with_current_levels(loaded.entries.get(cid, []), loaded.approved_levels, cid)
-            decisions = rules.evaluate(rule_set, loaded.competitions[cid], loaded.events.get(cid, {}), entries,
-                                       loaded.history)
-            ranks = {e.registration_id: e for e in entries}
-            for d in decisions:
-                decision_rows.append({
-                    "competition_id": cid, "event_id": d.event_id, "registration_id": d.registration_id,
-                    "worker_id": d.worker_id, "rank": ranks[d.registration_id].rank,
-                    "awards": [_award_json(a) for a in d.awards], "reasons": [message_json(m) for m in d.reasons]})
-            plans.append((cid, row, decisions, ranks))
-        _replace_decisions([p[0] for p in plans], decision_rows)
-        for cid, row, decisions, ranks in plans:
-            summaries.append(_write_flags(cid, row, loaded, decisions, ranks, existing.get(cid, {}),
-                                          actor_id=actor_id, trigger=trigger, now=now))
+    with cyclic_gc_paused():
+        for start in range(0, len(ids), CHUNK):
+            summaries += _evaluate_batch(ids[start:start + CHUNK], chosen, parsed, actor_id=actor_id,
+                                         trigger=trigger, now=now)
     return summaries
 
 
-def _replace_decisions(competition_ids: list[int], rows: list[dict]) -> None:
+def _evaluate_batch(batch: list[int], chosen: dict, parsed: dict, *, actor_id, trigger, now) -> list[RunSummary]:
+    """Load, evaluate and write one batch of competitions (a few statements for the whole batch)."""
+    loaded = _load(batch)
+    batch = [cid for cid in batch if cid in loaded.snapshots]
+    existing = _existing_flags(batch)
+    evaluated_before = _evaluated_before(batch)
+    decision_rows, flag_rows, run_rows, summaries = [], [], [], []
+    encoder = _Encoder()
+    for cid in batch:
+        row = chosen[cid]
+        rule_set = parsed.get(row.id) or parsed.setdefault(row.id, rule_set_of(row))
+        entries = _with_current_levels(loaded.entries.get(cid, []), loaded.approved_levels, cid)
+        history = [h for e in entries for h in loaded.history.get(e.worker_id, ())]
+        decisions = rules.evaluate(rule_set, loaded.competitions[cid], loaded.events.get(cid, {}), entries,
+                                   history)
+        ranks = {e.registration_id: e for e in entries}
+        for d in decisions:
+            decision_rows.append((cid, d.event_id, d.registration_id, d.worker_id, ranks[d.registration_id].rank,
+                                  _dumps([_award_json(a) for a in d.awards]) if d.awards else "[]",
+                                  encoder.messages_list(d.reasons)))
+        inserts, diff, flags = _flag_changes(cid, row, loaded, decisions, ranks, existing.get(cid, {}), now=now)
+        flag_rows += inserts
+        counts = {"decisions": len(decisions), "flags": flags, **{k: len(v) for k, v in diff.items()}}
+        first_run = cid not in evaluated_before and not existing.get(cid)
+        if first_run:
+            diff["added"] = []   # the first run's flags are the list itself, not a change
+        snapshot_id, version = loaded.snapshots[cid]
+        run_rows.append({"competition_id": cid, "snapshot_id": snapshot_id, "snapshot_version": version,
+                         "rule_set_id": row.id, "rule_set_version": row.version, "trigger": trigger, "ran_at": now,
+                         "ran_by_id": actor_id, "counts": counts,
+                         "diff": {k: v[:DIFF_LIMIT] for k, v in diff.items()} | {"first_run": first_run}})
+        summaries.append(RunSummary(cid, len(decisions), flags, counts["added"], counts["withdrawn"],
+                                    counts["contested"], counts["restored"]))
+    db.session.flush()   # the kept flags changed in place
+    _replace_decisions(batch, decision_rows)
+    if flag_rows:
+        db.session.execute(PromotionFlag.__table__.insert(), flag_rows)
+    if run_rows:
+        db.session.execute(PromotionRun.__table__.insert(), run_rows)
+        db.session.execute(AuditEntry.__table__.insert(), [entry_values(
+            "promotion_evaluated", actor_id=actor_id, object_type="competition", object_id=run["competition_id"],
+            competition_id=run["competition_id"],
+            new={"snapshot_version": run["snapshot_version"], "rule_set_id": run["rule_set_id"],
+                 "rule_set_version": run["rule_set_version"], "trigger": trigger, **run["counts"]},
+        ) for run in run_rows])
+    return summaries
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+DECISION_COLUMNS = "competition_id, event_id, registration_id, worker_id, rank, awards, reasons"
+
+
+def _replace_decisions(competition_ids: list[int], rows: list[tuple]) -> None:
+    """Replace the competitions' decisions: one DELETE, then an executemany on the driver's cursor."""
     if competition_ids:
         db.session.execute(delete(PromotionDecision).where(PromotionDecision.competition_id.in_(competition_ids)))
-    for start in range(0, len(rows), 20_000):
-        db.session.execute(PromotionDecision.__table__.insert(), rows[start:start + 20_000])
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.paramstyle == "qmark":
+        values = "?, ?, ?, ?, ?, ?, ?"
+    else:
+        values = "%s, %s, %s, %s, %s, CAST(%s AS JSON), CAST(%s AS JSON)"
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO promotion_decision ({DECISION_COLUMNS}) VALUES ({values})", rows)
+    finally:
+        cursor.close()
 
 
 def _existing_flags(competition_ids: list[int]) -> dict[int, dict[tuple, PromotionFlag]]:
@@ -390,16 +542,24 @@ def _existing_flags(competition_ids: list[int]) -> dict[int, dict[tuple, Promoti
     return out
 
 
-def _write_flags(cid: int, rule_set_row, loaded: _Loaded, decisions, ranks, existing: dict, *, actor_id, trigger,
-                 now) -> RunSummary:
-    """Insert new flags, refresh kept ones, withdraw or contest the ones the results no longer support."""
-    snapshot_id, version = loaded.snapshots[cid]
+def _evaluated_before(competition_ids: list[int]) -> set[int]:
+    """The competitions that already have a run."""
+    if not competition_ids:
+        return set()
+    return set(db.session.execute(select(PromotionRun.competition_id).where(
+        PromotionRun.competition_id.in_(competition_ids)).distinct()).scalars())
+
+
+def _flag_changes(cid: int, rule_set_row, loaded: _Loaded, decisions, ranks, existing: dict, *, now):
+    """New flag rows to insert; kept flags refreshed, and those the results no longer support withdrawn or
+    contested (in place); the diff and the number of flags."""
+    version = loaded.snapshots[cid][1]
     year = loaded.competitions[cid].year
-    first_run = not existing and db.session.execute(
-        select(PromotionRun.id).where(PromotionRun.competition_id == cid).limit(1)).first() is None
     diff = {"added": [], "withdrawn": [], "contested": [], "restored": []}
     seen, inserts, flags = set(), [], 0
     for d in decisions:
+        if not d.awards:
+            continue
         entry = ranks[d.registration_id]
         for award in d.awards:
             key = (d.registration_id, award.kind, award.target)
@@ -415,8 +575,9 @@ def _write_flags(cid: int, rule_set_row, loaded: _Loaded, decisions, ranks, exis
             if flag is None:
                 inserts.append({"competition_id": cid, "registration_id": d.registration_id, "year": year,
                                 "kind": award.kind, "target": award.target, "status": status, "contested": False,
-                                "decision_reason": "", "decided_at": None if award.review else now,
-                                "created_at": now, "updated_at": now, **values})
+                                "decision_reason": "", "decided_by_id": None,
+                                "decided_at": None if award.review else now, "created_at": now, "updated_at": now,
+                                **values})
                 _note(diff, "added", d, award.kind, award.target)
                 continue
             for name, value in values.items():
@@ -437,23 +598,7 @@ def _write_flags(cid: int, rule_set_row, loaded: _Loaded, decisions, ranks, exis
         elif flag.status == "approved" and not flag.contested:
             flag.contested = True
             _note(diff, "contested", flag, flag.kind, flag.target)
-    if inserts:
-        db.session.execute(PromotionFlag.__table__.insert(), inserts)
-    db.session.flush()
-    counts = {"decisions": len(decisions), "flags": flags, **{k: len(v) for k, v in diff.items()}}
-    if first_run:
-        diff["added"] = []   # the first run's flags are the list itself, not a change
-    run = PromotionRun(competition_id=cid, snapshot_id=snapshot_id, snapshot_version=version,
-                       rule_set_id=rule_set_row.id, rule_set_version=rule_set_row.version, trigger=trigger,
-                       ran_at=now, ran_by_id=actor_id, counts=counts,
-                       diff={k: v[:DIFF_LIMIT] for k, v in diff.items()} | {"first_run": first_run})
-    db.session.add(run)
-    db.session.flush()
-    record("promotion_evaluated", actor_id=actor_id, object_type="promotion_run", object_id=run.id,
-           competition_id=cid, new={"snapshot_version": version, "rule_set_id": rule_set_row.id,
-                                    "trigger": trigger, **counts})
-    return RunSummary(cid, run.id, len(decisions), flags, counts["added"], counts["withdrawn"], counts["contested"],
-                      counts["restored"])
+    return inserts, diff, flags
 
 
 def _note(diff: dict, what: str, item, kind: str, target: str) -> None:

@@ -107,8 +107,8 @@ def test_final_results_are_evaluated_automatically(world):
     eighth = decisions[regs["A08"].id]
     assert eighth.awards == []
     level = {"$code": "promotion_level", "value": "technician"}
-    assert eighth.reasons[0] == ["%(rule)s: %(reason)s", {"rule": "职工组第6至20名", "reason": {"$message": [
-        "already at %(current)s, and the rule promotes no higher than %(cap)s", {"current": level, "cap": level}]}}]
+    assert eighth.reasons[0] == ["already at %(current)s, and the rule promotes no higher than %(cap)s",
+                                 {"current": level, "cap": level}, "职工组第6至20名"]
     run = db.session.execute(select(PromotionRun)).scalar_one()
     assert run.trigger == "final" and run.counts["flags"] == 11
     assert len(approved_honours(comp.id)) == 5
@@ -443,3 +443,20 @@ def world_request():
     from flask import current_app
 
     return current_app.test_request_context()
+
+
+def test_demo_data_shows_flags_awaiting_review(app, runner):
+    from competitions.demo import FINAL
+    from competitions.organize.models import Competition
+
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    comp = db.session.execute(select(Competition).where(Competition.name == FINAL)).scalar_one()
+    statuses = [f.status for f in _flags(comp.id).values()]
+    assert statuses.count("pending") >= 3 and "approved" in statuses
+    assert runner.invoke(args=["demo-data"]).exit_code == 0   # loading twice changes nothing
+    assert len(_flags(comp.id)) == len(statuses)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "organizer", "password": "demo2026"})
+    client.post("/lang", data={"lang": "en"})
+    page = _text(client.get(f"/promotion/competitions/{comp.id}?status=pending"))
+    assert "海州市技术能手" in page and "Awaiting review" in page
