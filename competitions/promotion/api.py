@@ -14,7 +14,7 @@ from competitions.auth.permissions import role_required
 from competitions.extensions import db
 from competitions.organize.models import Competition
 from competitions.promotion import api_bp, history, services
-from competitions.promotion.models import PromotionDecision, PromotionFlag
+from competitions.promotion.models import PromotionFlag
 from competitions.promotion.permissions import load_competition_or_404
 from competitions.registration.permissions import own_worker
 
@@ -39,9 +39,7 @@ def flag_json(flag: PromotionFlag) -> dict:
 def decisions_document(competition: Competition) -> dict:
     """Every competitor's decision and every flag of a competition, with the latest run."""
     run = services.latest_run(competition.id)
-    decisions = db.session.execute(select(PromotionDecision).where(PromotionDecision.competition_id == competition.id)
-                                   .order_by(PromotionDecision.event_id, PromotionDecision.rank,
-                                             PromotionDecision.id)).scalars()
+    decisions = [d for lines in services.decisions_of(competition.id).values() for d in lines]
     flags = db.session.execute(select(PromotionFlag).where(PromotionFlag.competition_id == competition.id)
                                .order_by(PromotionFlag.id)).scalars()
     return {

@@ -7,8 +7,8 @@
   (``PromotionAssignment``).
 * ``PromotionRun``: one evaluation of a competition's final results: which
   snapshot, which rule set, what triggered it and what changed (``diff``).
-* ``PromotionDecision``: one per competitor of an evaluated competition — the
-  outcomes with their rules and the reasons no rule gave anything, as
+* ``PromotionDecision``: the decisions of one event (one per competitor) —
+  the outcomes with their rules and the reasons no rule gave anything, as
   messages that read in either language. Replaced by each run.
 * ``PromotionFlag``: one outcome for one competitor (a level, an honour title,
   a nomination) and its review. Its natural key (competition, registration,
@@ -83,20 +83,23 @@ class PromotionRun(db.Model):
 
 
 class PromotionDecision(db.Model):
-    """One competitor's decision in the latest run: outcomes with their rules, or the reasons none applied."""
+    """The decisions of one event in the latest run: one per competitor, outcomes with their rules, or the reasons
+    none applied (read them through ``promotion.services.decisions_of``).
+
+    One row per event rather than per competitor: a year is a million decisions, most of them "place N,
+    outside <the rule's places>". ``decisions`` holds ``[registration_id, worker_id, rank, awards, reasons]``
+    per competitor in standing order; such a reason is stored as ``["@", key]`` and ``shared[key]`` holds the
+    rule and the cut-off it missed, once per event.
+    """
 
     __tablename__ = "promotion_decision"
-    __table_args__ = (UniqueConstraint("competition_id", "registration_id"),)
+    __table_args__ = (UniqueConstraint("competition_id", "event_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"))
-    # Written a million at a time for a year: no index beyond the unique key (pages read by competition).
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
-    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
-    rank: Mapped[int | None] = mapped_column(Integer)
-    awards: Mapped[list] = mapped_column(JSON, default=list)
-    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    shared: Mapped[dict] = mapped_column(JSON, default=dict)
+    decisions: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class PromotionFlag(db.Model):

@@ -476,10 +476,7 @@ def _evaluate_batch(batch: list[int], chosen: dict, parsed: dict, *, actor_id, t
         decisions = rules.evaluate(rule_set, loaded.competitions[cid], loaded.events.get(cid, {}), entries,
                                    history)
         ranks = {e.registration_id: e for e in entries}
-        for d in decisions:
-            decision_rows.append((cid, d.event_id, d.registration_id, d.worker_id, ranks[d.registration_id].rank,
-                                  _dumps([_award_json(a) for a in d.awards]) if d.awards else "[]",
-                                  encoder.messages_list(d.reasons)))
+        decision_rows += _decision_rows(cid, decisions, ranks, encoder)
         inserts, diff, flags = _flag_changes(cid, row, loaded, decisions, ranks, existing.get(cid, {}), now=now)
         flag_rows += inserts
         counts = {"decisions": len(decisions), "flags": flags, **{k: len(v) for k, v in diff.items()}}
@@ -512,7 +509,41 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-DECISION_COLUMNS = "competition_id, event_id, registration_id, worker_id, rank, awards, reasons"
+OUTSIDE = "place %(rank)s, outside %(range)s"   # domain.promotion's reason for a selection that missed
+
+
+def _decision_rows(cid: int, decisions, ranks, encoder: _Encoder) -> list[tuple]:
+    """One row per event: (competition, event, shared JSON, decisions JSON), see ``PromotionDecision``.
+
+    "Place N, outside <the rule's places>" is stored as a reference to the
+    rule's cut-off, shared by the event; everything else as the message itself.
+    """
+    by_event: dict[int, list] = defaultdict(list)
+    for d in decisions:
+        by_event[d.event_id].append(d)
+    rows = []
+    for event_id, items in by_event.items():
+        shared: dict[int, tuple[str, str]] = {}
+        lines = []
+        for d in items:
+            reasons = []
+            for m in d.reasons:
+                if m.text == OUTSIDE and len(m.params) == 2 and m.params[0][1] == ranks[d.registration_id].rank:
+                    how = m.params[1][1]
+                    ref = shared.get(id(how))
+                    if ref is None:
+                        ref = shared[id(how)] = (f"r{len(shared)}", '{"rule":' + encoder.string(m.rule) +
+                                                 ',"range":' + encoder.message(how) + "}")
+                    reasons.append('["@","' + ref[0] + '"]')
+                else:
+                    reasons.append(encoder.message(m))
+            rank = ranks[d.registration_id].rank
+            awards = _dumps([_award_json(a) for a in d.awards]) if d.awards else "[]"
+            lines.append(f"[{d.registration_id},{d.worker_id},{'null' if rank is None else rank},{awards},"
+                         f"[{','.join(reasons)}]]")
+        shared_json = "{" + ",".join(f'"{key}":{text}' for key, text in shared.values()) + "}"
+        rows.append((cid, event_id, shared_json, "[" + ",".join(lines) + "]"))
+    return rows
 
 
 def _replace_decisions(competition_ids: list[int], rows: list[tuple]) -> None:
@@ -522,15 +553,44 @@ def _replace_decisions(competition_ids: list[int], rows: list[tuple]) -> None:
     if not rows:
         return
     connection = db.session.connection()
-    if connection.dialect.paramstyle == "qmark":
-        values = "?, ?, ?, ?, ?, ?, ?"
-    else:
-        values = "%s, %s, %s, %s, %s, CAST(%s AS JSON), CAST(%s AS JSON)"
+    values = "?, ?, ?, ?" if connection.dialect.paramstyle == "qmark" else "%s, %s, CAST(%s AS JSON), CAST(%s AS JSON)"
     cursor = connection.connection.cursor()
     try:
-        cursor.executemany(f"INSERT INTO promotion_decision ({DECISION_COLUMNS}) VALUES ({values})", rows)
+        cursor.executemany(f"INSERT INTO promotion_decision (competition_id, event_id, shared, decisions)"
+                           f" VALUES ({values})", rows)
     finally:
         cursor.close()
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """One competitor's stored decision: awards as stored dicts, reasons as stored messages (see above)."""
+
+    registration_id: int
+    worker_id: int
+    event_id: int
+    rank: int | None
+    awards: list
+    reasons: list
+
+
+def decisions_of(competition_id: int) -> dict[int, list[StoredDecision]]:
+    """The latest run's decisions of a competition by event, in standing order, references expanded."""
+    out: dict[int, list[StoredDecision]] = {}
+    for row in db.session.execute(select(PromotionDecision).where(PromotionDecision.competition_id == competition_id)
+                                  .order_by(PromotionDecision.event_id)).scalars():
+        lines = []
+        for rid, wid, rank, awards, reasons in row.decisions:
+            expanded = []
+            for reason in reasons:
+                if reason and reason[0] == "@":
+                    ref = row.shared[reason[1]]
+                    expanded.append([OUTSIDE, {"rank": rank, "range": {"$message": ref["range"]}}, ref["rule"]])
+                else:
+                    expanded.append(reason)
+            lines.append(StoredDecision(rid, wid, row.event_id, rank, awards, expanded))
+        out[row.event_id] = lines
+    return out
 
 
 def _existing_flags(competition_ids: list[int]) -> dict[int, dict[tuple, PromotionFlag]]:

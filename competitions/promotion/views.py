@@ -24,7 +24,7 @@ from competitions.orgs.models import Worker
 from competitions.promotion import bp, history, rules, services
 from competitions.promotion.exports import disposition, roster_data, roster_xlsx
 from competitions.promotion.forms import AssignForm, ImportForm, ReviewForm, RuleForm, RuleSetForm
-from competitions.promotion.models import PromotionDecision, PromotionFlag
+from competitions.promotion.models import PromotionFlag
 from competitions.promotion.pdf import roster_pdf
 from competitions.promotion.permissions import load_competition_or_404, load_rule_set_or_404, load_worker_or_404
 from competitions.registration.permissions import own_worker
@@ -299,13 +299,9 @@ def competition(competition_id: int):
     for flag, name in db.session.execute(stmt.order_by(PromotionFlag.event_id, PromotionFlag.rank,
                                                        PromotionFlag.id)).all():
         flags[flag.event_id].append((flag, name))
-    decisions = defaultdict(list)
-    for decision, name in db.session.execute(
-        select(PromotionDecision, Worker.name).join(Worker, Worker.id == PromotionDecision.worker_id)
-        .where(PromotionDecision.competition_id == comp.id)
-        .order_by(PromotionDecision.event_id, PromotionDecision.rank, PromotionDecision.id)
-    ).all():
-        decisions[decision.event_id].append((decision, name))
+    stored = services.decisions_of(comp.id)
+    people = _worker_names({d.worker_id for lines in stored.values() for d in lines})
+    decisions = {event_id: [(d, people.get(d.worker_id, "")) for d in lines] for event_id, lines in stored.items()}
     chosen = rules.rule_sets_for([comp.id]).get(comp.id)
     assign_form = AssignForm()
     assign_form.rule_set_id.choices = [("", _("The organizers' active rule set"))] + [
@@ -321,6 +317,15 @@ def competition(competition_id: int):
         assign_form=assign_form, review_form=ReviewForm(), counts=services.flag_counts(comp.id), status=status,
         stale=services.needs_reevaluation(comp.id),
     )
+
+
+def _worker_names(worker_ids: set[int]) -> dict[int, str]:
+    """Names of these workers."""
+    ids, out = sorted(worker_ids), {}
+    for start in range(0, len(ids), 500):
+        out.update(db.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(ids[start:start + 500]))
+                                      ).all())
+    return out
 
 
 def _names_of(run) -> dict[int, str]:

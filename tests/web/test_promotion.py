@@ -18,7 +18,8 @@ from competitions.db import utcnow
 from competitions.extensions import db
 from competitions.promotion import rules as rule_store
 from competitions.promotion.history import approved_honours, current_level
-from competitions.promotion.models import PromotionDecision, PromotionFlag, PromotionRuleSet, PromotionRun
+from competitions.promotion.models import PromotionFlag, PromotionRuleSet, PromotionRun
+from competitions.promotion.services import decisions_of
 from competitions.results import services as results
 from competitions.results.models import ResultEntry, ResultSnapshot
 from tests import factories as f
@@ -102,7 +103,7 @@ def test_final_results_are_evaluated_automatically(world):
     assert {f.status for f in flags.values()} == {"approved"}
     assert current_level(regs["A01"].worker).level == "technician"
     # One decision per competitor, with the reason for those who got nothing.
-    decisions = {d.registration_id: d for d in db.session.execute(select(PromotionDecision)).scalars()}
+    decisions = {d.registration_id: d for lines in decisions_of(comp.id).values() for d in lines}
     assert len(decisions) == 8
     eighth = decisions[regs["A08"].id]
     assert eighth.awards == []
@@ -123,7 +124,7 @@ def test_running_again_never_duplicates_a_flag_and_shows_nothing_changed(world, 
         page = _text(client.post(f"/promotion/competitions/{comp.id}/evaluate", follow_redirects=True))
         assert "Promotion evaluated on the final results." in page
     assert db.session.execute(select(func.count()).select_from(PromotionFlag)).scalar() == 11
-    assert db.session.execute(select(func.count()).select_from(PromotionDecision)).scalar() == 8
+    assert sum(len(lines) for lines in decisions_of(comp.id).values()) == 8
     assert "Nothing changed since the previous evaluation." in page
     assert db.session.execute(select(func.count()).select_from(PromotionRun)).scalar() == 3
 
@@ -384,6 +385,7 @@ def test_json_and_command_line_give_the_decisions(world, client, auth, runner):
     eighth = next(d for d in document["decisions"] if d["registration_id"] == regs["A08"].id)
     assert eighth["outcomes"] == []
     assert "already at technician, and the rule promotes no higher than technician" in eighth["reasons"][0]["source"]
+    assert eighth["reasons"][1]["source"] == "职工组前5名: place 8, outside places 1 to 5"
     _login(client, auth, "cityorg")
     client.post("/lang", data={"lang": "zh"})
     feed = client.get(f"/api/v1/promotion/competitions/{comp.id}/decisions").get_json()
@@ -429,8 +431,7 @@ def test_a_competitor_who_did_not_pass_a_part_is_not_promoted_and_told_why(world
     db.session.commit()
     flags = _flags(comp.id)
     assert not [k for k in flags if k[0] == regs["A03"].id]   # theory 88: did not pass
-    decision = db.session.execute(select(PromotionDecision).where(
-        PromotionDecision.registration_id == regs["A03"].id)).scalar_one()
+    decision = next(d for d in decisions_of(comp.id)[ev.id] if d.registration_id == regs["A03"].id)
     from competitions.promotion.api import _text
 
     with world_request():
