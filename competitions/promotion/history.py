@@ -177,7 +177,8 @@ def roster_rows(competition: Competition, *, statuses: tuple[str, ...] = ("pendi
     rows = db.session.execute(
         select(PromotionFlag, Worker.name, Worker.national_id, Organization.name, Event.trade_name, Event.group)
         .join(Worker, Worker.id == PromotionFlag.worker_id)
-        .join(Organization, Organization.id == Worker.employer_id)
+        .join(Registration, Registration.id == PromotionFlag.registration_id)
+        .join(Organization, Organization.id == Registration.employer_id)   # the employer as registered
         .join(Event, Event.id == PromotionFlag.event_id)
         .where(PromotionFlag.competition_id == competition.id, PromotionFlag.status.in_(statuses))
         .order_by(PromotionFlag.event_id, PromotionFlag.rank, PromotionFlag.worker_id, PromotionFlag.id)

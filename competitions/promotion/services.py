@@ -326,14 +326,18 @@ def _load(competition_ids: list[int]) -> _Loaded:
 
 ENTRY_SQL = (
     "SELECT e.registration_id, e.worker_id, e.event_id, e.rank, e.total, e.tied, e.disqualified,"
-    " e.decided_by_chief_judge, e.prize, e.passed, e.part_passed, e.part_marks, w.skill_level, w.is_student,"
-    " w.birth_date FROM result_entry e JOIN worker w ON w.id = e.worker_id"
+    " e.decided_by_chief_judge, e.prize, e.passed, e.part_passed, e.part_marks,"
+    " COALESCE(r.skill_level, w.skill_level), COALESCE(r.is_student, w.is_student), w.birth_date"
+    " FROM result_entry e JOIN registration r ON r.id = e.registration_id JOIN worker w ON w.id = e.worker_id"
     " WHERE e.snapshot_id IN ({ids}) ORDER BY e.snapshot_id, e.event_id, e.position"
 )
 
 
 def _entry_rows(snapshot_ids: list[int]) -> list[tuple]:
     """Each entry of the snapshots with what the rules need of the person, in standing order.
+
+    Level and worker/student are the facts frozen on the registration when it was approved (the person's
+    record where the registration stated none).
 
     Read on the driver's cursor (like ``results.services.public_rows``): a
     year is a million entries, and SQLAlchemy's row and JSON processing would

@@ -4,7 +4,7 @@ The decisions are derived data (every evaluation rewrites them): the table is re
 evaluation of a competition fills it again (flask --app wsgi promotion evaluate --competition N).
 
 Revision ID: 8b5bf9207e78
-Revises: 971c27af4a29
+Revises: 110bc350bf8c
 Create Date: 2026-11-29 10:14:54.289495
 
 """
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import sqlite
 
 # revision identifiers, used by Alembic.
 revision = '8b5bf9207e78'
-down_revision = '971c27af4a29'
+down_revision = '110bc350bf8c'
 branch_labels = None
 depends_on = None
 
