@@ -58,7 +58,7 @@ def world(app, client):
     regs = {}
     for station, (name, employer, code, theory, p1, p2, level) in enumerate(PEOPLE, start=1):
         regs[code] = f.results_competitor(ev, orgs[employer], name=name, code=code, station=station)
-        regs[code].worker.skill_level = level
+        regs[code].worker.skill_level = regs[code].skill_level = level   # as stated and approved
         f.results_marks(ev, regs[code], judges, theory=theory, p1=p1, p2=p2)
     f.sign_off(ev, judges[0])
     worker_user = f.user("worker1", "competitor", org=orgs["works"])
