@@ -69,6 +69,8 @@ def person_values(values: dict | None, orgs: dict[int, str]) -> str:
             value = orgs.get(value, value)
         elif key == "how":
             value = HOW.get(value, value)
+        elif key == "expires_at" and isinstance(value, str):
+            value = value[:10]  # the day is what the worker needs
         out.append(f"{FIELDS.get(key, key)}: {value}")
     return "; ".join(out)
 

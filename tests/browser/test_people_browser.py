@@ -44,7 +44,7 @@ def _login(page, base, username):
     page.fill("#username", username)
     page.fill("#password", "password123")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
