@@ -25,6 +25,43 @@ def compile_command(year, final):
     click.echo(summary)
 
 
+@stats_cli.command("report")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--scope", "scope_id", type=int, default=None, help="Organization id (default: the top of the tree).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, writable=True), default=None)
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, writable=True), default=None)
+def report_command(year, scope_id, lang, xlsx_path, pdf_path):
+    """Print YEAR's headline figures of a union; write the annual report as xlsx and/or PDF."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from competitions.extensions import db
+    from competitions.orgs.models import Organization
+    from competitions.stats import exports
+    from competitions.stats.figures import metric_label, year_report
+    from competitions.stats.pdf import report_pdf
+
+    stmt = select(Organization).where(Organization.id == scope_id) if scope_id else select(Organization).where(
+        Organization.parent_id.is_(None)).order_by(Organization.id).limit(1)
+    org = db.session.execute(stmt).scalar_one_or_none()
+    if org is None:
+        raise click.ClickException(f"No organization {scope_id}." if scope_id else "No organization yet.")
+    with current_app.test_request_context("/", headers={"Accept-Language": lang}):
+        report = year_report(year, org, enterprise_limit=None)
+        click.echo(exports.subtitle(report))
+        for item, value in report.headline.figures.items():
+            click.echo(f"  {metric_label(item)}: {'-' if value is None else value}")
+        if xlsx_path:
+            with open(xlsx_path, "wb") as out:
+                out.write(exports.report_xlsx(report))
+            click.echo(f"Wrote {xlsx_path}.")
+        if pdf_path:
+            with open(pdf_path, "wb") as out:
+                out.write(report_pdf(year_report(year, org)))
+            click.echo(f"Wrote {pdf_path}.")
+
+
 def init_app(app: Flask) -> None:
     """Add the ``stats`` command group."""
     app.cli.add_command(stats_cli)

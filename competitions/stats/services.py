@@ -33,7 +33,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from sqlalchemy import Date, bindparam, delete, select, text
+from sqlalchemy import Date, bindparam, select, text
 from sqlalchemy.engine import Connection
 
 from competitions.db import utcnow
@@ -271,9 +271,3 @@ def compile_year(year: int, *, final: bool = False, now: datetime | None = None)
     db.session.flush()
     return compilation
 
-
-def forget_year(year: int) -> None:
-    """Remove a year's figures and its compilation record (flushes)."""
-    db.session.execute(delete(StatCompilation).where(StatCompilation.year == year))
-    db.session.execute(text("DELETE FROM stat_figure WHERE year = :year"), {"year": year})
-    db.session.flush()

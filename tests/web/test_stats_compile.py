@@ -136,3 +136,13 @@ def test_compile_command(year, runner):
     assert compilation.final is True
     refused = runner.invoke(args=["stats", "compile", "--year", "20266"])
     assert refused.exit_code != 0
+
+
+def test_report_command_prints_the_headline_and_writes_the_files(year, runner, tmp_path):
+    xlsx, pdf = tmp_path / "report.xlsx", tmp_path / "report.pdf"
+    result = runner.invoke(args=["stats", "report", "--year", "2026", "--lang", "en", "--xlsx", str(xlsx),
+                                 "--pdf", str(pdf)])
+    assert result.exit_code == 0, result.output
+    assert "Participations (person-times): 8" in result.output and "Workers (persons): 5" in result.output
+    assert xlsx.read_bytes()[:2] == b"PK" and pdf.read_bytes()[:4] == b"%PDF"
+    assert runner.invoke(args=["stats", "report", "--year", "2026", "--scope", "999999"]).exit_code == 1
