@@ -60,8 +60,8 @@ def _quoted(values) -> str:
 
 
 def _birth_year(dialect: str) -> str:
-    if dialect == "sqlite":
-        return "CAST(strftime('%Y', w.birth_date) AS INTEGER)"
+    if dialect == "sqlite":  # dates are stored as 'YYYY-MM-DD' text
+        return "CAST(substr(w.birth_date, 1, 4) AS INTEGER)"
     return "CAST(EXTRACT(YEAR FROM w.birth_date) AS INTEGER)"
 
 
@@ -113,16 +113,18 @@ def _drop_temp_tables(conn: Connection) -> None:
 
 def _collect_final_lines(conn: Connection, params: dict) -> None:
     _run(conn, "CREATE TEMP TABLE stat_final (registration_id INTEGER PRIMARY KEY, finalist INTEGER, award INTEGER)")
+    # One line per registration in a final snapshot (a competition has one final snapshot at a time): no
+    # grouping, so no sort; a duplicate would keep its first line.
     _run(conn, f"""
         INSERT INTO stat_final (registration_id, finalist, award)
         SELECT re.registration_id,
-               MAX(CASE WHEN {_finalist_sql()} THEN 1 ELSE 0 END),
-               MAX(CASE WHEN re.prize IN ({_quoted(rules.AWARD_PRIZES)}) THEN 1 ELSE 0 END)
+               CASE WHEN {_finalist_sql()} THEN 1 ELSE 0 END,
+               CASE WHEN re.prize IN ({_quoted(rules.AWARD_PRIZES)}) THEN 1 ELSE 0 END
         FROM result_snapshot rs
         JOIN competition c ON c.id = rs.competition_id
         JOIN result_entry re ON re.snapshot_id = rs.id
         WHERE rs.status = '{rules.FINAL_SNAPSHOT_STATUS}' AND c.ends_on BETWEEN :first AND :last
-        GROUP BY re.registration_id""", params)
+        ON CONFLICT (registration_id) DO NOTHING""", params)
     _run(conn, "CREATE TEMP TABLE stat_promoted (registration_id INTEGER PRIMARY KEY)")
     source = promotions_source()
     if source is not None:
