@@ -80,7 +80,7 @@ def write_final_results(engine) -> dict:
 
 RAW_SCAN = """
     SELECT COUNT(*), COUNT(DISTINCT r.worker_id), SUM(CASE WHEN f.total IS NOT NULL OR f.disqualified = {t}
-           THEN 1 ELSE 0 END), SUM(CASE WHEN f.prize IS NOT NULL THEN 1 ELSE 0 END), COUNT(DISTINCT w.employer_id)
+           THEN 1 ELSE 0 END), SUM(CASE WHEN f.prize IS NOT NULL THEN 1 ELSE 0 END), COUNT(DISTINCT r.employer_id)
     FROM competition c
     JOIN event e ON e.competition_id = c.id
     JOIN registration r ON r.event_id = e.id

@@ -25,21 +25,25 @@ age band, with the change from last year. The rules:
 * **A promotion through competitions** (晋升技术等级人次) is a participation
   whose result earned a skill-level promotion that was approved (the promotion
   stage's flags); honour titles and nominations are not promotions.
-* **Where a figure belongs**: a participation belongs to the worker's employer
-  and so to every union above it (district, city); a competition held belongs
+* **Where a figure belongs**: a participation belongs to the employer stated on
+  the registration (frozen when it was approved) and so to every union above it
+  (district, city); a competition held belongs
   to its organizing union and every union above it. So a district's figures
   count what its enterprises' workers did (wherever the contest was), and the
   competitions its unions organized.
 * **Age band**: the age a worker reaches in the statistics year (year of the
   figures minus year of birth), in the bands of ``AGE_BANDS``.
 
-Why the compilation can add up cells (``roll_up_rule``): a worker has exactly
-one employer, one gender and one birth year, so the distinct workers of a
-union are the sum of the distinct workers of its enterprises, and the distinct
-workers of an enterprise by gender or age band add up to its total. That holds
-for every worker attribute; for competition attributes (level, kind, trade) a
-worker may appear under several keys, so distinct workers are counted per
-(enterprise, key) and only then summed over enterprises.
+Why the compilation can add up cells (``roll_up_rule``): a worker has one
+gender and one birth year, and (nearly always) one employer in a year, so the
+distinct workers of a union are the sum of the distinct workers of its
+enterprises, and the distinct workers of an enterprise by gender or age band add
+up to its total. For competition attributes (level, kind, trade) a worker may
+appear under several keys, so distinct workers are counted per (enterprise,
+key) and only then summed over enterprises. A worker who changed employer
+during the year and competed for both counts once for each employer, also in
+the unions above them: as the federation's tables count, by the unit that
+entered them.
 
 ``tally`` is the rule as plain Python over plain facts: the compiled SQL must
 give the same figures (the tests check them against each other and against a

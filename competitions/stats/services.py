@@ -10,7 +10,8 @@ How the year is compiled (``compile_year``), all inside one transaction:
 1. ``stat_final``: each registration's line in its competition's final results
    (finalist? awarded?), from final snapshots of the year's competitions.
 2. ``stat_part``: one narrow row per participation (approved registration in
-   a held competition ending in the year): employer, worker, gender, age band,
+   a held competition ending in the year): employer (as stated on the
+   registration and frozen at approval), worker, gender, age band,
    level, class, kind, trade, finalist, award, promoted. One pass over the
    registrations; everything after reads this table.
 3. ``stat_cell``: figures per (employer, dimension, key), with distinct
@@ -140,7 +141,7 @@ def _collect_participations(conn: Connection, params: dict) -> None:
             finalist INTEGER, award INTEGER, promoted INTEGER)""")
     _run(conn, f"""
         INSERT INTO stat_part
-        SELECT w.employer_id, r.worker_id, w.gender, {_age_band_sql(dialect)}, c.level, c.competition_class,
+        SELECT r.employer_id, r.worker_id, w.gender, {_age_band_sql(dialect)}, c.level, c.competition_class,
                c.kind, e.trade_code, COALESCE(f.finalist, 0), COALESCE(f.award, 0),
                CASE WHEN p.registration_id IS NULL THEN 0 ELSE 1 END
         FROM competition c

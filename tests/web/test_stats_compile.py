@@ -103,7 +103,7 @@ def _facts(year: int):
         if rules.statistics_year(comp.ends_on) != year:
             continue
         participations.append(rules.Participation(
-            registration_id=reg.id, worker_id=worker.id, employer_id=worker.employer_id, status=reg.status,
+            registration_id=reg.id, worker_id=worker.id, employer_id=reg.employer_id, status=reg.status,
             gender=worker.gender, birth_year=worker.birth_date.year, level=comp.level,
             competition_class=comp.competition_class, kind=comp.kind, trade=event.trade_code,
             competition_status=comp.status, final=finals.get(reg.id), promoted=reg.id in promoted))
@@ -146,3 +146,15 @@ def test_report_command_prints_the_headline_and_writes_the_files(year, runner, t
     assert "Participations (person-times): 8" in result.output and "Workers (persons): 5" in result.output
     assert xlsx.read_bytes()[:2] == b"PK" and pdf.read_bytes()[:4] == b"%PDF"
     assert runner.invoke(args=["stats", "report", "--year", "2026", "--scope", "999999"]).exit_code == 1
+
+
+def test_a_participation_counts_for_the_employer_on_the_registration(year):
+    """E moved from the plant to the power works after entering the district contest: that entry stays the plant's."""
+    worker = year["workers"]["E"]
+    worker.employer_id = year["works"].id
+    db.session.commit()
+    compile_year(2026)
+    db.session.commit()
+    figures = _figures(2026)
+    assert figures[(year["plant"].id, "total", "")] == known.PLANT_2026
+    assert figures[(year["west"].id, "total", "")] == known.WEST_2026
