@@ -13,8 +13,16 @@ verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 
 @bp.record_once
 def _register_verify(state) -> None:
-    """Register the public verification page alongside the others (create_app registers only ``bp``)."""
+    """Register the public verification page alongside the others (create_app registers only ``bp``).
+
+    Also follow final results: when a competition's results become final again
+    (corrected after an appeal), its certificates are reissued in that transaction.
+    """
+    from competitions.certificates import services
+    from competitions.results.signals import results_final
+
     state.app.register_blueprint(verify_bp)
+    results_final.connect(services.on_results_final, weak=False)
 
 
 from competitions.certificates import views  # noqa: E402,F401

@@ -60,6 +60,8 @@ from competitions.timezone import to_local
 
 FACTS = ("kind", "name", "employer", "competition_name", "event_name", "event_group", "award", "title")
 MAX_SIGNATORIES = 3
+KINDS_ORDER = {"award": 0, "honour": 1, "participation": 2}
+AWARD_ORDER = {"first": 0, "second": 1, "third": 2, "honourable": 3}
 
 
 # --- what the final results call for ------------------------------------------------------------
@@ -283,13 +285,48 @@ def revoke(certificate: Certificate, reason: str, *, actor_id: int | None, now: 
 
 
 def competitions_to_sync() -> list[int]:
-    """Competitions with certificates issued from an older snapshot than their newest final one."""
+    """Competitions whose issued certificates lag behind: a newer final snapshot, or honours decided since.
+
+    Only competitions that already have certificates: the first issue is the
+    organizer's decision (after looking at the preview).
+    """
     newest = (select(ResultSnapshot.competition_id, func.max(ResultSnapshot.version).label("version"))
               .where(ResultSnapshot.status == "final").group_by(ResultSnapshot.competition_id).subquery())
-    return list(db.session.execute(
+    lagging = set(db.session.execute(
         select(Certificate.competition_id).join(newest, newest.c.competition_id == Certificate.competition_id)
         .where(Certificate.status == "active", Certificate.snapshot_version < newest.c.version)
-        .distinct().order_by(Certificate.competition_id)).scalars())
+        .distinct()).scalars())
+    return sorted(lagging | _honours_changed())
+
+
+def _honours_changed() -> set[int]:
+    """Competitions with certificates where an approved honour has no certificate, or a certified one was undone."""
+    try:
+        from competitions.promotion.models import PromotionFlag
+    except ImportError:
+        return set()
+    issued = select(Certificate.competition_id).where(Certificate.status == "active").distinct()
+    approved = {(cid, f"honour:{fid}") for cid, fid in db.session.execute(
+        select(PromotionFlag.competition_id, PromotionFlag.id).where(
+            PromotionFlag.kind == "honour", PromotionFlag.status == "approved",
+            PromotionFlag.competition_id.in_(issued)))}
+    certified = {(cid, source) for cid, source in db.session.execute(
+        select(Certificate.competition_id, Certificate.source).where(
+            Certificate.status == "active", Certificate.kind == "honour"))}
+    return {cid for cid, _source in approved ^ certified}
+
+
+def on_results_final(snapshot: ResultSnapshot, *, actor_id: int | None = None, now: datetime, **_extra) -> None:
+    """Results became final (``results.signals.results_final``): bring existing certificates up to date at once.
+
+    Runs in the finalizing transaction; a competition without certificates is
+    left to its organizer. The ``sync_certificates`` job catches anything else.
+    """
+    has_certificates = db.session.execute(select(Certificate.id).where(
+        Certificate.competition_id == snapshot.competition_id, Certificate.status == "active").limit(1)).first()
+    if has_certificates:
+        issue_certificates(db.session.get(Competition, snapshot.competition_id), actor_id=actor_id, now=now,
+                           automatic=True)
 
 
 def sync_certificates(*, now: datetime) -> dict:
@@ -311,8 +348,9 @@ def certificates_of(competition_id: int, *, include_revoked: bool = True) -> lis
     stmt = select(Certificate).where(Certificate.competition_id == competition_id)
     if not include_revoked:
         stmt = stmt.where(Certificate.status == "active")
-    return list(db.session.execute(stmt.order_by(Certificate.status, Certificate.event_id, Certificate.kind,
-                                                 Certificate.name, Certificate.id)).scalars())
+    rows = db.session.execute(stmt.order_by(Certificate.id)).scalars()
+    return sorted(rows, key=lambda c: (c.status, c.event_id or 0, KINDS_ORDER.get(c.kind, 9),
+                                       AWARD_ORDER.get(c.award, 9), c.name, c.id))
 
 
 def certificates_of_worker(worker_id: int) -> list[Certificate]:

@@ -21,7 +21,8 @@ from competitions.certificates.permissions import (
     load_organization_or_404,
 )
 from competitions.db import utcnow
-from competitions.errors import commit_or_flash
+from competitions.domain.errors import CompetitionError
+from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
 from competitions.forms import commit_or_form_error
 from competitions.organize.models import Competition
@@ -67,16 +68,15 @@ def manage(competition_id: int):
 def issue(competition_id: int):
     """Issue (or bring up to date) the certificates the final results call for."""
     competition = load_competition_or_404(competition_id, for_user=current_user)
-    result = {}
-
-    def run():
-        result["summary"] = services.issue_certificates(competition, actor_id=current_user.id, now=utcnow())
-
-    if commit_or_flash(run, _("Certificates are up to date.")):
-        summary = result["summary"]
+    try:
+        summary = services.issue_certificates(competition, actor_id=current_user.id, now=utcnow())
+    except CompetitionError as error:
+        flash_error(error)
+    else:
+        db.session.commit()
         flash(_("%(issued)d issued, %(reissued)d reissued, %(revoked)d revoked, %(unchanged)d unchanged.",
                 issued=summary.issued, reissued=summary.reissued, revoked=summary.revoked,
-                unchanged=summary.unchanged), "info")
+                unchanged=summary.unchanged), "success")
     return redirect(url_for("certificates.manage", competition_id=competition.id))
 
 

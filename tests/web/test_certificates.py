@@ -290,17 +290,18 @@ def test_old_numbers_verify_after_the_signing_key_is_rotated(world, client, auth
 # --- appeals change final results ---------------------------------------------------------------
 
 
-def _corrected_final_results(world):
-    """Final results corrected after an appeal: a new final version in which A01 and A02 swap places.
+def _corrected_final_results(world, status="final"):
+    """Results corrected after an appeal: a new version in which A01 and A02 swap places.
 
     Today's results flow freezes final results, so the correction is written
-    as the results stage would write a new final version; what is tested is
-    how certificates follow it.
+    as the results stage would write a new version; what is tested is how
+    certificates follow it.
     """
     old = world["snapshot"]
-    new = ResultSnapshot(competition_id=old.competition_id, version=old.version + 1, status="final",
+    new = ResultSnapshot(competition_id=old.competition_id, version=old.version + 1, status=status,
                          computed_at=datetime.now(UTC), published_at=old.published_at, notice_days=old.notice_days,
-                         notice_ends_at=old.notice_ends_at, finalized_at=datetime.now(UTC))
+                         notice_ends_at=old.notice_ends_at,
+                         finalized_at=datetime.now(UTC) if status == "final" else None)
     db.session.add(new)
     db.session.flush()
     prizes = {"A01": "second", "A02": "first"}
@@ -312,6 +313,7 @@ def _corrected_final_results(world):
             name=entry.name, employer=entry.employer, worker_id=entry.worker_id))
     old.status = "superseded"
     db.session.commit()
+    return new
 
 
 def test_corrected_final_results_revoke_and_reissue_automatically(world, client, auth):
@@ -339,6 +341,52 @@ def test_corrected_final_results_revoke_and_reissue_automatically(world, client,
     # A second run finds nothing to do.
     assert run_job(job_named("sync_certificates"), now=datetime.now(UTC) + timedelta(minutes=5)) == {
         "competitions": {}}
+
+
+def test_certificates_follow_results_the_moment_they_become_final_again(world, client, auth):
+    _login(client, auth, "westorg")
+    _issue(client, world["comp"])
+    before = _mine(world)
+    corrected = _corrected_final_results(world, status="published")
+    assert _mine(world).id == before.id  # published is not final: nothing changes yet
+    results.finalize_results(corrected, actor_id=world["users"]["westorg"].id, now=datetime.now(UTC))
+    db.session.commit()
+    after = _mine(world)
+    assert after.replaces_id == before.id and after.award == "second" and after.snapshot_version == 2
+
+
+def _approve_honour(world, code="A01", title="海州市技术能手"):
+    from competitions.promotion.models import PromotionFlag
+
+    registration = world["regs"][code]
+    flag = PromotionFlag(competition_id=world["comp"].id, event_id=world["event"].id,
+                         registration_id=registration.id, worker_id=registration.worker_id, year=2026, kind="honour",
+                         target=title, title=title, status="approved", decided_at=datetime.now(UTC))
+    db.session.add(flag)
+    db.session.commit()
+    return flag
+
+
+def test_approved_honour_titles_get_an_honour_certificate(world, client, auth, tmp_path):
+    _login(client, auth, "westorg")
+    _issue(client, world["comp"])
+    flag = _approve_honour(world)
+    # Approved after the awards were issued: the job issues the honour certificate on its own.
+    result = run_job(job_named("sync_certificates"), now=datetime.now(UTC))
+    assert result["competitions"][str(world["comp"].id)]["issued"] == 1
+    honour = db.session.execute(select(Certificate).where(Certificate.kind == "honour")).scalar_one()
+    assert honour.title == "海州市技术能手" and honour.name == "王𫖯" and honour.source == f"honour:{flag.id}"
+    _login(client, auth, "winner", lang="zh")
+    data = client.get(f"/certificates/{honour.id}.pdf?lang=zh").data
+    text = _pdftotext(data, tmp_path)
+    assert "荣誉证书" in text.replace(" ", "") and "“海州市技术能手”荣誉称号" in text and "王𫖯" in text
+    _render(data, "certificate-honour-zh")
+    # Withdrawn in the promotion review: the honour certificate is revoked.
+    flag.status = "withdrawn"
+    db.session.commit()
+    run_job(job_named("sync_certificates"), now=datetime.now(UTC) + timedelta(minutes=5))
+    db.session.expire_all()
+    assert db.session.get(Certificate, honour.id).revoked_code == "not_called_for"
 
 
 # --- batches ------------------------------------------------------------------------------------
