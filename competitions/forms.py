@@ -6,12 +6,28 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import flash
+from flask_wtf.i18n import translations as _wtforms_translations
+from wtforms import Form
 
 from competitions.domain.errors import CompetitionError
 from competitions.extensions import db
 from competitions.i18n import error_message
 
 T = TypeVar("T")
+
+
+class SubForm(Form):
+    """A form nested in another (FormField rows): WTForms' own messages in the reader's language too.
+
+    A plain ``wtforms.Form`` has no translations, so a row of a FieldList said
+    "This field is required." on a Chinese page while its parent form, a
+    FlaskForm, said 该字段是必填字段。 This Meta uses Flask-WTF's translations.
+    """
+
+    class Meta:
+        def get_translations(self, form):
+            """Flask-WTF's translations of WTForms' messages, for the request's locale."""
+            return _wtforms_translations
 
 
 def add_form_error(form, error: CompetitionError, default: str) -> None:

@@ -31,6 +31,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Select, and_, bindparam, case, delete, exists, func, select
 from sqlalchemy.engine import Connection
 
+from competitions.audit import labels as audit_labels
 from competitions.audit.models import AuditEntry
 from competitions.audit.services import entry_values, insert_entry, record
 from competitions.auth.models import User
@@ -1127,8 +1128,12 @@ def audit_query(base: Select, filters: AuditFilter, competition_ids: list[int] |
     return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
-def audit_workbook(entries: Iterable[AuditEntry], headers: list[str], to_local) -> bytes:
-    """The audit entries as an .xlsx workbook (one row each)."""
+def audit_workbook(entries: Iterable[AuditEntry], headers: list[str], to_local, *, readable: bool = False) -> bytes:
+    """The audit entries as an .xlsx workbook (one row each).
+
+    ``readable``: actions, fields and values in the reader's language (the web
+    export); otherwise the stored codes and JSON keys (the operator's CLI export).
+    """
     from openpyxl import Workbook
 
     book = Workbook()
@@ -1137,9 +1142,10 @@ def audit_workbook(entries: Iterable[AuditEntry], headers: list[str], to_local) 
     sheet.append(headers)
     for e in entries:
         sheet.append([
-            e.id, to_local(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor.username if e.actor else "", e.action,
-            e.object_type, e.object_id, e.competition_id, e.event_id, _flat(e.old_value), _flat(e.new_value),
-            e.reason, e.remote_addr,
+            e.id, to_local(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor.username if e.actor else "",
+            audit_labels.action_label(e.action) if readable else e.action, e.object_type, e.object_id,
+            e.competition_id, e.event_id, _values(e.old_value, e.object_type, to_local, readable),
+            _values(e.new_value, e.object_type, to_local, readable), e.reason, e.remote_addr,
         ])
     for column, width in zip("ABCDEFGHIJKL", (8, 20, 14, 18, 16, 10, 12, 10, 40, 40, 40, 16), strict=True):
         sheet.column_dimensions[column].width = width
@@ -1148,7 +1154,7 @@ def audit_workbook(entries: Iterable[AuditEntry], headers: list[str], to_local) 
     return out.getvalue()
 
 
-def _flat(value: dict | None) -> str:
-    if not value:
-        return ""
-    return ", ".join(f"{k}={v}" for k, v in sorted(value.items()))
+def _values(value: dict | None, object_type: str, to_local, readable: bool) -> str:
+    if readable:
+        return audit_labels.values_text(value, object_type, to_local)
+    return ", ".join(f"{k}={v}" for k, v in sorted((value or {}).items()))

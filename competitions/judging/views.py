@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from competitions.audit import labels as audit_labels
 from competitions.audit.models import AuditEntry
 from competitions.auth.models import User, UserRole
 from competitions.auth.permissions import role_required
@@ -351,8 +352,8 @@ def _visible_competition_ids() -> list[int] | None:
     return list(db.session.execute(scope_competitions(select(Competition.id), current_user)).scalars())
 
 
-AUDIT_ACTIONS = ("mark.", "mark.create", "mark.update", "mark.override", "mark.withdraw", "recusal.", "event.",
-                 "sheet.", "judging.", "draw", "registration.")
+AUDIT_ACTIONS = ("mark.", "mark.create", "mark.update", "mark.override", "mark.void", "mark.withdraw", "recusal.",
+                 "event.", "sheet.", "judging.", "registration.draw", "registration.", "competition.")
 
 
 @bp.route("/audit")
@@ -365,7 +366,9 @@ def audit():
     competitions = db.session.execute(scope_competitions(select(Competition), current_user)
                                       .order_by(Competition.year.desc(), Competition.id.desc())).scalars().all()
     return render_template("judging/audit.html", page=page, raw=raw, competitions=competitions,
-                           actions=AUDIT_ACTIONS)
+                           actions=AUDIT_ACTIONS, action_label=audit_labels.action_label,
+                           values_text=lambda values, object_type: audit_labels.values_text(values, object_type,
+                                                                                             to_local))
 
 
 @bp.route("/audit.xlsx")
@@ -377,6 +380,6 @@ def audit_export():
                                                       _visible_competition_ids())).scalars().all()
     headers = [_("No."), _("Time"), _("User"), _("Action"), _("Object"), _("Object id"), _("Competition"),
                _("Event"), _("Old value"), _("New value"), _("Reason"), _("Address")]
-    data = services.audit_workbook(entries, headers, to_local)
+    data = services.audit_workbook(entries, headers, to_local, readable=True)
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": "attachment; filename=audit-log.xlsx"})

@@ -12,7 +12,6 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -22,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from competitions.forms import SubForm
 from competitions.labels import choices
 
 CODE_VALIDATORS = [
@@ -36,10 +36,12 @@ def _level_choices(blank: bool = True) -> list[tuple[str, str]]:
     return ([("", "—")] if blank else []) + out
 
 
+
+
 class CompetitionForm(FlaskForm):
     """A competition's identity, dates and registration window."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Competition name"), validators=[DataRequired(), Length(max=200)])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     level = SelectField(_l("Level"))
     competition_class = SelectField(_l("Class"))
@@ -110,7 +112,7 @@ class CopyEventForm(FlaskForm):
         self.group.choices = choices("group")
 
 
-class PartForm(Form):
+class PartForm(SubForm):
     """One row of the parts table."""
 
     code = StringField(_l("Part code"), validators=CODE_VALIDATORS)
@@ -120,7 +122,7 @@ class PartForm(Form):
                              validators=[Optional(), NumberRange(min=0, max=100)])
 
 
-class CriterionForm(Form):
+class CriterionForm(SubForm):
     """One row of the criteria table."""
 
     part_code = StringField(_l("Part code"), validators=CODE_VALIDATORS)

@@ -13,7 +13,7 @@ from competitions.labels import choices
 class OrganizationForm(FlaskForm):
     """Create or edit a node of the union tree."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"))
     parent_id = SelectField(_l("Parent organization"), coerce=int, validators=[Optional()])
     region = StringField(_l("Region"), validators=[Length(max=100)])

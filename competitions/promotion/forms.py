@@ -13,7 +13,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -25,9 +24,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from competitions.domain import promotion as rules
+from competitions.forms import SubForm
 from competitions.labels import choices
 
 OUTCOME_ROWS = 3
+
+
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -41,7 +43,7 @@ def _blank(label_text, pairs):
     return [("", label_text), *pairs]
 
 
-class OutcomeForm(Form):
+class OutcomeForm(SubForm):
     """One outcome row: what is given, which level (and cap) or title, automatic or subject to review."""
 
     kind = SelectField(_l("Outcome"), choices=[], validate_choice=False)
@@ -151,7 +153,7 @@ class RuleForm(FlaskForm):
 class RuleSetForm(FlaskForm):
     """A new rule set: a name, and optionally a national preset to start from."""
 
-    name = StringField(_l("Name"), validators=[Length(max=200)])
+    name = StringField(_l("Rule set name"), validators=[Length(max=200)])
     preset = SelectField(_l("Start from"), choices=[])
     issuer = StringField(_l("Issuer"), validators=[Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])

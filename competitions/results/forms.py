@@ -115,7 +115,7 @@ class CalendarDayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind of day"), choices=[("holiday", _l("Day off (statutory holiday)")),
                                                    ("workday", _l("Make-up working day"))])
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    name = StringField(_l("Name of the day"), validators=[Optional(), Length(max=100)])
 
 
 class CalendarRemoveForm(FlaskForm):

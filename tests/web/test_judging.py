@@ -409,14 +409,14 @@ def test_audit_log_filters_exports_and_stays_in_the_organizers_scope(w, client, 
     _fill(w)
     auth.login("cityorg")
     page = client.get("/judging/audit?action=mark.create").get_data(as_text=True)
-    assert "<code>mark.create</code>" in page and "<code>judging.assign</code>" not in page
+    assert "<td>评分已录入</td>" in page and "<td>已分配裁判员</td>" not in page  # actions by name (issue 11 §7)
     export = client.get(f"/judging/audit.xlsx?action=mark.&competition={w.comp.id}")
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 1 + _count(Mark) and {r[3] for r in rows[1:]} == {"mark.create"}
+    assert len(rows) == 1 + _count(Mark) and {r[3] for r in rows[1:]} == {"评分已录入"}
     auth.login("westorg")
-    assert "<code>mark.create</code>" not in client.get("/judging/audit").get_data(as_text=True)
+    assert "<td>评分已录入</td>" not in client.get("/judging/audit").get_data(as_text=True)
 
 
 def test_cli_assigns_signs_off_and_exports(w, runner, tmp_path):

@@ -1,0 +1,140 @@
+"""The audit trail in the reader's language.
+
+The trail stores stable codes: an action ("mark.update"), JSON values keyed by
+field name ({"locked": true, "status": "in_progress"}), UTC timestamps. The
+audit log page and its export show them as a clerk reads them: the action by
+its name, each field by its label, true/false as yes/no, stored codes (a
+status, a decision) by their label, and times in local time. A code without a
+label is shown as stored, and ``tests/unit/test_i18n.py`` fails when an action
+recorded anywhere in the code has none.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from competitions.labels import label
+
+ACTIONS: dict[str, object] = {
+    "appeal_decided": _l("Appeal decided"),
+    "appeal_recorded": _l("Appeal recorded"),
+    "calendar_day_removed": _l("Calendar day removed"),
+    "calendar_day_set": _l("Calendar day set"),
+    "certificate_batch_requested": _l("Certificate batch requested"),
+    "certificate_design_saved": _l("Certificate design saved"),
+    "certificate_participation_set": _l("Participation certificates set"),
+    "certificate_revoked": _l("Certificate revoked"),
+    "certificates_issued": _l("Certificates issued"),
+    "competition.advance": _l("Competition moved on to judging"),
+    "competition.close_registration": _l("Registration closed"),
+    "competition.status": _l("Competition status changed"),
+    "event.cancel": _l("Event cancelled"),
+    "event.lock": _l("Event signed off"),
+    "event.unlock": _l("Event reopened"),
+    "event_reopened": _l("Event reopened"),
+    "judging.assign": _l("Judge assigned"),
+    "judging.reassign": _l("Judge's assignment moved"),
+    "judging.end_assignment": _l("Judge's assignment ended"),
+    "judging.unassign": _l("Judge unassigned"),
+    "mark.create": _l("Mark entered"),
+    "mark.update": _l("Mark corrected"),
+    "mark.override": _l("Mark changed after sign-off"),
+    "mark.void": _l("Mark voided"),
+    "mark.withdraw": _l("Mark withdrawn"),
+    "person.claim": _l("Person record claimed"),
+    "person.claim_cancel": _l("Claim cancelled"),
+    "person.claim_code": _l("Claim code issued"),
+    "person.claim_reject": _l("Claim rejected"),
+    "person.claim_request": _l("Claim requested"),
+    "person.create": _l("Person record created"),
+    "person.unlink": _l("Person record unlinked"),
+    "person.update": _l("Person record changed"),
+    "promotion_evaluated": _l("Promotion rules applied"),
+    "promotion_flag_decided": _l("Promotion flag decided"),
+    "promotion_rule_deleted": _l("Promotion rule deleted"),
+    "promotion_rule_saved": _l("Promotion rule saved"),
+    "promotion_rule_set_active": _l("Promotion rule set activated"),
+    "promotion_rule_set_assigned": _l("Promotion rule set assigned"),
+    "promotion_rule_set_created": _l("Promotion rule set created"),
+    "recusal.conflict": _l("Conflict declared"),
+    "recusal.override": _l("Recusal lifted"),
+    "recusal.recheck": _l("Recusal checked again"),
+    "registration.create": _l("Registered"),
+    "registration.decide": _l("Registration decided"),
+    "registration.draw": _l("Stations drawn"),
+    "registration.facts": _l("Registration facts frozen"),
+    "registration.import": _l("Roster imported"),
+    "registration.promote": _l("Moved up from the waiting list"),
+    "registration.reveal_national_id": _l("ID number revealed"),
+    "registration.withdraw": _l("Registration withdrawn"),
+    "result_adjustment": _l("Time, deduction or disqualification recorded"),
+    "result_team_aggregation": _l("Team score rule set"),
+    "result_tie_decision": _l("Tie decided by the chief judge"),
+    "result_tie_mode": _l("Tie mode set"),
+    "results_computed": _l("Results computed"),
+    "results_finalized": _l("Results declared final"),
+    "results_published": _l("Results published"),
+    "sheet.reopen": _l("Sheet reopened"),
+    "sheet.submit": _l("Sheet submitted"),
+}
+
+FIELDS: dict[str, object] = {
+    "active": _l("active"), "appellant": _l("appellant"), "at": _l("time"), "by_job": _l("by the scheduler"),
+    "cancelled": _l("cancelled"), "chief": _l("chief judge"), "code": _l("code"), "created": _l("created"),
+    "criteria": _l("criteria"), "criterion_id": _l("criterion"), "day": _l("day"), "decision": _l("decision"),
+    "deduction_points": _l("deduction"), "deduction_reason": _l("reason for the deduction"),
+    "disqualification_reason": _l("reason for the disqualification"), "disqualified": _l("disqualified"),
+    "draw_id": _l("draw"), "judge": _l("judge"), "judge_id": _l("judge"), "kept": _l("marks kept"),
+    "kind": _l("kind"), "locked": _l("locked"), "name": _l("name"), "notice_ends_at": _l("notice ends"),
+    "order": _l("order"), "reason": _l("reason"), "registration_id": _l("competitor"), "source": _l("source"),
+    "stations": _l("stations"), "status": _l("status"), "step": _l("step"), "subject": _l("subject"),
+    "team": _l("team"), "tie_mode": _l("tie mode"), "time_used_seconds": _l("time used (s)"), "total": _l("total"),
+    "value": _l("mark"), "version": _l("version"), "voided": _l("marks voided"), "waitlisted": _l("waiting list"),
+}
+
+# Which label family a stored code belongs to, by the field that holds it and the object it describes.
+_CODE_FAMILIES = {("status", "competition"): "status", ("status", "registration"): "registration_status"}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def action_label(action: str) -> str:
+    """An action's name in the reader's language (the stored code when it has none)."""
+    return str(ACTIONS[action]) if action in ACTIONS else action
+
+
+def field_label(key: str) -> str:
+    """A field's label in the reader's language (the key when it has none)."""
+    return str(FIELDS[key]) if key in FIELDS else key
+
+
+def value_text(key: str, value, object_type: str, to_local) -> str:
+    """One stored value as the reader reads it: yes/no, a label for a code, local time for a timestamp."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(value_text(key, v, object_type, to_local) for v in value)
+    if isinstance(value, str):
+        if key == "step":
+            return action_label(value)
+        family = _CODE_FAMILIES.get((key, object_type))
+        if family:
+            return label(family, value)
+        if _ISO.match(value):
+            try:
+                return to_local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+            except ValueError:
+                return value
+    return str(value)
+
+
+def values_text(values: dict | None, object_type: str, to_local) -> str:
+    """A stored JSON value as "label: value" pairs in the reader's language."""
+    if not values:
+        return ""
+    return "; ".join(f"{field_label(k)}: {value_text(k, v, object_type, to_local)}" for k, v in sorted(values.items()))
