@@ -36,14 +36,15 @@ def roster_data(competition: Competition) -> RosterData:
     rows = []
     for r in roster_rows(competition):
         proposed = label("promotion_level", r.proposed_level) if r.kind == "level" else \
-            f"{label('flag_kind', r.kind)}: {r.title}"
-        status = label("flag_status", r.status) + (f" ({_('contested')})" if r.contested else "")
+            _("%(kind)s: %(title)s", kind=label("flag_kind", r.kind), title=r.title)
+        status = _("%(status)s (contested)", status=label("flag_status", r.status)) if r.contested \
+            else label("flag_status", r.status)
         rows.append((r.name, r.masked_id, r.employer, f"{r.event} · {label('group', r.group)}",
                      "" if r.rank is None else str(r.rank), "" if r.total is None else f"{r.total:.2f}",
                      label("promotion_level", r.current_level), proposed, r.rule, status))
     subtitle = _("Promotion roster · %(count)s line(s)", count=len(rows))
-    return RosterData(f"{competition.name} — {_('Promotion roster')}", subtitle, headings, tuple(rows),
-                      f"promotion-roster-{competition.id}")
+    return RosterData(_("%(competition)s — promotion roster", competition=competition.name), subtitle, headings,
+                      tuple(rows), f"promotion-roster-{competition.id}")
 
 
 def disposition(data: RosterData, ext: str) -> str:

@@ -184,7 +184,10 @@ def roster_rows(competition: Competition, *, statuses: tuple[str, ...] = ("pendi
         .order_by(PromotionFlag.event_id, PromotionFlag.rank, PromotionFlag.worker_id, PromotionFlag.id)
     ).all()
     levels = current_levels([flag.worker_id for flag, *_rest in rows])
+    # The level before this competition: the level flag's own, else the one the person's level flag here states.
+    before = {flag.registration_id: flag.from_level for flag, *_rest in rows if flag.kind == "level"}
     return [RosterRow(flag.id, name, mask_national_id(national_id), employer, trade, group, flag.rank, flag.total,
-                      flag.from_level or levels[flag.worker_id].level, flag.kind, flag.to_level, flag.title,
+                      flag.from_level or before.get(flag.registration_id) or levels[flag.worker_id].level,
+                      flag.kind, flag.to_level, flag.title,
                       f"{flag.rule_key} {flag.rule_name}".strip(), flag.status, flag.contested)
             for flag, name, national_id, employer, trade, group in rows]

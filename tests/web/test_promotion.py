@@ -352,6 +352,20 @@ def test_roster_exports_carry_masked_ids(world, client, auth, tmp_path):
     path.write_bytes(pdf.data)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "李娜" in text and national_id[:6] in text and national_id not in text
+    assert "promotion roster" in text and "Senior technician" in text
+    # Rendered for a look (tests/artifacts/promotion-roster-en.png); a page with the table is far from blank.
+    from tests.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(path),
+                    str(ARTIFACTS / "promotion-roster-en")], check=True)
+    assert (ARTIFACTS / "promotion-roster-en.png").stat().st_size > 20000
+    client.post("/lang", data={"lang": "zh"})
+    path.write_bytes(client.get(f"/promotion/competitions/{comp.id}/roster.pdf").data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "晋升名册" in text and "高级技师" in text and "已通过" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(path),
+                    str(ARTIFACTS / "promotion-roster-zh")], check=True)
 
 
 def test_worker_sees_own_flags_and_history_and_the_organizer_sees_it_too(world, client, auth):
