@@ -265,6 +265,23 @@ def issue_claim_code(worker: Worker, actor: User, now: datetime) -> str:
     return format_code(code)
 
 
+CLAIM_BATCH_LIMIT = 1000
+
+
+def issue_claim_codes(workers: list[Worker], actor: User, now: datetime) -> list[tuple[Worker, str]]:
+    """Claim codes for every unclaimed person of ``workers`` (at most 1,000 at once), for claim slips.
+
+    All or nothing: a person outside the actor's subtree refuses the whole batch.
+    """
+    unclaimed = [w for w in workers if w.user_id is None]
+    if not unclaimed:
+        raise InvalidState("Everyone listed already has an account: there is no claim code to issue.")
+    if len(unclaimed) > CLAIM_BATCH_LIMIT:
+        raise RuleViolation("At most %(limit)d claim codes can be issued at once; narrow the list.",
+                            limit=CLAIM_BATCH_LIMIT)
+    return [(w, issue_claim_code(w, actor, now)) for w in sorted(unclaimed, key=lambda w: (w.name, w.id))]
+
+
 def _own_record(user: User) -> Worker | None:
     return db.session.execute(select(Worker).where(Worker.user_id == user.id)).scalar_one_or_none()
 

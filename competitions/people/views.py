@@ -15,10 +15,11 @@ from competitions.auth.models import User
 from competitions.auth.permissions import role_required
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError
-from competitions.domain.identity import normalize_national_id
+from competitions.domain.identity import mask_national_id, normalize_national_id
 from competitions.extensions import db
 from competitions.forms import add_form_error
 from competitions.i18n import error_message
+from competitions.organize.models import Event
 from competitions.orgs.models import Organization, PersonClaim, Worker
 from competitions.orgs.services import organization_choices
 from competitions.people import bp, services
@@ -30,6 +31,7 @@ from competitions.people.forms import (
     ReasonForm,
 )
 from competitions.registration.models import Registration
+from competitions.spreadsheets import xlsx_table
 
 
 def _employer_choices(user: User) -> list[tuple[int, str]]:
@@ -83,21 +85,56 @@ def claim_status(status: str) -> str:
 
 # ---- organizer -------------------------------------------------------------------------------------
 
-@bp.route("/")
-@role_required("organizer")
-def index():
-    """The people of the organizer's subtree: search by name or full ID number; unclaimed ones marked."""
-    q = request.args.get("q", "").strip()[:100]
+def _listed(args):
+    """The people of the current user's scope matching the list's filters (name/ID, unclaimed, competition)."""
+    q = args.get("q", "").strip()[:100]
     stmt = services.scope_people(select(Worker), current_user)
     if q:
         number = normalize_national_id(q)
         stmt = stmt.where(Worker.national_id == number) if len(number) == 18 and number[:17].isdigit() \
             else stmt.where(Worker.name.contains(q))
-    if request.args.get("unclaimed"):
+    if args.get("unclaimed"):
         stmt = stmt.where(Worker.user_id.is_(None))
-    page = db.paginate(stmt.order_by(Worker.name, Worker.id), per_page=50, error_out=False)
-    return render_template("people/index.html", page=page, q=q, unclaimed=bool(request.args.get("unclaimed")),
-                           claims=len(services.claims_for(current_user)))
+    competition = args.get("competition", "")
+    if competition.isdigit() and len(competition) < 10:
+        stmt = stmt.where(Worker.id.in_(select(Registration.worker_id).join(Event, Event.id == Registration.event_id)
+                                        .where(Event.competition_id == int(competition))))
+    filters = {"q": q, "unclaimed": 1 if args.get("unclaimed") else None,
+               "competition": competition if competition.isdigit() and len(competition) < 10 else None}
+    return stmt.order_by(Worker.name, Worker.id), {k: v for k, v in filters.items() if v}
+
+
+@bp.route("/")
+@role_required("organizer")
+def index():
+    """The people of the organizer's subtree: search by name or full ID number; unclaimed ones marked."""
+    stmt, filters = _listed(request.args)
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("people/index.html", page=page, filters=filters, q=filters.get("q", ""),
+                           unclaimed=bool(filters.get("unclaimed")), claims=len(services.claims_for(current_user)))
+
+
+@bp.route("/claim-codes.xlsx", methods=["POST"])
+@role_required("organizer")
+def claim_codes():
+    """Claim codes for everyone listed without an account, as a spreadsheet of claim slips (shown once)."""
+    stmt, filters = _listed(request.form)
+    workers = list(db.session.execute(stmt.where(Worker.user_id.is_(None))
+                                      .limit(services.CLAIM_BATCH_LIMIT + 1)).scalars())
+    try:
+        issued = services.issue_claim_codes(workers, current_user, utcnow())
+    except CompetitionError as error:
+        db.session.rollback()
+        flash(error_message(error), "error")
+        return redirect(url_for("people.index", **filters))
+    db.session.commit()
+    rows = [[w.name, mask_national_id(w.national_id), w.employer.name, code,
+             w.claim_code_expires_at.date().isoformat()] for w, code in issued]
+    data = xlsx_table(_("Claim codes"), [_("Full name"), _("National ID number"), _("Employer"), _("Claim code"),
+                                         _("Valid until")], rows, widths=(12, 22, 28, 18, 12))
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=claim-codes.xlsx",
+                             "Cache-Control": "no-store"})
 
 
 def _person_page(worker: Worker, form: PersonChangeForm | None = None, code: str | None = None):

@@ -77,6 +77,7 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "people.claim_code": (STAFF, MANAGED_POST),
     "people.unlink": (STAFF, MANAGED_POST),
     "people.claims": (STAFF, STAFF_LIST),
+    "people.claim_codes": (STAFF, "L 403 403 403 - - -"),
     "people.decide_claim": (STAFF, MANAGED_POST),
     "people.claim": (COMPETITOR, "L 200 403 403 403 403 200"),
     "people.cancel_claim": (COMPETITOR, "L - 403 403 403 403 -"),

@@ -492,3 +492,30 @@ def test_self_registration_creates_only_the_registrants_own_new_record(world, cl
     created = registration_services.worker_by_national_id(number)
     assert created.user_id == world.attacker.id
     assert db.session.execute(select(AuditEntry).where(AuditEntry.action == "person.create")).scalar_one()
+
+
+def test_claim_slips_for_a_competitions_roster_people(world, client, auth):
+    """After a roster import the organizer issues claim codes for its people without an account (one sheet)."""
+    auth.login("eastorg")
+    _en(client)
+    roster = client.get(f"/registration/roster/competitions/{world.running.id}").get_data(as_text=True)
+    link = f"/people/?competition={world.running.id}&amp;unclaimed=1"
+    assert link in roster
+    listed = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert ">张伟</a>" in listed and ">李电力</a>" not in listed  # the works' worker is outside the east district
+    response = client.post("/people/claim-codes.xlsx", data={"competition": str(world.running.id),
+                                                             "unclaimed": "1"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(response.data)).active.iter_rows()]
+    assert rows[0][3] == "Claim code" and len(rows) == 2
+    name, masked, employer, code, _until = rows[1]
+    assert name == "张伟" and masked == mask_national_id(world.victim.national_id) and employer == "东区机床厂工会"
+    auth.login("zhang")
+    client.post("/people/claim", data={"code-national_id": world.victim.national_id, "code-code": code,
+                                       "code-claim": "1"})
+    db.session.expire_all()
+    assert db.session.get(Worker, world.victim.id).user_id == world.owner.id
+    auth.login("eastorg")
+    nothing = client.post("/people/claim-codes.xlsx", data={"competition": str(world.running.id),
+                                                            "unclaimed": "1"}, follow_redirects=True)
+    assert "there is no claim code to issue" in nothing.get_data(as_text=True)
