@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from competitions.pdf_fonts import font_chain
+from competitions.pdf_layout import column_widths, numbered_canvas
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class CheckinSheet:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     footer: str = ""
+    page_label: str = "%(page)d / %(pages)d"
 
 
 def checkin_pdf(sheet: CheckinSheet) -> bytes:
@@ -41,11 +43,11 @@ def checkin_pdf(sheet: CheckinSheet) -> bytes:
                             topMargin=12 * mm, bottomMargin=12 * mm, title=sheet.title)
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=4)
     small = ParagraphStyle("small", fontName=font, fontSize=10, leading=14)
-    cell = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=14)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=14, wordWrap="CJK")  # long names wrap
     data = [[Paragraph(fonts.markup(h), cell) for h in sheet.headers]]
     data += [[Paragraph(fonts.markup(v), cell) for v in row] for row in sheet.rows]
-    widths = [20 * mm, 26 * mm, 34 * mm, 48 * mm, 80 * mm, 55 * mm]
-    table = Table(data, colWidths=widths[: len(sheet.headers)], repeatRows=1)
+    widths = column_widths(doc.width, [20 * mm, 26 * mm, None, 48 * mm, None, 45 * mm][: len(sheet.headers)], (2, 3))
+    table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
@@ -59,5 +61,5 @@ def checkin_pdf(sheet: CheckinSheet) -> bytes:
              Spacer(1, 4 * mm), table]
     if sheet.footer:
         story += [Spacer(1, 6 * mm), Paragraph(fonts.markup(sheet.footer), small)]
-    doc.build(story)
+    doc.build(story, canvasmaker=numbered_canvas(fonts, sheet.page_label))
     return out.getvalue()

@@ -4,8 +4,6 @@ form, call one service, commit, redirect."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -39,6 +37,7 @@ from competitions.registration.permissions import (
     own_worker,
     roster_employers,
 )
+from competitions.timezone import to_local
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def status_text(status: str) -> str:
@@ -406,12 +405,13 @@ def _checkin_sheet(event: Event) -> CheckinSheet:
         title=f"{competition.name} · {event.trade_name} · {_('Check-in list')}",
         subtitle=_("%(group)s · contest day %(day)s · %(count)d competitors · printed %(now)s",
                    group=label("group", event.group), day=(event.starts_on or competition.starts_on).isoformat(),
-                   count=len(rows), now=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+                   count=len(rows), now=to_local(utcnow()).strftime("%Y-%m-%d %H:%M")),  # local time
         headers=(_("Station"), _("Anonymous code"), _("Full name"), _("National ID number"), _("Employer"),
                  _("Signature")),
         rows=tuple((str(r.station), r.anonymous_code or "", r.worker.name, mask_national_id(r.worker.national_id),
                     r.employer.name, "") for r in rows),
         footer=_("Check-in staff signature: ____________    Chief judge signature: ____________"),
+        page_label=_("Page %(page)d of %(pages)d"),
     )
 
 

@@ -48,6 +48,9 @@ class ResultsData:
     events: tuple[EventTable, ...] = field(default_factory=tuple)
     revealed: bool = False
     filename: str = "results"
+    # The notice's last lines: signature lines (label per signer) and the page label ("Page %(page)d of %(pages)d").
+    signatures: tuple[str, ...] = ()
+    page_label: str = "%(page)d / %(pages)d"
 
 
 def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> ResultsData:
@@ -82,14 +85,20 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
         tables.append(EventTable(title, tuple(p.code for p in parts), names, tuple(rows), teams, note))
     status = results_label("snapshot", snapshot.status) if snapshot else _("Not computed yet")
     subtitle = status
-    if snapshot is not None and snapshot.notice_ends_at and snapshot.status == "published":
-        subtitle += " · " + _("Notice period ends %(when)s", when=_local(snapshot.notice_ends_at))
+    if snapshot is not None:
+        subtitle = _("Results version %(version)d", version=snapshot.version) + " · " + status
+    if snapshot is not None and snapshot.notice_ends_at and snapshot.status in ("published", "final"):
+        subtitle += " · " + _("Notice period: %(days)s working days, from %(start)s to %(end)s",
+                              days=snapshot.notice_days or "", start=_local(snapshot.published_at),
+                              end=_local(snapshot.notice_ends_at))
     headings = {"rank": _("Place"), "code": _("Code"), "name": _("Name"), "employer": _("Employer"),
                 "deductions": _("Deductions"), "time": _("Time used"), "total": _("Total"), "prize": _("Prize"),
                 "team": _("Team"), "members": _("Members"), "team_score": _("Team score"),
                 "team_standing": _("Team standing"), "individual_standing": _("Individual standing")}
+    signatures = (_("Chief judge (signature)"), _("Organizer (signature and seal)"), _("Date"))
     return ResultsData(title=f"{competition.name} — {_('Results')}", subtitle=subtitle, headings=headings,
-                       events=tuple(tables), revealed=revealed, filename=f"results-{competition.id}")
+                       events=tuple(tables), revealed=revealed, filename=f"results-{competition.id}",
+                       signatures=signatures, page_label=_("Page %(page)d of %(pages)d"))
 
 
 def _team_line(team: TeamRow, revealed: bool) -> dict:
