@@ -47,9 +47,6 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "translations")
-    # Failed logins are counted per account, not per IP: a whole venue shares one IP.
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
     # Werkzeug's scrypt (n=2**15, r=8, p=1): about 0.1 s of one core per check, on purpose.
     PASSWORD_HASH_METHOD = "scrypt"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -75,6 +72,8 @@ class Config:
         "form-action 'self'; frame-ancestors 'self'"
     )
     STRICT_TRANSPORT_SECURITY: str | None = None
+    # Proxies in front of the app whose X-Forwarded-For/-Proto to trust (0: the app faces clients itself).
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
 
 
 class DevelopmentConfig(Config):
@@ -101,6 +100,7 @@ class ProductionConfig(Config):
     PRODUCTION = True
     # Production is served over HTTPS only (behind the proxy); browsers remember it for a year.
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "1"))  # gunicorn behind one nginx
     # Cookies only over HTTPS. SESSION_COOKIE_SECURE=0 (for a plain-HTTP trial on a closed network) turns
     # it off for both cookies at once, never for one only.
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"

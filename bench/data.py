@@ -655,7 +655,7 @@ def make_event_with_marks(engine: Engine, competitors: int = 40, judges: int = 5
     insert_rows(engine, "user", [{
         "id": uid, "username": f"bench_{event_id}_judge{n + 1}", "display_name": f"裁判员{n + 1}",
         "password_hash": _judge_password_hash(), "organization_id": org_id, "locale": None, "active": True,
-        "failed_logins": 0, "locked_until": None, "last_login_at": None, "created_at": created,
+        "last_login_at": None, "created_at": created,
     } for n, uid in enumerate(judge_ids)])
     insert_rows(engine, "user_role", [{"id": ids["user_role"] + n, "user_id": uid, "role": "judge"}
                                       for n, uid in enumerate(judge_ids)])

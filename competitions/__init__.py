@@ -49,6 +49,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
         app.config.update(test_config)
     _ensure_secret_key(app)
     _engine_options(app)
+    _behind_proxies(app)
     from competitions import cli, errors, i18n, pdf_fonts, web
     from competitions.extensions import csrf, db, login_manager, migrate
 
@@ -85,6 +86,18 @@ def _ensure_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Behind ``PROXY_FIX_X_FOR`` proxies (nginx: 1), take the client's address and scheme from their headers.
+
+    Login throttling counts tries per client address; without this every client would be the proxy.
+    """
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _register_models() -> None:

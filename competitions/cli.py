@@ -63,7 +63,7 @@ def create_user_command(username, display_name, roles, org_name, password):
 @click.argument("username")
 @click.password_option()
 def set_password_command(username, password):
-    """Set a new password for an account and lift any login lock."""
+    """Set a new password for an account, end its sessions and clear its failed login attempts."""
     from competitions.auth.models import User
     from competitions.auth.services import reset_password
 
@@ -73,6 +73,17 @@ def set_password_command(username, password):
             raise click.ClickException(f"No user called {username}.")
         reset_password(user, password)
     click.echo(f"Password of {username} changed.")
+
+
+@users_cli.command("unlock")
+@click.argument("username")
+def unlock_command(username):
+    """Forget an account's failed login attempts (its next login is not slowed down)."""
+    from competitions.auth.throttle import clear_account
+
+    with operation():
+        cleared = clear_account(username)
+    click.echo(f"Cleared {cleared} login counters of {username}.")
 
 
 @competitions_cli.command("list")

@@ -120,7 +120,7 @@ class AuthActions:
     def __init__(self, client):
         self._client = client
 
-    def login(self, username: str, password: str = "password123"):
+    def login(self, username: str, password: str = "lathe-bench-2026"):
         return self._client.post("/auth/login", data={"username": username, "password": password})
 
     def logout(self):

@@ -13,7 +13,7 @@ from competitions.organize import services as organize
 from competitions.orgs.models import Worker
 from competitions.orgs.services import create_organization
 
-PASSWORD = "password123"
+PASSWORD = "lathe-bench-2026"
 
 
 def org_tree():

@@ -34,10 +34,8 @@ class User(UserMixin, db.Model):
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     # Raised to end every session and remember-me cookie of the account (see auth.principal.LoginId).
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -100,3 +98,20 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class LoginThrottle(db.Model):
+    """Login attempts counted under one key (see ``domain.login_throttle``), shared by every worker.
+
+    ``key`` is a kind and a hash ("pair:…", "address:…", "account:…", "device:…"): no typed name or address
+    is stored in clear. ``account`` (the hash of the typed name) lets an administrator clear an account's
+    counts. The count changes only by single guarded UPDATEs, so parallel attempts cannot slip past it.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    account: Mapped[str | None] = mapped_column(String(64), index=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    last_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,69 +1,70 @@
-"""Accounts: logging in with per-account throttling, passwords, user administration.
+"""Accounts: logging in (throttled, revealing nothing), passwords, user administration.
 
-Failed logins are counted per account, not per IP address: a whole workshop
-full of tablets shares one IP, and locking that out would stop a contest.
-After ``LOGIN_MAX_FAILURES`` failures in a row the account is locked for
-``LOGIN_LOCK_MINUTES``; a successful login resets the count; an admin can unlock.
+A login attempt first reserves a try under its throttling keys (see
+``auth.throttle`` and ``domain.login_throttle``: per account and address, per
+address, per account from unknown devices; growing waits, never a lockout that
+strangers can cause), then checks the password. An unknown account name is
+checked against a dummy hash of the same kind, so it takes the same time and
+gets the same answer as a wrong password. Passwords follow ``auth.passwords``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from competitions.auth import throttle
 from competitions.auth.models import ROLES, User
+from competitions.auth.passwords import check_password
 from competitions.db import utcnow
-from competitions.domain.errors import NotAllowed, RuleViolation
+from competitions.domain.errors import N_, NotAllowed, RuleViolation
 from competitions.extensions import db
 
-MIN_PASSWORD_LENGTH = 8
+WRONG = N_("Wrong username or password.")
 
 
-def authenticate(username: str, password: str, *, now: datetime | None = None) -> User:
-    """Return the user when the credentials are right; raise NotAllowed with a clear reason otherwise."""
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash of a random password, made like real ones, to check unknown names against (same time)."""
+    import secrets
+
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def authenticate(username: str, password: str, *, address: str, device_cookie: str | None = None,
+                 now: datetime | None = None) -> User:
+    """Return the user when the credentials are right; raise NotAllowed with a reason otherwise.
+
+    The throttling reservations are committed here, before the password check, so that parallel attempts
+    in other workers see them (the one exception to "the caller commits"); the caller commits the rest.
+    """
     now = now or utcnow()
+    keys = throttle.keys_for(username, address, device=throttle.device_for(username, device_cookie))
+    throttle.reserve(keys, now)
     user = db.session.execute(
         select(User).where(func.lower(User.username) == username.strip().lower())
     ).scalar_one_or_none()
     if user is None:
-        raise NotAllowed("Wrong username or password.")
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise NotAllowed("Too many failed attempts. Try again in %(minutes)d minutes or ask an administrator.",
-                         minutes=minutes)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        raise NotAllowed(WRONG)
     if not user.check_password(password):
-        _count_failure(user, now)
-        raise NotAllowed("Wrong username or password.")
+        raise NotAllowed(WRONG)
+    throttle.succeeded(keys)
     if not user.active:
         raise NotAllowed("This account has been deactivated.")
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     return user
-
-
-def _count_failure(user: User, now: datetime) -> None:
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
-
-
-def check_password_strength(password: str) -> None:
-    """Refuse passwords shorter than 8 characters or made of digits only."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleViolation("A password needs at least %(n)d characters.", field="password", n=MIN_PASSWORD_LENGTH)
-    if password.isdigit():
-        raise RuleViolation("A password cannot be digits only.", field="password")
 
 
 def change_password(user: User, current: str, new: str) -> None:
     """Change a user's own password after checking the current one."""
     if not user.check_password(current):
         raise RuleViolation("The current password is wrong.", field="current_password")
-    check_password_strength(new)
+    check_password(new, username=user.username, field="new_password")
     user.set_password(new)
     end_sessions(user)
 
@@ -82,7 +83,7 @@ def create_user(*, username: str, display_name: str, password: str, roles, organ
     ).scalar_one_or_none()
     if taken is not None:
         raise RuleViolation("The username %(username)s is already taken.", field="username", username=username)
-    check_password_strength(password)
+    check_password(password, username=username)
     user = User(username=username, display_name=display_name.strip(), organization_id=organization_id)
     user.set_password(password)
     user.set_roles(roles)
@@ -124,9 +125,8 @@ def update_user(user: User, *, display_name: str, roles, organization_id: int | 
 
 
 def reset_password(user: User, new_password: str) -> None:
-    """Set a new password for a user (admin) and lift any lock."""
-    check_password_strength(new_password)
+    """Set a new password for a user (admin), end their sessions and clear their login throttling."""
+    check_password(new_password, username=user.username)
     user.set_password(new_password)
     user.end_sessions()
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear_account(user.username)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from competitions.auth import bp, services
+from competitions.auth import bp, services, throttle
 from competitions.auth.forms import ChangePasswordForm, JudgeAccountForm, LoginForm, UserForm
 from competitions.auth.models import User
 from competitions.auth.permissions import login_required_any, public, role_required
@@ -60,19 +60,31 @@ def _safe_next(target: str | None, user: User | None = None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Log in with username and password (throttled per account)."""
+    """Log in with username and password (throttled, see ``auth.throttle``; unknown names answered alike)."""
     form = LoginForm()
     if form.validate_on_submit():
+        device = request.cookies.get(throttle.DEVICE_COOKIE)
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(form.username.data, form.password.data,
+                                         address=request.remote_addr or "", device_cookie=device)
         except CompetitionError as error:
-            db.session.commit()  # keep the failure count even though the login failed
+            db.session.commit()  # (the try stays counted)
             form.password.errors.append(error_message(error))
         else:
             db.session.commit()
             _start_login(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next"), user))
+            response = redirect(_safe_next(request.args.get("next"), user))
+            _set_device_cookie(response, throttle.device_cookie_after_login(user.username, device))
+            return response
     return render_template("auth/login.html", form=form)
+
+
+def _set_device_cookie(response, value: str) -> None:
+    """Remember that this device has logged in to the account (its tries then skip the account-wide count)."""
+    config = current_app.config
+    response.set_cookie(throttle.DEVICE_COOKIE, value, max_age=throttle.DEVICE_COOKIE_DAYS * 86400,
+                        secure=bool(config.get("SESSION_COOKIE_SECURE")), httponly=True,
+                        samesite=config.get("SESSION_COOKIE_SAMESITE") or "Lax")
 
 
 @bp.route("/logout", methods=["POST"])
@@ -192,10 +204,9 @@ def user_edit(user_id: int):
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
 @role_required("admin")
 def user_unlock(user_id: int):
-    """Lift a login lock caused by failed attempts."""
+    """Forget the account's failed login attempts, so its next login is not slowed down."""
     user = db.get_or_404(User, user_id)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear_account(user.username)
     db.session.commit()
-    flash(_("The account has been unlocked."), "success")
+    flash(_("The account's failed login attempts have been cleared."), "success")
     return redirect(url_for("auth.user_edit", user_id=user.id))

@@ -28,7 +28,7 @@ def _seed(app, *, with_event=False):
 def _login(page, base):
     page.goto(f"{base}/auth/login")
     page.fill("#username", "cityorg")
-    page.fill("#password", "password123")
+    page.fill("#password", "lathe-bench-2026")
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
 

@@ -26,9 +26,9 @@ def test_login_works_with_the_token_from_the_page(csrf_app):
     client = csrf_app.test_client()
     page = client.get("/auth/login").get_data(as_text=True)
     token = csrf_token_from(page)
-    refused = client.post("/auth/login", data={"username": "org1", "password": "password123"})
+    refused = client.post("/auth/login", data={"username": "org1", "password": "lathe-bench-2026"})
     assert refused.status_code == 400
-    ok = client.post("/auth/login", data={"username": "org1", "password": "password123", "csrf_token": token})
+    ok = client.post("/auth/login", data={"username": "org1", "password": "lathe-bench-2026", "csrf_token": token})
     assert ok.status_code == 302
 
 

@@ -40,7 +40,7 @@ def test_choice_is_saved_on_the_account(app, client, auth):
     db.session.refresh(user)
     assert user.locale == "en"
     other = app.test_client()
-    other.post("/auth/login", data={"username": "org1", "password": "password123"})
+    other.post("/auth/login", data={"username": "org1", "password": "lathe-bench-2026"})
     assert 'lang="en"' in other.get("/organize/competitions").get_data(as_text=True)
 
 

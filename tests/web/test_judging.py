@@ -202,7 +202,7 @@ def test_json_post_needs_the_csrf_token(csrf_app):
     crit = ev.parts[1].criteria[0]
     client = x.test_client()
     token = csrf_token_from(client.get("/auth/login").get_data(as_text=True))
-    client.post("/auth/login", data={"username": "jj", "password": "password123", "csrf_token": token})
+    client.post("/auth/login", data={"username": "jj", "password": "lathe-bench-2026", "csrf_token": token})
     body = {"registration_id": reg.id, "criterion_id": crit.id, "value": "5", "idempotency_key": str(uuid.uuid4())}
     refused = client.post("/api/v1/judging/marks", json=body)
     assert refused.status_code == 400 and refused.get_json()["error"] == "csrf"

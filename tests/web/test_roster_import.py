@@ -253,7 +253,7 @@ def test_zip_bomb_is_refused_before_openpyxl(client, auth, app_factory, tmp_path
         comp, ev = f.open_competition(orgs["city"])
         db.session.commit()
         client = app.test_client()
-        client.post("/auth/login", data={"username": "boss", "password": "password123"})
+        client.post("/auth/login", data={"username": "boss", "password": "lathe-bench-2026"})
         bomb = io.BytesIO()
         with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("[Content_Types].xml", "<Types/>")
@@ -271,7 +271,7 @@ def test_row_and_size_limits(client, auth, app_factory):
         comp, ev = f.open_competition(orgs["city"])
         db.session.commit()
         client = app.test_client()
-        client.post("/auth/login", data={"username": "boss", "password": "password123"})
+        client.post("/auth/login", data={"username": "boss", "password": "lathe-bench-2026"})
         target = {"comp": comp, "event": ev}
         html = upload(client, target, xlsx([person(i) for i in range(4)])).get_data(as_text=True)
         assert "The file has 4 rows; at most 3 can be imported at once." in html

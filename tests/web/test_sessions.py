@@ -161,7 +161,7 @@ def test_production_marks_every_cookie_secure_httponly_and_samesite(app_factory,
             "username": "judge1", "password": f.PASSWORD, "remember": "y"})
         db.engine.dispose()
     cookies = {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
-    assert set(cookies) == {SESSION, REMEMBER}
+    assert set(cookies) == {SESSION, REMEMBER, "login_device"}
     for name, header in cookies.items():
         flags = {part.strip().lower() for part in header.split(";")}
         assert {"secure", "httponly", "samesite=lax"} <= flags, f"{name}: {header}"
