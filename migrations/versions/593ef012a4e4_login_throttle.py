@@ -2,7 +2,7 @@
 (anonymous failures no longer lock an account)
 
 Revision ID: 593ef012a4e4
-Revises: 110bc350bf8c
+Revises: 8b5bf9207e78
 Create Date: 2026-11-29 09:58:03.298969
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import competitions.db
 
 revision = '593ef012a4e4'
-down_revision = '110bc350bf8c'
+down_revision = '8b5bf9207e78'
 branch_labels = None
 depends_on = None
 
