@@ -20,7 +20,7 @@ SIZES = {"phone": (390, 844), "tablet": (1024, 768), "desktop": (1920, 1080)}
 def _login(page, base, username, lang):
     page.goto(f"{base}/auth/login")
     page.fill("#username", username)
-    page.fill("#password", "password123")
+    page.fill("#password", "lathe-bench-2026")
     page.click("button[type=submit]")
     page.wait_for_load_state()
     page.click(f"form.langswitch button[value={lang}]")

@@ -57,7 +57,7 @@ def _seed(app) -> int:
 def _login(page, base, username, lang):
     page.goto(f"{base}/auth/login")
     page.fill("#username", username)
-    page.fill("#password", "password123")
+    page.fill("#password", "lathe-bench-2026")
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/auth/login" not in url)
     page.click(f"form.langswitch button[value={lang}]")
