@@ -107,6 +107,19 @@ def _run(conn: Connection, sql: str, params: dict | None = None) -> None:
     conn.execute(statement, {k: v for k, v in (params or {}).items() if f":{k}" in sql})
 
 
+def _prepare_session(conn: Connection) -> None:
+    """PostgreSQL: sort and hash in memory for this transaction (the default 4 MB spills a city's year to disk)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL work_mem = '256MB'"))
+
+
+def _analyze(conn: Connection, *tables: str) -> None:
+    """PostgreSQL: give the planner the temp tables' sizes (it has no statistics for them otherwise)."""
+    if conn.dialect.name == "postgresql":
+        for table in tables:
+            conn.execute(text(f"ANALYZE {table}"))
+
+
 def _drop_temp_tables(conn: Connection) -> None:
     for name in TEMP_TABLES:
         conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
@@ -254,11 +267,15 @@ def compile_year(year: int, *, final: bool = False, now: datetime | None = None)
     started = time.perf_counter()
     conn = db.session.connection()
     params = _year_params(year)
+    _prepare_session(conn)
     _drop_temp_tables(conn)
     _collect_final_lines(conn, params)
+    _analyze(conn, "stat_final", "stat_promoted")
     _collect_participations(conn, params)
+    _analyze(conn, "stat_part")
     _count_cells(conn, params)
     _scopes(conn)
+    _analyze(conn, "stat_cell", "stat_scope", "stat_trade")
     promotions_counted = promotions_source() is not None
     written = _write_figures(conn, year, promotions_counted)
     _drop_temp_tables(conn)
