@@ -49,7 +49,10 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "translations")
     # Werkzeug's scrypt (n=2**15, r=8, p=1): about 0.1 s of one core per check, on purpose.
     PASSWORD_HASH_METHOD = "scrypt"
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Every upload (a roster today) is at most UPLOAD_MAX_BYTES; the whole request may carry the form's
+    # other fields besides. A larger request is refused before it is read, with a friendly message.
+    UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 256 * 1024
     PAGE_SIZE = 50
     # A TrueType font tried before the Debian fonts in every PDF (``file.ttc#1`` picks one font of a
     # collection); a missing or unusable file is logged and skipped (``flask --app wsgi pdf-fonts``).

@@ -53,6 +53,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     from competitions import cli, errors, i18n, pdf_fonts, web
     from competitions.extensions import csrf, db, login_manager, migrate
 
+    web.bound_inputs(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from competitions.domain.errors import CompetitionError
 from competitions.extensions import db
 from competitions.i18n import error_message
-from competitions.web import is_api_request
+from competitions.web import JSON_MAX_BYTES, is_api_request, safe_redirect_target
 
 
 def _wants_json() -> bool:
@@ -45,9 +45,7 @@ def commit_or_flash(operation: Callable[[], object], success: str) -> bool:
 
 def safe_back_url(default: str = "/") -> str:
     """The referring page when it is on this site, else ``default`` (never an open redirect)."""
-    ref = request.referrer or ""
-    host = request.host_url
-    return ref if ref.startswith(host) else default
+    return safe_redirect_target(request.referrer, default)
 
 
 def init_app(app: Flask) -> None:
@@ -68,6 +66,22 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return jsonify(error="csrf", message=message), 400
         return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge):
+        # Said before the form is read: nothing was saved. A page goes back where the upload came from.
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error="too_large", message=_("The request is too large (at most %(limit)d KB).",
+                                                        limit=JSON_MAX_BYTES // 1024)), 413
+        limit = max(int(current_app.config.get("UPLOAD_MAX_BYTES") or 0) // (1024 * 1024), 1)
+        message = _("The file is too large: at most %(limit)d MB can be uploaded. Nothing was saved. Split the "
+                    "file or remove what is not needed, and upload it again.", limit=limit)
+        back = safe_back_url("")
+        if back:
+            flash(message, "error")
+            return redirect(back, 303)
+        return render_template("errors/error.html", code=413, message=message), 413
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

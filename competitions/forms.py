@@ -1,4 +1,19 @@
-"""Helpers shared by every blueprint's forms."""
+"""The base of every form, and helpers shared by every blueprint's forms.
+
+Every form is a ``Form`` (a page form, with CSRF) or a ``SubForm`` (a row inside a ``FieldList``), never
+a bare ``FlaskForm``/``wtforms.Form`` (``tests/web/test_inputs.py`` checks). Their ``Meta`` hardens each
+field as it is bound, with the shared rules of ``competitions.domain.inputs``, so a new field on a new
+form gets them without anyone remembering to:
+
+* text fields (``StringField``, ``TextAreaField``, hidden fields): a control character is refused with a
+  message naming the field (tab and line breaks are allowed in a text area); the text is stored in
+  Unicode NFC. Password fields are left as typed (a password is a secret, not text to tidy).
+* number fields (``IntegerField``, ``DecimalField``, ``FloatField``): what was typed must be ASCII digits
+  with at most one decimal point and at most 15 digits, finite; whole numbers stay within a database
+  INTEGER. The field's own ``NumberRange`` then gives its range. (WTForms reads ``1_0``, ``١٠``,
+  ``1e400`` and ``Infinity`` as numbers.)
+* date fields (``DateField``, ``DateTimeField``, ``DateTimeLocalField``): 1900-01-01 .. 2100-12-31.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +21,22 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import flash
+from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as _wtforms_translations
-from wtforms import Form
+from wtforms import Form as WTForm
+from wtforms.fields import (
+    DateField,
+    DateTimeField,
+    DecimalField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import StopValidation
 
+from competitions.domain import inputs
 from competitions.domain.errors import CompetitionError
 from competitions.extensions import db
 from competitions.i18n import error_message
@@ -16,15 +44,92 @@ from competitions.i18n import error_message
 T = TypeVar("T")
 
 
-class SubForm(Form):
-    """A form nested in another (FormField rows): WTForms' own messages in the reader's language too.
+def _label(field) -> str:
+    return str(field.label.text) if field.label and field.label.text else field.name
+
+
+def _refuse(field, error: inputs.InputError):
+    error.params["name"] = _label(field)
+    raise StopValidation(error_message(error))
+
+
+def check_text(form, field) -> None:
+    """No control characters in a text field (line breaks allowed in a text area)."""
+    value = field.raw_data[0] if field.raw_data else field.data
+    if isinstance(value, str):
+        try:
+            inputs.clean_text(value, field=field.name, multiline=isinstance(field, TextAreaField))
+        except inputs.InputError as error:
+            field.errors[:] = []   # one clear message, not "required" on top
+            _refuse(field, error)
+
+
+def check_number(form, field) -> None:
+    """What was typed is a plain, bounded, finite number (the field's NumberRange checks the range)."""
+    if not field.raw_data or not str(field.raw_data[0]).strip():
+        return
+    whole = isinstance(field, IntegerField)
+    try:
+        if whole:
+            inputs.parse_int(field.raw_data[0], field=field.name, minimum=-inputs.MAX_ID, maximum=inputs.MAX_ID)
+        else:
+            inputs.parse_decimal(field.raw_data[0], field=field.name)
+    except inputs.InputError as error:
+        field.errors[:] = []
+        _refuse(field, error)
+
+
+def check_date(form, field) -> None:
+    """A date between 1900 and 2100."""
+    if field.data is not None and not field.process_errors:
+        try:
+            inputs.check_date_in_range(field.data, field=field.name)
+        except inputs.InputError as error:
+            _refuse(field, error)
+
+
+def nfc(value):
+    """Unicode NFC for text (a filter: runs when the form reads the request)."""
+    if isinstance(value, str) and not inputs.bad_characters(value, multiline=True):
+        return inputs.clean_text(value, multiline=True)
+    return value
+
+
+def harden(field):
+    """Give a bound field the shared input rules for its kind (see the module docstring)."""
+    if isinstance(field, PasswordField):
+        return field
+    if isinstance(field, StringField):
+        field.validators = [check_text, *field.validators]
+        field.filters = [nfc, *field.filters]
+    elif isinstance(field, (IntegerField, DecimalField, FloatField)):
+        field.validators = [check_number, *field.validators]
+    elif isinstance(field, (DateField, DateTimeField)):   # DateTimeLocalField is a DateTimeField
+        field.validators = [check_date, *field.validators]
+    return field
+
+
+class _HardenedMeta:
+    def bind_field(self, form, unbound_field, options):
+        return harden(super().bind_field(form, unbound_field, options))
+
+
+class Form(FlaskForm):
+    """The base of every page form: CSRF (Flask-WTF) and the shared input rules."""
+
+    class Meta(_HardenedMeta, FlaskForm.Meta):
+        pass
+
+
+class SubForm(WTForm):
+    """The base of a row form inside a ``FieldList`` (no CSRF of its own), with the shared input rules.
 
     A plain ``wtforms.Form`` has no translations, so a row of a FieldList said
     "This field is required." on a Chinese page while its parent form, a
     FlaskForm, said 该字段是必填字段。 This Meta uses Flask-WTF's translations.
     """
 
-    class Meta:
+    class Meta(_HardenedMeta, WTForm.Meta):
         def get_translations(self, form):
             """Flask-WTF's translations of WTForms' messages, for the request's locale."""
             return _wtforms_translations

@@ -1,18 +1,32 @@
-"""Request plumbing shared by every page: write intent, template helpers, security headers."""
+"""Request plumbing shared by every page: write intent, template helpers, security headers, input bounds.
+
+Input bounds that hold for every request (the shared rules of ``competitions.domain.inputs``):
+
+* ``<int:...>`` in a URL matches 1 .. 2**31 - 1 only (``IdConverter``): an id of 2**63 is "not found",
+  not an overflow in the database driver.
+* JSON bodies are at most ``JSON_MAX_BYTES`` (64 KB) and ``MAX_JSON_DEPTH`` levels deep
+  (``BoundedRequest``, ``BoundedJSONProvider``); anything else is a 400/413 with a JSON error.
+* Redirects to a target that came with the request (``?next=``, a form's ``next``, the Referer) go
+  through ``safe_redirect_target``: a path on this site, or the default.
+"""
 
 from __future__ import annotations
 
 import copy
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, Request, current_app, g, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from itsdangerous import BadSignature
+from werkzeug.routing import IntegerConverter
 
 from competitions.db import close_request_connection, set_write_intent
+from competitions.domain import inputs
 from competitions.domain.identity import mask_national_id
 from competitions.extensions import db
 from competitions.labels import label
@@ -24,6 +38,68 @@ API_PREFIX = "/api/"
 def is_api_request() -> bool:
     """True for the JSON endpoints under /api/ (plain-row caller, JSON errors, no session refresh)."""
     return request.path.startswith(API_PREFIX)
+
+
+JSON_MAX_BYTES = 64 * 1024
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` for database ids: 1 .. 2**31 - 1 (PostgreSQL INTEGER), at most 10 digits; else no match (404)."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=inputs.MAX_ID, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class BoundedRequest(Request):
+    """A request whose JSON body is small: a mark is a few hundred bytes, so 64 KB is generous."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self.mimetype == "application/json" or self.path.startswith(API_PREFIX):
+            configured = super().max_content_length
+            return min(configured, JSON_MAX_BYTES) if configured else JSON_MAX_BYTES
+        return super().max_content_length
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, refusing a document nested deeper than ``inputs.MAX_JSON_DEPTH`` before parsing it.
+
+    Python's parser recurses once per level: 5,000 levels raise RecursionError, which is not the
+    ValueError that turns a bad body into a 400.
+    """
+
+    def loads(self, s, **kwargs):
+        if inputs.json_depth_exceeds(s):
+            raise ValueError(f"JSON nested deeper than {inputs.MAX_JSON_DEPTH} levels")
+        return super().loads(s, **kwargs)
+
+
+def safe_redirect_target(target: object, default: str) -> str:
+    """``target`` when it is a path on this site (or a full URL of this site), else ``default``.
+
+    The one check for every redirect to a place named by the request: ``?next=``, a form's ``next`` and
+    the Referer. Refused: other hosts (``//evil.example/x``, ``https://evil.example``, ``/\\evil.example``
+    which browsers read as ``//``), other schemes (``javascript:``), and any control character or
+    backslash (``%0d%0a`` would split the Location header).
+    """
+    if not isinstance(target, str) or not target or len(target) > 2000:
+        return default
+    if "\\" in target or inputs.bad_characters(target) or " " in target:
+        return default
+    host = request.host_url if request else ""
+    if host and target.startswith(host):
+        target = "/" + target[len(host):]
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def page_arg() -> int:
+    """The list page asked for in ``?page=`` (1 .. inputs.MAX_PAGE; anything else is page 1)."""
+    return inputs.parse_page(request.args.get("page"))
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -77,6 +153,13 @@ class SessionInterface(SecureCookieSessionInterface):
         if session.modified:
             return True
         return super().should_set_cookie(app, session) and not is_api_request()
+
+
+def bound_inputs(app: Flask) -> None:
+    """Bounded ids in URLs and bounded JSON; must run before any blueprint adds its routes."""
+    app.url_map.converters["int"] = IdConverter
+    app.request_class = BoundedRequest
+    app.json = BoundedJSONProvider(app)
 
 
 def init_app(app: Flask) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from competitions.forms import Form
 from competitions.labels import choices
 
 
@@ -18,7 +18,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Username and password."""
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
@@ -27,7 +27,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """A user's own password change."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
@@ -39,7 +39,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class JudgeAccountForm(FlaskForm):
+class JudgeAccountForm(Form):
     """An organizer creating a judge's account in their organization."""
 
     username = StringField(
@@ -57,7 +57,7 @@ class JudgeAccountForm(FlaskForm):
         self.organization_id.choices = list(org_choices)
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """An admin creating or editing an account."""
 
     username = StringField(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -21,7 +19,7 @@ from competitions.forms import add_form_error, commit_or_form_error
 from competitions.i18n import error_message
 from competitions.main.start import start_url
 from competitions.orgs.services import organization_choices
-from competitions.web import is_api_request
+from competitions.web import is_api_request, page_arg, safe_redirect_target
 
 
 @login_manager.user_loader
@@ -52,9 +50,7 @@ def _start_login(user: User, *, remember: bool) -> None:
 
 def _safe_next(target: str | None, user: User | None = None) -> str:
     """Only follow ?next= to a path on this site; without one, the user's own start page."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return start_url(user) if user is not None else url_for("main.index")
+    return safe_redirect_target(target, start_url(user) if user is not None else url_for("main.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -131,7 +127,7 @@ def users():
     if q:
         like = f"%{q}%"
         stmt = stmt.where(User.username.ilike(like) | User.display_name.ilike(like))
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     return render_template("auth/users.html", page=page, role=role, q=q)
 
 

@@ -9,7 +9,9 @@ when a figure is stored or shown. Never round an intermediate twice.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from competitions.domain.inputs import InputError, parse_decimal
 
 POINTS_QUANTUM = Decimal("0.01")
 ZERO = Decimal("0")
@@ -22,24 +24,16 @@ def round_points(value: Decimal | int | str) -> Decimal:
 
 
 def parse_points(text: str | int | float | Decimal) -> Decimal | None:
-    """Read a mark typed by a person; None when it is not a finite number.
+    """Read a mark typed by a person; None when it is not a plain, finite, bounded number.
 
-    Accepts a comma as decimal separator (common on tablets set to other
-    locales) and surrounding blanks. Floats go through ``str`` so 0.1 stays 0.1.
+    The shared number rules (``inputs.parse_decimal``): ASCII digits and one decimal point (a comma is
+    read as one, common on tablets set to other locales), surrounding blanks ignored, at most 15 digits;
+    ``1e400``, ``1_0``, ``١٠`` and ``Infinity`` are not marks. Floats go through ``repr`` so 0.1 stays 0.1.
     """
-    if isinstance(text, Decimal):
-        value = text
-    else:
-        raw = str(text).strip().replace(",", ".").replace("，", ".")
-        if not raw:
-            return None
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            return None
-    if not value.is_finite():
+    try:
+        return parse_decimal(text)
+    except InputError:
         return None
-    return value
 
 
 def has_at_most_two_places(value: Decimal) -> bool:

@@ -24,7 +24,8 @@ from competitions.api.openapi import register_path, register_schema
 from competitions.auth.models import User
 from competitions.auth.permissions import role_required
 from competitions.db import request_connection, set_write_intent, write_intent
-from competitions.domain.errors import CompetitionError, Conflict, RuleViolation
+from competitions.domain.errors import CompetitionError, Conflict, NotFound, RuleViolation
+from competitions.domain.inputs import MAX_ID, clean_text, parse_id
 from competitions.extensions import db
 from competitions.i18n import error_message
 from competitions.judging import api_bp, services
@@ -80,11 +81,14 @@ def sheet(event_id: int):
 
 
 def _int_or_none(payload: dict, name: str, *, required: bool) -> int | None:
+    """A whole number from the JSON body; an id out of range (2**63) is an unknown thing: 404."""
     value = payload.get(name)
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RuleViolation("%(field)s must be a whole number.", field=name)
+        raise RuleViolation("%(name)s must be a whole number.", field=name, name=name)
+    if parse_id(value) is None and not (name == "version" and 0 <= value <= MAX_ID):
+        raise NotFound("No %(name)s %(value)s here.", field=name, name=name, value=value)
     return value
 
 
@@ -92,13 +96,16 @@ def _mark_input(payload) -> services.MarkInput:
     if not isinstance(payload, dict):
         raise RuleViolation("Send the mark as a JSON object.")
     key = payload.get("idempotency_key")
+    reason = payload.get("reason") if isinstance(payload.get("reason"), str) else None
+    if reason is not None:
+        reason = clean_text(reason, field="reason", multiline=True)
     return services.MarkInput(
         registration_id=_int_or_none(payload, "registration_id", required=True),
         criterion_id=_int_or_none(payload, "criterion_id", required=True),
         value=payload.get("value"),
         base_version=_int_or_none(payload, "version", required=False),
         idempotency_key=key if isinstance(key, str) else "",
-        reason=payload.get("reason") if isinstance(payload.get("reason"), str) else None,
+        reason=reason,
         judge_id=_int_or_none(payload, "judge_id", required=False),
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -14,14 +13,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from competitions.forms import Form
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     """The organizer assigns a judge to the event, to one criterion, or names the chief judge."""
 
     user_id = SelectField(_l("Judge"), coerce=int, validators=[InputRequired()])
@@ -34,7 +35,7 @@ class AssignmentForm(FlaskForm):
         self.criterion_id.choices = [("", _l("All criteria"))] + list(criterion_choices)
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(Form):
     """A declared conflict of interest between a judge and a competitor."""
 
     judge_id = SelectField(_l("Judge"), coerce=int, validators=[InputRequired()])
@@ -47,7 +48,7 @@ class ConflictForm(FlaskForm):
         self.registration_id.choices = list(competitor_choices)
 
 
-class OwnConflictForm(FlaskForm):
+class OwnConflictForm(Form):
     """A judge declares a conflict with the competitor at one station."""
 
     registration_id = IntegerField(validators=[InputRequired()])
@@ -60,15 +61,20 @@ class OverrideForm(ConflictForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
-class ThresholdForm(FlaskForm):
+class ThresholdForm(Form):
     """How far a mark may lie from the rest of its panel before it is flagged."""
 
     mode = SelectField(_l("Threshold in"), choices=[("percent", _l("% of the criterion's maximum")),
                                                     ("points", _l("points"))])
-    amount = DecimalField(_l("Threshold"), places=None, validators=[InputRequired(), NumberRange(min=0)])
+    amount = DecimalField(_l("Threshold"), places=None, validators=[InputRequired(), NumberRange(min=0, max=1000)])
+
+    def validate_amount(self, field) -> None:
+        """A percentage is at most 100."""
+        if self.mode.data == "percent" and field.data is not None and field.data > 100:
+            raise ValidationError(_l("A percentage is at most 100."))
 
 
-class LockedMarkForm(FlaskForm):
+class LockedMarkForm(Form):
     """The chief judge changes a mark (after sign-off with a written reason)."""
 
     registration_id = SelectField(_l("Competitor"), coerce=int, validators=[InputRequired()])
@@ -80,14 +86,14 @@ class LockedMarkForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """A plain action with an optional reason (reopen a sheet, sign off)."""
 
     judge_id = IntegerField(validators=[Optional()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
 
-class PanelChangeForm(FlaskForm):
+class PanelChangeForm(Form):
     """The chief judge moves a judge's assignment to other criteria, or ends it, with a reason."""
 
     judge_id = SelectField(_l("Judge"), coerce=int, validators=[InputRequired()])

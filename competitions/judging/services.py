@@ -22,7 +22,6 @@ the audit trail in the same transaction. Services flush, never commit.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -1134,24 +1133,19 @@ def audit_workbook(entries: Iterable[AuditEntry], headers: list[str], to_local, 
     ``readable``: actions, fields and values in the reader's language (the web
     export); otherwise the stored codes and JSON keys (the operator's CLI export).
     """
-    from openpyxl import Workbook
+    from competitions.spreadsheets import Book
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "audit"
-    sheet.append(headers)
+    book = Book()
+    sheet = book.sheet("audit", widths=(8, 20, 14, 18, 16, 10, 12, 10, 40, 40, 40, 16), freeze_rows=1)
+    sheet.header(headers)
     for e in entries:
-        sheet.append([
+        sheet.row([
             e.id, to_local(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor.username if e.actor else "",
             audit_labels.action_label(e.action) if readable else e.action, e.object_type, e.object_id,
             e.competition_id, e.event_id, _values(e.old_value, e.object_type, to_local, readable),
             _values(e.new_value, e.object_type, to_local, readable), e.reason, e.remote_addr,
         ])
-    for column, width in zip("ABCDEFGHIJKL", (8, 20, 14, 18, 16, 10, 12, 10, 40, 40, 40, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 def _values(value: dict | None, object_type: str, to_local, readable: bool) -> str:

@@ -16,6 +16,7 @@ from competitions.audit.models import AuditEntry
 from competitions.auth.models import User, UserRole
 from competitions.auth.permissions import role_required
 from competitions.db import utcnow
+from competitions.domain.inputs import InputError, parse_id, parse_iso_date
 from competitions.domain.points import plain_decimal
 from competitions.errors import commit_or_flash
 from competitions.extensions import db
@@ -40,6 +41,7 @@ from competitions.judging.permissions import (
 from competitions.organize.models import Competition
 from competitions.organize.permissions import scope_competitions
 from competitions.timezone import to_local, to_utc
+from competitions.web import page_arg
 
 # ---- judge ---------------------------------------------------------------------------------------
 
@@ -335,13 +337,15 @@ def _audit_filters() -> tuple[services.AuditFilter, dict]:
 
     def day(value: str, shift: int = 0):
         try:
-            return to_utc(datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time()) + timedelta(days=shift))
-        except ValueError:
+            parsed = parse_iso_date(value)
+        except InputError:
+            flash(_("%(value)s is not a date from 1900-01-01 to 2100-12-31 (YYYY-MM-DD); that filter was left out.",
+                    value=value[:40]), "error")
             return None
+        return None if parsed is None else to_utc(datetime.combine(parsed, time()) + timedelta(days=shift))
 
     filters = services.AuditFilter(
-        competition_id=int(raw["competition"]) if raw["competition"].isdigit() else None,
-        event_id=int(raw["event"]) if raw["event"].isdigit() else None,
+        competition_id=parse_id(raw["competition"]), event_id=parse_id(raw["event"]),
         action=raw["action"], actor=raw["actor"], since=day(raw["since"]), until=day(raw["until"], 1))
     return filters, raw
 
@@ -362,7 +366,7 @@ def audit():
     """The audit log of the organizer's competitions, filtered."""
     filters, raw = _audit_filters()
     stmt = services.audit_query(select(AuditEntry), filters, _visible_competition_ids())
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     competitions = db.session.execute(scope_competitions(select(Competition), current_user)
                                       .order_by(Competition.year.desc(), Competition.id.desc())).scalars().all()
     return render_template("judging/audit.html", page=page, raw=raw, competitions=competitions,

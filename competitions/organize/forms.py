@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from competitions.forms import SubForm
+from competitions.forms import Form, SubForm
 from competitions.labels import choices
 
 CODE_VALIDATORS = [
@@ -36,9 +35,7 @@ def _level_choices(blank: bool = True) -> list[tuple[str, str]]:
     return ([("", "—")] if blank else []) + out
 
 
-
-
-class CompetitionForm(FlaskForm):
+class CompetitionForm(Form):
     """A competition's identity, dates and registration window."""
 
     name = StringField(_l("Competition name"), validators=[DataRequired(), Length(max=200)])
@@ -66,7 +63,7 @@ class CompetitionForm(FlaskForm):
         self.organization_id.choices = list(org_choices)
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """One trade within a competition."""
 
     trade_name = StringField(_l("Trade"), validators=[DataRequired(), Length(max=100)])
@@ -90,7 +87,7 @@ class EventForm(FlaskForm):
         self.required_level.choices = _level_choices()
 
 
-class CopyCompetitionForm(FlaskForm):
+class CopyCompetitionForm(Form):
     """Start next year's contest from this one."""
 
     name = StringField(_l("Name of the copy"), validators=[DataRequired(), Length(max=200)])
@@ -98,7 +95,7 @@ class CopyCompetitionForm(FlaskForm):
     submit = SubmitField(_l("Copy"))
 
 
-class CopyEventForm(FlaskForm):
+class CopyEventForm(Form):
     """Copy an event (with its marking scheme) into a competition."""
 
     competition_id = SelectField(_l("Into competition"), coerce=int)
@@ -141,7 +138,7 @@ class CriterionForm(SubForm):
         self.aggregation.choices = choices("aggregation")
 
 
-class SchemeForm(FlaskForm):
+class SchemeForm(Form):
     """The whole marking scheme of an event: parts, criteria, tie-breaks and award rule."""
 
     parts = FieldList(FormField(PartForm), min_entries=1, max_entries=10)

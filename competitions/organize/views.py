@@ -39,6 +39,7 @@ from competitions.organize.permissions import (
 from competitions.orgs.models import Organization
 from competitions.orgs.services import organization_choices
 from competitions.timezone import to_local, to_utc
+from competitions.web import page_arg
 
 
 def _org_choices():
@@ -62,7 +63,7 @@ def competitions():
     if filters["q"]:
         stmt = stmt.where(Competition.name.ilike(f"%{filters['q']}%"))
     stmt = stmt.options(selectinload(Competition.events)).order_by(Competition.year.desc(), Competition.id.desc())
-    page = db.paginate(stmt, per_page=25, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=25, error_out=False)
     years = db.session.execute(
         scope_competitions(select(Competition.year).distinct(), current_user).order_by(Competition.year.desc())
     ).scalars().all()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from competitions.forms import Form
 from competitions.labels import choices
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     """Create or edit a node of the union tree."""
 
     name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])

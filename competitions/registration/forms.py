@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from competitions.forms import Form
 from competitions.labels import choices
 
 
@@ -15,7 +15,7 @@ def _level_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [(str(k), str(v)) for k, v in choices("skill_level")]
 
 
-class SelfRegistrationForm(FlaskForm):
+class SelfRegistrationForm(Form):
     """A worker confirms their personal details for one event."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
@@ -41,13 +41,13 @@ class SelfRegistrationForm(FlaskForm):
         self.skill_level.choices = _level_choices()
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """Approve or reject the selected registrations, with a reason the worker sees."""
 
     reason = TextAreaField(_l("Reason (the worker sees it)"), validators=[Optional(), Length(max=500)])
 
 
-class RosterForm(FlaskForm):
+class RosterForm(Form):
     """Upload a filled roster for one event."""
 
     event_id = SelectField(_l("Event"), coerce=int)
@@ -59,7 +59,7 @@ class RosterForm(FlaskForm):
         self.event_id.choices = list(event_choices)
 
 
-class RedrawForm(FlaskForm):
+class RedrawForm(Form):
     """Draw stations (again: an administrator, with a reason)."""
 
     reason = StringField(_l("Reason for drawing again"), validators=[Optional(), Length(max=500)])

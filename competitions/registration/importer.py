@@ -27,6 +27,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from competitions.audit.services import record
@@ -41,6 +42,7 @@ from competitions.orgs.models import Organization, Worker
 from competitions.people import services as people
 from competitions.registration import services
 from competitions.registration.models import Registration
+from competitions.spreadsheets import Book
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
@@ -123,49 +125,25 @@ def _file_problem(message: str, **params) -> ValidationErrors:
 
 def roster_template(employer_names: list[str]) -> bytes:
     """The .xlsx template: headers in Chinese and English, text-formatted ID column, drop-down lists."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = ROSTER_SHEET
-    lists = wb.create_sheet(LISTS_SHEET)
-    lists.sheet_state = "hidden"
+    book = Book()
+    sheet = book.sheet(ROSTER_SHEET, widths=[c.width for c in TEMPLATE_COLUMNS], freeze_rows=1)
+    lists = book.sheet(LISTS_SHEET, hidden=True)
     levels = [f"{n} {LEVEL_NAMES[n]}" for n in (5, 4, 3, 2, 1)]
-    for i, name in enumerate(employer_names, start=1):
-        lists.cell(row=i, column=1, value=name)
-    for i, text in enumerate(levels, start=1):
-        lists.cell(row=i, column=2, value=text)
-    for col, column in enumerate(TEMPLATE_COLUMNS, start=1):
-        cell = ws.cell(row=1, column=col, value=f"{column.zh}\n{column.en}")
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F2DCDB")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        letter = cell.column_letter
-        ws.column_dimensions[letter].width = column.width
-        if column.key in ("national_id", "phone", "certificate_no", "birth_date"):
-            # Text, so Excel keeps all 18 digits and the leading zeros.
-            for row in range(2, 1002):
-                ws.cell(row=row, column=col).number_format = "@"
-    ws.row_dimensions[1].height = 34
-    ws.freeze_panes = "A2"
-    letters = {c.key: ws.cell(row=1, column=i).column_letter for i, c in enumerate(TEMPLATE_COLUMNS, start=1)}
-    gender = DataValidation(type="list", formula1='"男,女"', allow_blank=True)
-    level = DataValidation(type="list", formula1=f"={LISTS_SHEET}!$B$1:$B$5", allow_blank=True)
-    validations = [gender, level]
-    gender.add(f"{letters['gender']}2:{letters['gender']}1001")
-    level.add(f"{letters['skill_level']}2:{letters['skill_level']}1001")
+    for i in range(max(len(employer_names), len(levels))):
+        lists.row([employer_names[i] if i < len(employer_names) else None, levels[i] if i < len(levels) else None])
+    sheet.header([f"{c.zh}\n{c.en}" for c in TEMPLATE_COLUMNS], wrap=True, fill="F2DCDB", height=34)
+    # Text, so Excel keeps all 18 digits and the leading zeros.
+    formats = ["@" if c.key in ("national_id", "phone", "certificate_no", "birth_date") else None
+               for c in TEMPLATE_COLUMNS]
+    for _row in range(2, 1002):
+        sheet.row([None] * len(TEMPLATE_COLUMNS), formats=formats)
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(TEMPLATE_COLUMNS, start=1)}
+    sheet.choice_list('"男,女"', f"{letters['gender']}2:{letters['gender']}1001")
+    sheet.choice_list(f"={LISTS_SHEET}!$B$1:$B$5", f"{letters['skill_level']}2:{letters['skill_level']}1001")
     if employer_names:
-        employer = DataValidation(type="list", formula1=f"={LISTS_SHEET}!$A$1:$A${len(employer_names)}",
-                                  allow_blank=True, showErrorMessage=False)
-        employer.add(f"{letters['employer']}2:{letters['employer']}1001")
-        validations.append(employer)
-    for dv in validations:
-        ws.add_data_validation(dv)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        sheet.choice_list(f"={LISTS_SHEET}!$A$1:$A${len(employer_names)}",
+                          f"{letters['employer']}2:{letters['employer']}1001", strict=False)
+    return book.to_bytes()
 
 
 # ---- reading ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, ValidationErrors
 from competitions.domain.identity import mask_national_id
+from competitions.domain.inputs import parse_id
 from competitions.extensions import db
 from competitions.forms import add_form_error, commit_or_form_error
 from competitions.i18n import error_message, translate
@@ -38,6 +39,7 @@ from competitions.registration.permissions import (
     roster_employers,
 )
 from competitions.timezone import to_local
+from competitions.web import page_arg, safe_redirect_target
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def status_text(status: str) -> str:
@@ -230,7 +232,7 @@ def manage(competition_id: int):
     """Registrations of a competition by event, status and employer; bulk approve or reject."""
     competition = load_managed_competition_or_404(competition_id, for_user=current_user)
     filters = _filters()
-    page = db.paginate(_filtered(competition, filters), per_page=50, error_out=False)
+    page = db.paginate(_filtered(competition, filters), page=page_arg(), per_page=50, error_out=False)
     employers = db.session.execute(
         select(Organization).join(Registration, Registration.employer_id == Organization.id)
         .join(Event, Event.id == Registration.event_id)
@@ -251,10 +253,9 @@ def decide(competition_id: int):
     """Approve or reject the selected registrations (one or many) with a reason."""
     competition = load_managed_competition_or_404(competition_id, for_user=current_user)
     form = DecisionForm()
-    back = request.form.get("next") or url_for("registration.manage", competition_id=competition.id)
-    if not back.startswith("/"):
-        back = url_for("registration.manage", competition_id=competition.id)
-    ids = sorted({int(i) for i in request.form.getlist("ids") if i.isdigit()})
+    back = safe_redirect_target(request.form.get("next"), url_for("registration.manage",
+                                                                    competition_id=competition.id))
+    ids = sorted({i for i in map(parse_id, request.form.getlist("ids")) if i is not None})
     decision = request.form.get("decision", "")
     if not form.validate():
         abort(400)

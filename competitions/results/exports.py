@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from io import BytesIO
+from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 from flask_babel import gettext as _
@@ -23,6 +23,7 @@ from competitions.results.labels import format_time_used, outcome_label, prize_l
 from competitions.results.models import ResultSnapshot
 from competitions.results.services import entries_by_event
 from competitions.results.teams import TeamRow, team_rows
+from competitions.spreadsheets import Book
 from competitions.timezone import to_local
 
 
@@ -130,51 +131,35 @@ def disposition(data: ResultsData, ext: str) -> str:
 
 def results_xlsx(data: ResultsData) -> bytes:
     """One worksheet per event: place, code, name, employer, part scores, deductions, time, total, prize."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
+    book = Book()
     for index, table in enumerate(data.events, start=1):
-        sheet = book.create_sheet(_sheet_title(table.title, index))
-        sheet.append([data.title])
-        sheet.append([table.title, data.subtitle])
+        sheet = book.sheet(f"{index} {table.title}", widths=(8, 10, 14, 28))
+        sheet.row([data.title])
+        sheet.row([table.title, data.subtitle])
         h = data.headings
-        head = [h["rank"], h["code"], h["name"], h["employer"], *table.part_names, h["deductions"], h["time"],
-                h["total"], h["prize"]]
-        sheet.append(head)
-        for cell in sheet[3]:
-            cell.font = Font(bold=True)
+        sheet.header([h["rank"], h["code"], h["name"], h["employer"], *table.part_names, h["deductions"], h["time"],
+                      h["total"], h["prize"]])
         for row in table.rows:
-            sheet.append([row["rank"], row["code"], row["name"], row["employer"],
-                          *[_number(v) for v in row["parts"]], _number(row["deductions"]), row["time"],
-                          _number(row["total"]), row["prize"]])
+            sheet.row([row["rank"], row["code"], row["name"], row["employer"],
+                       *[_number(v) for v in row["parts"]], _number(row["deductions"]), row["time"],
+                       _number(row["total"]), row["prize"]])
         if table.teams:
-            sheet.append([])
-            sheet.append([h["team_standing"], table.team_note])
-            sheet.append([h["rank"], h["team"], h["members"], h["team_score"], h["prize"]])
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
+            sheet.blank()
+            sheet.row([h["team_standing"], table.team_note])
+            sheet.header([h["rank"], h["team"], h["members"], h["team_score"], h["prize"]])
             for team in table.teams:
-                sheet.append([team["rank"], team["team"], "; ".join(team["members"]), _number(team["score"]),
-                              team["prize"]])
-        for column, width in zip("ABCD", (8, 10, 14, 28), strict=True):
-            sheet.column_dimensions[column].width = width
+                sheet.row([team["rank"], team["team"], "; ".join(team["members"]), _number(team["score"]),
+                           team["prize"]])
     if not data.events:
-        book.create_sheet("results").append([data.title, data.subtitle])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+        book.sheet("results").row([data.title, data.subtitle])
+    return book.to_bytes()
 
 
 def _number(text):
-    """A figure as a number cell when it is one."""
+    """A figure as a number cell that keeps its places ("90.50" stays 90.50), or the text as it is."""
+    if isinstance(text, Decimal) or text in ("", None):
+        return text if text != "" else None
     try:
-        return float(text) if text not in ("", None) else None
-    except ValueError:
+        return Decimal(str(text))
+    except InvalidOperation:
         return text
-
-
-def _sheet_title(title: str, index: int) -> str:
-    cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")
-    return f"{index} {cleaned}"[:31]

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, InvalidState
+from competitions.domain.inputs import InputError, parse_decimal, parse_page
 from competitions.domain.points import plain_decimal
 from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
+from competitions.forms import Form as _CsrfOnlyForm
 from competitions.i18n import error_message
 from competitions.results import bp, exports, services, teams
 from competitions.results import calendar as calendar_rules
@@ -266,7 +267,7 @@ def adjustments(event_id: int):
     event = load_event_for_chief_or_404(event_id, for_user=current_user)
     if request.method != "POST":
         return _adjustments_page(event)
-    if not FlaskForm().validate_on_submit():  # the CSRF token of the whole table
+    if not _CsrfOnlyForm().validate_on_submit():  # the CSRF token of the whole table
         flash(_("Your form had expired or was sent from elsewhere. Nothing was saved; please try again."), "error")
         return _adjustments_page(event)
     codes = services.codes_of(services.competitor_ids(event.id))
@@ -442,11 +443,9 @@ def _not_modified(snapshot) -> Response | None:
 def _standardise_args() -> tuple[bool, Decimal, Decimal]:
     on = request.args.get("standardise") == "1"
     try:
-        centre = Decimal(request.args.get("centre") or DEFAULT_STANDARD_CENTRE)
-        spread = Decimal(request.args.get("spread") or DEFAULT_STANDARD_SPREAD)
-    except InvalidOperation:
-        centre, spread = DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
-    if not (centre.is_finite() and spread.is_finite()) or spread < 0 or abs(centre) > 10**6 or spread > 10**6:
+        centre = parse_decimal(request.args.get("centre") or DEFAULT_STANDARD_CENTRE, minimum=-10**6, maximum=10**6)
+        spread = parse_decimal(request.args.get("spread") or DEFAULT_STANDARD_SPREAD, minimum=0, maximum=10**6)
+    except InputError:
         centre, spread = DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
     return on, centre, spread
 
@@ -496,7 +495,7 @@ def board(competition_id: int):
     if unchanged is not None:
         return unchanged
     grouped = services.entries_by_event(snapshot)
-    seconds = request.args.get("seconds", type=int) or 12
+    seconds = min(parse_page(request.args.get("seconds")), 600) if request.args.get("seconds") else 12
     team_groups = teams.team_rows(snapshot) if any(e.is_team for e in competition.events) else {}
     page = render_template("results/board.html", competition=competition, snapshot=snapshot, grouped=grouped,
                            events=[e for e in competition.events if e.id in grouped], team_groups=team_groups,
