@@ -7,25 +7,20 @@ back as a table of row, column, value and message, and nothing is saved unless
 every row is valid. The natural key is ID number + event, so uploading the
 same file again updates the people instead of registering them twice.
 
-A spreadsheet is untrusted input: the upload is refused above a size limit,
-an .xlsx (a zip archive) is refused when its members would unpack beyond a
-limit (a zip bomb) before openpyxl ever opens it, openpyxl parses the XML
-through defusedxml (``openpyxl.xml.DEFUSEDXML``; the import refuses to run
-without it), and a corrupt file, a wrong file type, merged cells or extra
-sheets get a clear message.
+Reading the file (limits, streaming, headers, blank rows) is ``roster_file``; this module checks
+each row and saves. Text cells follow the shared input rules (``domain.inputs``): a control character
+is a row error naming the column, text is stored in NFC. Team names are compared after NFKC and with
+spaces removed, so ``红队`` and ``红 队`` are one team (the spelling first registered is kept).
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
-import zipfile
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -35,68 +30,75 @@ from competitions.auth.models import User
 from competitions.db import utcnow
 from competitions.domain import eligibility as rules
 from competitions.domain.errors import N_, InvalidState, RuleViolation, ValidationErrors
-from competitions.domain.identity import check_consistent, mask_national_id, parse_national_id
+from competitions.domain.identity import check_consistent, parse_national_id
+from competitions.domain.inputs import bad_characters, date_in_range, describe_characters, tidy_name
 from competitions.extensions import db
 from competitions.organize.models import Event
 from competitions.orgs.models import Organization, Worker
 from competitions.people import services as people
 from competitions.registration import services
 from competitions.registration.models import Registration
+from competitions.registration.roster_file import (  # noqa: F401 - re-exported for callers and tests
+    LISTS_SHEET,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    ROSTER_SHEET,
+    RawRow,
+    check_zip_safety,
+    file_problem,
+    header_text,
+    read_roster_file,
+)
 from competitions.spreadsheets import Book
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
-MAX_ZIP_MEMBERS = 200
-MAX_ROWS = 10000
-ROSTER_SHEET = "roster"
-LISTS_SHEET = "lists"
-XLSX_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the roster: its key, Chinese and English headers."""
+    """One column of the roster: its key, Chinese and English headers, and the other names clerks use."""
 
     key: str
     zh: str
     en: str
     label: object
     width: int = 16
+    aliases: tuple[str, ...] = ()
 
 
 COLUMNS = (
-    Column("national_id", "身份证号", "National ID number", _l("National ID number"), 24),
-    Column("name", "姓名", "Name", _l("Full name"), 12),
-    Column("gender", "性别", "Gender", _l("Gender"), 8),
-    Column("birth_date", "出生日期", "Date of birth", _l("Date of birth"), 14),
-    Column("phone", "手机号", "Phone", _l("Phone"), 15),
-    Column("employer", "工作单位", "Employer", _l("Employer"), 28),
-    Column("skill_level", "技能等级", "Skill level", _l("Current skill level"), 18),
-    Column("certificate_no", "证书编号", "Certificate number", _l("Certificate number"), 20),
+    Column("national_id", "身份证号", "National ID number", _l("National ID number"), 24,
+           ("身份证号码", "身份证", "公民身份号码", "身份证件号码", "证件号码", "ID number", "ID No.", "national ID")),
+    Column("name", "姓名", "Name", _l("Full name"), 12, ("Full name", "参赛选手姓名", "选手姓名", "职工姓名")),
+    Column("gender", "性别", "Gender", _l("Gender"), 8, ("Sex",)),
+    Column("birth_date", "出生日期", "Date of birth", _l("Date of birth"), 14,
+           ("出生年月日", "出生年月", "生日", "Birth date", "Birthday", "DOB")),
+    Column("phone", "手机号", "Phone", _l("Phone"), 15,
+           ("手机号码", "手机", "联系电话", "电话", "联系方式", "Mobile", "Phone number", "Telephone")),
+    Column("employer", "工作单位", "Employer", _l("Employer"), 28,
+           ("单位", "所在单位", "单位名称", "工作单位名称", "Work unit", "Company", "Organization")),
+    Column("skill_level", "技能等级", "Skill level", _l("Current skill level"), 18,
+           ("职业技能等级", "现技能等级", "技能等级（级别）", "Current skill level", "Level")),
+    Column("certificate_no", "证书编号", "Certificate number", _l("Certificate number"), 20,
+           ("证书号", "证书号码", "职业资格证书编号", "技能等级证书编号", "Certificate No.", "Certificate")),
 )
 # Optional: required (and at most event.team_size members per team) only for a team event.
-TEAM_COLUMN = Column("team_name", "队名", "Team", _l("Team"), 16)
+TEAM_COLUMN = Column("team_name", "队名", "Team", _l("Team"), 16,
+                     ("团队名称", "队伍名称", "代表队", "参赛队", "队伍", "Team name"))
 TEMPLATE_COLUMNS = (*COLUMNS, TEAM_COLUMN)
 COLUMN_BY_KEY = {c.key: c for c in TEMPLATE_COLUMNS}
+# Every accepted header, compared exactly after NFKC, blanks and case (``roster_file.header_text``).
+# The template's own two-line header ("身份证号\nNational ID number") reads as "身份证号 national id number".
+HEADERS = {header_text(name): c.key for c in TEMPLATE_COLUMNS for name in (c.zh, c.en, f"{c.zh} {c.en}", *c.aliases)}
+TEXT_KEYS = ("national_id", "name", "phone", "employer", "certificate_no", "team_name", "gender", "skill_level")
 REQUIRED = ("national_id", "name", "employer")
 LEVEL_NAMES = {5: "初级工", 4: "中级工", 3: "高级工", 2: "技师", 1: "高级技师"}
 GENDER_WORDS = {"男": "male", "女": "female", "male": "male", "female": "female", "m": "male", "f": "female"}
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+_DATE_PATTERNS = (   # [0-9], not \d: \d would read Arabic-Indic and other digits too
+    re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?$"),
+    re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$"),
 )
-
-
-@dataclass(frozen=True)
-class RawRow:
-    """One non-empty row of the uploaded sheet: its row number as the clerk sees it, and its cells by key."""
-
-    number: int
-    cells: dict
 
 
 @dataclass(frozen=True)
@@ -111,14 +113,6 @@ class ImportSummary:
     def total(self) -> int:
         """Rows imported."""
         return self.created + self.updated
-
-
-def _limit(name: str, default: int) -> int:
-    return int(current_app.config.get(name, default))
-
-
-def _file_problem(message: str, **params) -> ValidationErrors:
-    return ValidationErrors([{"row": None, "column": "", "value": "", "message": message, "params": params}])
 
 
 # ---- template --------------------------------------------------------------------------------------
@@ -150,112 +144,10 @@ def roster_template(employer_names: list[str]) -> bytes:
 
 def read_roster(data: bytes, filename: str) -> list[RawRow]:
     """The rows of an uploaded .xlsx or .csv, or ValidationErrors with one clear file-level message."""
-    if len(data) > _limit("ROSTER_MAX_FILE_BYTES", MAX_FILE_BYTES):
-        raise _file_problem(N_("The file is larger than %(limit)s MB."),
-                            limit=_limit("ROSTER_MAX_FILE_BYTES", MAX_FILE_BYTES) // (1024 * 1024) or 1)
-    if not data:
-        raise _file_problem(N_("The file is empty."))
-    name = (filename or "").lower()
-    if data.startswith(OLE_MAGIC):
-        raise _file_problem(N_("This is an old-style .xls file. Save it as .xlsx (Excel workbook) or CSV and upload "
-                            "it again."))
-    if name.endswith(".xlsx"):
-        if not data.startswith(XLSX_MAGIC):
-            raise _file_problem(N_("The file is not a valid .xlsx workbook. Download the template and fill it in."))
-        rows = _read_xlsx(data)
-    elif name.endswith(".csv"):
-        rows = _read_csv(data)
-    else:
-        raise _file_problem(N_("Upload an .xlsx workbook or a .csv file."))
-    if len(rows) > _limit("ROSTER_MAX_ROWS", MAX_ROWS):
-        raise _file_problem(N_("The file has %(count)d rows; at most %(limit)d can be imported at once."),
-                            count=len(rows), limit=_limit("ROSTER_MAX_ROWS", MAX_ROWS))
+    required = {k: f"{COLUMN_BY_KEY[k].zh} {COLUMN_BY_KEY[k].en}" for k in REQUIRED}
+    rows = read_roster_file(data, filename, HEADERS, required)
     if not rows:
-        raise _file_problem(N_("The file has no rows below the header."))
-    return rows
-
-
-def check_zip_safety(data: bytes) -> None:
-    """Refuse an archive that is corrupt, has too many members or would unpack beyond the limit."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _file_problem(N_("The file is damaged and cannot be read as an .xlsx workbook.")) from None
-    limit = _limit("ROSTER_MAX_UNCOMPRESSED_BYTES", MAX_UNCOMPRESSED_BYTES)
-    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > limit:
-        raise _file_problem(N_("The workbook would unpack to more than %(limit)s MB; it is refused."),
-                            limit=limit // (1024 * 1024) or 1)
-
-
-def _read_xlsx(data: bytes) -> list[RawRow]:
-    check_zip_safety(data)
-    from openpyxl import load_workbook
-    from openpyxl.xml import DEFUSEDXML
-
-    if not DEFUSEDXML:  # never parse untrusted XML without defusedxml
-        raise _file_problem(N_("Spreadsheet import is disabled: the defusedxml package is missing."))
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on broken files
-        raise _file_problem(N_("The file is damaged and cannot be read as an .xlsx workbook.")) from None
-    try:
-        extra = [ws.title for ws in wb.worksheets[1:] if not (ws.title == LISTS_SHEET and ws.sheet_state != "visible")]
-        if extra:
-            raise _file_problem(N_("The workbook has extra sheets (%(names)s). Keep only the roster sheet."),
-                                names=", ".join(extra))
-        ws = wb.worksheets[0]
-        merged = sorted(str(r) for r in ws.merged_cells.ranges)
-        if merged:
-            raise _file_problem(N_("The sheet has merged cells (%(ranges)s). Unmerge them so each cell holds one "
-                                "value."), ranges=", ".join(merged[:5]))
-        values = [(row[0].row, [c.value for c in row]) for row in ws.iter_rows() if row]
-    finally:
-        wb.close()
-    return _rows_from(values)
-
-
-def _read_csv(data: bytes) -> list[RawRow]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise _file_problem(N_("The CSV file is not in UTF-8 or GB18030 encoding."))
-    if "\x00" in text:
-        raise _file_problem(N_("Upload an .xlsx workbook or a .csv file."))
-    try:
-        values = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
-    except csv.Error:
-        raise _file_problem(N_("The CSV file cannot be read.")) from None
-    return _rows_from(values)
-
-
-def _header_key(text: object) -> str | None:
-    value = str(text or "").strip().lower()
-    for column in (TEAM_COLUMN, *COLUMNS):  # "Team name" must not be read as "Name"
-        if column.zh in value or column.en.lower() in value:
-            return column.key
-    return None
-
-
-def _rows_from(values: list[tuple[int, list]]) -> list[RawRow]:
-    """Map the header row to column keys and turn each following non-empty row into a RawRow."""
-    values = [(n, cells) for n, cells in values if any(_blank(c) is False for c in cells)]
-    if not values:
-        raise _file_problem(N_("The file is empty."))
-    header_number, header = values[0]
-    keys = [_header_key(cell) for cell in header]
-    missing = [COLUMN_BY_KEY[k] for k in REQUIRED if k not in keys]
-    if missing:
-        raise _file_problem(N_("The header row lacks the column(s) %(columns)s. Use the template's headers."),
-                            columns=", ".join(f"{c.zh} {c.en}" for c in missing))
-    rows = []
-    for number, cells in values[1:]:
-        mapped = {key: cells[i] for i, key in enumerate(keys) if key and i < len(cells)}
-        rows.append(RawRow(number, mapped))
+        raise file_problem(N_("The file has no rows below the header."))
     return rows
 
 
@@ -286,19 +178,24 @@ def parse_gender(value: object) -> str | None:
 
 
 def parse_date(value: object) -> date | None:
-    """A date cell, or text as YYYY-MM-DD (also / . 年月日 or 8 digits); None when not a date."""
+    """A date cell, or text as 1990-01-02, 1990/1/2, 1990.1.2, 1990年1月2日 or 19900102; None when not a date.
+
+    Full-width digits and blanks inside ("１９９０年 1 月 2 日") are read too; dates outside 1900-2100 are not
+    dates of birth.
+    """
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
-        return value
-    text = _text(value)
+        return value if date_in_range(value) else None
+    text = "".join(unicodedata.normalize("NFKC", _text(value)).split())
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
             try:
-                return date(*(int(g) for g in match.groups()))
+                day = date(*(int(g) for g in match.groups()))
             except ValueError:
                 return None
+            return day if date_in_range(day) else None
     return None
 
 
@@ -320,9 +217,9 @@ def parse_level(value: object) -> int | None:
 
 
 def _problem(number: int, key: str, value: object, message: str, /, **params) -> dict:
-    # ID numbers stay masked even in the error table: the clerk finds the row in their own file.
-    shown = mask_national_id(_text(value)) if key == "national_id" else _text(value)[:60]
-    return {"row": number, "column": key, "value": shown, "message": message, "params": params}
+    # The value as typed in the uploader's own file, the ID number unmasked too, so the clerk sees which digit
+    # is wrong. The table is shown once, to the uploader, on the upload's answer and nowhere else.
+    return {"row": number, "column": key, "value": _text(value)[:60], "message": message, "params": params}
 
 
 def suggest_employers(name: str, known: list[str], n: int = 3) -> list[str]:
@@ -330,10 +227,27 @@ def suggest_employers(name: str, known: list[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(name, known, n=n, cutoff=0.5)
 
 
+def _clean_cells(raw: RawRow, problems: list[dict]) -> dict:
+    """The row's cells with text in NFC; a control character in a text cell is a problem naming the column."""
+    cells = dict(raw.cells)
+    for key, value in raw.cells.items():
+        if not isinstance(value, str):
+            continue
+        bad = bad_characters(value)
+        if bad:
+            problems.append(_problem(raw.number, key, value, N_("This cell contains a control character (%(chars)s), "
+                                     "probably pasted from another program. Delete it and type the text again."),
+                                     chars=describe_characters(bad)))
+        else:
+            cells[key] = unicodedata.normalize("NFC", value)
+    return cells
+
+
 def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed_employers: set[int] | None,
                today: date, problems: list[dict]) -> _Parsed | None:
-    cells, n = raw.cells, raw.number
+    n = raw.number
     before = len(problems)
+    cells = _clean_cells(raw, problems)
     for key in REQUIRED:
         if _blank(cells.get(key)):
             problems.append(_problem(n, key, "", N_("This column is required.")))
@@ -379,7 +293,7 @@ def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed
         elif allowed_employers is not None and employer.id not in allowed_employers:
             problems.append(_problem(n, "employer", employer_name, N_("You can submit only workers of your own "
                                      "organization and the ones below it.")))
-    team = _text(cells.get("team_name"))[:100]
+    team = tidy_name(_text(cells.get("team_name")))[:100]
     if event.is_team and not team:
         problems.append(_problem(n, "team_name", "", N_("This is a team event: write the team's name.")))
     if parsed is not None:
@@ -433,6 +347,11 @@ def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allo
             continue
         first_row[parsed.national_id] = raw.number
         parsed_rows.append(parsed)
+    if event.is_team:   # "红 队" joins "红队": one spelling per team, the one the event already uses
+        spellings = services.team_spellings(event)
+        for p in parsed_rows:
+            p.details = replace(p.details, team_name=services.canonical_team_name(event, p.details.team_name,
+                                                                                  spellings))
     workers = _workers_by_id([p.national_id for p in parsed_rows])
     registrations = _registrations_by_worker(event, [w.id for w in workers.values()])
     problems += _scope_problems(parsed_rows, workers, allowed_employers)

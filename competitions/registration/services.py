@@ -11,6 +11,7 @@ commits once. Nothing is partly saved: every check runs before the first write.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from competitions.domain import eligibility as rules
 from competitions.domain import lifecycle
 from competitions.domain.errors import N_, Code, InvalidState, NotAllowed, RuleViolation, ValidationErrors
 from competitions.domain.identity import NationalId, check_consistent, mask_national_id, parse_national_id
+from competitions.domain.inputs import normalize_name, tidy_name
 from competitions.extensions import db
 from competitions.organize.models import Competition, Event
 from competitions.organize.services import change_status
@@ -201,11 +203,48 @@ def team_members(event: Event, team_name: str, *, excluding_worker_ids=()) -> in
     return db.session.execute(query).scalar_one()
 
 
+def team_spellings(event: Event) -> dict[str, str]:
+    """The event's team names by comparison key (``inputs.normalize_name``), each as first registered."""
+    names = db.session.execute(
+        select(Registration.team_name).where(Registration.event_id == event.id, Registration.team_name.is_not(None))
+        .order_by(Registration.id)).scalars()
+    spellings: dict[str, str] = {}
+    for name in names:
+        spellings.setdefault(normalize_name(name), name)
+    return spellings
+
+
+def canonical_team_name(event: Event, team_name: str, spellings: dict[str, str] | None = None) -> str:
+    """The team name as stored: NFKC and single spaces, and the spelling already used in the event when
+    the two differ only in width or spaces (``红 队`` joins ``红队``)."""
+    tidy = tidy_name(team_name or "")
+    if not tidy:
+        return ""
+    known = team_spellings(event) if spellings is None else spellings
+    return known.setdefault(normalize_name(tidy), tidy)
+
+
+def similar_team_names(event: Event) -> list[tuple[str, str]]:
+    """Pairs of the event's team names an organizer should look at: the same once width and spaces are
+    ignored (stored before names were normalized), or nearly the same (difflib ratio >= 0.75:
+    ``电力一队``/``电力1队``)."""
+    names = sorted(set(db.session.execute(
+        select(Registration.team_name).where(Registration.event_id == event.id, Registration.team_name.is_not(None),
+                                             Registration.status.in_(PLACE_HOLDING + ("waitlisted",)))).scalars()))
+    pairs = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            ka, kb = normalize_name(a), normalize_name(b)
+            if ka == kb or difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.75:
+                pairs.append((a, b))
+    return pairs[:50]
+
+
 def team_problems(event: Event, team_name: str, worker: Worker | None) -> list[dict]:
     """A team event needs a team name, and a team holds at most ``event.team_size`` members."""
     if not event.is_team:
         return []
-    team = (team_name or "").strip()
+    team = canonical_team_name(event, team_name)
     if not team:
         return [{"field": "team_name", "code": "team_required",
                  "message": N_("This is a team event: enter your team's name."), "params": {}}]
@@ -267,7 +306,7 @@ def register_self(event: Event, details: WorkerDetails, user: User, now: datetim
                     "national_id": mask_national_id(worker.national_id)})
     registration = enter(event, worker, waitlisted=verdict.waitlisted, source="self", submitted_by_id=user.id,
                          details=details)
-    registration.team_name = details.team_name.strip() or None if event.is_team else None
+    registration.team_name = (canonical_team_name(event, details.team_name) or None) if event.is_team else None
     record("registration.create", actor_id=user.id, object_type="registration", object_id=registration.id,
            competition_id=event.competition_id, event_id=event.id,
            new={"status": registration.status, "source": "self", "team": registration.team_name})

@@ -242,9 +242,11 @@ def manage(competition_id: int):
         select(Registration.status, func.count(Registration.id)).join(Event, Event.id == Registration.event_id)
         .where(Event.competition_id == competition.id).group_by(Registration.status)
     ).all())
+    similar_teams = [(e, a, b) for e in competition.events if e.is_team for a, b in services.similar_team_names(e)]
     return render_template("registration/manage.html", competition=competition, page=page, filters=filters,
                            employers=employers, statuses=REGISTRATION_STATUSES, counts=counts,
-                           form=DecisionForm(), export_args={k: v for k, v in filters.items() if v})
+                           form=DecisionForm(), export_args={k: v for k, v in filters.items() if v},
+                           similar_teams=similar_teams)
 
 
 @bp.route("/manage/competitions/<int:competition_id>/decide", methods=["POST"])
@@ -349,6 +351,10 @@ def roster(competition_id: int):
             flash(_("Imported %(total)d row(s): %(created)d new, %(updated)d updated, %(waitlisted)d on the "
                     "waiting list.", total=summary.total, created=summary.created, updated=summary.updated,
                     waitlisted=summary.waitlisted), "success")
+            similar = services.similar_team_names(event) if event.is_team else []
+            if similar:
+                flash(_("Team names that look alike: %(pairs)s. If they are one team, use one name.",
+                        pairs="; ".join(f"{a} / {b}" for a, b in similar)), "info")
             return redirect(url_for("registration.roster", competition_id=competition.id))
     return render_template("registration/roster.html", competition=competition, form=form, problems=problems,
                            manager=can_manage(current_user, competition))
