@@ -8,7 +8,6 @@ numbers are always masked (first 6 and last 4 characters shown).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 from urllib.parse import quote
 
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from flask_babel import gettext as _
 from competitions.labels import label
 from competitions.organize.models import Competition
 from competitions.promotion.history import roster_rows
+from competitions.spreadsheets import Book
 
 
 @dataclass(frozen=True)
@@ -53,28 +53,12 @@ def disposition(data: RosterData, ext: str) -> str:
     return f"attachment; filename={name}; filename*=UTF-8''{quote(name)}"
 
 
-def _cell(text: str) -> str:
-    """Text a spreadsheet will never run as a formula (a name or employer starting with = + - @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def roster_xlsx(data: RosterData) -> bytes:
-    """One worksheet: title, subtitle, headings, one row per flag."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "roster"
-    sheet.append([_cell(data.title)])
-    sheet.append([_cell(data.subtitle)])
-    sheet.append(list(data.headings))
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for row in data.rows:
-        sheet.append([_cell(text) for text in row])
-    for column, width in zip("ABCDEFGHIJ", (12, 22, 28, 20, 8, 10, 16, 24, 24, 14), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """One worksheet: title, subtitle, headings, one row per flag (the shared writer keeps every cell inert)."""
+    book = Book()
+    sheet = book.sheet("roster", widths=(12, 22, 28, 20, 8, 10, 16, 24, 24, 14))
+    sheet.row([data.title])
+    sheet.row([data.subtitle])
+    sheet.header(list(data.headings))
+    sheet.rows(data.rows)
+    return book.to_bytes()

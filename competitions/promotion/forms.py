@@ -8,7 +8,6 @@ competitors selected by ... who meet ... receive ...* — see
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -24,7 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from competitions.domain import promotion as rules
-from competitions.forms import SubForm
+from competitions.forms import Form, SubForm
 from competitions.labels import choices
 
 OUTCOME_ROWS = 3
@@ -54,7 +53,7 @@ class OutcomeForm(SubForm):
                          validate_choice=False)
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     """One rule of a rule set."""
 
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=40)])
@@ -150,7 +149,7 @@ class RuleForm(FlaskForm):
         }
 
 
-class RuleSetForm(FlaskForm):
+class RuleSetForm(Form):
     """A new rule set: a name, and optionally a national preset to start from."""
 
     name = StringField(_l("Rule set name"), validators=[Length(max=200)])
@@ -164,19 +163,19 @@ class RuleSetForm(FlaskForm):
                                *[(code, maker().name) for code, maker in rules.PRESETS.items()]]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """A rule set file (JSON) to import."""
 
     file = FileField(_l("Rule set file (JSON)"), validators=[FileRequired()])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     """The rule set a competition uses."""
 
     rule_set_id = SelectField(_l("Rule set"), choices=[], validate_choice=False)
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """Approve or reject the chosen flags with a reason."""
 
     decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))])
