@@ -66,7 +66,7 @@ class Column:
 
 COLUMNS = (
     Column("national_id", "身份证号", "National ID number", _l("National ID number"), 24,
-           ("身份证号码", "身份证", "公民身份号码", "身份证件号码", "证件号码", "ID number", "ID No.", "national ID")),
+           ("身份证号码", "身份证", "公民身份号码", "身份证件号码", "证件号码", "ID number", "ID no", "national ID")),
     Column("name", "姓名", "Name", _l("Full name"), 12, ("Full name", "参赛选手姓名", "选手姓名", "职工姓名")),
     Column("gender", "性别", "Gender", _l("Gender"), 8, ("Sex",)),
     Column("birth_date", "出生日期", "Date of birth", _l("Date of birth"), 14,
@@ -78,7 +78,7 @@ COLUMNS = (
     Column("skill_level", "技能等级", "Skill level", _l("Current skill level"), 18,
            ("职业技能等级", "现技能等级", "技能等级（级别）", "Current skill level", "Level")),
     Column("certificate_no", "证书编号", "Certificate number", _l("Certificate number"), 20,
-           ("证书号", "证书号码", "职业资格证书编号", "技能等级证书编号", "Certificate No.", "Certificate")),
+           ("证书号", "证书号码", "职业资格证书编号", "技能等级证书编号", "Certificate no", "Certificate")),
 )
 # Optional: required (and at most event.team_size members per team) only for a team event.
 TEAM_COLUMN = Column("team_name", "队名", "Team", _l("Team"), 16,

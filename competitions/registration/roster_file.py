@@ -54,8 +54,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
 CJK_DATE_FORMAT_IDS = frozenset({27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58})
 
 # Headers that belong to no field and are skipped: the running number and remarks.
-IGNORED_HEADERS = frozenset({"序号", "编号", "序", "no.", "no", "#", "备注", "说明", "remarks", "remark", "notes",
-                             "note"})
+IGNORED_HEADERS = frozenset({"序号", "编号", "序", "no", "#", "备注", "说明", "remarks", "remark", "notes", "note"})
 IGNORED = "_ignored"
 
 
@@ -78,8 +77,10 @@ def file_problem(message: str, **params) -> ValidationErrors:
 
 
 def header_text(value: object) -> str:
-    """A header as compared: NFKC (full-width letters become ASCII), blanks collapsed, lower case."""
-    return " ".join(unicodedata.normalize("NFKC", str(value or "")).split()).casefold()
+    """A header as compared: NFKC (full-width letters become ASCII), blanks collapsed, lower case, and without
+    the marks clerks add around it ("*姓名", "No.", "电话：")."""
+    text = " ".join(unicodedata.normalize("NFKC", str(value or "")).split()).casefold()
+    return text.strip("*.:：")
 
 
 def _blank(value: object) -> bool:
