@@ -97,6 +97,11 @@ def safe_redirect_target(target: object, default: str) -> str:
     return target
 
 
+def id_arg(name: str) -> int | None:
+    """A database id from ``?name=`` (1 .. 2**31 - 1), or None (so: not found, or no filter)."""
+    return inputs.parse_id(request.args.get(name))
+
+
 def page_arg() -> int:
     """The list page asked for in ``?page=`` (1 .. inputs.MAX_PAGE; anything else is page 1)."""
     return inputs.parse_page(request.args.get("page"))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from competitions.forms import Form
 
-class DesignForm(FlaskForm):
+
+class DesignForm(Form):
     """What an organization prints on its certificates."""
 
     issuer_name = StringField(_l("Issuer printed on certificates"), validators=[Optional(), Length(max=200)])
@@ -20,14 +21,14 @@ class DesignForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ParticipationForm(FlaskForm):
+class ParticipationForm(Form):
     """Whether finalists without a prize get a participation certificate."""
 
     participation = BooleanField(_l("Participation certificates for finalists without a prize"))
     submit = SubmitField(_l("Save"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Revoke one certificate; the reason is shown on the public verification page."""
 
     reason = StringField(_l("Reason (shown to anyone who checks the number)"),
@@ -35,7 +36,7 @@ class RevokeForm(FlaskForm):
     submit = SubmitField(_l("Revoke"))
 
 
-class BatchForm(FlaskForm):
+class BatchForm(Form):
     """Ask for all certificates of the competition at once."""
 
     format = SelectField(_l("Format"), choices=[("zip", _l("Zip of single PDF files")),
@@ -44,7 +45,7 @@ class BatchForm(FlaskForm):
     submit = SubmitField(_l("Prepare download"))
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     """Type a certificate number to check it."""
 
     class Meta:

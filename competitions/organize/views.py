@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from competitions.auth.permissions import role_required
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, ValidationErrors
+from competitions.domain.inputs import parse_id
 from competitions.domain.lifecycle import targets_in_order
 from competitions.domain.points import plain_decimal
 from competitions.domain.schemes import TIE_BREAK_TIME, CriterionDraft, PartDraft, SchemeDraft
@@ -55,8 +56,9 @@ def competitions():
     """The organizer's competitions, filtered by year, level, kind, status and a search term."""
     filters = {k: request.args.get(k, "").strip() for k in ("year", "level", "kind", "status", "q")}
     stmt = scope_competitions(select(Competition), current_user)
-    if filters["year"].isdigit():
-        stmt = stmt.where(Competition.year == int(filters["year"]))
+    year = parse_id(filters["year"])
+    if year is not None:
+        stmt = stmt.where(Competition.year == year)
     for key, allowed in (("level", LEVELS), ("kind", KINDS), ("status", STATUSES)):
         if filters[key] in allowed:
             stmt = stmt.where(getattr(Competition, key) == filters[key])

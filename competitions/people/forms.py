@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from competitions.forms import Form
 
-class PersonChangeForm(FlaskForm):
+
+class PersonChangeForm(Form):
     """An organizer changes a person's name, employer or ID number, with a reason."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
@@ -24,13 +25,13 @@ class PersonChangeForm(FlaskForm):
         self.employer_id.choices = list(employer_choices)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """A button that needs a reason (unlinking an account)."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
-class ClaimCodeForm(FlaskForm):
+class ClaimCodeForm(Form):
     """A worker enters their ID number and the claim code their organizer gave them."""
 
     national_id = StringField(_l("National ID number"), validators=[DataRequired(), Length(max=30)])
@@ -38,7 +39,7 @@ class ClaimCodeForm(FlaskForm):
     claim = SubmitField(_l("Claim my record"))
 
 
-class ClaimRequestForm(FlaskForm):
+class ClaimRequestForm(Form):
     """A worker asks the organizer of their employer to link their record to this account."""
 
     national_id = StringField(_l("National ID number"), validators=[DataRequired(), Length(max=30)])
@@ -46,7 +47,7 @@ class ClaimRequestForm(FlaskForm):
     send = SubmitField(_l("Send the claim request"))
 
 
-class ClaimDecisionForm(FlaskForm):
+class ClaimDecisionForm(Form):
     """An organizer confirms or rejects a claim request."""
 
     decision = SelectField(_l("Decision"), choices=[("approve", _l("Confirm")), ("reject", _l("Reject the request"))])

@@ -32,6 +32,7 @@ from competitions.people.forms import (
 )
 from competitions.registration.models import Registration
 from competitions.spreadsheets import xlsx_table
+from competitions.web import page_arg
 
 
 def _employer_choices(user: User) -> list[tuple[int, str]]:
@@ -109,7 +110,7 @@ def _listed(args):
 def index():
     """The people of the organizer's subtree: search by name or full ID number; unclaimed ones marked."""
     stmt, filters = _listed(request.args)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     return render_template("people/index.html", page=page, filters=filters, q=filters.get("q", ""),
                            unclaimed=bool(filters.get("unclaimed")), claims=len(services.claims_for(current_user)))
 

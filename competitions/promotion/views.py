@@ -14,6 +14,7 @@ from competitions.auth.permissions import role_required
 from competitions.db import utcnow
 from competitions.domain import promotion as domain
 from competitions.domain.errors import CompetitionError, ValidationErrors
+from competitions.domain.inputs import parse_id
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
 from competitions.i18n import translate
@@ -362,10 +363,10 @@ def assign(competition_id: int):
     raw = form.rule_set_id.data or ""
     target = None
     if raw:
-        if not raw.isdigit():
+        if parse_id(raw) is None:
             flash(_("Choose a rule set."), "error")
             return redirect(url_for("promotion.competition", competition_id=comp.id))
-        target = load_rule_set_or_404(int(raw), for_user=current_user).id
+        target = load_rule_set_or_404(parse_id(raw), for_user=current_user).id
     if form.validate_on_submit():
         commit_or_flash(lambda: rules.assign_rule_set(comp, target, actor_id=current_user.id),
                         _("The competition's rule set is saved. Evaluate again to apply it."))
@@ -378,7 +379,7 @@ def review(competition_id: int):
     """Approve or reject the chosen flags with a reason (audited, one row per flag)."""
     comp = load_competition_or_404(competition_id, for_user=current_user)
     form = ReviewForm()
-    ids = [int(v) for v in request.form.getlist("flag_ids") if v.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("flag_ids")) if i is not None]
     if not ids:
         flash(_("Choose at least one flag."), "error")
     elif not form.validate_on_submit():

@@ -215,12 +215,12 @@ def _filtered(competition: Competition, filters: dict):
     stmt = (select(Registration).join(Event, Event.id == Registration.event_id)
             .join(Worker, Worker.id == Registration.worker_id)
             .where(Event.competition_id == competition.id))
-    if filters["event"].isdigit():
-        stmt = stmt.where(Registration.event_id == int(filters["event"]))
+    if parse_id(filters["event"]) is not None:
+        stmt = stmt.where(Registration.event_id == parse_id(filters["event"]))
     if filters["status"] in REGISTRATION_STATUSES:
         stmt = stmt.where(Registration.status == filters["status"])
-    if filters["employer"].isdigit():
-        stmt = stmt.where(Registration.employer_id == int(filters["employer"]))
+    if parse_id(filters["employer"]) is not None:
+        stmt = stmt.where(Registration.employer_id == parse_id(filters["employer"]))
     if filters["q"]:
         stmt = stmt.where(Worker.name.contains(filters["q"]))
     return stmt.order_by(Registration.event_id, Registration.id)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, InvalidState
-from competitions.domain.inputs import InputError, parse_decimal, parse_page
+from competitions.domain.inputs import InputError, parse_decimal, parse_id, parse_page
 from competitions.domain.points import plain_decimal
 from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDARD_SPREAD
 from competitions.errors import commit_or_flash, flash_error
@@ -519,7 +519,7 @@ def calendar():
     """The working-day calendar of a year: the library's holidays and make-up days, and the admin's own."""
     from datetime import date
 
-    year = request.args.get("year", type=int) or utcnow().astimezone(local_zone()).year
+    year = parse_id(request.args.get("year")) or utcnow().astimezone(local_zone()).year
     year = min(max(year, 2000), 2100)
     language = "zh_CN" if str(get_locale()).startswith("zh") else "en_US"
     lines = calendar_rules.calendar_lines(year, language=language)

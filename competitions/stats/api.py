@@ -8,7 +8,7 @@ Content-Security-Policy forbids them) and no second request.
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +19,7 @@ from competitions.stats import api_bp
 from competitions.stats.figures import DRILLABLE, YearReport, drill, metric_label, year_report
 from competitions.stats.params import chosen_year, drill_param
 from competitions.stats.permissions import load_scope_or_404
+from competitions.web import id_arg
 
 PIE_CHARTS = ("kind", "class", "gender")
 HORIZONTAL = ("region", "trade", "industry", "enterprise")
@@ -89,7 +90,7 @@ def figures_json(report: YearReport, drilled=None) -> dict:
 @role_required("organizer")
 def figures():
     """A year's figures of one union's subtree (the caller's own union unless ``scope`` names one within reach)."""
-    org = load_scope_or_404(request.args.get("scope", type=int), for_user=current_user)
+    org = load_scope_or_404(id_arg("scope"), for_user=current_user)
     year = chosen_year()
     drilled = None
     wanted = drill_param()

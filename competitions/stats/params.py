@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
+from competitions.domain.inputs import parse_id
 from competitions.stats.figures import DRILLABLE, compiled_years
 from competitions.timezone import local_zone
 
@@ -21,7 +22,7 @@ def default_year() -> int:
 
 def chosen_year() -> int:
     """``?year=`` when it is a plausible year, else the default."""
-    year = request.args.get("year", type=int)
+    year = parse_id(request.args.get("year"))
     return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else default_year()
 
 

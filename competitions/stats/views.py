@@ -18,10 +18,11 @@ from competitions.stats.api import figures_json
 from competitions.stats.figures import CHART_BREAKDOWNS, DRILLABLE, drill, metric_label, year_report
 from competitions.stats.params import chosen_year, drill_param
 from competitions.stats.permissions import load_scope_or_404, visible_trail
+from competitions.web import id_arg
 
 
 def _report(**kwargs):
-    org = load_scope_or_404(request.args.get("scope", type=int), for_user=current_user)
+    org = load_scope_or_404(id_arg("scope"), for_user=current_user)
     return org, year_report(chosen_year(), org, **kwargs)
 
 
