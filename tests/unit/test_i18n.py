@@ -312,9 +312,13 @@ def test_nested_forms_translate_wtforms_messages():
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        # ``Form`` imported from competitions.forms is the translated page-form base; wtforms' own is not.
+        bare = any(isinstance(n, ast.ImportFrom) and n.module == "wtforms" and any(a.name == "Form" for a in n.names)
+                   for n in ast.walk(tree))
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and any(
-                    (isinstance(b, ast.Name) and b.id == "Form") or (isinstance(b, ast.Attribute) and b.attr == "Form")
+                    (isinstance(b, ast.Name) and b.id == "Form" and bare)
+                    or (isinstance(b, ast.Attribute) and b.attr == "Form")
                     for b in node.bases) and node.name != "SubForm":
                 offenders.append(f"{path.relative_to(ROOT).as_posix()}: {node.name}")
     assert not offenders, f"Forms without translated WTForms messages (derive from SubForm): {offenders}"

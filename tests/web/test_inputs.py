@@ -164,7 +164,7 @@ def test_form_refuses_a_control_character_naming_the_field_and_stores_nfc(app, c
     page = client.post("/orgs/new", data={"name": "机床\x1b厂", "kind": "enterprise",
                                           "parent_id": str(orgs["city"].id)}, follow_redirects=True)
     text = page.get_data(as_text=True)
-    assert "Name contains a control character (U+001B)" in text
+    assert "Organization name contains a control character (U+001B)" in text
     decomposed = "Cafe\u0301 工会"
     client.post("/orgs/new", data={"name": decomposed, "kind": "enterprise", "parent_id": str(orgs["city"].id)})
     from competitions.orgs.models import Organization
