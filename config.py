@@ -66,6 +66,7 @@ class Config:
     CERTIFICATE_BATCH_DIR = os.environ.get("CERTIFICATE_BATCH_DIR")
     CERTIFICATE_BATCH_DAYS = 7
     CERTIFICATE_BATCH_WATCH_SECONDS = 50
+    CERTIFICATE_BATCH_PROCESSES = None  # processes drawing a zip batch; None: the cores, at most 4
     PRODUCTION = False
     # Scripts only from our own files (no inline script or on...= handler anywhere); style attributes are
     # allowed (charts set them), style sheets only ours; no framing by other sites.

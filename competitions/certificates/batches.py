@@ -201,15 +201,64 @@ def make_batch(batch_id: int) -> bool:
 
 
 def _write_zip(batch_id: int, items, path: Path) -> None:
+    """One PDF per certificate, drawn by ``CERTIFICATE_BATCH_PROCESSES`` worker processes in chunks, in order.
+
+    Each file needs its own font subset, so a zip costs a full page per
+    certificate; worker processes (forked from a fork server, so they share
+    nothing with the scheduler's threads or database connections) use every
+    core the machine gives. Progress is written as each chunk comes back.
+    """
+    texts = [text for text, _name in items]
+    chunks = [texts[i:i + PROGRESS_EVERY] for i in range(0, len(texts), PROGRESS_EVERY)]
+    processes = min(batch_processes(), len(chunks))
     seen: set[str] = set()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
-        for done, (text, name) in enumerate(items, 1):
-            if name in seen:
-                name = name.replace(".pdf", f"-{done}.pdf")
-            seen.add(name)
-            archive.writestr(name, certificate_pdf(text))  # PDFs are compressed already: stored, not deflated
-            if done % PROGRESS_EVERY == 0:
-                _progress(batch_id, done)
+        done = 0
+        for pdfs in _render_chunks(chunks, processes):
+            for data in pdfs:
+                name = items[done][1]
+                done += 1
+                if name in seen:
+                    name = name.replace(".pdf", f"-{done}.pdf")
+                seen.add(name)
+                archive.writestr(name, data)  # PDFs are compressed already: stored, not deflated
+            _progress(batch_id, done)
+
+
+def batch_processes() -> int:
+    """How many processes draw a zip batch (``CERTIFICATE_BATCH_PROCESSES``; default: the cores, at most 4)."""
+    configured = current_app.config.get("CERTIFICATE_BATCH_PROCESSES")
+    return max(1, int(configured) if configured else min(4, os.cpu_count() or 1))
+
+
+def _render_chunks(chunks, processes: int):
+    """The PDFs of each chunk, in order: in this process, or in a pool of spawned ones."""
+    if processes <= 1:
+        for chunk in chunks:
+            yield [certificate_pdf(text) for text in chunk]
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # A fork server: started once, single-threaded, with the drawing code imported; each worker is forked
+    # from it at once (a plain fork of the scheduler could copy a lock one of its threads holds).
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["competitions.certificates.pdf"])
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start_worker,
+                             initargs=(current_app.config.get("PDF_FONT_PATH"),)) as pool:
+        yield from pool.map(_render_chunk, chunks)
+
+
+def _start_worker(font_path: str | None) -> None:
+    """A drawing process: the same font chain as the application (its configured font first), loaded now."""
+    from competitions import pdf_fonts
+
+    pdf_fonts.configure(font_path)
+    pdf_fonts.font_chain()
+
+
+def _render_chunk(texts) -> list[bytes]:
+    return [certificate_pdf(text) for text in texts]
 
 
 def _progress(batch_id: int, done: int) -> None:

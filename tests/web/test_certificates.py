@@ -396,8 +396,13 @@ def _run_batches():
     return run_job(job_named("certificate_batches"), now=datetime.now(UTC), period_key=f"t{datetime.now(UTC)}")
 
 
-@pytest.mark.parametrize("fmt", ["zip", "pdf"])
-def test_organizer_downloads_all_certificates_made_in_the_background(world, client, auth, fmt, tmp_path):
+@pytest.mark.parametrize("fmt, processes", [("zip", 1), ("zip", 2), ("pdf", 1)])
+def test_organizer_downloads_all_certificates_made_in_the_background(world, client, auth, app, fmt, processes,
+                                                                      monkeypatch):
+    from competitions.certificates import batches
+
+    app.config["CERTIFICATE_BATCH_PROCESSES"] = processes
+    monkeypatch.setattr(batches, "PROGRESS_EVERY", 2)  # three chunks of two: the worker pool has work to share
     _login(client, auth, "westorg")
     _issue(client, world["comp"])
     response = client.post(f"/certificates/competitions/{world['comp'].id}/batches",
