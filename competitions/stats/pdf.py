@@ -23,6 +23,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDoc
 
 from competitions.domain import statistics as rules
 from competitions.pdf_fonts import FontChain, font_chain
+from competitions.pdf_layout import cell, numbered_canvas, wrapping_style
 from competitions.stats.api import CHART_ROWS, PIE_CHARTS
 from competitions.stats.exports import subtitle
 from competitions.stats.figures import Breakdown, YearReport, metric_label
@@ -115,10 +116,11 @@ def _cell(value) -> str:
 
 def _table(breakdown: Breakdown, fonts: FontChain) -> Table:
     header = [""] + [metric_label(m) for m in breakdown.metrics]
-    head_style = ParagraphStyle("th", fontName=fonts.primary, fontSize=7, leading=9)
-    rows = [[Paragraph(fonts.markup(text), head_style) for text in header]]
+    head_style = wrapping_style(fonts, 7, name="th")
+    label_style = wrapping_style(fonts, 8, name="label")  # long union and trade names wrap, never overflow
+    rows = [[cell(fonts, text, head_style) for text in header]]
     for row in breakdown.rows:
-        rows.append([fonts.cell(row.label, 8), *[_cell(row.figures[m]) for m in breakdown.metrics]])
+        rows.append([cell(fonts, row.label, label_style), *[_cell(row.figures[m]) for m in breakdown.metrics]])
     if len(rows) == 1:
         rows.append([fonts.cell(_("No figures"), 8)] + [""] * len(breakdown.metrics))
     first = 46 * mm
@@ -164,9 +166,6 @@ def report_pdf(report: YearReport) -> bytes:
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm,
                             bottomMargin=14 * mm, title=f"{heading} {report.year}")
 
-    def page_number(canvas, document):
-        fonts.draw(canvas, A4[0] - 14 * mm, 8 * mm, _("Page %(n)d", n=document.page), 8, align="right")
-
     story = [Paragraph(fonts.markup(f"{heading} · {report.year}"), title),
              Paragraph(fonts.markup(subtitle(report)), sub), _headline(report, fonts)]
     if not report.promotions_counted:
@@ -181,5 +180,5 @@ def report_pdf(report: YearReport) -> bytes:
             block.append(Paragraph(fonts.markup(note), sub))
         block += [chart_drawing(breakdown, font), Spacer(1, 2 * mm)]
         story += [CondPageBreak(90 * mm), KeepTogether(block), _table(breakdown, fonts), Spacer(1, 3 * mm)]
-    doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
+    doc.build(story, canvasmaker=numbered_canvas(fonts, _("Page %(page)d of %(pages)d")))
     return out.getvalue()

@@ -164,8 +164,8 @@ def _pdf_text(data: bytes, tmp_path) -> str:
 
 
 @pytest.mark.parametrize("language, words", [
-    ("zh", ("劳动和技能竞赛年度统计", "参赛人次", "电工", "东区总工会")),
-    ("en", ("Annual statistics", "Participations (person-times)", "电工", "东区总工会")),
+    ("zh", ("劳动和技能竞赛年度统计", "参赛人次", "电工", "东区总工会", "第 1 页，共")),
+    ("en", ("Annual statistics", "Participations (person-times)", "电工", "东区总工会", "Page 1 of")),
 ])
 def test_annual_report_pdf_has_charts_and_tables(year, client, auth, tmp_path, language, words):
     auth.login("cityorg")
