@@ -519,3 +519,25 @@ def test_claim_slips_for_a_competitions_roster_people(world, client, auth):
     nothing = client.post("/people/claim-codes.xlsx", data={"competition": str(world.running.id),
                                                             "unclaimed": "1"}, follow_redirects=True)
     assert "there is no claim code to issue" in nothing.get_data(as_text=True)
+
+
+def test_an_administrator_may_change_anyone_through_a_roster_audited(world, client, auth):
+    west_worker = f.worker(world.orgs["works"], name="李四", born=date(1985, 3, 4))
+    db.session.commit()
+    auth.login("root")
+    html = _upload(client, world.comp, world.open_ev, [_row_of(west_worker, "东区机床厂工会", name="李思")]
+                   ).get_data(as_text=True)
+    assert "Imported 1 row" in html
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "person.update")).scalar_one()
+    assert entry.actor_id == world.admin.id
+    assert entry.new_value == {"name": "李思", "employer_id": world.orgs["plant"].id}
+
+
+def test_an_organizer_without_an_organization_changes_no_one(world, client, auth):
+    f.user("orphan", "organizer")
+    db.session.commit()
+    auth.login("orphan")
+    assert ">张伟</a>" not in client.get("/people/").get_data(as_text=True)
+    assert client.get(f"/people/{world.victim.id}").status_code == 404
+    assert people.acting_scope(db.session.execute(select(people.User).where(people.User.username == "orphan"))
+                               .scalar_one()) == set()
