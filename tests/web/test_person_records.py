@@ -317,6 +317,8 @@ def test_results_and_exports_show_the_employer_as_approved(world, client, auth):
     rows = [[c.value for c in r] for r in book.active.iter_rows()]
     victim_row = next(r for r in rows if "张伟" in r)
     assert "东区机床厂工会" in victim_row and "西区电力公司工会" not in victim_row
+    review = client.get(f"/registration/manage/competitions/{world.running.id}").get_data(as_text=True)
+    assert f'href="/people/{world.victim.id}"' in review  # the organizer reaches the person's page and history
 
 
 def test_approval_freezes_the_stated_facts(world, client, auth):
