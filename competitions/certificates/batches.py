@@ -233,6 +233,7 @@ def batch_processes() -> int:
 
 def _render_chunks(chunks, processes: int):
     """The PDFs of each chunk, in order: in this process, or in a pool of spawned ones."""
+    global worker_cpu_seconds
     if processes <= 1:
         for chunk in chunks:
             yield [certificate_pdf(text) for text in chunk]
@@ -246,7 +247,9 @@ def _render_chunks(chunks, processes: int):
     context.set_forkserver_preload(["competitions.certificates.pdf"])
     with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start_worker,
                              initargs=(current_app.config.get("PDF_FONT_PATH"),)) as pool:
-        yield from pool.map(_render_chunk, chunks)
+        for cpu, pdfs in pool.map(_render_chunk, chunks):
+            worker_cpu_seconds += cpu
+            yield pdfs
 
 
 def _start_worker(font_path: str | None) -> None:
@@ -257,8 +260,13 @@ def _start_worker(font_path: str | None) -> None:
     pdf_fonts.font_chain()
 
 
-def _render_chunk(texts) -> list[bytes]:
-    return [certificate_pdf(text) for text in texts]
+def _render_chunk(texts) -> tuple[float, list[bytes]]:
+    started = time.process_time()
+    pdfs = [certificate_pdf(text) for text in texts]
+    return time.process_time() - started, pdfs
+
+
+worker_cpu_seconds = 0.0  # CPU seconds the drawing processes spent, summed in this process (the benchmark reads it)
 
 
 def _progress(batch_id: int, done: int) -> None:
