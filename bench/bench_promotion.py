@@ -168,7 +168,8 @@ def _rule_sets(db) -> int:
     """The city federation's rule set and nine districts' (each a variant), all active."""
     import copy
 
-    from competitions.domain.promotion import RuleSet, rule_from_dict
+    from competitions.domain.promotion import RuleSet
+    from competitions.domain.promotion_rule_sets import rule_from_dict
     from competitions.promotion.rules import create_rule_set, set_active
 
     issuers = list(db.session.execute(text(

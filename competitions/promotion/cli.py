@@ -101,7 +101,7 @@ def rules_list_command():
 @rules_cli.command("presets")
 def rules_presets_command():
     """List the national presets that can be loaded."""
-    from competitions.domain.promotion import PRESETS
+    from competitions.domain.promotion_rule_sets import PRESETS
 
     for code, maker in PRESETS.items():
         click.echo(f"{code}\t{maker().name}")

@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from competitions.domain import promotion as rules
+from competitions.domain import promotion_rule_sets as documents
 from competitions.forms import Form, SubForm
 from competitions.labels import choices
 
@@ -160,7 +160,7 @@ class RuleSetForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.preset.choices = [("", _l("an empty rule set")),
-                               *[(code, maker().name) for code, maker in rules.PRESETS.items()]]
+                               *[(code, maker().name) for code, maker in documents.PRESETS.items()]]
 
 
 class ImportForm(Form):

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from competitions.audit.services import record
 from competitions.domain import promotion as rules
+from competitions.domain import promotion_rule_sets as documents
 from competitions.domain.errors import N_, NotFound, RuleViolation, ValidationErrors
 from competitions.extensions import db
 from competitions.organize.models import Competition
@@ -39,13 +40,13 @@ def rule_set_of(row: PromotionRuleSet) -> rules.RuleSet:
                     issuer=row.issuer, description=row.description)
     document.setdefault("rules", [])
     return rules.RuleSet(name=row.name, issuer=row.issuer, description=row.description,
-                         rules=tuple(rules.rule_from_dict(r, i) for i, r in enumerate(document["rules"], start=1)))
+                         rules=tuple(documents.rule_from_dict(r, i) for i, r in enumerate(document["rules"], start=1)))
 
 
 def _store(row: PromotionRuleSet, rule_set: rules.RuleSet) -> None:
     """Validate ``rule_set`` as a whole and write it into ``row`` (a new version when the rules changed)."""
-    rules.check_rule_set(rule_set)
-    document = rules.rule_set_to_document(rule_set)
+    documents.check_rule_set(rule_set)
+    document = documents.rule_set_to_document(rule_set)
     if row.document and row.document.get("rules") != document["rules"]:
         row.version = (row.version or 1) + 1
     row.name, row.issuer, row.description = rule_set.name, rule_set.issuer, rule_set.description
@@ -73,7 +74,7 @@ def create_rule_set(*, name: str, issuer: str = "", description: str = "", organ
 
 def load_preset(code: str, *, organization_id: int | None, actor_id: int | None) -> PromotionRuleSet:
     """A new rule set copied from a national preset (``domain.promotion.PRESETS``)."""
-    maker = rules.PRESETS.get(code)
+    maker = documents.PRESETS.get(code)
     if maker is None:
         raise NotFound("No preset called %(code)s.", code=code)
     preset = maker()
@@ -96,7 +97,7 @@ def save_rule(row: PromotionRuleSet, rule: rules.Rule, *, original_key: str | No
     db.session.flush()
     record("promotion_rule_saved", actor_id=actor_id, object_type="promotion_rule_set", object_id=row.id,
            old={"rule": next((r for r in old["rules"] if r.get("key") == original_key), None)},
-           new={"rule": rules.rule_to_dict(rule), "version": row.version})
+           new={"rule": documents.rule_to_dict(rule), "version": row.version})
 
 
 def delete_rule(row: PromotionRuleSet, key: str, *, actor_id: int | None) -> None:
@@ -126,7 +127,7 @@ def set_active(row: PromotionRuleSet, active: bool, *, actor_id: int | None) -> 
 
 def export_document(row: PromotionRuleSet) -> dict:
     """The rule set as a versioned JSON document another federation can import."""
-    return rules.rule_set_to_document(rule_set_of(row))
+    return documents.rule_set_to_document(rule_set_of(row))
 
 
 def parse_document(data: bytes | str) -> rules.RuleSet:
@@ -145,7 +146,7 @@ def parse_document(data: bytes | str) -> rules.RuleSet:
         line = getattr(error, "lineno", None)
         raise ValidationErrors([{"message": N_("The file is not valid JSON (line %(line)s)."),
                                  "params": {"line": line or "?"}, "field": "file"}]) from None
-    return rules.rule_set_from_document(document)
+    return documents.rule_set_from_document(document)
 
 
 def import_rule_set(data: bytes | str, *, organization_id: int | None, actor_id: int | None,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from competitions.auth.permissions import role_required
 from competitions.db import utcnow
-from competitions.domain import promotion as domain
+from competitions.domain import promotion_rule_sets as documents
 from competitions.domain.errors import CompetitionError, ValidationErrors
 from competitions.domain.inputs import parse_id
 from competitions.errors import commit_or_flash, flash_error
@@ -240,7 +240,7 @@ def rule_edit(rule_set_id: int, key: str | None):
     problems: list[str] = []
     if form.validate_on_submit():
         try:
-            rule = domain.rule_from_dict(form.document(), 1)
+            rule = documents.rule_from_dict(form.document(), 1)
             rules.save_rule(row, rule, original_key=key, actor_id=current_user.id)
         except ValidationErrors as error:
             db.session.rollback()

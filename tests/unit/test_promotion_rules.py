@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 
 from competitions.domain import promotion as p
+from competitions.domain import promotion_rule_sets as docs
 from competitions.domain.errors import ValidationErrors
 
 NATIONAL = p.CompetitionFacts(1, "全国职工职业技能大赛", 2026, "national", "I", "skills")
@@ -37,14 +38,14 @@ def _reasons(decision):
 
 # --- national workers' vocational skills contest ------------------------------------------------------
 
-WORKERS = p.preset_workers_contest()
+WORKERS = docs.preset_workers_contest()
 
 
 @pytest.mark.parametrize("rank, level, expected", [
-    (1, "senior", [("level", "technician"), ("honour", p.NATIONAL_EXPERT)]),
-    (5, "junior", [("level", "technician"), ("honour", p.NATIONAL_EXPERT)]),
-    (3, "technician", [("level", "senior_technician"), ("honour", p.NATIONAL_EXPERT)]),  # already technician
-    (2, "senior_technician", [("honour", p.NATIONAL_EXPERT)]),                          # cap: nothing higher
+    (1, "senior", [("level", "technician"), ("honour", docs.NATIONAL_EXPERT)]),
+    (5, "junior", [("level", "technician"), ("honour", docs.NATIONAL_EXPERT)]),
+    (3, "technician", [("level", "senior_technician"), ("honour", docs.NATIONAL_EXPERT)]),  # already technician
+    (2, "senior_technician", [("honour", docs.NATIONAL_EXPERT)]),                          # cap: nothing higher
     (6, "intermediate", [("level", "senior")]),
     (20, "senior", [("level", "technician")]),                                          # already senior worker
     (12, "technician", []),                                                             # cap: technician
@@ -85,7 +86,7 @@ def test_a_student_in_a_workers_event_gets_nothing_and_is_told_why():
 def test_tie_for_fifth_with_shared_places_selects_everyone_sharing_it_and_says_so():
     entries = [_entry(i, r, tied=(r == 5)) for i, r in enumerate([1, 2, 3, 4, 5, 5, 5, 8], start=1)]
     decisions = p.evaluate(WORKERS, NATIONAL, _event(), entries)
-    expert = [d.registration_id for d in decisions if ("honour", p.NATIONAL_EXPERT) in _outcomes(d)]
+    expert = [d.registration_id for d in decisions if ("honour", docs.NATIONAL_EXPERT) in _outcomes(d)]
     assert expert == [1, 2, 3, 4, 5, 6, 7]
     note = str(decisions[5].awards[0].notes[0])
     assert "tied for place 5 at the cut-off (place 5)" in note and "shared" in note
@@ -97,9 +98,9 @@ def test_tie_at_the_cut_off_without_tied_places_follows_the_chief_judges_order()
     # Places 5 and 6 had the same total; the chief judge ordered them (no tied places).
     entries = [_entry(1, 4, total=90), _entry(2, 5, total=88, cj=True), _entry(3, 6, total=88, cj=True)]
     five, six = p.evaluate(WORKERS, NATIONAL, _event(tie_mode="no_tied_places"), entries)[1:]
-    assert ("honour", p.NATIONAL_EXPERT) in _outcomes(five)
+    assert ("honour", docs.NATIONAL_EXPERT) in _outcomes(five)
     assert "chief judge's recorded order decides" in str(five.awards[0].notes[0])
-    assert ("honour", p.NATIONAL_EXPERT) not in _outcomes(six)
+    assert ("honour", docs.NATIONAL_EXPERT) not in _outcomes(six)
     assert _outcomes(six) == [("level", "technician")]
 
 
@@ -115,13 +116,13 @@ def test_outside_the_scope_says_no_rule_covers_it():
 
 # --- national skills contest (2020, 2023) ------------------------------------------------------------
 
-SKILLS = p.preset_skills_contest()
+SKILLS = docs.preset_skills_contest()
 
 
 @pytest.mark.parametrize("rank, prize, level, expected", [
-    (1, "first", "senior", [("level", "technician"), ("honour", p.NATIONAL_EXPERT)]),
-    (3, "third", "technician", [("level", "senior_technician"), ("honour", p.NATIONAL_EXPERT)]),
-    (5, "honourable", "junior", [("level", "technician"), ("honour", p.NATIONAL_EXPERT)]),
+    (1, "first", "senior", [("level", "technician"), ("honour", docs.NATIONAL_EXPERT)]),
+    (3, "third", "technician", [("level", "senior_technician"), ("honour", docs.NATIONAL_EXPERT)]),
+    (5, "honourable", "junior", [("level", "technician"), ("honour", docs.NATIONAL_EXPERT)]),
     (7, "honourable", "senior", [("level", "technician")]),
     (7, "honourable", "senior_technician", []),
     (16, None, "senior", []),
@@ -280,11 +281,11 @@ def test_score_threshold_and_minimum_total():
 
 
 def _problems(*rules_):
-    return [(pr["rule"], pr["field"]) for pr in p.validate_rule_set(_set(*rules_))]
+    return [(pr["rule"], pr["field"]) for pr in docs.validate_rule_set(_set(*rules_))]
 
 
 def test_presets_are_valid():
-    assert p.validate_rule_set(WORKERS) == [] and p.validate_rule_set(SKILLS) == []
+    assert docs.validate_rule_set(WORKERS) == [] and docs.validate_rule_set(SKILLS) == []
 
 
 def test_rank_range_out_of_order_names_the_rule_and_field():
@@ -300,21 +301,21 @@ def test_fraction_outside_zero_to_one(fraction):
 
 def test_cap_below_the_target_level():
     rule = _rule(outcomes=(p.Outcome(p.OutcomeKind.LEVEL_OR_NEXT, "technician", cap="senior"),))
-    [problem] = p.validate_rule_set(_set(rule))
+    [problem] = docs.validate_rule_set(_set(rule))
     assert (problem["rule"], problem["field"]) == ("L1", "cap")
 
 
 def test_two_rules_with_different_levels_for_the_same_place_contradict():
     a = _rule("A", p.Selection(p.SelectionKind.RANK, 1, 5), outcomes=(p.Outcome(p.OutcomeKind.LEVEL, "technician"),))
     b = _rule("B", p.Selection(p.SelectionKind.RANK, 5, 10), outcomes=(p.Outcome(p.OutcomeKind.LEVEL, "senior"),))
-    [problem] = p.validate_rule_set(_set(a, b))
+    [problem] = docs.validate_rule_set(_set(a, b))
     assert problem["rule"] == "B" and problem["params"]["other"] == "A" and problem["params"]["place"] == 5
     # Different groups or disjoint current-level conditions do not contradict.
     c = _rule("C", p.Selection(p.SelectionKind.RANK, 1, 5), scope=p.Scope(groups=("students",)),
               outcomes=(p.Outcome(p.OutcomeKind.LEVEL, "senior"),))
     d = _rule("D", p.Selection(p.SelectionKind.RANK, 1, 5), scope=p.Scope(groups=("workers",)),
               outcomes=(p.Outcome(p.OutcomeKind.LEVEL, "technician"),))
-    assert p.validate_rule_set(_set(c, d)) == []
+    assert docs.validate_rule_set(_set(c, d)) == []
 
 
 def test_better_places_may_not_get_a_lower_level():
@@ -334,8 +335,8 @@ def test_target_not_above_the_required_current_level():
 
 @pytest.mark.parametrize("preset", [WORKERS, SKILLS])
 def test_documents_round_trip(preset):
-    text = json.dumps(p.rule_set_to_document(preset), ensure_ascii=False)
-    assert p.rule_set_from_document(json.loads(text)) == preset
+    text = json.dumps(docs.rule_set_to_document(preset), ensure_ascii=False)
+    assert docs.rule_set_from_document(json.loads(text)) == preset
 
 
 @pytest.mark.parametrize("mutate, field", [
@@ -349,10 +350,10 @@ def test_documents_round_trip(preset):
     (lambda d: d.update(rules="all of them"), "rules"),
 ])
 def test_broken_documents_are_refused_naming_the_field(mutate, field):
-    document = p.rule_set_to_document(WORKERS)
+    document = docs.rule_set_to_document(WORKERS)
     mutate(document)
     with pytest.raises(ValidationErrors) as caught:
-        p.rule_set_from_document(document)
+        docs.rule_set_from_document(document)
     assert field in [pr["field"] for pr in caught.value.problems]
 
 
