@@ -8,6 +8,7 @@ numbers are always masked (first 6 and last 4 characters shown).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import quote
 
 from flask_babel import gettext as _
@@ -54,11 +55,14 @@ def disposition(data: RosterData, ext: str) -> str:
 
 
 def roster_xlsx(data: RosterData) -> bytes:
-    """One worksheet: title, subtitle, headings, one row per flag (the shared writer keeps every cell inert)."""
+    """One sheet through the shared writer (``competitions/spreadsheets.py``: nothing typed into a name or an
+    employer ever runs as a formula): title, subtitle, headings, one row per flag; place and score as numbers."""
     book = Book()
-    sheet = book.sheet("roster", widths=(12, 22, 28, 20, 8, 10, 16, 24, 24, 14))
-    sheet.row([data.title])
+    sheet = book.sheet(_("Promotion roster"), widths=(12, 22, 28, 20, 8, 10, 16, 24, 24, 14), freeze_rows=3)
+    sheet.row([data.title], bold=True)
     sheet.row([data.subtitle])
     sheet.header(list(data.headings))
-    sheet.rows(data.rows)
+    for row in data.rows:
+        place, score = row[4], row[5]
+        sheet.row([*row[:4], int(place) if place else None, Decimal(score) if score else None, *row[6:]])
     return book.to_bytes()

@@ -335,6 +335,7 @@ def test_roster_exports_carry_masked_ids(world, client, auth, tmp_path):
     from openpyxl import load_workbook
 
     comp, regs = world["comp"], world["regs"]
+    regs["A07"].worker.name = "=1+1"   # a careless clerk's name never runs as a formula
     _finalize(comp)
     db.session.commit()
     _login(client, auth, "cityorg")
@@ -344,8 +345,11 @@ def test_roster_exports_carry_masked_ids(world, client, auth, tmp_path):
     first = rows[3]
     national_id = regs["A01"].worker.national_id
     assert first[0] == "李娜" and first[1] == national_id[:6] + "********" + national_id[-4:]
-    assert first[4] == "1" and first[6] == "Senior worker" and first[7] == "Technician" and first[9] == "Approved"
+    assert first[4] == 1 and first[5] == 96.4 and first[6] == "Senior worker" and first[7] == "Technician"
+    assert first[9] == "Approved"
     assert national_id not in str(rows)
+    formula_row = next(row for row in book.active.iter_rows(min_row=4) if row[0].value == "=1+1")
+    assert formula_row[0].data_type == "s"
     pdf = client.get(f"/promotion/competitions/{comp.id}/roster.pdf")
     assert pdf.mimetype == "application/pdf"
     path = tmp_path / "roster.pdf"
