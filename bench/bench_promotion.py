@@ -238,7 +238,8 @@ def _single(url: str, say) -> dict:
             "source": "import", "waitlist_position": None, "decision_reason": "", "submitted_by_id": None,
             "decided_by_id": None, "decided_at": created, "station": i % 50 + 1,
             "anonymous_code": f"A{i % 50 + 1:04d}", "checked_in": True, "created_at": created,
-            "updated_at": created} for i in range(4000)])
+            "updated_at": created, "employer_id": federation, "employer_parent_id": None, "is_student": False,
+            "skill_level": None} for i in range(4000)])
         _final_results(db, where=f"AND ev.competition_id = {comp_id}")
         competition = db.session.get(Competition, comp_id)
         from competitions.promotion.services import evaluate_competition
