@@ -13,7 +13,7 @@ from flask import Flask, current_app, request, session
 from flask_babel import gettext, refresh
 from flask_login import current_user
 
-from competitions.domain.errors import Code, CompetitionError
+from competitions.domain.errors import Code, CompetitionError, Phrase
 from competitions.extensions import babel
 from competitions.labels import label
 
@@ -49,11 +49,13 @@ def translate(message: str, params: dict | None = None) -> str:
     """Translate an English source message and interpolate ``params``.
 
     Parameters are not translated, except stored codes wrapped in ``Code``,
-    which are shown by their label ("一等奖", not "first").
+    which are shown by their label ("一等奖", not "first"), and whole messages
+    wrapped in ``Phrase``, which are translated in turn.
     """
     text = gettext(message)
     if params:
-        params = {name: label(value.kind, value.value) if isinstance(value, Code) else value
+        params = {name: label(value.kind, value.value) if isinstance(value, Code)
+                  else translate(value.message, value.params) if isinstance(value, Phrase) else value
                   for name, value in params.items()}
         try:
             return text % params

@@ -22,7 +22,9 @@ An honourable mention (优秀奖) is available in every mode: a number of places
 after the third prize (rank bands), a share (proportions), or the rest of the
 top half (medals).
 
-Entrants are the ranked (not disqualified) competitors. A competitor who did
+Entrants are the ranked (not disqualified, not absent) competitors; whether
+the absent (缺考) count as entrants for fractions is the scheme's setting
+(``assign_awards(..., absent_are_entrants=True)``). A competitor who did
 not pass (``domain.passing``: a part or the total below its pass mark) gets no
 prize and takes no prize place: the prizes go down the standing to those who
 passed, counted in order ("did not pass" means "no prize, whatever the
@@ -206,7 +208,13 @@ def prize_for_rank(rank: int | None, counts: dict[Prize, int]) -> Prize | None:
     return prizes[index] if index < len(prizes) else None
 
 
-def assign_awards(ranking: Ranking, rule: AwardRule) -> tuple[Award, ...]:
+def entrant_count(ranking: Ranking, *, absent_are_entrants: bool = False) -> int:
+    """How many entrants proportions are counted on: the ranked, plus the absent when the scheme says so."""
+    return sum(1 for e in ranking.entries
+               if not e.disqualified and (absent_are_entrants or not getattr(e, "absent", False)))
+
+
+def assign_awards(ranking: Ranking, rule: AwardRule, *, absent_are_entrants: bool = False) -> tuple[Award, ...]:
     """Every competitor's prize, in standing order; raises RuleViolation for a rule that does not fit.
 
     Raises InvalidState while tied places in a no-tied-places event wait for
@@ -215,8 +223,7 @@ def assign_awards(ranking: Ranking, rule: AwardRule) -> tuple[Award, ...]:
     if not ranking.is_final:
         raise InvalidState("The chief judge must first decide the order of the tied competitors.",
                            field="ranking")
-    entrants = sum(1 for e in ranking.entries if not e.disqualified)
-    counts = prize_counts(rule, entrants)
+    counts = prize_counts(rule, entrant_count(ranking, absent_are_entrants=absent_are_entrants))
     places = prize_places(ranking)
     return tuple(
         Award(e.competitor_id, e.rank, prize_for_rank(places.get(e.competitor_id), counts))

@@ -33,6 +33,25 @@ class Code:
         return str(self.value)
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A whole translatable message used as a parameter of another ("A05 at station 5: <what is wrong>").
+
+    ``competitions.i18n.translate`` translates it (with its own ``params``) in
+    the reader's language before filling it into the outer message; printed
+    as is (logs, the command line), it is the English message filled in.
+    """
+
+    message: str
+    params: dict
+
+    def __str__(self) -> str:
+        try:
+            return self.message % self.params
+        except (KeyError, ValueError, TypeError):
+            return self.message
+
+
 class CompetitionError(Exception):
     """Base class: something the user asked for cannot be done."""
 

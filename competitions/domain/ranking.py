@@ -10,7 +10,8 @@ where the rules allow no tied places (``TieMode.NO_TIED_PLACES``), are handed
 to the chief judge (裁判长) as unresolved groups, and the chief judge's
 recorded order of each group gives the final places.
 
-Disqualified competitors get no place and are listed last. Ranking compares
+Absent (缺考) and disqualified competitors get no place: the absent are listed
+after the ranked, the disqualified last. Ranking compares
 the stored (rounded) figures — the ones the public notice shows — so anyone
 can check a place against the published numbers. Within a shared place,
 entries are listed by competitor id, so the order never depends on input order.
@@ -76,6 +77,7 @@ class RankEntry:
     time_used: Decimal | int | None = None
     disqualified: bool = False
     passed: bool | None = None  # None when the scheme sets no pass mark (``domain.passing``)
+    absent: bool = False  # 缺考: not ranked, listed after the ranked, before the disqualified
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class RankedEntry:
     unresolved: bool = False
     decided_by_chief_judge: bool = False
     passed: bool | None = None
+    absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ def rank_with_ties(
     chain = tuple(chain) or DEFAULT_CHAIN
     entries = sorted(entries, key=lambda e: e.competitor_id)
     _check_entries(entries)
-    ranked = [e for e in entries if not e.disqualified]
+    ranked = [e for e in entries if not e.disqualified and not e.absent]
 
     def key(entry: RankEntry) -> tuple:
         order = _sort_key(entry, chain)
@@ -214,6 +217,8 @@ def rank_with_ties(
         if pending:
             unresolved.append(tuple(e.competitor_id for e in group))
         position += len(group)
+    standing += [RankedEntry(e.competitor_id, None, False, False, None, absent=True)
+                 for e in entries if e.absent and not e.disqualified]
     standing += [RankedEntry(e.competitor_id, None, False, True, e.total, passed=e.passed)
                  for e in entries if e.disqualified]
     ranking = Ranking(tuple(standing), tuple(unresolved), mode)
@@ -250,6 +255,28 @@ def apply_chief_judge_decision(ranking: Ranking, ordered_ids: Sequence[int]) -> 
     entries = ranking.entries[:first] + tuple(decided) + ranking.entries[first + len(decided):]
     remaining = tuple(g for g in ranking.unresolved if g is not group)
     return Ranking(entries, remaining, ranking.mode)
+
+
+def missing_time_where_it_decides(entries: Iterable[RankEntry], chain: Sequence[TieBreakKey]) -> tuple[int, ...]:
+    """Competitors with no time used recorded whose place the chain's time tie-break would decide.
+
+    That is, those equal with someone else on every link before ``time_used``:
+    ranking them last for want of a time would be a silent guess, so they are
+    reported instead (in competitor id order). Competitors no time link reaches
+    need no time.
+    """
+    index = next((i for i, key in enumerate(chain) if key.name == TIME_USED), None)
+    if index is None:
+        return ()
+    before = tuple(chain[:index])
+    ranked = sorted((e for e in entries if not e.disqualified and not e.absent),
+                    key=lambda e: (_sort_key(e, before), e.competitor_id))
+    flagged: list[int] = []
+    for _, group_iter in groupby(ranked, key=lambda e: _sort_key(e, before)):
+        group = list(group_iter)
+        if len(group) > 1:
+            flagged += [e.competitor_id for e in group if e.time_used is None]
+    return tuple(sorted(flagged))
 
 
 def renumber(ranking: Ranking, style: RankStyle | str = RankStyle.STANDARD) -> Ranking:
@@ -295,6 +322,7 @@ def entries_from_scores(
             time_used=time_used.get(score.competitor_id),
             disqualified=score.status is ScoreStatus.DISQUALIFIED,
             passed=passed.get(score.competitor_id),
+            absent=score.status is ScoreStatus.ABSENT,
         ))
     return entries
 
@@ -305,7 +333,7 @@ def _check_entries(entries: list[RankEntry]) -> None:
     if len(set(ids)) != len(ids):
         raise RuleViolation("A competitor appears twice in the standing.", field="entries")
     for entry in entries:
-        if entry.total is None and not entry.disqualified:
+        if entry.total is None and not entry.disqualified and not entry.absent:
             raise RuleViolation("Competitor %(competitor)s has no total and cannot be ranked.",
                                 field="entries", competitor=entry.competitor_id)
 

@@ -22,6 +22,7 @@ CRITERION_KINDS = ("measurement", "judgement")
 TIE_BREAK_TIME = "time_used"
 FAILED_PLACEMENTS = ("ranked", "after")
 RANK_STYLES = ("standard", "dense")
+TEAM_SCORES = ("sum", "mean", "best")
 MAX_JUDGES = 15
 
 
@@ -61,6 +62,11 @@ class SchemeDraft:
     failed_placement: str = "ranked"  # "ranked" among the others or listed "after" them
     precision: int = 2  # decimals kept, compared and published (0-3)
     rank_style: str = "standard"  # "standard" (1, 2, 2, 4) or "dense" (1, 2, 2, 3)
+    absent_are_entrants: bool = False  # whether the absent (缺考) count as entrants for prize proportions
+    team_score: str = "mean"  # team events: "sum", "mean" or "best" (k = team_best) of the members' totals
+    team_best: int | None = None
+    team_tie_break: tuple[str, ...] = field(default_factory=tuple)  # after the team score
+    team_tie_mode: str = "shared"  # or "no_tied_places"
 
 
 @dataclass(frozen=True)
@@ -177,9 +183,29 @@ def _pass_problems(draft: SchemeDraft) -> list[Problem]:
         problems.append(Problem("precision", "Figures are kept to 0, 1, 2 or 3 decimals."))
     if draft.rank_style not in RANK_STYLES:
         problems.append(Problem("rank_style", "Unknown ranking style %(value)s.", params={"value": draft.rank_style}))
+    problems += _team_problems(draft)
     if draft.failed_placement not in FAILED_PLACEMENTS:
         problems.append(Problem("failed_placement", "Unknown placement %(value)s for those who did not pass.",
                                 params={"value": draft.failed_placement}))
+    return problems
+
+
+def _team_problems(draft: SchemeDraft) -> list[Problem]:
+    """A known team score (best k needs k of 1 to 20), known team tie-breaks listed once, a known tie mode."""
+    problems: list[Problem] = []
+    if draft.team_score not in TEAM_SCORES:
+        problems.append(Problem("team_score", "Unknown team score %(value)s.", params={"value": draft.team_score}))
+    elif draft.team_score == "best" and not (draft.team_best and 1 <= draft.team_best <= 20):
+        problems.append(Problem("team_best", "Say how many members' results count for the team (1 to 20)."))
+    valid = {f"part:{p.code}" for p in draft.parts} | {TIE_BREAK_TIME}
+    for key in draft.team_tie_break:
+        if key not in valid:
+            problems.append(Problem("team_tie_break", "The tie-break %(key)s names no part of this scheme.",
+                                    params={"key": key}))
+    if len(set(draft.team_tie_break)) != len(draft.team_tie_break):
+        problems.append(Problem("team_tie_break", "A tie-break rule is listed twice."))
+    if draft.team_tie_mode not in ("shared", "no_tied_places"):
+        problems.append(Problem("team_tie_mode", "Unknown tie mode %(mode)s.", params={"mode": draft.team_tie_mode}))
     return problems
 
 

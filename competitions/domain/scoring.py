@@ -19,6 +19,8 @@ The rules, as the marking schemes (评分标准) of vocational skills contests s
 * Deductions (扣分) are subtracted from the total, which never drops below 0.
   A disqualification (a safety or quality veto, 一票否决) removes the
   competitor from the ranking: they are listed as disqualified, with no figures.
+  A competitor marked absent (缺考) likewise has no figures and no place, and
+  their missing marks are not a problem: a no-show never blocks the event.
 * A competitor is scored only when every criterion has marks from enough
   judges. A panel left short — most often by a recusal (回避) — is reported as
   a problem for the chief judge, never silently averaged over fewer judges.
@@ -92,6 +94,7 @@ class TeamAggregation(StrEnum):
 
     SUM = "sum"
     MEAN = "mean"
+    BEST = "best"  # the sum of the best k members' totals ("best 3 of 4 count")
 
 
 class ScoreStatus(StrEnum):
@@ -100,6 +103,7 @@ class ScoreStatus(StrEnum):
     SCORED = "scored"
     INCOMPLETE = "incomplete"
     DISQUALIFIED = "disqualified"
+    ABSENT = "absent"  # 缺考: did not sit the event; not ranked, listed as absent, never a missing-mark problem
 
 
 class ProblemCode(StrEnum):
@@ -113,6 +117,7 @@ class ProblemCode(StrEnum):
     UNKNOWN_CRITERION = "unknown_criterion"
     UNKNOWN_COMPETITOR = "unknown_competitor"
     NEGATIVE_DEDUCTION = "negative_deduction"
+    MISSING_TIME = "missing_time"  # a time tie-break decides the place, but no time used is recorded
 
 
 def as_points(value: Decimal | str | float) -> Decimal:
@@ -409,6 +414,7 @@ def score_event(
     competitor_ids: Iterable[int] | None = None,
     deductions: Iterable[Deduction] = (),
     disqualified: Iterable[int] = (),
+    absent: Iterable[int] = (),
 ) -> EventScores:
     """Score every competitor of one event from the judges' marks.
 
@@ -420,7 +426,7 @@ def score_event(
     unusable (see ``validate_scheme``). Figures are rounded once, here.
     """
     check_scheme(scheme)
-    return _score_panels(scheme, group_marks(marks), competitor_ids, deductions, disqualified)
+    return _score_panels(scheme, group_marks(marks), competitor_ids, deductions, disqualified, absent)
 
 
 def group_marks(marks: Iterable[Mark]) -> Panels:
@@ -446,6 +452,7 @@ def score_panels(
     competitor_ids: Iterable[int] | None = None,
     deductions: Iterable[Deduction] = (),
     disqualified: Iterable[int] = (),
+    absent: Iterable[int] = (),
 ) -> EventScores:
     """``score_event`` for marks already grouped into panels (see ``group_marks``); every value a Decimal.
 
@@ -453,7 +460,7 @@ def score_panels(
     instead of building one ``Mark`` per row first. Same rules, same figures.
     """
     check_scheme(scheme)
-    return _score_panels(scheme, panels, competitor_ids, deductions, disqualified)
+    return _score_panels(scheme, panels, competitor_ids, deductions, disqualified, absent)
 
 
 def _score_panels(
@@ -462,18 +469,21 @@ def _score_panels(
     competitor_ids: Iterable[int] | None,
     deductions: Iterable[Deduction],
     disqualified: Iterable[int],
+    absent: Iterable[int] = (),
 ) -> EventScores:
     """The body of ``score_event`` once the scheme is checked and the marks grouped."""
     disqualified_ids = set(disqualified)
+    absent_ids = set(absent) - disqualified_ids
     deducted: dict[int, list[Decimal]] = defaultdict(list)
     for deduction in deductions:
         deducted[deduction.competitor_id].append(deduction.points)
-    named = set(panels) | set(deducted) | disqualified_ids
+    named = set(panels) | set(deducted) | disqualified_ids | absent_ids
     event_ids = set(competitor_ids) if competitor_ids is not None else named
     stray = [_unknown_competitor(cid) for cid in sorted(named - event_ids)]
     layout = _SchemeLayout(scheme)
     no_panels: dict = {}
     scores = tuple(
+        CompetitorScore(cid, ScoreStatus.ABSENT, {}, {}, ZERO, None) if cid in absent_ids else
         _score_competitor(layout, cid, panels.get(cid, no_panels), deducted.get(cid, []), cid in disqualified_ids)
         for cid in sorted(event_ids)
     )
@@ -633,8 +643,12 @@ def _panel_problems(
         ))
     if (criterion.kind is CriterionKind.MEASUREMENT and criterion.measurement_mode is MeasurementMode.ONCE
             and len({v for _, v in judged}) > 1):
-        problems.append(_criterion_problem(ProblemCode.CONFLICTING_MEASUREMENTS, competitor_id, criterion,
-                                           N_("The readings recorded for criterion %(criterion)s disagree.")))
+        # A reading taken once is never averaged: the chief judge keeps the right one (``readings`` names them).
+        problems.append(_criterion_problem(
+            ProblemCode.CONFLICTING_MEASUREMENTS, competitor_id, criterion,
+            N_("The readings recorded for criterion %(criterion)s disagree (%(readings)s); it is read once, so"
+               " the chief judge keeps the right reading and the other is removed."),
+            readings=", ".join(f"{judge}: {value}" for judge, value in judged), judges=tuple(j for j, _ in judged)))
     return problems
 
 
@@ -671,13 +685,27 @@ def _negative_deduction(competitor_id: int, points: Decimal) -> ScoringProblem:
 # --- teams and standardisation -------------------------------------------------------------------
 
 
-def team_score(member_totals: Sequence[Decimal], mode: TeamAggregation | str) -> Decimal:
-    """A team's score: the sum or the mean of its members' totals, rounded once."""
+def team_score(member_totals: Sequence[Decimal], mode: TeamAggregation | str, best: int | None = None) -> Decimal:
+    """A team's score, rounded once: the sum, the mean, or the sum of the ``best`` k members' totals.
+
+    Best k of n: the k highest totals count (a team with fewer scored members
+    counts all it has), as team rules that say "the best three of four
+    members' results make the team result" mean it.
+    """
     if not member_totals:
         raise RuleViolation("A team needs at least one scored member.", field="members")
     mode = TeamAggregation(mode)
+    if mode is TeamAggregation.BEST:
+        if not best or best < 1:
+            raise RuleViolation("Say how many members' results count for the team.", field="team_best")
+        return round_points(sum(counted_members(member_totals, best), ZERO))
     combined = sum(member_totals, ZERO)
     return round_points(combined if mode is TeamAggregation.SUM else combined / len(member_totals))
+
+
+def counted_members(member_totals: Sequence[Decimal], best: int) -> list[Decimal]:
+    """The ``best`` highest totals (all of them when there are fewer), highest first."""
+    return sorted(member_totals, reverse=True)[:best]
 
 
 def standardise(

@@ -860,11 +860,50 @@ def current_mark(registration_id: int, criterion_id: int, judge_id: int) -> dict
 
 # ---- score sheets ---------------------------------------------------------------------------------
 
+def one_judge_criteria_with_several(criteria, assignments) -> list[tuple[object, list[str]]]:
+    """Criteria the scheme gives one judge (a reading taken once) that several panel judges are assigned to.
+
+    Their marks would either be refused as a second reading or have to be
+    reconciled by the chief judge, so the assignment page warns about them:
+    (criterion, the judges' names) in scheme order.
+    """
+    panel = [a for a in assignments if not a.is_chief]
+    out = []
+    for criterion in criteria:
+        if criterion.judges_required != 1:
+            continue
+        judges = sorted({a.user.display_name for a in panel
+                         if a.criterion_id is None or a.criterion_id == criterion.id})
+        if len(judges) > 1:
+            out.append((criterion, judges))
+    return out
+
+
+def excused_competitors(event_id: int) -> set[int]:
+    """Registrations marked absent (缺考) or disqualified (一票否决): nobody owes marks for them.
+
+    Both are recorded on the chief judge's adjustments page (results.adjustments); a no-show must
+    never block the sheets or the sign-off until someone types 0.
+    """
+    from competitions.results.models import ResultAdjustment
+
+    return set(db.session.execute(
+        select(ResultAdjustment.registration_id).where(
+            ResultAdjustment.event_id == event_id,
+            ResultAdjustment.absent.is_(True) | ResultAdjustment.disqualified.is_(True))
+    ).scalars())
+
+
 def _completeness(event: Event, assignments=None, competitors=None, marks=None):
     assignments = assignments_of(event.id) if assignments is None else assignments
     competitors = judging_competitors(event.id) if competitors is None else competitors
+    excused = excused_competitors(event.id)
+    if excused:
+        competitors = [r for r in competitors if r.id not in excused]
     marks = list(db.session.execute(select(Mark).where(Mark.event_id == event.id)).scalars()) \
         if marks is None else marks
+    if excused:
+        marks = [m for m in marks if m.registration_id not in excused]
     recusals = event_recusals(event, _panel_judges(assignments), competitors)
     return outlier_rules.completeness_matrix(
         [r.id for r in competitors], [c.id for c in event_criteria(event)], panel_per_criterion(event, assignments),
@@ -1021,6 +1060,29 @@ def dashboard(event: Event) -> Dashboard:
     )
 
 
+def _first_gap(error: InvalidState, completeness) -> tuple[str, dict]:
+    """The sign-off refusal with the first gap named: competitor (code, station), criterion and judge."""
+    from competitions.domain.errors import N_, Phrase
+    from competitions.organize.models import Criterion
+
+    cell = next((c for c in completeness.cells if c.missing or c.has_no_judge), None)
+    if cell is None:
+        return error.message, error.params
+    registration = db.session.get(Registration, cell.competitor_id)
+    criterion = db.session.get(Criterion, cell.criterion_id)
+    judge = db.session.get(User, cell.missing[0]) if cell.missing else None
+    params = {"counts": Phrase(error.message, error.params),
+              "competitor": (registration.anonymous_code if registration else None) or f"R{cell.competitor_id}",
+              "station": registration.station if registration and registration.station is not None else "—",
+              "criterion": criterion.code if criterion else cell.criterion_id}
+    if judge is None:
+        return (N_("%(counts)s First: competitor %(competitor)s at station %(station)s, criterion %(criterion)s,"
+                   " has no judge allowed to mark it."), params)
+    params["judge"] = judge.display_name
+    return (N_("%(counts)s First: competitor %(competitor)s at station %(station)s, criterion %(criterion)s,"
+               " is waiting for %(judge)s."), params)
+
+
 def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
     """The chief judge signs the event off (签字确认): every mark in, every sheet submitted; marks lock."""
     if not is_chief(actor, event.id):
@@ -1029,7 +1091,11 @@ def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
         raise InvalidState("The event has already been signed off.")
     assignments = assignments_of(event.id)
     completeness, _recusals = _completeness(event, assignments)
-    outlier_rules.check_can_sign_off(completeness)
+    try:
+        outlier_rules.check_can_sign_off(completeness)
+    except InvalidState as error:
+        message, params = _first_gap(error, completeness)
+        raise InvalidState(message, **params) from None
     owing = {j for c in completeness.cells for j in c.expected}
     submitted = set(db.session.execute(select(JudgeSheet.judge_id).where(
         JudgeSheet.event_id == event.id, JudgeSheet.submitted_at.is_not(None))).scalars())

@@ -296,7 +296,8 @@ def assignments(event_id: int):
         competitor_choices=[(r.id, f"{r.station or '—'} · {r.anonymous_code} · {r.worker.name}") for r in competitors])
     board = services.dashboard(event)
     return render_template("judging/assignments.html", event=event, form=form, rows=rows, criteria=criteria,
-                           conflict_form=conflict_form, board=board, competitors={r.id: r for r in competitors})
+                           conflict_form=conflict_form, board=board, competitors={r.id: r for r in competitors},
+                           crowded=services.one_judge_criteria_with_several(criteria, rows))
 
 
 @bp.route("/assignments/<int:assignment_id>/delete", methods=["POST"])

@@ -157,6 +157,17 @@ class SchemeForm(Form):
                             choices=[(0, "0"), (1, "1"), (2, "2"), (3, "3")])
     rank_style = SelectField(_l("Places after a shared place"), default="standard",
                              choices=[("standard", _l("Standard: 1, 2, 2, 4")), ("dense", _l("Dense: 1, 2, 2, 3"))])
+    absent_are_entrants = BooleanField(_l("Absent competitors count as entrants for prize proportions"))
+    team_score = SelectField(_l("Team score"), default="mean",
+                             choices=[("mean", _l("Mean of the members' totals")),
+                                      ("sum", _l("Sum of the members' totals")),
+                                      ("best", _l("Sum of the best members' totals"))])
+    team_best = IntegerField(_l("Members whose results count"), validators=[Optional(), NumberRange(min=1, max=20)])
+    team_tie_break_1 = SelectField(_l("First team tie-break"), validators=[Optional()])
+    team_tie_break_2 = SelectField(_l("Second team tie-break"), validators=[Optional()])
+    team_tie_mode = SelectField(_l("Teams still equal"), default="shared",
+                                choices=[("shared", _l("Share the place")),
+                                         ("no_tied_places", _l("No tied places where a prize depends on it"))])
     award_mode = SelectField(_l("How prizes are given"))
     award_first = DecimalField(_l("First prizes"), places=None, validators=[Optional(), NumberRange(min=0)])
     award_second = DecimalField(_l("Second prizes"), places=None, validators=[Optional(), NumberRange(min=0)])
@@ -170,6 +181,7 @@ class SchemeForm(Form):
 
     def __init__(self, *args, tie_break_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for field in (self.tie_break_1, self.tie_break_2, self.tie_break_3):
+        for field in (self.tie_break_1, self.tie_break_2, self.tie_break_3, self.team_tie_break_1,
+                      self.team_tie_break_2):
             field.choices = [("", "—")] + list(tie_break_choices)
         self.award_mode.choices = choices("award_mode")

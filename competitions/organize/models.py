@@ -105,6 +105,11 @@ class Event(db.Model):
     precision: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     # Places after a shared place: "standard" (1, 2, 2, 4) or "dense" (1, 2, 2, 3) (domain.ranking.RankStyle).
     rank_style: Mapped[str] = mapped_column(String(10), default="standard", server_default="standard")
+    # Whether competitors marked absent (缺考) count as entrants when prizes are given by proportions.
+    absent_are_entrants: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A team event's team rules (results.teams.TeamRule): {"score": "sum"|"mean"|"best", "best": k,
+    # "tie_break": ["time_used", "part:practical"], "tie_mode": "shared"|"no_tied_places"}; {} = defaults.
+    team_rule: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     scheme_valid: Mapped[bool] = mapped_column(Boolean, default=False)
     # An event that cannot be held (取消): kept with its reason, left out of judging and results.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

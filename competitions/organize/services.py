@@ -312,6 +312,8 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
     event.failed_placement = draft.failed_placement
     event.precision = draft.precision
     event.rank_style = draft.rank_style
+    event.absent_are_entrants = draft.absent_are_entrants
+    event.team_rule = team_rule_json(draft) if event.is_team else {}
     event.award_rule = award_rule_json(award)
     event.scheme_valid = True
     db.session.flush()
@@ -331,7 +333,20 @@ def scheme_draft_of(event: Event) -> SchemeDraft:
         failed_placement=event.failed_placement or "ranked",
         precision=event.precision if event.precision is not None else 2,
         rank_style=event.rank_style or "standard",
+        absent_are_entrants=bool(event.absent_are_entrants),
+        team_score=(event.team_rule or {}).get("score") or "mean",
+        team_best=(event.team_rule or {}).get("best"),
+        team_tie_break=tuple((event.team_rule or {}).get("tie_break") or ()),
+        team_tie_mode=(event.team_rule or {}).get("tie_mode") or "shared",
     )
+
+
+def team_rule_json(draft: SchemeDraft) -> dict:
+    """A team event's team rules as stored on the event (results.teams.TeamRule reads them)."""
+    stored: dict = {"score": draft.team_score, "tie_break": list(draft.team_tie_break), "tie_mode": draft.team_tie_mode}
+    if draft.team_score == "best":
+        stored["best"] = draft.team_best
+    return stored
 
 
 def _copy_event_into(source: Event, target: Competition, *, trade_code: str, group: str, shift_years: int) -> Event:
@@ -358,6 +373,8 @@ def _copy_event_into(source: Event, target: Competition, *, trade_code: str, gro
     event.failed_placement = source.failed_placement
     event.precision = source.precision
     event.rank_style = source.rank_style
+    event.absent_are_entrants = source.absent_are_entrants
+    event.team_rule = dict(source.team_rule or {})
     event.scheme_valid = source.scheme_valid
     return event
 

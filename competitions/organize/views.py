@@ -311,6 +311,14 @@ def _fill_scheme_form(form: SchemeForm, event: Event) -> None:
     form.award_rounding.data = rule.get("rounding", "down")
     form.precision.data = event.precision if event.precision is not None else 2
     form.rank_style.data = event.rank_style or "standard"
+    form.absent_are_entrants.data = bool(event.absent_are_entrants)
+    team = event.team_rule or {}
+    form.team_score.data = team.get("score") or "mean"
+    form.team_best.data = team.get("best")
+    for field, value in zip((form.team_tie_break_1, form.team_tie_break_2),
+                            list(team.get("tie_break") or []) + ["", ""], strict=False):
+        field.data = value
+    form.team_tie_mode.data = team.get("tie_mode") or "shared"
     form.trim_min_judges.data = event.trim_min_judges
     form.pass_total.data = None if event.pass_total is None else plain_decimal(event.pass_total)
     form.failed_placement.data = event.failed_placement or "ranked"
@@ -328,7 +336,11 @@ def _draft_from_form(form: SchemeForm) -> tuple[SchemeDraft, services.AwardRuleD
     ties = tuple(f.data for f in (form.tie_break_1, form.tie_break_2, form.tie_break_3) if f.data)
     draft = SchemeDraft(parts=parts, criteria=criteria, tie_break=ties, trim_min_judges=form.trim_min_judges.data,
                         pass_total=form.pass_total.data, failed_placement=form.failed_placement.data,
-                        precision=form.precision.data, rank_style=form.rank_style.data)
+                        precision=form.precision.data, rank_style=form.rank_style.data,
+                        absent_are_entrants=bool(form.absent_are_entrants.data),
+                        team_score=form.team_score.data, team_best=form.team_best.data,
+                        team_tie_break=tuple(f.data for f in (form.team_tie_break_1, form.team_tie_break_2) if f.data),
+                        team_tie_mode=form.team_tie_mode.data)
     award = services.AwardRuleData(form.award_mode.data, form.award_first.data, form.award_second.data,
                                    form.award_third.data, form.award_honourable.data, form.award_rounding.data)
     return draft, award
@@ -344,8 +356,9 @@ def _attach_problems(form: SchemeForm, error: ValidationErrors) -> list[str]:
             entry = getattr(form, field).entries[row]
             entry.form.code.errors = list(entry.form.code.errors) + [message]
         elif field in ("tie_break", "award_mode", "trim_min_judges", "pass_total", "failed_placement", "precision",
-                       "rank_style"):
-            target = form.tie_break_1 if field == "tie_break" else getattr(form, field)
+                       "rank_style", "team_score", "team_best", "team_tie_break", "team_tie_mode"):
+            target = {"tie_break": form.tie_break_1, "team_tie_break": form.team_tie_break_1}.get(field) \
+                or getattr(form, field)
             target.errors = list(target.errors) + [message]
         else:
             general.append(message)

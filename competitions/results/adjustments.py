@@ -1,7 +1,9 @@
 """Adjustments: what the chief judge records besides the marks, and the decisions on exact ties.
 
-* Time used, deduction points (扣分) with a reason, and a disqualification
-  (safety or quality veto, 一票否决) with a reason, per competitor; audited.
+* Time used, deduction points (扣分) with a reason, a disqualification
+  (safety or quality veto, 一票否决) with a reason, and absence (缺考), per
+  competitor; audited. An absent or disqualified competitor's missing marks
+  block neither the chief judge's sign-off nor computing.
 * Whether an event shares tied places (1, 2, 2, 4) or hands exact ties to
   the chief judge ("no tied places"), and the chief judge's recorded order of
   each tied group (by anonymous code, with a reason).
@@ -45,6 +47,7 @@ class AdjustmentData:
     deduction_reason: str
     disqualified: bool
     disqualification_reason: str
+    absent: bool = False  # 缺考
 
 
 def _require_event_open_for_changes(event: Event) -> None:
@@ -87,6 +90,7 @@ def record_adjustment(event: Event, data: AdjustmentData, *, actor_id: int | Non
     row.deduction_reason = data.deduction_reason.strip() if data.deduction_points else ""
     row.disqualified = data.disqualified
     row.disqualification_reason = data.disqualification_reason.strip() if data.disqualified else ""
+    row.absent = data.absent and not data.disqualified
     row.updated_by_id = actor_id
     db.session.flush()
     record("result_adjustment", actor_id=actor_id, object_type="registration", object_id=registration.id,
@@ -99,7 +103,7 @@ def _adjustment_dict(row: ResultAdjustment) -> dict:
     """An adjustment as audit JSON."""
     return {"time_used_seconds": row.time_used_seconds, "deduction_points": str(row.deduction_points or ZERO),
             "deduction_reason": row.deduction_reason, "disqualified": bool(row.disqualified),
-            "disqualification_reason": row.disqualification_reason}
+            "disqualification_reason": row.disqualification_reason, "absent": bool(row.absent)}
 
 
 def set_tie_mode(event: Event, mode: str, *, actor_id: int | None) -> None:

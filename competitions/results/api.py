@@ -20,6 +20,7 @@ def _entry_json(entry, precision: int = 2) -> dict:
         "name": entry.name, "employer": entry.employer,
         "total": None if entry.total is None else figure(entry.total, precision),
         "part_scores": entry.part_scores, "deductions": figure(entry.deductions, precision), "prize": entry.prize,
+        "absent": bool(entry.absent),
         "passed": entry.passed, "part_passed": entry.part_passed or {}, "part_marks": entry.part_marks or {},
     }
 
@@ -80,6 +81,7 @@ register_schema("ResultEntry", {
         "part_scores": {"type": "object", "additionalProperties": {"type": "string"}},
         "deductions": {"type": "string"},
         "prize": {"type": "string", "nullable": True, "enum": ["first", "second", "third", "honourable", None]},
+        "absent": {"type": "boolean", "description": "Did not sit the event (缺考): no place, no figures."},
         "passed": {"type": "boolean", "nullable": True,
                    "description": "Reached every pass mark (false: did not pass, no prize); null: no pass mark."},
         "part_passed": {"type": "object", "additionalProperties": {"type": "boolean"},

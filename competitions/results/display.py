@@ -58,6 +58,7 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
                    for code in PRIZE_CODES}
     dq_cell = f'<span class="badge bad">{escape(_("Disqualified"))}</span>'
     failed_cell = f'<span class="badge warn">{escape(_("Did not pass"))}</span>'
+    absent_cell = f'<span class="badge">{escape(_("Absent"))}</span>'
     below = escape(_("Below the pass mark"))
     tie_mark = f'<span class="tie" title="{escape(_("Shared place"))}">=</span>'
     cj_mark = f'<span class="cj" title="{escape(_("Order decided by the chief judge"))}">*</span>'
@@ -96,6 +97,8 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
         extra = f'<td class="num">{_points(standard.get(e.registration_id))}</td>' if standard else ""
         if e.disqualified:
             prize = dq_cell
+        elif getattr(e, "absent", False):
+            prize = absent_cell
         elif failed:
             prize = failed_cell
         else:

@@ -60,6 +60,7 @@ class AdjustmentForm(Form):
     deduction_reason = StringField(_l("Reason for the deduction"), validators=[Length(max=500)])
     disqualified = BooleanField(_l("Disqualified (veto)"))
     disqualification_reason = StringField(_l("Reason for the disqualification"), validators=[Length(max=500)])
+    absent = BooleanField(_l("Absent"))
 
 
 class TieModeForm(Form):

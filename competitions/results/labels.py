@@ -26,6 +26,8 @@ def outcome_label(entry) -> str:
     """
     if entry.disqualified:
         return str(_l("Disqualified"))
+    if getattr(entry, "absent", False):
+        return str(_l("Absent"))
     if getattr(entry, "passed", None) is False:
         return str(_l("Did not pass"))
     return prize_label(entry.prize)

@@ -71,6 +71,8 @@ class ResultAdjustment(db.Model):
     deduction_reason: Mapped[str] = mapped_column(Text, default="")
     disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
     disqualification_reason: Mapped[str] = mapped_column(Text, default="")
+    # 缺考: did not sit the event. Not ranked, listed as absent, never blocks sign-off or computing.
+    absent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -145,6 +147,8 @@ class ResultEntry(db.Model):
     tied: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_by_chief_judge: Mapped[bool] = mapped_column(Boolean, default=False)
     disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 缺考: listed as absent, no place, no figures, no prize (``passed`` is None).
+    absent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     total: Mapped[Decimal | None] = mapped_column(FIGURE)
     part_scores: Mapped[dict] = mapped_column(JSON, default=dict)
     deductions: Mapped[Decimal] = mapped_column(FIGURE, default=Decimal("0"))

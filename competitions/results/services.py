@@ -72,6 +72,7 @@ from competitions.results.standing import (  # noqa: F401
     judge_report,
     load_marks,
     load_panels,
+    problem_message,
     scheme_of,
     standardised_scores,
     tie_mode_of,

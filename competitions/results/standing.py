@@ -34,7 +34,7 @@ from competitions.domain import awards as award_rules
 from competitions.domain import passing, scoring
 from competitions.domain import ranking as ranking_rules
 from competitions.domain.consistency import JudgeConsistency, judge_consistency_report
-from competitions.domain.errors import InvalidState, RuleViolation
+from competitions.domain.errors import N_, InvalidState, Phrase, RuleViolation
 from competitions.extensions import db
 from competitions.judging.models import JudgeAssignment
 from competitions.organize.models import Competition, Event
@@ -230,13 +230,20 @@ def _event_standing(event: Event, marks: list[PanelMark] | None) -> EventStandin
         panels, mark_count = load_panels(event.id)
     else:
         panels, mark_count = scoring.group_marks(marks), len(marks)
-    adjustments = adjustments_of(event.id)
+    ids = competitor_ids(event.id)
+    # A registration withdrawn or rejected after marks or adjustments were recorded is no longer in the event:
+    # what was recorded for it is left out, never a reason to refuse the whole competition.
+    current = set(ids)
+    if not current.issuperset(panels):
+        panels = {rid: panel for rid, panel in panels.items() if rid in current}
+    adjustments = {rid: a for rid, a in adjustments_of(event.id).items() if rid in current}
     deductions = [scoring.Deduction(rid, a.deduction_points, a.deduction_reason)
                   for rid, a in adjustments.items() if a.deduction_points]
     disqualified = [rid for rid, a in adjustments.items() if a.disqualified]
+    absent = [rid for rid, a in adjustments.items() if a.absent and not a.disqualified]
     time_used = {rid: a.time_used_seconds for rid, a in adjustments.items() if a.time_used_seconds is not None}
-    scores = scoring.score_panels(scheme_of(event), panels, competitor_ids=competitor_ids(event.id),
-                                  deductions=deductions, disqualified=disqualified)
+    scores = scoring.score_panels(scheme_of(event), panels, competitor_ids=ids,
+                                  deductions=deductions, disqualified=disqualified, absent=absent)
     if scores.problems:
         return EventStanding(event, scores, None, (), time_used, scores.problems, mark_count)
     chain = ranking_rules.standing_chain(event.tie_break or [], [p.code for p in event.parts])
@@ -244,16 +251,25 @@ def _event_standing(event: Event, marks: list[PanelMark] | None) -> EventStandin
     passes = {s.competitor_id: passing.judge_pass(rule, s.part_marks, s.total)
               for s in scores.scores if s.status is scoring.ScoreStatus.SCORED} if rule.applies else {}
     entries = ranking_rules.entries_from_scores(scores, time_used, {cid: o.passed for cid, o in passes.items()})
+    untimed = ranking_rules.missing_time_where_it_decides(entries, chain)
+    if untimed:
+        problems = tuple(scoring.ScoringProblem(
+            scoring.ProblemCode.MISSING_TIME, cid, None,
+            N_("No time used is recorded, and the tie-break on time decides this place; record the time on the"
+               " chief judge's page."), {"competitor": cid}) for cid in untimed)
+        return EventStanding(event, scores, None, (), time_used, problems, mark_count)
     ranking = ranking_rules.rank_with_ties(entries, chain, mode=tie_mode_of(event.id),
                                            failed_after=rule.placement is passing.FailedPlacement.AFTER)
-    ranking = _only_decisive_ties(ranking, award_rule_of(event))
+    ranking = _only_decisive_ties(ranking, award_rule_of(event), bool(event.absent_are_entrants))
     ranking = _apply_decisions(event.id, ranking)
-    awards = award_rules.assign_awards(ranking, award_rule_of(event)) if ranking.is_final else ()
+    awards = award_rules.assign_awards(ranking, award_rule_of(event), absent_are_entrants=bool(
+        event.absent_are_entrants)) if ranking.is_final else ()
     ranking = ranking_rules.renumber(ranking, event.rank_style or ranking_rules.RankStyle.STANDARD)
     return EventStanding(event, scores, ranking, awards, time_used, (), mark_count, passes)
 
 
-def _only_decisive_ties(ranking: ranking_rules.Ranking, rule: award_rules.AwardRule) -> ranking_rules.Ranking:
+def _only_decisive_ties(ranking: ranking_rules.Ranking, rule: award_rules.AwardRule,
+                        absent_are_entrants: bool = False) -> ranking_rules.Ranking:
     """In "no tied places" mode, leave to the chief judge only the ties that decide a prize; the rest share.
 
     A tie no award boundary runs through changes nothing whatever its order
@@ -262,7 +278,8 @@ def _only_decisive_ties(ranking: ranking_rules.Ranking, rule: award_rules.AwardR
     if ranking.is_final:
         return ranking
     try:
-        counts = award_rules.prize_counts(rule, sum(1 for e in ranking.entries if not e.disqualified))
+        counts = award_rules.prize_counts(
+            rule, award_rules.entrant_count(ranking, absent_are_entrants=absent_are_entrants))
     except RuleViolation:
         return ranking  # an unusable award rule is reported by check_publishable; decide every tie meanwhile
     return award_rules.share_undecisive_ties(ranking, award_rules.boundary_ties(ranking, counts))
@@ -291,17 +308,52 @@ def codes_of(registration_ids) -> dict[int, str]:
     return {rid: code or (f"#{station}" if station else f"R{rid}") for rid, code, station in rows}
 
 
+def problem_message(problem: scoring.ScoringProblem, event: Event) -> tuple[str, dict]:
+    """A scoring problem as the chief judge can act on it: event, competitor code and station, criterion, judge.
+
+    Returns (message, params) for ``RuleViolation`` or ``translate``: the
+    problem's own message is kept whole (``Phrase``) inside one that says
+    where it is.
+    """
+    from competitions.auth.models import User
+
+    params = dict(problem.params)
+    code, station = _code_and_station(problem.competitor_id)
+    params["competitor"] = code
+    if "judges" in params and "readings" in params:  # judge ids as names: "王芳: 72, 李强: 50"
+        names = dict(db.session.execute(select(User.id, User.display_name)
+                                        .where(User.id.in_(list(params["judges"])))).all())
+        params["readings"] = ", ".join(
+            f"{names.get(int(judge), judge)}: {value}"
+            for judge, value in (pair.split(": ") for pair in params["readings"].split(", ")))
+    judge = params.get("judge")
+    outer = {"event": event.trade_name, "competitor": code, "station": station if station is not None else "—",
+             "detail": Phrase(problem.message, params)}
+    if judge is not None:
+        user = db.session.get(User, judge)
+        outer["judge"] = user.display_name if user else str(judge)
+        return (N_("%(event)s, competitor %(competitor)s at station %(station)s, judge %(judge)s: %(detail)s"),
+                outer)
+    return N_("%(event)s, competitor %(competitor)s at station %(station)s: %(detail)s"), outer
+
+
+def _code_and_station(registration_id: int) -> tuple[str, int | None]:
+    """A registration's anonymous code (or R<id>) and station."""
+    row = db.session.execute(select(Registration.anonymous_code, Registration.station)
+                             .where(Registration.id == registration_id)).first()
+    if row is None:
+        return f"R{registration_id}", None
+    return row[0] or f"R{registration_id}", row[1]
+
+
 def check_publishable(standing: EventStanding) -> None:
     """Raise a clear error when an event's standing cannot be part of the results."""
     event = standing.event
     if standing.mark_count == 0:
         raise RuleViolation("The event %(event)s has no marks.", field="marks", event=event.trade_name)
     if standing.problems:
-        problem = standing.problems[0]
-        params = dict(problem.params)
-        if "competitor" in params:
-            params["competitor"] = codes_of([problem.competitor_id]).get(problem.competitor_id, problem.competitor_id)
-        raise RuleViolation(problem.message, field="marks", **params)
+        message, params = problem_message(standing.problems[0], event)
+        raise RuleViolation(message, field="marks", event_id=event.id, **params)
     if not standing.ranking.is_final:
         raise InvalidState("The chief judge must first decide the order of the tied competitors in %(event)s.",
                            field="ranking", event=event.trade_name)
@@ -314,7 +366,7 @@ def _check_award_fits(standing: EventStanding) -> None:
     award_rules.check_award_rule(rule)
     if rule.method is not award_rules.AwardMethod.PROPORTIONS:
         return
-    entrants = sum(1 for e in standing.ranking.entries if not e.disqualified)
+    entrants = award_rules.entrant_count(standing.ranking, absent_are_entrants=bool(standing.event.absent_are_entrants))
     prizes = sum(award_rules.prize_counts(rule, entrants).values())
     if prizes > entrants:
         raise RuleViolation(
@@ -384,6 +436,7 @@ def _write_entries(snapshot: ResultSnapshot, standings: list[EventStanding]) -> 
                 "snapshot_id": snapshot.id, "event_id": standing.event.id, "registration_id": entry.competitor_id,
                 "position": position, "rank": entry.rank, "tied": entry.tied,
                 "decided_by_chief_judge": entry.decided_by_chief_judge, "disqualified": entry.disqualified,
+                "absent": entry.absent,
                 "total": entry.total, "part_scores": {k: str(v) for k, v in score.part_scores.items()},
                 "deductions": score.deductions, "time_used_seconds": standing.time_used.get(entry.competitor_id),
                 "prize": prize.value if prize else None, "anonymous_code": code, "station": station,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict, namedtuple
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -50,11 +50,43 @@ DEFAULT_TEAM_AGGREGATION = TeamAggregation.MEAN.value
 
 @dataclass(frozen=True)
 class TeamMember:
-    """What the team standing needs of one member: registration id, total and whether disqualified."""
+    """What the team standing needs of one member: registration id, total, whether disqualified, time, parts.
+
+    ``time_used`` is in seconds (None when not recorded); ``part_marks`` are the member's own part marks
+    out of 100, by part code. A member without a total who is not disqualified was absent.
+    """
 
     registration_id: int
     total: Decimal | None
     disqualified: bool = False
+    time_used: int | None = None
+    part_marks: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TeamRule:
+    """A team event's own rules, from its marking scheme (``Event.team_rule``).
+
+    ``score``: sum, mean, or best k (``best``) of the members' totals.
+    ``tie_break``: the team tie-break chain after the team score, e.g.
+    ``("time_used", "part:practical")`` — the team's total time used (the sum
+    of its members', less is better), then the sum of its members' marks in a
+    part (higher is better).
+    ``tie_mode``: "shared" (tied teams share the place) or "no_tied_places"
+    (a tie still left after the chain where a prize depends on it is refused
+    with the teams named: add a tie-break).
+    """
+
+    score: TeamAggregation = TeamAggregation.MEAN
+    best: int | None = None
+    tie_break: tuple[str, ...] = ()
+    tie_mode: ranking_rules.TieMode = ranking_rules.TieMode.SHARED
+
+    def __post_init__(self) -> None:
+        """Accept stored values (strings, lists)."""
+        object.__setattr__(self, "score", TeamAggregation(self.score or TeamAggregation.MEAN))
+        object.__setattr__(self, "tie_break", tuple(self.tie_break or ()))
+        object.__setattr__(self, "tie_mode", ranking_rules.TieMode(self.tie_mode or "shared"))
 
 
 @dataclass(frozen=True)
@@ -74,11 +106,21 @@ class TeamLine:
 
 
 def team_aggregation_of(event_id: int) -> str:
-    """The event's team aggregation: "mean" unless set to "sum"."""
+    """The event's team score: the marking scheme's (``Event.team_rule``), else the older results setting, else mean."""
+    event = db.session.get(Event, event_id)
+    if event is not None and (event.team_rule or {}).get("score"):
+        return event.team_rule["score"]
     mode = db.session.execute(
         select(EventResultSetting.team_aggregation).where(EventResultSetting.event_id == event_id)
     ).scalar_one_or_none()
     return mode or DEFAULT_TEAM_AGGREGATION
+
+
+def team_rule_of(event: Event) -> TeamRule:
+    """The team event's team rules as ``rank_teams`` needs them."""
+    stored = event.team_rule or {}
+    return TeamRule(score=team_aggregation_of(event.id), best=stored.get("best"),
+                    tie_break=tuple(stored.get("tie_break") or ()), tie_mode=stored.get("tie_mode") or "shared")
 
 
 def set_team_aggregation(event: Event, mode: str, *, actor_id: int | None) -> None:
@@ -98,6 +140,8 @@ def set_team_aggregation(event: Event, mode: str, *, actor_id: int | None) -> No
         db.session.add(setting)
     old = setting.team_aggregation or DEFAULT_TEAM_AGGREGATION
     setting.team_aggregation = mode
+    if event.team_rule:  # the scheme's team rule is the one read: keep both saying the same
+        event.team_rule = {**event.team_rule, "score": mode}
     db.session.flush()
     record("result_team_aggregation", actor_id=actor_id, object_type="event", object_id=event.id,
            competition_id=event.competition_id, event_id=event.id, old={"team_aggregation": old},
@@ -107,25 +151,54 @@ def set_team_aggregation(event: Event, mode: str, *, actor_id: int | None) -> No
 # --- the pure part ------------------------------------------------------------------------------
 
 
-def rank_teams(teams: Mapping[str, Sequence[TeamMember]], mode: TeamAggregation | str,
+def team_entry(number: int, members: Sequence[TeamMember], rule: TeamRule) -> tuple[ranking_rules.RankEntry,
+                                                                                     Decimal | None]:
+    """One team as a ranking entry: its score, its total time and its members' part marks summed (for the chain).
+
+    A team with a disqualified member is disqualified; members without a total
+    (absent) do not count; a team with nobody scored is listed as absent.
+    """
+    if any(m.disqualified for m in members):
+        return ranking_rules.RankEntry(number, None, disqualified=True), None
+    scored = [m for m in members if m.total is not None]
+    if not scored:
+        return ranking_rules.RankEntry(number, None, absent=True), None
+    score = team_score([m.total for m in scored], rule.score, rule.best)
+    if rule.score is TeamAggregation.BEST:
+        counted = sorted(scored, key=lambda m: (-m.total, m.registration_id))[:rule.best]
+    else:
+        counted = scored
+    times = [m.time_used for m in members]
+    time_used = None if any(t is None for t in times) else sum(times)
+    parts: dict[str, Decimal] = defaultdict(Decimal)
+    for member in counted:
+        for code, mark in member.part_marks.items():
+            parts[code] += mark
+    return ranking_rules.RankEntry(number, score, part_scores=dict(parts), time_used=time_used), score
+
+
+def rank_teams(teams: Mapping[str, Sequence[TeamMember]], mode: TeamRule | TeamAggregation | str,
                rule: award_rules.AwardRule, *, event_name: str = "") -> list[TeamLine]:
     """Score, rank and award teams: the team standing in order, disqualified teams last.
 
-    A team with a disqualified member is disqualified; the others score
-    ``team_score`` of their members' totals; exact ties share the place.
+    ``mode`` is the event's ``TeamRule`` (or just its team score, for the
+    shared-places default). Teams are ranked by score, then by the team
+    tie-break chain; teams still equal share the place — unless the rule says
+    "no tied places" and a prize depends on their order, which is refused with
+    the teams named. Teams never get tied places by accident: a rule that wants
+    them decided names the figure that decides.
     """
+    team_rule = mode if isinstance(mode, TeamRule) else TeamRule(score=mode)
     names = sorted(teams)
     ids = {name: number for number, name in enumerate(names, start=1)}
     scores: dict[str, Decimal | None] = {}
     entries = []
     for name in names:
-        members = teams[name]
-        disqualified = any(m.disqualified for m in members)
-        score = None if disqualified else team_score([m.total for m in members], mode)
-        scores[name] = score
-        entries.append(ranking_rules.RankEntry(ids[name], score, disqualified=disqualified))
-    ranking = ranking_rules.rank_with_ties(entries, mode=ranking_rules.TieMode.SHARED)
-    entrants = sum(1 for e in ranking.entries if not e.disqualified)
+        entry, scores[name] = team_entry(ids[name], teams[name], team_rule)
+        entries.append(entry)
+    chain = ranking_rules.standing_chain(team_rule.tie_break)
+    ranking = ranking_rules.rank_with_ties(entries, chain, mode=team_rule.tie_mode)
+    entrants = sum(1 for e in ranking.entries if not e.disqualified and not e.absent)
     award_rules.check_award_rule(rule)
     if rule.method is award_rules.AwardMethod.PROPORTIONS:
         prizes = sum(award_rules.prize_counts(rule, entrants).values())
@@ -133,8 +206,16 @@ def rank_teams(teams: Mapping[str, Sequence[TeamMember]], mode: TeamAggregation 
             raise RuleViolation("The award proportions of %(event)s give %(prizes)s team prizes but the event has"
                                 " only %(entrants)s teams; change the award rule.", field="award_rule",
                                 event=event_name, prizes=prizes, entrants=entrants)
-    prizes = {a.competitor_id: a.prize for a in award_rules.assign_awards(ranking, rule)}
     by_id = {number: name for name, number in ids.items()}
+    if not ranking.is_final:
+        needed = award_rules.boundary_ties(ranking, award_rules.prize_counts(rule, entrants))
+        if needed:
+            raise RuleViolation(
+                "The teams %(teams)s of %(event)s are still equal after the team tie-break chain and a prize"
+                " depends on their order; add a team tie-break to the marking scheme.", field="team_tie_break",
+                teams="; ".join(", ".join(by_id[i] for i in group) for group in needed), event=event_name)
+        ranking = award_rules.share_undecisive_ties(ranking, needed)
+    prizes = {a.competitor_id: a.prize for a in award_rules.assign_awards(ranking, rule)}
     lines = []
     for entry in ranking.entries:
         name = by_id[entry.competitor_id]
@@ -147,8 +228,15 @@ def rank_teams(teams: Mapping[str, Sequence[TeamMember]], mode: TeamAggregation 
 # --- computing with the snapshot ----------------------------------------------------------------
 
 
-def teams_of(event: Event, ranked: Sequence[ranking_rules.RankedEntry]) -> dict[str, list[TeamMember]]:
-    """The members of each team of a team event, from its individual standing; refuses a member without a team."""
+def teams_of(event: Event, ranked: Sequence[ranking_rules.RankedEntry], scores: Mapping | None = None,
+             time_used: Mapping[int, int] | None = None) -> dict[str, list[TeamMember]]:
+    """The members of each team of a team event, from its individual standing; refuses a member without a team.
+
+    ``scores`` (competitor id -> ``CompetitorScore``) and ``time_used`` give the
+    members' part marks and times for the team tie-break chain.
+    """
+    scores = scores or {}
+    time_used = time_used or {}
     ids = [e.competitor_id for e in ranked]
     team_by_registration = dict(db.session.execute(
         select(Registration.id, Registration.team_name).where(Registration.id.in_(ids))
@@ -162,7 +250,10 @@ def teams_of(event: Event, ranked: Sequence[ranking_rules.RankedEntry]) -> dict[
             raise RuleViolation("The competitor %(competitor)s of the team event %(event)s has no team.",
                                 field="team_name", event=event.trade_name,
                                 competitor=codes_of([entry.competitor_id]).get(entry.competitor_id))
-        teams[team].append(TeamMember(entry.competitor_id, entry.total, entry.disqualified))
+        score = scores.get(entry.competitor_id)
+        teams[team].append(TeamMember(entry.competitor_id, entry.total, entry.disqualified,
+                                      time_used.get(entry.competitor_id),
+                                      score.part_marks if score is not None else {}))
     return dict(teams)
 
 
@@ -175,9 +266,9 @@ def team_standings(standings: Sequence) -> dict[int, list[TeamLine]]:
         event = standing.event
         if not event.is_team or standing.ranking is None:
             continue
-        teams = teams_of(event, standing.ranking.entries)
-        out[event.id] = rank_teams(teams, team_aggregation_of(event.id), award_rule_of(event),
-                                   event_name=event.trade_name)
+        scores = {s.competitor_id: s for s in standing.scores.scores}
+        teams = teams_of(event, standing.ranking.entries, scores, standing.time_used)
+        out[event.id] = rank_teams(teams, team_rule_of(event), award_rule_of(event), event_name=event.trade_name)
     return out
 
 

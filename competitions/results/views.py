@@ -9,6 +9,7 @@ from flask import Response, flash, redirect, render_template, request, session, 
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
@@ -121,8 +122,18 @@ def manage(competition_id: int):
 def compute(competition_id: int):
     """Compute the provisional results of every event."""
     competition = load_competition_or_404(competition_id, for_user=current_user)
-    commit_or_flash(lambda: services.compute_provisional_results(competition, actor_id=current_user.id),
-                    _("Provisional results computed. Check them, then publish them for public notice."))
+    try:
+        services.compute_provisional_results(competition, actor_id=current_user.id)
+    except CompetitionError as error:
+        flash_error(error)
+        event_id = error.params.get("event_id")
+        if event_id:  # where to fix it: the chief judge's page of that event
+            flash(Markup('<a href="{}">{}</a>').format(url_for("results.adjustments", event_id=event_id),
+                                                       _("Open the chief judge's page of this event to fix it")),
+                  "error")
+        return redirect(url_for("results.manage", competition_id=competition.id))
+    db.session.commit()
+    flash(_("Provisional results computed. Check them, then publish them for public notice."), "success")
     return redirect(url_for("results.manage", competition_id=competition.id))
 
 
@@ -285,7 +296,7 @@ def adjustments(event_id: int):
             registration_id=registration_id, time_used_seconds=parse_time_used(form.time_used.data),
             deduction_points=form.deduction_points.data or Decimal(0),
             deduction_reason=form.deduction_reason.data or "", disqualified=form.disqualified.data,
-            disqualification_reason=form.disqualification_reason.data or "")
+            disqualification_reason=form.disqualification_reason.data or "", absent=form.absent.data)
         if _adjustment_changed(existing.get(registration_id), data):
             changes.append(data)
     for data in changes if not problems else ():
@@ -307,11 +318,12 @@ def adjustments(event_id: int):
 def _adjustment_changed(row, data) -> bool:
     """Whether ``data`` differs from the stored adjustment ``row`` (or, with none stored, sets anything)."""
     if row is None:
-        return bool(data.time_used_seconds is not None or data.deduction_points or data.disqualified)
+        return bool(data.time_used_seconds is not None or data.deduction_points or data.disqualified or data.absent)
     return (row.time_used_seconds, Decimal(row.deduction_points or 0), row.deduction_reason or "",
-            bool(row.disqualified), row.disqualification_reason or "") != (
+            bool(row.disqualified), row.disqualification_reason or "", bool(row.absent)) != (
         data.time_used_seconds, Decimal(data.deduction_points), data.deduction_reason.strip() if data.deduction_points
-        else "", data.disqualified, data.disqualification_reason.strip() if data.disqualified else "")
+        else "", data.disqualified, data.disqualification_reason.strip() if data.disqualified else "",
+        data.absent and not data.disqualified)
 
 
 def _adjustments_page(event, posted=None):
@@ -320,7 +332,7 @@ def _adjustments_page(event, posted=None):
     order = sorted(standing.scores.scores, key=lambda s: (codes.get(s.competitor_id, ""), s.competitor_id))
     tie_form = TieModeForm(prefix="tie", tie_mode=services.tie_mode_of(event.id))
     tie_form.tie_mode.choices = [(k, str(v)) for k, v in TIE_MODES.items()]
-    problems = [(p, _problem_text(p, codes)) for p in standing.problems]
+    problems = [(p, _problem_text(p, codes, event)) for p in standing.problems]
     return render_template(
         "results/adjustments.html", event=event, standing=standing, codes=codes, order=order,
         adjustments=services.adjustments_of(event.id), tie_form=tie_form, decision_form=TieDecisionForm(),
@@ -331,12 +343,15 @@ def _adjustments_page(event, posted=None):
     )
 
 
-def _problem_text(problem, codes) -> str:
+def _problem_text(problem, codes, event=None) -> str:
+    """A scoring problem in the reader's language, naming the competitor, station, criterion and judge."""
+    from competitions.i18n import translate
+
+    if event is not None:
+        return translate(*services.problem_message(problem, event))
     params = dict(problem.params)
     if "competitor" in params:
         params["competitor"] = codes.get(problem.competitor_id, problem.competitor_id)
-    from competitions.i18n import translate
-
     return translate(problem.message, params)
 
 

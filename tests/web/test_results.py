@@ -9,7 +9,7 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from competitions.audit.models import AuditEntry
 from competitions.extensions import db
@@ -347,10 +347,25 @@ def test_shared_places_and_time_used_tie_break(world, client, auth):
         f.results_marks(ev, reg, world["judges"], theory=50, p1=30, p2=20)
     db.session.commit()
     _login(client, auth, "chief")
-    # Only A07's time is recorded: less time used breaks A07 ahead; A05 and A06 (no time) still share 6th.
+    # Only A07's time is recorded at first: less time used breaks A07 ahead; A05 and A06 then record equal times.
     response = client.post(f"/results/events/{ev.id}/adjustments", data=_row(tied[1], time_used="85:30"),
                            follow_redirects=True)
     assert "Saved 1 row(s)." in response.get_data(as_text=True)
+    f.sign_off(ev)
+    db.session.commit()
+    _login(client, auth, "cityorg")
+    # A05 and A06 have no time, and time decides their places against A07: flagged, not silently ranked last.
+    page = _flashes(_compute(client, comp))
+    assert "competitor A05 at station 5" in page and "No time used is recorded" in page
+    assert _snapshot(comp.id) is None
+    ev.competition.status = "in_progress"
+    from competitions.judging.models import EventSignOff
+
+    db.session.execute(delete(EventSignOff).where(EventSignOff.event_id == ev.id))
+    db.session.commit()
+    _login(client, auth, "chief")
+    client.post(f"/results/events/{ev.id}/adjustments",
+                data={**_row(world["regs"]["A05"], time_used="90:00"), **_row(tied[0], time_used="90:00")})
     f.sign_off(ev)
     db.session.commit()
     _login(client, auth, "cityorg")
@@ -592,7 +607,7 @@ def _published(world, client, auth):
 
 def test_public_standing_rows_show_places_figures_and_prizes(world, client, auth):
     ev = world["event"]
-    ev.tie_break = ["part:practical", "time_used"]
+    ev.tie_break = ["part:practical"]  # no time tie-break: nobody's time is recorded (issue 10 §8 flags that)
     tied = [f.results_competitor(ev, world["orgs"]["works"], name=n, code=c, station=s)
             for n, c, s in (("孙丽", "A06", 6), ("周<b>杰", "A07", 7))]
     for reg in tied:

@@ -52,12 +52,13 @@ def world(app, client, auth):
     orgs = f.org_tree()
     f.user("cityorg", "organizer", org=orgs["city"])
     chief = f.user("chief", "judge", org=orgs["city"])
+    marker = f.user("marker", "judge", org=orgs["city"])
     comp = f.competition(orgs["city"])
     ev = f.event(comp, with_scheme=False)
     db.session.commit()
     auth.login("cityorg")
     client.post("/lang", data={"lang": "en"})
-    return {"orgs": orgs, "comp": comp, "event": ev, "chief": chief}
+    return {"orgs": orgs, "comp": comp, "event": ev, "chief": chief, "marker": marker}
 
 
 def save_scheme(client, ev, **form) -> str:
@@ -65,19 +66,22 @@ def save_scheme(client, ev, **form) -> str:
     return html.unescape(response.get_data(as_text=True)) if response.status_code != 302 else ""
 
 
-def judged(world, people=PEOPLE):
-    """Competitors with one mark per criterion, the event signed off and the competition in progress."""
-    ev, orgs, chief = world["event"], world["orgs"], world["chief"]
+def judged(world, people=PEOPLE, *, sign=True):
+    """Competitors with one mark per criterion (None: no mark), the event signed off and the competition in progress."""
+    ev, orgs, chief, marker = world["event"], world["orgs"], world["chief"], world["marker"]
     db.session.expire_all()
     ev = db.session.get(Event, ev.id)
     crit = {c.code: c.id for p in ev.parts for c in p.criteria}
     for station, (code, values) in enumerate(people.items(), start=1):
         reg = f.results_competitor(ev, orgs["plant"], name=f"选手{station}", code=code, station=station)
         for criterion, value in zip(("T1", "P1", "S1"), values, strict=True):
-            db.session.add(Mark(registration_id=reg.id, criterion_id=crit[criterion], judge_id=chief.id,
+            if value is None:
+                continue
+            db.session.add(Mark(registration_id=reg.id, criterion_id=crit[criterion], judge_id=marker.id,
                                 event_id=ev.id, value=Decimal(str(value))))
     ev.competition.status = "in_progress"
-    f.sign_off(ev, chief)
+    if sign:
+        f.sign_off(ev, chief)
     db.session.commit()
     return ev
 
@@ -310,3 +314,242 @@ def test_no_tied_places_asks_the_chief_judge_only_where_a_prize_depends_on_it(wo
     assert {c: (e.rank, e.tied, e.prize) for c, e in got.items()} == {
         "B02": (1, False, "first"), "B01": (2, False, "second"), "B03": (3, False, "third"),
         "B04": (4, True, None), "B05": (4, True, None)}
+
+
+# --- 6. absent, disqualified, withdrawn -----------------------------------------------------------
+
+NO_SHOW = {"D01": (80, 80, 80), "D02": (70, 65, 90), "D03": (60, 60, 60), "D04": (None, None, None)}
+
+
+def test_an_absent_competitor_blocks_neither_sign_off_nor_computing(world, client, auth):
+    from competitions.judging import services as judging
+    from competitions.judging.models import EventSignOff
+
+    comp, chief = world["comp"], world["chief"]
+    assert save_scheme(client, world["event"], award_mode="proportions", award_first="50", award_second="0",
+                       award_third="0", absent_are_entrants="y") == ""
+    ev = judged(world, NO_SHOW, sign=False)
+    judging.assign_judge(ev, actor=None, user_id=world["marker"].id)
+    judging.assign_judge(ev, actor=None, user_id=chief.id, is_chief_judge=True)
+    db.session.commit()
+    auth.logout()
+    auth.login("chief")
+    client.post("/lang", data={"lang": "en"})
+    page = html.unescape(client.post(f"/judging/events/{ev.id}/chief/sign-off", follow_redirects=True)
+                         .get_data(as_text=True))
+    # D04 never came: without marking them absent the judge still owes 3 marks and the event cannot be signed off.
+    assert db.session.execute(select(EventSignOff).where(EventSignOff.event_id == ev.id)).first() is None
+    from competitions.domain.errors import RuleViolation
+
+    with pytest.raises(RuleViolation, match="owe"):
+        judging.submit_sheet(db.session.get(Event, ev.id), judge=world["marker"])
+    db.session.rollback()
+    from competitions.registration.models import Registration
+
+    d04_id = db.session.execute(select(Registration.id).where(Registration.anonymous_code == "D04")).scalar_one()
+    row = f"row-{d04_id}-"
+    response = client.post(f"/results/events/{ev.id}/adjustments", data={
+        f"{row}registration_id": str(d04_id), f"{row}absent": "y"})
+    assert response.status_code == 302
+    judging.submit_sheet(db.session.get(Event, ev.id), judge=world["marker"])
+    db.session.commit()
+    page = html.unescape(client.post(f"/judging/events/{ev.id}/chief/sign-off", follow_redirects=True)
+                         .get_data(as_text=True))
+    assert db.session.execute(select(EventSignOff).where(EventSignOff.event_id == ev.id)).first() is not None, page
+    auth.logout()
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": "en"})
+    page = compute(client, comp)
+    assert "Provisional results computed." in page
+    got = entries(comp)
+    assert (got["D04"].rank, got["D04"].absent, got["D04"].total, got["D04"].prize) == (None, True, None, None)
+    assert [c for c, e in sorted(got.items(), key=lambda kv: kv[1].position)] == ["D01", "D02", "D03", "D04"]
+    # Absent count as entrants here: 4 x 50 % = 2 first prizes (3 x 50 % rounded down would be 1).
+    assert [c for c, e in got.items() if e.prize == "first"] == ["D01", "D02"]
+    assert "Absent" in page
+
+
+def test_absent_not_counted_as_entrants_by_default(world, client):
+    comp = world["comp"]
+    assert save_scheme(client, world["event"], award_mode="proportions", award_first="50", award_second="0",
+                       award_third="0") == ""
+    ev = judged(world, NO_SHOW)
+    from competitions.registration.models import Registration
+    from competitions.results import services as results
+
+    d04 = db.session.execute(select(Registration).where(Registration.anonymous_code == "D04")).scalar_one()
+    results.record_adjustment(ev, results.AdjustmentData(d04.id, None, Decimal(0), "", False, "", absent=True),
+                              actor_id=None)
+    db.session.commit()
+    compute(client, comp)
+    assert [c for c, e in entries(comp).items() if e.prize == "first"] == ["D01"]
+
+
+def test_a_rejected_disqualified_competitor_does_not_break_computing(world, client):
+    comp = world["comp"]
+    assert save_scheme(client, world["event"]) == ""
+    ev = judged(world, {**PEOPLE, "A05": (None, None, None)})
+    from competitions.registration.models import Registration
+    from competitions.results import services as results
+
+    a05 = db.session.execute(select(Registration).where(Registration.anonymous_code == "A05")).scalar_one()
+    results.record_adjustment(ev, results.AdjustmentData(a05.id, None, Decimal(0), "", True, "作弊"), actor_id=None)
+    a01 = db.session.execute(select(Registration).where(Registration.anonymous_code == "A01")).scalar_one()
+    a05.status = "rejected"  # the organizer then rejects the registration: its adjustment and marks stay behind
+    a01.status = "withdrawn"
+    db.session.commit()
+    page = compute(client, comp)
+    assert "Provisional results computed." in page
+    assert sorted(entries(comp)) == ["A02", "A03", "A04"]
+
+
+# --- 3. team rules ---------------------------------------------------------------------------------
+
+
+def test_team_tie_break_chain_decides_equal_teams():
+    from competitions.domain.awards import AwardMethod, AwardRule
+    from competitions.results.teams import TeamMember, TeamRule, rank_teams
+
+    bands = AwardRule(AwardMethod.RANK_BANDS, 1, 1, 1)
+    # The reported case: equal team totals, total time 480 and 470 minutes.
+    minutes = 60
+    teams = {"甲队": [TeamMember(1, Decimal("80"), time_used=240 * minutes),
+                     TeamMember(2, Decimal("70"), time_used=240 * minutes)],
+             "乙队": [TeamMember(3, Decimal("75"), time_used=230 * minutes),
+                     TeamMember(4, Decimal("75"), time_used=240 * minutes)]}
+    shared = rank_teams(teams, TeamRule("sum"), bands)
+    assert [(t.team_name, t.rank, t.prize) for t in shared] == [("乙队", 1, "first"), ("甲队", 1, "first")]
+    decided = rank_teams(teams, TeamRule("sum", tie_break=("time_used",)), bands)
+    assert [(t.team_name, t.rank, t.tied, t.prize) for t in decided] == [
+        ("乙队", 1, False, "first"), ("甲队", 2, False, "second")]
+    with pytest.raises(Exception, match="still equal after the team tie-break chain"):
+        rank_teams(teams, TeamRule("sum", tie_mode="no_tied_places"), bands, event_name="电工")
+
+
+@pytest.mark.parametrize("score, best, expected", [
+    ("sum", None, {"甲队": "230.00", "乙队": "220.00"}),
+    ("mean", None, {"甲队": "76.67", "乙队": "73.33"}),
+    ("best", 2, {"甲队": "170.00", "乙队": "180.00"}),  # best 2 of 3: 90 + 80 against 90 + 90
+])
+def test_team_score_sum_mean_best_k(score, best, expected):
+    from competitions.domain.awards import AwardMethod, AwardRule
+    from competitions.results.teams import TeamMember, TeamRule, rank_teams
+
+    teams = {"甲队": [TeamMember(1, Decimal(90)), TeamMember(2, Decimal(80)), TeamMember(3, Decimal(60))],
+             "乙队": [TeamMember(4, Decimal(90)), TeamMember(5, Decimal(90)), TeamMember(6, Decimal(40))]}
+    lines = rank_teams(teams, TeamRule(score, best=best), AwardRule(AwardMethod.RANK_BANDS, 1, 1, 0))
+    assert {t.team_name: f"{t.score:.2f}" for t in lines} == expected
+    assert lines[0].prize == "first" and lines[1].prize == "second"
+
+
+def test_team_rules_from_the_scheme_form(app, client, auth):
+    orgs = f.org_tree()
+    f.user("cityorg", "organizer", org=orgs["city"])
+    marker = f.user("marker", "judge", org=orgs["city"])
+    comp = f.competition(orgs["city"])
+    ev = f.event(comp, with_scheme=False, is_team=True, team_size=2)
+    db.session.commit()
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": "en"})
+    page = client.get(f"/organize/events/{ev.id}/scheme").get_data(as_text=True)
+    assert 'id="team-rules"' in page
+    assert save_scheme(client, ev, team_score="best", team_best="", team_tie_break_1="time_used") \
+        .count("Say how many members' results count for the team") == 1
+    assert save_scheme(client, ev, team_score="sum", team_tie_break_1="time_used", team_tie_break_2="part:practical",
+                       team_tie_mode="no_tied_places") == ""
+    db.session.expire_all()
+    ev = db.session.get(Event, ev.id)
+    assert ev.team_rule == {"score": "sum", "tie_break": ["time_used", "part:practical"],
+                            "tie_mode": "no_tied_places"}
+    from competitions.results.models import ResultAdjustment, ResultTeamEntry
+
+    crit = {c.code: c.id for p in ev.parts for c in p.criteria}
+    people = {"T1": ("甲队", (80, 80, 80), 240), "T2": ("甲队", (70, 65, 90), 240),
+              "T3": ("乙队", (80, 80, 80), 230), "T4": ("乙队", (70, 65, 90), 240)}
+    for station, (code, (team, values, minutes)) in enumerate(people.items(), start=1):
+        reg = f.results_competitor(ev, orgs["plant"], name=f"队员{station}", code=code, station=station)
+        reg.team_name = team
+        for criterion, value in zip(("T1", "P1", "S1"), values, strict=True):
+            db.session.add(Mark(registration_id=reg.id, criterion_id=crit[criterion], judge_id=marker.id,
+                                event_id=ev.id, value=Decimal(str(value))))
+        db.session.add(ResultAdjustment(event_id=ev.id, registration_id=reg.id, time_used_seconds=minutes * 60))
+    ev.competition.status = "in_progress"
+    f.sign_off(ev, marker)
+    db.session.commit()
+    assert "Provisional results computed." in compute(client, comp)
+    lines = db.session.execute(select(ResultTeamEntry).order_by(ResultTeamEntry.position)).scalars().all()
+    # Equal team sums (151.25 each); 乙队 used 470 minutes against 甲队's 480: 乙队 first, no tied places.
+    assert [(t.team_name, t.score, t.rank, t.tied, t.prize) for t in lines] == [
+        ("乙队", Decimal("151.25"), 1, False, "first"), ("甲队", Decimal("151.25"), 2, False, "second")]
+
+
+# --- 8. messages the chief judge can act on ---------------------------------------------------------
+
+
+def test_compute_refusal_names_competitor_station_criterion_with_a_link(world, client):
+    comp = world["comp"]
+    assert save_scheme(client, world["event"]) == ""
+    ev = judged(world, {**PEOPLE, "A04": (60, 60, None)})
+    page = compute(client, comp)
+    assert "电工, competitor A04 at station 4: No marks are recorded for criterion S1." in page
+    assert f'href="/results/events/{ev.id}/adjustments"' in page
+    client.post("/lang", data={"lang": "zh"})
+    page = compute(client, comp)
+    assert "A04" in page and "No marks are recorded" not in page
+
+
+def test_sign_off_refusal_names_competitor_criterion_and_judge(world, client, auth):
+    from competitions.judging import services as judging
+
+    comp = world["comp"]
+    assert save_scheme(client, world["event"]) == ""
+    ev = judged(world, {**PEOPLE, "A04": (60, None, 60)}, sign=False)
+    judging.assign_judge(ev, actor=None, user_id=world["marker"].id)
+    judging.assign_judge(ev, actor=None, user_id=world["chief"].id, is_chief_judge=True)
+    db.session.commit()
+    auth.logout()
+    auth.login("chief")
+    client.post("/lang", data={"lang": "en"})
+    page = html.unescape(client.post(f"/judging/events/{ev.id}/chief/sign-off", follow_redirects=True)
+                         .get_data(as_text=True))
+    assert "1 mark(s) are missing" in page
+    assert "First: competitor A04 at station 4, criterion P1, is waiting for Marker." in page
+    assert comp.id
+
+
+# --- 7. readings that must not be averaged --------------------------------------------------------
+
+
+def test_assignment_page_warns_when_a_one_judge_criterion_has_several_judges(world, client):
+    from competitions.judging import services as judging
+
+    assert save_scheme(client, world["event"]) == ""
+    ev = db.session.get(Event, world["event"].id)
+    second = f.user("second", "judge", org=world["orgs"]["city"])
+    judging.assign_judge(ev, actor=None, user_id=world["marker"].id)
+    db.session.commit()
+    page = html.unescape(client.get(f"/judging/events/{ev.id}/assignments").get_data(as_text=True))
+    assert "is marked by one judge" not in page
+    judging.assign_judge(ev, actor=None, user_id=second.id)
+    db.session.commit()
+    page = html.unescape(client.get(f"/judging/events/{ev.id}/assignments").get_data(as_text=True))
+    assert "Criterion T1 is marked by one judge (a reading taken once), but Marker, Second are all assigned" in page
+
+
+def test_two_disagreeing_readings_are_never_averaged(world, client):
+    # T1 is a measurement taken once: a second judge's 50 beside the first judge's 72 is a conflict for the
+    # chief judge, naming both, not a mean of 61.
+    comp = world["comp"]
+    assert save_scheme(client, world["event"]) == ""
+    ev = judged(world)
+    second = f.user("second", "judge", org=world["orgs"]["city"])
+    from competitions.registration.models import Registration
+
+    a02 = db.session.execute(select(Registration).where(Registration.anonymous_code == "A02")).scalar_one()
+    t1 = next(c.id for p in ev.parts for c in p.criteria if c.code == "T1")
+    db.session.add(Mark(registration_id=a02.id, criterion_id=t1, judge_id=second.id, event_id=ev.id,
+                        value=Decimal(50)))
+    db.session.commit()
+    page = compute(client, comp)
+    assert "competitor A02 at station 2" in page and "The readings recorded for criterion T1 disagree" in page
+    assert "Marker: 80" in page and "Second: 50" in page
