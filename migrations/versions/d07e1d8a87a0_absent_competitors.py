@@ -1,7 +1,7 @@
 """Absent competitors (缺考) recorded and frozen in result entries, whether they count as entrants; team rules.
 
 Revision ID: d07e1d8a87a0
-Revises: 8b5bf9207e78
+Revises: 593ef012a4e4
 Create Date: 2026-11-29 10:18:33.767889
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd07e1d8a87a0'
-down_revision = '8b5bf9207e78'
+down_revision = '593ef012a4e4'
 branch_labels = None
 depends_on = None
 
