@@ -80,21 +80,21 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
             employer = employers.get(e.employer)
             if employer is None:
                 employers[e.employer] = employer = _escape(e.employer)
-            people = f"<td>{_escape(e.name)}</td><td>{employer}</td>"
+            people = f'<td class="name">{_escape(e.name)}</td><td class="employer">{employer}</td>'
         else:
             people = ""
         scores = getattr(e, "part_marks", None) or e.part_scores
         if failed:
             part_ok = e.part_passed
             parts = "".join([
-                f'<td class="num">{_escape(scores.get(code, ""))}</td>' if part_ok.get(code) is not False
-                else f'<td class="num below" title="{below}">{_escape(scores.get(code, ""))}&#x2717;</td>'
+                f'<td class="num part">{_escape(scores.get(code, ""))}</td>' if part_ok.get(code) is not False
+                else f'<td class="num part below" title="{below}">{_escape(scores.get(code, ""))}&#x2717;</td>'
                 for code in part_codes
             ])
         else:
-            parts = "".join([f'<td class="num">{_escape(scores.get(code, ""))}</td>' for code in part_codes])
+            parts = "".join([f'<td class="num part">{_escape(scores.get(code, ""))}</td>' for code in part_codes])
         deductions = f"−{fig(e.deductions)}" if e.deductions else ""
-        extra = f'<td class="num">{_points(standard.get(e.registration_id))}</td>' if standard else ""
+        extra = f'<td class="num standard">{_points(standard.get(e.registration_id))}</td>' if standard else ""
         if e.disqualified:
             prize = dq_cell
         elif getattr(e, "absent", False):
@@ -108,7 +108,7 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
             f'<td class="num rank">{rank}</td>'
             f'<td class="code">{_escape(e.anonymous_code)}</td>'
             f'{people}{parts}'
-            f'<td class="num">{deductions}</td>'
+            f'<td class="num deductions">{deductions}</td>'
             f'<td class="num total">{fig(e.total)}</td>'
             f'{extra}'
             f'<td>{prize}</td>'

@@ -108,12 +108,12 @@ def _table(data: ResultsData, table, fonts: FontChain, width: float) -> Table:
 def _team_table(data: ResultsData, table, fonts: FontChain) -> Table:
     h = data.headings
     font = fonts.primary
-    cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12)
+    members = ParagraphStyle("members", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     wrap = wrapping_style(fonts, 9, name="team")
     rows = [[h["rank"], h["team"], h["members"], h["team_score"], h["prize"]]]
     for team in table.teams:
         rows.append([team["rank"], cell(fonts, team["team"], wrap),
-                     Paragraph("<br/>".join(fonts.markup(m) for m in team["members"]), cell),
+                     Paragraph("<br/>".join(fonts.markup(m) for m in team["members"]), members),
                      team["score"], fonts.cell(team["prize"], 9)])
     result = Table(rows, repeatRows=1, hAlign="LEFT", colWidths=[18 * mm, 50 * mm, 90 * mm, 40 * mm, 30 * mm])
     result.setStyle(TableStyle([

@@ -1,6 +1,6 @@
-/* Venue board: shows one event (and one page of ten rows) at a time, cycles, and reloads itself
-   after each full cycle so published corrections and final results appear without anyone touching it.
-   No library: intranets at venues have no CDN. */
+/* Venue board: shows one event (and one page of as many rows as the screen holds) at a time, cycles, and
+   reloads itself after each full cycle so published corrections and final results appear without anyone
+   touching it. No library: intranets at venues have no CDN. */
 (function () {
   "use strict";
   var body = document.body;
@@ -8,6 +8,20 @@
   var perPage = parseInt(body.getAttribute("data-rows"), 10) || 10;
   var sections = Array.prototype.slice.call(document.querySelectorAll(".board-event"));
   var pageLabel = document.getElementById("board-page");
+
+  /* As many rows as fit between the table's first row and the footer (at least data-rows' fallback on
+     a screen too small to measure): a 1080p screen is filled, not half empty. */
+  function rowsThatFit() {
+    var section = document.querySelector(".board-event.active") || sections[0];
+    var row = section && section.querySelector("tbody tr");
+    if (!row) { return perPage; }
+    var top = section.querySelector("tbody").getBoundingClientRect().top;
+    var foot = document.querySelector(".board-foot");
+    var height = row.getBoundingClientRect().height || 1;
+    var room = window.innerHeight - top - (foot ? foot.offsetHeight : 0) - 8;
+    return Math.max(3, Math.floor(room / height));
+  }
+  perPage = rowsThatFit();
   var slides = [];
   sections.forEach(function (section) {
     var rows = section.querySelectorAll("tbody tr").length;
