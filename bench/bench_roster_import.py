@@ -55,7 +55,7 @@ def run(quick: bool) -> dict:
     from competitions.organize.services import AwardRuleData, CompetitionData, EventData
     from competitions.orgs.services import create_organization
     from competitions.registration.importer import import_roster, read_roster
-    from tests.factories import scheme_draft
+    from tests.factories import PASSWORD, scheme_draft
 
     rows = 250 if quick else 5000
     with tempfile.TemporaryDirectory() as tmp:
@@ -66,7 +66,7 @@ def run(quick: bool) -> dict:
             city = create_organization(name="测试市总工会", kind="federation", parent_id=None)
             employers = [create_organization(name=f"第{i:02d}机械厂工会", kind="enterprise", parent_id=city.id).name
                          for i in range(20)]
-            user = create_user(username="boss", display_name="Boss", password="password123", roles=("organizer",),
+            user = create_user(username="boss", display_name="Boss", password=PASSWORD, roles=("organizer",),
                                organization_id=city.id)
             now = datetime.now(UTC)
             day = (now + timedelta(days=60)).date()

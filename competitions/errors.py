@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -74,9 +74,9 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return jsonify(error="too_large", message=_("The request is too large (at most %(limit)d KB).",
                                                         limit=JSON_MAX_BYTES // 1024)), 413
-        limit = max(int(current_app.config.get("UPLOAD_MAX_BYTES") or 0) // (1024 * 1024), 1)
-        message = _("The file is too large: at most %(limit)d MB can be uploaded. Nothing was saved. Split the "
-                    "file or remove what is not needed, and upload it again.", limit=limit)
+        from competitions.forms import too_large_message
+
+        message = too_large_message()
         back = safe_back_url("")
         if back:
             flash(message, "error")

@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import flash
+from flask import current_app, flash
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as _wtforms_translations
 from wtforms import Form as WTForm
@@ -28,6 +29,7 @@ from wtforms.fields import (
     DateField,
     DateTimeField,
     DecimalField,
+    FileField,
     FloatField,
     IntegerField,
     PasswordField,
@@ -95,9 +97,20 @@ def nfc(value):
     return value
 
 
+def too_large_message() -> str:
+    """What a page says about a file above the upload limit (the 413 handler and the file input say the same)."""
+    limit = max(int(current_app.config.get("UPLOAD_MAX_BYTES") or 0) // (1024 * 1024), 1)
+    return _("The file is too large: at most %(limit)d MB can be uploaded. Nothing was saved. Split the "
+             "file or remove what is not needed, and upload it again.", limit=limit)
+
+
 def harden(field):
     """Give a bound field the shared input rules for its kind (see the module docstring)."""
     if isinstance(field, PasswordField):
+        return field
+    if isinstance(field, FileField):   # the browser refuses a file above the limit before sending it
+        field.render_kw = {**(field.render_kw or {}), "data-max-bytes": current_app.config.get("UPLOAD_MAX_BYTES"),
+                           "data-too-large": too_large_message()}
         return field
     if isinstance(field, StringField):
         field.validators = [check_text, *field.validators]
