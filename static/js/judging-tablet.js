@@ -121,12 +121,16 @@
   var entry = document.getElementById("entry");
   var inputs = document.querySelectorAll(".mark-input");
 
+  /* A refused write is never reported as saved: the badge names it until the judge enters the mark again. */
+  function refusedCount() { return Object.keys(errors).length; }
+
   function render() {
     var state = document.getElementById("sync-state");
     var text = document.getElementById("sync-text");
     state.className = "sync";
     if (blocked) { state.classList.add("bad"); text.textContent = blocked; }
     else if (!navigator.onLine) { state.classList.add("offline"); text.textContent = T.offline + (queue.length ? " · " + T.pending.replace("{n}", queue.length) : ""); }
+    else if (refusedCount()) { state.classList.add("bad"); text.textContent = T.refused.replace("{n}", refusedCount()); }
     else if (queue.length) { state.classList.add("waiting"); text.textContent = T.pending.replace("{n}", queue.length); }
     else { state.classList.add("ok"); text.textContent = T.allSaved; }
     Array.prototype.forEach.call(stations, function (btn) {
