@@ -387,6 +387,8 @@ def test_worker_sees_own_flags_and_history_and_the_organizer_sees_it_too(world, 
     _login(client, auth, "cityorg")
     page = _text(client.get(f"/promotion/workers/{regs['A01'].worker.id}"))
     assert "李娜" in page and "Current level: Technician" in page
+    assert f"/people/{regs['A01'].worker.id}" in page   # and back: the person's page links to this record
+    assert f"/promotion/workers/{regs['A01'].worker.id}" in _text(client.get(f"/people/{regs['A01'].worker.id}"))
     _login(client, auth, "westorg")  # 李娜 works in the west district: its organizer sees her; not the plant's people
     assert client.get(f"/promotion/workers/{regs['A01'].worker.id}").status_code == 200
     assert client.get(f"/promotion/workers/{regs['A02'].worker.id}").status_code == 404
