@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from competitions.audit import labels as audit_labels
 from competitions.audit.models import AuditEntry
 from competitions.auth.models import User, UserRole
-from competitions.auth.permissions import role_required
+from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
 from competitions.domain.inputs import InputError, parse_id, parse_iso_date
 from competitions.domain.points import plain_decimal
@@ -50,6 +50,16 @@ from competitions.web import page_arg
 def index():
     """The judge's assignments: only their own events."""
     return render_template("judging/index.html", events=services.my_events(current_user))
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    """The tablet page's service worker (static/js/judging-sw.js), served under /judging/ so it may control it."""
+    response = current_app.send_static_file("js/judging-sw.js")
+    response.headers["Service-Worker-Allowed"] = url_for("judging.index")
+    response.headers["Content-Type"] = "application/javascript; charset=utf-8"
+    return response
 
 
 @bp.route("/events/<int:event_id>/tablet")

@@ -210,4 +210,8 @@
   }
   render();
   drain();
+  // A reload without network shows this page from the service worker's copy (static/js/judging-sw.js).
+  if (cfg.serviceWorker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(cfg.serviceWorker).catch(function () { /* no worker: online only */ });
+  }
 })();

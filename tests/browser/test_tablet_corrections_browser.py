@@ -73,3 +73,22 @@ def test_the_badge_never_says_saved_while_a_write_was_refused(live_app, page):
     text = page.locator("#sync-text").inner_text()
     assert "refused" in text and "All marks saved" not in text
     screenshot(page, "judging-tablet-refused-en")
+
+
+def test_reloading_the_tablet_page_offline_shows_the_page(live_app, page):
+    app, base = live_app
+    ev, regs, crit, judges = _seed(app)
+    _login(page, base, "j_works", "zh")
+    page.goto(f"{base}/judging/events/{ev}/tablet")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.reload()  # now controlled by the worker, which keeps a copy of the page and its files
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.reload()
+    assert page.locator(".station").count() == 3, "the tablet page, not the browser's error page"
+    _enter(page, regs["K01"], crit["P1"], "30")
+    page.wait_for_selector("#sync-state.offline")
+    screenshot(page, "judging-tablet-reloaded-offline-zh")
+    page.context.set_offline(False)
+    page.wait_for_selector("#sync-state.ok", timeout=15000)
+    assert _marks(app, judges["j_works"])[0][(regs["K01"], crit["P1"])] == ("30.00", 1)

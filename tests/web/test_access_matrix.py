@@ -112,6 +112,7 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "registration.checkin_list_pdf": (STAFF, MANAGED),
     "registration.checkin_list_xlsx": (STAFF, MANAGED),
     "judging.index": (JUDGE, "L 403 200 200 403 403 200"),
+    "judging.service_worker": (PUBLIC, EVERYONE),
     "judging.tablet": (JUDGE, "L 403 200 404 403 403 404"),
     "judging.my_sheet": (JUDGE, "L 403 200 404 403 403 404"),
     "judging.submit_sheet": (JUDGE, "L 403 - - 403 403 -"),
