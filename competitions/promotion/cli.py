@@ -1,6 +1,6 @@
 """Operator commands of the promotion stage: ``flask --app wsgi promotion ...`` (same services as the pages).
 
-    promotion evaluate --competition N [--json]       evaluate final results (again: never duplicates a flag)
+    promotion evaluate --competition N [--json] | --year YYYY   evaluate final results (again: no duplicates)
     promotion rules list | presets | preset CODE --org NAME | activate ID | deactivate ID
     promotion rules export ID FILE | import FILE --org NAME [--activate]
     promotion assign --competition N --rule-set ID|none
@@ -70,13 +70,24 @@ def _problems(error: ValidationErrors) -> click.ClickException:
 
 
 @promotion_cli.command("evaluate")
-@click.option("--competition", "competition_id", type=int, required=True, help="Competition id.")
-@click.option("--json", "as_json", is_flag=True, help="Print every decision as JSON.")
-def evaluate_command(competition_id, as_json):
-    """Evaluate the final results of a competition against its promotion rule set."""
+@click.option("--competition", "competition_id", type=int, default=None, help="Competition id.")
+@click.option("--year", type=int, default=None, help="Every competition of this year with final results.")
+@click.option("--json", "as_json", is_flag=True, help="Print every decision as JSON (one competition).")
+def evaluate_command(competition_id, year, as_json):
+    """Evaluate final results against the promotion rule sets: one competition, or a whole year at once."""
     from competitions.promotion.api import decisions_document
-    from competitions.promotion.services import evaluate_competition
+    from competitions.promotion.services import evaluate_competition, evaluate_competitions
 
+    if (competition_id is None) == (year is None):
+        raise click.UsageError("Give either --competition N or --year YYYY.")
+    if year is not None:
+        with operation():
+            ids = list(db.session.execute(select(Competition.id).where(Competition.year == year)
+                                          .order_by(Competition.id)).scalars())
+            summaries = evaluate_competitions(ids, actor_id=None, trigger="cli", now=utcnow())
+        click.echo(f"{year}: {len(summaries)} competition(s) evaluated, "
+                   f"{sum(s.decisions for s in summaries)} decision(s), {sum(s.flags for s in summaries)} flag(s).")
+        return
     with operation():
         competition = _competition(competition_id)
         summary = evaluate_competition(competition, actor_id=None, trigger="cli", now=utcnow())

@@ -413,6 +413,9 @@ def test_json_and_command_line_give_the_decisions(world, client, auth, runner):
     assert "技师" in eighth["reasons"][0]["text"]
     _login(client, auth, "westorg")
     assert client.get(f"/api/v1/promotion/competitions/{comp.id}/decisions").status_code == 404
+    out = runner.invoke(args=["promotion", "evaluate", "--year", "2026"])
+    assert out.exit_code == 0 and "2026: 1 competition(s) evaluated, 8 decision(s), 11 flag(s)." in out.output
+    assert runner.invoke(args=["promotion", "evaluate"]).exit_code == 2
     out = runner.invoke(args=["promotion", "roster", "--competition", str(comp.id), "--format", "xlsx",
                               "--output", "/dev/null"])
     assert out.exit_code == 0 and "11 line(s)" in out.output
