@@ -132,6 +132,76 @@ def copy_competition_command(competition_id, name, year):
     click.echo(f"Created competition {copy.id} from {competition_id}.")
 
 
+@competitions_cli.command("scoring-rules")
+@click.argument("event_id", type=int)
+@click.option("--pass-mark", "pass_marks", multiple=True, metavar="PART=MARK",
+              help="A part's pass mark out of 100 (PART= clears it). Repeat per part.")
+@click.option("--pass-total", help="Minimum total to pass ('' clears it).")
+@click.option("--failed-placement", type=click.Choice(["ranked", "after"]))
+@click.option("--precision", type=click.IntRange(0, 3), help="Decimals kept, compared and published.")
+@click.option("--rank-style", type=click.Choice(["standard", "dense"]))
+@click.option("--honourable", help="Honourable mentions: places (bands) or per cent (proportions).")
+@click.option("--rounding", type=click.Choice(["down", "up", "nearest"]), help="Proportions: rounding of a share.")
+@click.option("--absent-are-entrants/--absent-are-not-entrants", default=None)
+@click.option("--team-score", type=click.Choice(["sum", "mean", "best"]))
+@click.option("--team-best", type=int, help="With --team-score best: how many members' results count.")
+@click.option("--team-tie-break", "team_tie_break", multiple=True, help="time_used or part:CODE, in order.")
+@click.option("--team-tie-mode", type=click.Choice(["shared", "no_tied_places"]))
+def scoring_rules_command(event_id, pass_marks, pass_total, failed_placement, precision, rank_style, honourable,
+                          rounding, absent_are_entrants, team_score, team_best, team_tie_break, team_tie_mode):
+    """Set EVENT_ID's scoring rules (the marking-scheme form's settings); the rest of the scheme stays."""
+    from dataclasses import replace
+    from decimal import Decimal, InvalidOperation
+
+    from competitions.domain.errors import Phrase, RuleViolation, ValidationErrors
+    from competitions.organize.models import Event
+    from competitions.organize.services import award_rule_data_of, save_scheme, scheme_draft_of
+
+    def number(text, what):
+        if text in (None, ""):
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise click.BadParameter(f"{what}: {text} is not a number") from None
+
+    with operation():
+        event = db.session.get(Event, event_id)
+        if event is None:
+            raise click.ClickException(f"No event {event_id}.")
+        draft, award = scheme_draft_of(event), award_rule_data_of(event)
+        marks = {}
+        for item in pass_marks:
+            code, _, value = item.partition("=")
+            marks[code.strip()] = number(value.strip(), f"pass mark of {code}")
+        unknown = set(marks) - {p.code for p in draft.parts}
+        if unknown:
+            raise click.BadParameter(f"no part {', '.join(sorted(unknown))} in this scheme", param_hint="--pass-mark")
+        parts = tuple(replace(p, pass_mark=marks.get(p.code, p.pass_mark)) for p in draft.parts)
+        changes = {"parts": parts}
+        if pass_total is not None:
+            changes["pass_total"] = number(pass_total, "pass total")
+        for name, value in (("failed_placement", failed_placement), ("precision", precision),
+                            ("rank_style", rank_style), ("absent_are_entrants", absent_are_entrants),
+                            ("team_score", team_score), ("team_best", team_best),
+                            ("team_tie_mode", team_tie_mode)):
+            if value is not None:
+                changes[name] = value
+        if team_tie_break:
+            changes["team_tie_break"] = tuple(team_tie_break)
+        draft = replace(draft, **changes)
+        if honourable is not None:
+            award = replace(award, honourable=number(honourable, "honourable mentions"))
+        if rounding is not None:
+            award = replace(award, rounding=rounding)
+        try:
+            save_scheme(event, draft, award)
+        except ValidationErrors as error:  # every problem, not just their count
+            raise RuleViolation("%(problems)s", problems="; ".join(
+                str(Phrase(p["message"], p.get("params") or {})) for p in error.problems)) from None
+    click.echo(f"Scoring rules of event {event_id} saved.")
+
+
 @click.command("demo-data")
 def demo_data_command():
     """Load the demo city, its people and its skills contest (running it twice changes nothing)."""

@@ -319,6 +319,18 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
     db.session.flush()
 
 
+def award_rule_data_of(event: Event) -> AwardRuleData:
+    """The stored award rule of an event as the scheme editor's ``AwardRuleData`` (for CLI edits)."""
+    rule = event.award_rule or {"mode": "bands", "first": 1, "second": 2, "third": 3}
+
+    def amount(key):
+        value = rule.get(key)
+        return None if value is None else Decimal(str(value))
+
+    return AwardRuleData(rule.get("mode", "bands"), amount("first"), amount("second"), amount("third"),
+                         amount("honourable"), rule.get("rounding", "down"))
+
+
 def scheme_draft_of(event: Event) -> SchemeDraft:
     """The stored scheme of an event as a draft (for copying and for the editor)."""
     return SchemeDraft(

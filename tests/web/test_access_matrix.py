@@ -150,6 +150,8 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "results.public_event": (PUBLIC, EVERYONE),
     "results.board": (PUBLIC, EVERYONE),
     "results.calendar": (ADMIN, ADMIN_ONLY),
+    "organize_api.scoring_rules": (STAFF, "401 403 403 403 404 200 200"),
+    "organize_api.set_scoring_rules": (STAFF, "401 403 403 403 404 - -"),
     "results.calendar_set": (ADMIN, "L 403 403 403 403 403 -"),
     "results.calendar_remove": (ADMIN, "L 403 403 403 403 403 -"),
     "results_api.competition_feed": (PUBLIC, EVERYONE),

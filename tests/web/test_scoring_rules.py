@@ -553,3 +553,47 @@ def test_two_disagreeing_readings_are_never_averaged(world, client):
     page = compute(client, comp)
     assert "competitor A02 at station 2" in page and "The readings recorded for criterion T1 disagree" in page
     assert "Marker: 80" in page and "Second: 50" in page
+
+
+# --- the same rules from the command line -----------------------------------------------------------
+
+
+def test_scoring_rules_command_sets_what_the_form_sets(world, client, runner):
+    assert save_scheme(client, world["event"]) == ""
+    ev_id = world["event"].id
+    result = runner.invoke(args=["competitions", "scoring-rules", str(ev_id), "--pass-mark", "practical=60",
+                                 "--pass-mark", "safety=60", "--pass-total", "65", "--failed-placement", "after",
+                                 "--precision", "1", "--rank-style", "dense", "--honourable", "2"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    ev = db.session.get(Event, ev_id)
+    assert [p.pass_mark for p in ev.parts] == [None, Decimal(60), Decimal(60)]
+    assert (ev.pass_total, ev.failed_placement, ev.precision, ev.rank_style) == (Decimal(65), "after", 1, "dense")
+    assert ev.award_rule["honourable"] == 2 and len(ev.parts[1].criteria) == 1  # the rest of the scheme stays
+    bad = runner.invoke(args=["competitions", "scoring-rules", str(ev_id), "--pass-mark", "practical=0"])
+    assert bad.exit_code != 0 and "The pass mark of practical must be above 0" in bad.output
+    assert runner.invoke(args=["competitions", "scoring-rules", str(ev_id), "--pass-mark", "welding=60"]).exit_code
+
+
+# --- the same rules from the JSON API --------------------------------------------------------------
+
+
+def test_scoring_rules_api_reads_and_sets_all_or_nothing(world, client):
+    assert save_scheme(client, world["event"]) == ""
+    ev_id = world["event"].id
+    url = f"/api/v1/organize/events/{ev_id}/scoring-rules"
+    rules = client.get(url).get_json()
+    assert rules["pass_marks"] == {"theory": None, "practical": None, "safety": None}
+    assert rules["precision"] == 2 and rules["award"]["mode"] == "bands" and rules["team"] is None
+    bad = client.post(url, json={"pass_marks": {"practical": "60"}, "precision": 7})
+    assert bad.status_code == 400 and "0, 1, 2 or 3 decimals" in bad.get_json()["message"]
+    db.session.expire_all()
+    assert db.session.get(Event, ev_id).parts[1].pass_mark is None  # nothing saved
+    ok = client.post(url, json={"pass_marks": {"practical": "60"}, "pass_total": "65", "rank_style": "dense",
+                                "award": {"honourable": "2", "rounding": "up"}})
+    assert ok.status_code == 200, ok.get_json()
+    body = ok.get_json()
+    assert body["pass_marks"]["practical"] == "60" and body["pass_total"] == "65" and body["rank_style"] == "dense"
+    assert body["award"]["honourable"] == "2"
+    assert client.post(url, json=["not", "an", "object"]).status_code == 422
+    assert "/api/v1/organize/events/{event_id}/scoring-rules" in client.get("/api/v1/openapi.json").get_json()["paths"]
