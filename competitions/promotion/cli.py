@@ -157,7 +157,7 @@ def rules_deactivate_command(rule_set_id):
 @click.argument("rule_set_id", type=int)
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def rules_export_command(rule_set_id, file):
-    """Write a rule set as a versioned JSON document (schema: competitions/promotion/SCHEMA.md)."""
+    """Write a rule set as a versioned JSON document (its schema: see domain/promotion_rule_sets.py)."""
     from competitions.promotion.rules import export_document
 
     document = export_document(_rule_set(rule_set_id))

@@ -1,7 +1,7 @@
 """Promotion tables (owned by the promotion stage).
 
 * ``PromotionRuleSet``: a published rule set as data — its rules are the JSON
-  document of ``domain.promotion`` (schema in ``SCHEMA.md``). An active rule
+  document of ``domain.promotion_rule_sets`` (schema in its docstring). An active rule
   set of an organization applies to the competitions organized within its
   subtree (the nearest issuer wins); a competition may name its own
   (``PromotionAssignment``).
@@ -36,7 +36,7 @@ RUN_TRIGGERS = ("final", "manual", "cli")
 
 
 class PromotionRuleSet(db.Model):
-    """A named rule set as its issuer publishes it; ``document`` holds the rules (schema ``SCHEMA.md``)."""
+    """A named rule set as its issuer publishes it; ``document`` holds the rules (``domain.promotion_rule_sets``)."""
 
     __tablename__ = "promotion_rule_set"
 

@@ -2,9 +2,9 @@
 
 The practice: each issuer (a city federation, a provincial department)
 publishes its own promotion rules and changes them between years. Here a rule
-set is stored as the versioned JSON document of ``domain.promotion`` (schema
-in ``competitions/promotion/SCHEMA.md``); every save validates the whole set
-(``domain.promotion.check_rule_set``) so rules that contradict each other,
+set is stored as the versioned JSON document of ``domain.promotion_rule_sets`` (schema
+in ``competitions/domain/promotion_rule_sets.py``); every save validates the whole set
+(``domain.promotion_rule_sets.check_rule_set``) so rules that contradict each other,
 ranges out of order, a cap below the target, fractions outside 0..1 and
 outcomes against the ladder's order are refused with the rule and the field
 named. Importing a broken file changes nothing and lists what is wrong.
