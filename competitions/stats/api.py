@@ -8,6 +8,8 @@ Content-Security-Policy forbids them) and no second request.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -42,10 +44,12 @@ def headline_json(report: YearReport) -> list[dict]:
 
 
 def _links(breakdown, year: int, scope_id: int) -> list[str | None]:
+    """Where selecting each row leads (one ``url_for``, then plain query strings: a chart may have many rows)."""
+    base = url_for("stats.dashboard")
     if breakdown.name in ("region", "enterprise"):
-        return [url_for("stats.dashboard", year=year, scope=row.scope_id) for row in breakdown.rows]
+        return [f"{base}?{urlencode({'year': year, 'scope': row.scope_id})}" for row in breakdown.rows]
     if breakdown.name in DRILLABLE:
-        return [url_for("stats.dashboard", year=year, scope=scope_id, drill=f"{breakdown.name}:{row.key}")
+        return [f"{base}?{urlencode({'year': year, 'scope': scope_id, 'drill': f'{breakdown.name}:{row.key}'})}"
                 for row in breakdown.rows]
     return [None] * len(breakdown.rows)
 
@@ -60,7 +64,7 @@ def chart_json(breakdown, year: int, scope_id: int) -> dict:
         "categories": [row.label for row in rows], "values": [row.figures[metric] for row in rows],
         "previous": ([row.previous[metric] if row.previous else None for row in rows]
                      if any(row.previous for row in rows) else None),
-        "links": _links(breakdown, year, scope_id)[:len(rows)],
+        "links": _links(breakdown, year, scope_id)[:len(rows)] if breakdown.name != "years" else [None] * len(rows),
         "xlsx": url_for("stats.chart_xlsx", year=year, scope=scope_id, chart=breakdown.name),
     }
     if breakdown.name == "years":

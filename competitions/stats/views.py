@@ -21,6 +21,12 @@ from competitions.stats.permissions import load_scope_or_404, visible_trail
 from competitions.web import id_arg
 
 
+@bp.app_template_filter("stat_num")
+def stat_num(value) -> str:
+    """A figure with thousands separators; a dash where the figure does not apply (a filter: many per page)."""
+    return "—" if value is None else f"{value:,}"
+
+
 def _report(**kwargs):
     org = load_scope_or_404(id_arg("scope"), for_user=current_user)
     return org, year_report(chosen_year(), org, **kwargs)
