@@ -23,9 +23,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from competitions.domain.errors import N_, Code, ValidationErrors
+from competitions.domain.inputs import MAX_ID, InputError, parse_decimal
 from competitions.domain.promotion import (
     _INDEX,
     CLASSES,
@@ -286,7 +287,7 @@ class _Reader:
     def integer(self, value, rule: str, field_name: str) -> int | None:
         if value is None or value == "":
             return None
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_ID:
             self.fail(rule, field_name, N_("Rule %(rule)s: %(field)s must be a whole number."), field=field_name)
             return None
         return value
@@ -297,14 +298,11 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(rule, field_name, N_("Rule %(rule)s: %(field)s must be a number."), field=field_name)
             return None
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
+        try:   # the shared number rules: ASCII digits, one point, bounded digits, finite (no 1e400, 1_0, ١٠)
+            return parse_decimal(value, field=field_name)
+        except InputError:
             self.fail(rule, field_name, N_("Rule %(rule)s: %(field)s must be a number."), field=field_name)
             return None
-        return number
 
     def choice(self, value, rule: str, field_name: str, allowed, default=None):
         if value is None:
