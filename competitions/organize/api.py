@@ -11,7 +11,7 @@ through ``organize.services.save_scheme``.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import g, jsonify, request
 from flask_login import current_user
@@ -19,6 +19,7 @@ from flask_login import current_user
 from competitions.api.openapi import register_path, register_schema
 from competitions.auth.permissions import role_required
 from competitions.domain.errors import CompetitionError, RuleViolation, ValidationErrors
+from competitions.domain.inputs import parse_decimal
 from competitions.domain.points import plain_decimal
 from competitions.extensions import db
 from competitions.i18n import error_message, translate
@@ -48,16 +49,11 @@ def rules_json(event) -> dict:
     }
 
 
-def _number(value, field: str) -> Decimal | None:
+def _number(value, field: str, places: int | None = None) -> Decimal | None:
+    """The shared number rules (ASCII digits, one point, bounded digits; no 1e400, 1_0 or ٣)."""
     if value is None or value == "":
         return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise RuleViolation("%(value)s is not a number.", field=field, value=str(value)[:20]) from None
-    if not number.is_finite():
-        raise RuleViolation("%(value)s is not a number.", field=field, value=str(value)[:20])
-    return number
+    return parse_decimal(value, field=field, places=places)
 
 
 def _apply(event, body: dict):
@@ -68,11 +64,11 @@ def _apply(event, body: dict):
     marks = body.get("pass_marks") or {}
     if not isinstance(marks, dict) or set(marks) - {p.code for p in draft.parts}:
         raise RuleViolation("A pass mark is set for a part this scheme does not have.", field="pass_marks")
-    parts = tuple(replace(p, pass_mark=_number(marks[p.code], "pass_marks") if p.code in marks else p.pass_mark)
+    parts = tuple(replace(p, pass_mark=_number(marks[p.code], "pass_marks", 2) if p.code in marks else p.pass_mark)
                   for p in draft.parts)
     changes: dict = {"parts": parts}
     if "pass_total" in body:
-        changes["pass_total"] = _number(body["pass_total"], "pass_total")
+        changes["pass_total"] = _number(body["pass_total"], "pass_total", 2)
     for name in FIELDS:
         if name in body:
             changes[name] = body[name]
@@ -81,9 +77,18 @@ def _apply(event, body: dict):
         raise RuleViolation("Send a JSON object.", field="team")
     for key, name in TEAM_FIELDS.items():
         if key in team:
-            changes[name] = tuple(team[key]) if key == "tie_break" else team[key]
-    if not isinstance(changes.get("precision", 0), int) or not isinstance(changes.get("team_best") or 0, int):
-        raise RuleViolation("Send whole numbers for precision and team best.", field="precision")
+            changes[name] = team[key]
+    tie_break = changes.get("team_tie_break", ())
+    if not isinstance(tie_break, (list, tuple)) or not all(isinstance(item, str) for item in tie_break):
+        raise RuleViolation("Send a JSON object.", field="team.tie_break")
+    if "team_tie_break" in changes:
+        changes["team_tie_break"] = tuple(tie_break)
+    if not isinstance(changes.get("absent_are_entrants", False), bool):
+        raise RuleViolation("Send a JSON object.", field="absent_are_entrants")
+    for name, optional in (("precision", False), ("team_best", True)):
+        value = changes.get(name, None if optional else 0)
+        if not (value is None and optional) and (isinstance(value, bool) or not isinstance(value, int)):
+            raise RuleViolation("Send whole numbers for precision and team best.", field=name)
     award_body = body.get("award") or {}
     if not isinstance(award_body, dict):
         raise RuleViolation("Send a JSON object.", field="award")

@@ -597,3 +597,21 @@ def test_scoring_rules_api_reads_and_sets_all_or_nothing(world, client):
     assert body["award"]["honourable"] == "2"
     assert client.post(url, json=["not", "an", "object"]).status_code == 422
     assert "/api/v1/organize/events/{event_id}/scoring-rules" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+@pytest.mark.parametrize("body", [
+    {"absent_are_entrants": "yes"}, {"absent_are_entrants": [1]}, {"team": {"tie_break": 5}},
+    {"team": {"tie_break": [1, 2]}}, {"precision": True}, {"precision": None}, {"pass_total": "1e2"},
+    {"pass_total": "1_0"}, {"pass_total": "\u0663"}, {"pass_total": "0." + "0" * 50 + "1"},
+    {"pass_marks": {"practical": "60.001"}}, {"award": {"first": "1E+400"}}, {"award": {"first": "1" + "0" * 400}},
+    {"award": {"mode": "proportions", "first": "0.5", "second": "1e-400"}},
+])
+def test_scoring_rules_api_refuses_loose_values_without_a_server_error(world, client, body):
+    """Review: these answered 500 or were stored (1E+400 prizes, pass mark 1_0, Arabic-Indic digits)."""
+    assert save_scheme(client, world["event"]) == ""
+    url = f"/api/v1/organize/events/{world['event'].id}/scoring-rules"
+    before = client.get(url).get_json()
+    response = client.post(url, json=body)
+    assert response.status_code in (400, 422), (response.status_code, response.get_data(as_text=True))
+    db.session.expire_all()
+    assert client.get(url).get_json() == before
