@@ -60,7 +60,7 @@ def _seed(app) -> tuple[int, int]:
 def _login(page, base, username, lang):
     page.goto(f"{base}/auth/login")
     page.fill("#username", username)
-    page.fill("#password", "password123")
+    page.fill("#password", f.PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
     page.click(f"form.langswitch button[value={lang}]")
