@@ -413,12 +413,23 @@ def test_json_and_command_line_give_the_decisions(world, client, auth, runner):
     assert "技师" in eighth["reasons"][0]["text"]
     _login(client, auth, "westorg")
     assert client.get(f"/api/v1/promotion/competitions/{comp.id}/decisions").status_code == 404
+    flag = _flags(comp.id)[(regs["A06"].id, "level", "technician")]
+    out = runner.invoke(args=["promotion", "review", "--competition", str(comp.id), "--flag", str(flag.id),
+                              "--reject", "--reason", "复核不符合条件"])
+    assert out.exit_code == 0 and "1 flag(s) rejected." in out.output
+    db.session.expire_all()
+    assert db.session.get(PromotionFlag, flag.id).status == "rejected"
+    out = runner.invoke(args=["promotion", "review", "--competition", str(comp.id), "--all-pending", "--approve",
+                              "--reason", "x"])
+    assert out.exit_code == 1 and "Choose at least one flag." in out.output   # nothing awaits review here
     out = runner.invoke(args=["promotion", "evaluate", "--year", "2026"])
     assert out.exit_code == 0 and "2026: 1 competition(s) evaluated, 8 decision(s), 11 flag(s)." in out.output
+    db.session.expire_all()
+    assert db.session.get(PromotionFlag, flag.id).status == "rejected"   # a re-run keeps the decision
     assert runner.invoke(args=["promotion", "evaluate"]).exit_code == 2
     out = runner.invoke(args=["promotion", "roster", "--competition", str(comp.id), "--format", "xlsx",
                               "--output", "/dev/null"])
-    assert out.exit_code == 0 and "11 line(s)" in out.output
+    assert out.exit_code == 0 and "10 line(s)" in out.output   # the rejected flag is not on the roster
 
 
 def test_the_scheduled_finalize_job_evaluates_too(world):
