@@ -17,6 +17,18 @@ pytestmark = pytest.mark.browser
 SIZES = {"phone": (390, 844), "tablet": (1024, 768), "desktop": (1920, 1080)}
 
 
+def _seal_png() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (300, 300), "white")
+    ImageDraw.Draw(image).ellipse((10, 10, 290, 290), outline=(200, 20, 20), width=14)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def _login(page, base, username, lang):
     page.goto(f"{base}/auth/login")
     page.fill("#username", username)
@@ -33,6 +45,7 @@ def test_issue_download_and_verify(live_app, browser, lang):
     with app.app_context():
         world = _final_world()
         comp_id, winner_registration = world["comp"].id, world["regs"]["A01"].id
+        org_id = world["orgs"]["west"].id
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -44,6 +57,18 @@ def test_issue_download_and_verify(live_app, browser, lang):
     for name, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
         screenshot(page, f"certificates-manage-{lang}-{name}")
+    # The organizer's seal and signatories (the seal is checked and shown as stored).
+    page.goto(f"{base}/certificates/organizations/{org_id}/design")
+    page.fill("#signatories", "组委会主任：王建国\n裁判长：李明")
+    page.set_input_files("#seal", files=[{"name": "seal.png", "mimeType": "image/png", "buffer": _seal_png()}])
+    page.click("form[enctype] button.primary")
+    page.wait_for_load_state()
+    assert page.locator("img.seal").count() == 1
+    for name in ("phone", "tablet"):
+        width, height = SIZES[name]
+        page.set_viewport_size({"width": width, "height": height})
+        screenshot(page, f"certificates-design-{lang}-{name}")
+    page.goto(f"{base}/certificates/competitions/{comp_id}")
     # The download is prepared by the scheduler's job, not the request; the page follows its progress.
     page.set_viewport_size({"width": 1024, "height": 768})
     page.select_option("#format", "pdf")
