@@ -22,11 +22,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
 from competitions.domain.errors import N_, Code, ValidationErrors
-from competitions.domain.inputs import MAX_ID, InputError, parse_decimal
+from competitions.domain.inputs import MAX_ID, InputError, bad_characters, describe_characters, parse_decimal
 from competitions.domain.promotion import (
     _INDEX,
     CLASSES,
@@ -327,7 +328,13 @@ class _Reader:
             self.fail(rule, field_name, N_("Rule %(rule)s: %(field)s must be text of at most %(limit)s characters."),
                       field=field_name, limit=limit)
             return ""
-        return " ".join(value.split())
+        bad = bad_characters(value)
+        if bad:   # an ESC or vertical tab pasted into a title would land in the roster workbook and PDF
+            self.fail(rule, field_name, N_("%(name)s contains a control character (%(chars)s), probably pasted from "
+                                           "another program. Delete it and type the text again."),
+                      name=f"{rule}: {field_name}", chars=describe_characters(bad))
+            return ""
+        return unicodedata.normalize("NFC", " ".join(value.split()))
 
 
 MAX_RULES = 200

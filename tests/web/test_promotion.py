@@ -495,3 +495,21 @@ def test_demo_data_shows_flags_awaiting_review(app, runner):
     client.post("/lang", data={"lang": "en"})
     page = _text(client.get(f"/promotion/competitions/{comp.id}?status=pending"))
     assert "海州市技术能手" in page and "Awaiting review" in page
+
+
+@pytest.mark.parametrize("where", ["name", "title"])
+def test_an_imported_rule_with_a_control_character_is_refused_and_nothing_is_saved(world, client, auth, where):
+    """Review: an ESC in a rule's name or an outcome's title was imported and reached the roster exports."""
+    _login(client, auth, "cityorg")
+    document = json.loads(client.get(f"/promotion/rules/{world['rule_set'].id}/export.json").get_data(as_text=True))
+    rule = document["rules"][0]
+    if where == "name":
+        rule["name"] = "前5名\x1b[31m"
+    else:
+        rule["outcomes"] = [dict(rule["outcomes"][0], kind="honour", title="技术能手\x0b")]
+    before = db.session.execute(select(func.count()).select_from(PromotionRuleSet)).scalar()
+    response = client.post("/promotion/rules/import", data={"file": (BytesIO(json.dumps(document).encode()), "r.json")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "control character" in _text(response)
+    assert db.session.execute(select(func.count()).select_from(PromotionRuleSet)).scalar() == before
