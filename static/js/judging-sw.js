@@ -8,7 +8,8 @@ var CACHE = "judging-tablet-v1";
 var TABLET = /\/judging\/events\/\d+\/tablet$/;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
-self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+// No clients.claim(): a page is controlled from its next load on, so the page that registered the worker
+// keeps talking to the network directly.
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;

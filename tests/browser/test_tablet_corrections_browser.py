@@ -28,13 +28,13 @@ def test_the_sheet_shows_what_the_tablet_holds_and_refuses_submission_until_sync
         _enter(page, regs[code], crit["P2"], "20")
     page.wait_for_selector("#sync-state.ok")
 
-    # Offline, the judge corrects 30 -> 31 and closes the tab.
-    page.context.set_offline(True)
-    _enter(page, regs["K01"], crit["P1"], "31")
-    page.wait_for_selector("#sync-state.offline")
+    # The network drops (every mark write fails), the judge corrects 30 -> 31 and closes the tab.
     context = page.context
+    context.route("**/api/v1/judging/marks", lambda route: route.abort("internetdisconnected"))
+    _enter(page, regs["K01"], crit["P1"], "31")
+    page.wait_for_selector("#sync-state.waiting")
     page.close()
-    context.set_offline(False)
+    context.unroute("**/api/v1/judging/marks")
 
     sheet = context.new_page()
     sheet.goto(f"{base}/judging/events/{ev}/my-sheet")
