@@ -81,6 +81,16 @@ def check_number(form, field) -> None:
         _refuse(field, error)
 
 
+def two_decimals(form, field) -> None:
+    """At most two decimals, as a Numeric(8, 2) column keeps them (0.001 would be stored as 0.00)."""
+    if field.raw_data and str(field.raw_data[0]).strip():
+        try:
+            inputs.parse_decimal(field.raw_data[0], field=field.name, places=2)
+        except inputs.InputError as error:
+            field.errors[:] = []
+            _refuse(field, error)
+
+
 def check_date(form, field) -> None:
     """A date between 1900 and 2100."""
     if field.data is not None and not field.process_errors:

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from competitions.forms import Form, SubForm
+from competitions.forms import Form, SubForm, two_decimals
 from competitions.labels import choices
 
 CODE_VALIDATORS = [
@@ -116,7 +116,7 @@ class PartForm(SubForm):
     name = StringField(_l("Part"), validators=[DataRequired(), Length(max=100)])
     weight = DecimalField(_l("Weight (%)"), places=None, validators=[InputRequired(), NumberRange(min=0, max=100)])
     pass_mark = DecimalField(_l("Pass mark (of 100)"), places=None,
-                             validators=[Optional(), NumberRange(min=0, max=100)])
+                             validators=[Optional(), two_decimals, NumberRange(min=0, max=100)])
 
 
 class CriterionForm(SubForm):
@@ -149,7 +149,7 @@ class SchemeForm(Form):
     trim_min_judges = IntegerField(_l("Drop highest and lowest from a panel of at least"), default=5,
                                    validators=[InputRequired(), NumberRange(min=3, max=15)])
     pass_total = DecimalField(_l("Minimum total to pass"), places=None,
-                              validators=[Optional(), NumberRange(min=0, max=100)])
+                              validators=[Optional(), two_decimals, NumberRange(min=0, max=100)])
     failed_placement = SelectField(_l("Those who did not pass"), default="ranked",
                                    choices=[("ranked", _l("Ranked among the others (no prize)")),
                                             ("after", _l("Listed after everyone who passed"))])

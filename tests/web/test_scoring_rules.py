@@ -115,6 +115,9 @@ def test_pass_marks_are_saved_from_the_scheme_form_and_shown_again(world, client
 @pytest.mark.parametrize("form, message", [
     ({"pass_marks": (60, 0, 60)}, "The pass mark of practical must be above 0 and at most 100"),
     ({"pass_total": "0"}, "The minimum total must be above 0 and at most 100."),
+    # Review: 0.001 passed "above 0" and was stored as 0.00 (the column keeps two decimals).
+    ({"pass_marks": (60, "0.001", 60)}, "more than 2 decimal places"),
+    ({"pass_total": "0.001"}, "more than 2 decimal places"),
 ])
 def test_bad_pass_marks_save_nothing(world, client, form, message):
     page = save_scheme(client, world["event"], **form)
