@@ -229,6 +229,7 @@ def _shared_strings(reader) -> list[str]:
     if part is None:
         return []
     tag = f"{{{SHEET_MAIN_NS}}}si"
+    most = max(limit("ROSTER_MAX_ROWS", MAX_ROWS), MAX_ROWS) * 10   # ten text columns a row
     strings: list[str] = []
     root = None
     with reader.archive.open(part.PartName[1:]) as source:
@@ -238,6 +239,10 @@ def _shared_strings(reader) -> list[str]:
             if event == "end" and element.tag == tag:
                 strings.append(Text.from_tree(element).content.replace("x005F_", ""))
                 root.clear()
+                if len(strings) > most:   # a roster's cells cannot need more different texts than this
+                    raise file_problem(N_("The workbook holds more than %(limit)d different texts; a roster has at "
+                                          "most %(rows)d rows. Upload only the roster."), limit=most,
+                                       rows=limit("ROSTER_MAX_ROWS", MAX_ROWS))
     return strings
 
 
