@@ -35,8 +35,10 @@ db: install
 demo: db
 	$(FLASK) demo-data
 
-## Create the venv, install, migrate the SQLite database in instance/, load demo data and serve on :5000.
+## Create the venv, install, migrate the SQLite database in instance/, load demo data, start the one scheduler
+## process (certificate batches, deadlines, statistics) and serve on :5000.
 run: translations demo
+	$(FLASK) jobs run & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## Install what the tests need and run the whole suite: SQLite, then the web tests again on PostgreSQL.
