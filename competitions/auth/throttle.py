@@ -25,7 +25,7 @@ from sqlalchemy import case, delete, select, update
 
 from competitions.auth.models import LoginThrottle
 from competitions.domain import login_throttle as rules
-from competitions.domain.errors import NotAllowed
+from competitions.domain.errors import N_, NotAllowed
 from competitions.extensions import db
 
 _table = LoginThrottle.__table__
@@ -65,6 +65,12 @@ def keys_for(username: str, address: str, *, device: str | None) -> list[Key]:
     return keys
 
 
+def claim_keys(user_id: int, address: str) -> list[Key]:
+    """The counters of one attempt to claim a person's record: the claiming account and its address."""
+    return [Key(f"claim:{_digest('claim', str(user_id))}", rules.CLAIM_ACCOUNT, None),
+            Key(f"claim-address:{_digest('claim-address', address)}", rules.CLAIM_ADDRESS, None)]
+
+
 def _insert_missing(key: Key) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -99,8 +105,14 @@ def _reserve(key: Key, now: datetime) -> float:
     return 0 if won == 1 else 1  # a parallel attempt took this slot
 
 
-def reserve(keys: list[Key], now: datetime) -> None:
-    """Reserve a try under every key and commit, or give back what was taken and refuse with the wait."""
+TOO_MANY_LOGINS = N_("Too many login attempts. Wait %(seconds)d seconds and try again.")
+
+
+def reserve(keys: list[Key], now: datetime, *, message: str = TOO_MANY_LOGINS) -> None:
+    """Reserve a try under every key and commit, or give back what was taken and refuse with the wait.
+
+    ``message`` (an untranslated msgid with ``%(seconds)d``) is what the refusal says.
+    """
     taken: list[Key] = []
     for key in keys:
         wait = _reserve(key, now)
@@ -108,8 +120,7 @@ def reserve(keys: list[Key], now: datetime) -> None:
             for done in taken:
                 _give_back(done)
             db.session.commit()
-            raise NotAllowed("Too many login attempts. Wait %(seconds)d seconds and try again.",
-                             seconds=max(1, math.ceil(wait)))
+            raise NotAllowed(message, seconds=max(1, math.ceil(wait)))
         taken.append(key)
     db.session.commit()  # visible to every other attempt before the slow password check
 

@@ -48,6 +48,11 @@ PAIR = Budget(free=5, first_wait=2, max_wait=15 * 60, window=60 * 60)
 ADDRESS = Budget(free=300, first_wait=1, max_wait=5 * 60, window=15 * 60)
 ACCOUNT = Budget(free=20, first_wait=2, max_wait=5 * 60, window=60 * 60)
 DEVICE = Budget(free=10, first_wait=2, max_wait=5 * 60, window=60 * 60)
+# Claiming a person's record (people.services): per claiming account and per address. Every try counts, found or
+# not, so the claim page can be neither a fast oracle of which ID numbers are on file nor a way to guess codes;
+# wrong codes never void the record's code, so nobody can spoil another person's claim by failing on purpose.
+CLAIM_ACCOUNT = Budget(free=5, first_wait=60, max_wait=60 * 60, window=24 * 60 * 60)
+CLAIM_ADDRESS = Budget(free=30, first_wait=60, max_wait=60 * 60, window=24 * 60 * 60)
 
 
 def wait_after(tries: int, budget: Budget) -> float:

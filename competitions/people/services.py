@@ -7,9 +7,12 @@ number alone never links a login to a record that already exists. A worker
 claims their record in one of two ways, both through the interface:
 
 * **Claim code.** An organizer whose subtree holds the person's employer issues
-  a one-time claim code (shown once, kept only as a hash, valid 30 days; five
-  wrong tries void it) and hands it to the worker, who enters their ID number
-  and the code under "Claim my record".
+  a one-time claim code (shown once, kept only as a hash, valid 30 days) and
+  hands it to the worker, who enters their ID number and the code under "Claim
+  my record". Wrong codes never void it (that would let anyone who knows an ID
+  number spoil the claim); every try to claim, by code or request, is counted
+  per account and address instead (5 a day free, then waits of 1 minute
+  doubling to an hour), so the page is neither a fast oracle nor a guessing aid.
 * **Claim request.** The worker sends a request naming their ID number; an
   organizer of the person's employer (or above it) confirms or rejects it with
   a reason. The worker may cancel a pending request and send a new one after a
@@ -39,6 +42,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from competitions.audit.services import record
+from competitions.auth import throttle
 from competitions.auth.models import User
 from competitions.domain.errors import N_, InvalidState, NotAllowed, NotFound, RuleViolation
 from competitions.domain.identity import mask_national_id, parse_national_id
@@ -48,7 +52,6 @@ from competitions.orgs.models import Organization, PersonClaim, Worker
 from competitions.orgs.services import subtree_ids
 
 CLAIM_CODE_DAYS = 30
-CLAIM_CODE_TRIES = 5
 # Crockford's base32 without I, L, O, U: nothing a worker can misread from a slip of paper.
 CLAIM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CLAIM_CODE_LENGTH = 12
@@ -315,25 +318,35 @@ def _link(worker: Worker, user: User, *, actor_id: int, how: str, now: datetime)
     db.session.flush()
 
 
+TOO_MANY_CLAIMS = N_("Too many attempts to claim a record. Wait %(seconds)d seconds and try again, or ask "
+                     "your union organizer.")
+
+
+def count_claim_attempt(user: User, address: str, now: datetime) -> None:
+    """Count one try to claim a record (by code or by request) against the account and the address, and commit.
+
+    Every try counts, whether or not the ID number is on file, so the claim page is neither a fast oracle of who
+    is on file nor a way to guess codes (rule: ``domain.login_throttle.CLAIM_ACCOUNT``/``CLAIM_ADDRESS``).
+    Raises ``NotAllowed`` with the wait when the budget is spent.
+    """
+    throttle.reserve(throttle.claim_keys(user.id, address), now, message=TOO_MANY_CLAIMS)
+
+
 def claim_with_code(user: User, national_id: str, code: str, now: datetime) -> Worker:
     """Link ``user`` to the unclaimed record with this ID number when ``code`` is its valid claim code.
 
-    A wrong code counts against the record's code; after five wrong tries the
-    code is void and the organizer issues a new one. The failure is written in
-    its own statement so the caller may commit it even though the claim failed.
+    A wrong code never spoils the record's code (anyone who knows a worker's ID
+    number could otherwise void it on purpose); guessing is held back by
+    ``count_claim_attempt``, which the caller runs first, and by the code's 60 bits.
     """
     worker = _claimable(user, national_id, now)
     expires = worker.claim_code_expires_at
-    if worker.claim_code_hash is None or expires is None or expires <= now \
-            or worker.claim_code_failures >= CLAIM_CODE_TRIES:
-        raise InvalidState("There is no valid claim code for this record (none was issued, it has expired or "
-                           "was tried wrongly too often). Ask your union organizer for a new one, or send a "
-                           "claim request.", field="code")
+    if worker.claim_code_hash is None or expires is None or expires <= now:
+        raise InvalidState("There is no valid claim code for this record (none was issued, or it has expired). "
+                           "Ask your union organizer for a new one, or send a claim request.", field="code")
     if not hmac.compare_digest(worker.claim_code_hash, _code_hash(worker, normalize_code(code))):
-        worker.claim_code_failures += 1
-        db.session.flush()
-        raise RuleViolation("The claim code is not right (%(left)d tries left).", field="code",
-                            left=max(CLAIM_CODE_TRIES - worker.claim_code_failures, 0))
+        raise RuleViolation("The claim code is not right. Check it against the slip from your union organizer.",
+                            field="code")
     _link(worker, user, actor_id=user.id, how="code", now=now)
     return worker
 

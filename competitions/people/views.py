@@ -155,8 +155,7 @@ def _person_page(worker: Worker, form: PersonChangeForm | None = None, code: str
         "people/person.html", worker=worker, form=form, unlink_form=ReasonForm(prefix="unlink"), code=code,
         registrations=registrations, account=account, history=history, users=users,
         orgs=orgs, code_valid=bool(worker.claim_code_hash and worker.claim_code_expires_at
-                                   and worker.claim_code_expires_at > utcnow()
-                                   and worker.claim_code_failures < services.CLAIM_CODE_TRIES)))
+                                   and worker.claim_code_expires_at > utcnow())))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -273,9 +272,10 @@ def claim():
     now = utcnow()
     if own is None and code_form.claim.data and code_form.validate_on_submit():
         try:
+            services.count_claim_attempt(current_user, request.remote_addr or "", now)
             services.claim_with_code(current_user, code_form.national_id.data, code_form.code.data, now)
         except CompetitionError as error:
-            db.session.commit()  # keeps the count of wrong tries; nothing else was written
+            db.session.rollback()
             add_form_error(code_form, error, "code")
         else:
             db.session.commit()
@@ -283,6 +283,7 @@ def claim():
             return redirect(url_for("registration.mine"))
     elif own is None and request_form.send.data and request_form.validate_on_submit():
         try:
+            services.count_claim_attempt(current_user, request.remote_addr or "", now)
             services.request_claim(current_user, request_form.national_id.data, request_form.message.data or "",
                                    now)
         except CompetitionError as error:
