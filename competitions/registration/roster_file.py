@@ -228,22 +228,50 @@ def _shared_strings(reader) -> list[str]:
     part = reader.package.find(SHARED_STRINGS)
     if part is None:
         return []
-    tag = f"{{{SHEET_MAIN_NS}}}si"
+    tag, plain = f"{{{SHEET_MAIN_NS}}}si", f"{{{SHEET_MAIN_NS}}}t"
     most = max(limit("ROSTER_MAX_ROWS", MAX_ROWS), MAX_ROWS) * 10   # ten text columns a row
+
+    def too_many():   # a roster's cells cannot need more different texts than this
+        return file_problem(N_("The workbook holds more than %(limit)d different texts; a roster has at most "
+                               "%(rows)d rows. Upload only the roster."), limit=most,
+                            rows=limit("ROSTER_MAX_ROWS", MAX_ROWS))
+
+    if _count_tags(reader.archive, part.PartName[1:], (b"<si>", b"<si ")) > most:
+        raise too_many()   # the real extent, counted on the raw bytes before any parsing
     strings: list[str] = []
     root = None
     with reader.archive.open(part.PartName[1:]) as source:
         for event, element in iterparse(source, events=("start", "end")):
             if root is None:
                 root = element
+                declared = element.get("uniqueCount") or ""
+                if declared.isascii() and declared.isdigit() and int(declared) > most:
+                    raise too_many()   # the declared extent, before reading any of it
             if event == "end" and element.tag == tag:
-                strings.append(Text.from_tree(element).content.replace("x005F_", ""))
+                children = list(element)
+                # Plain text (one <t>) is read directly; rich text runs go through openpyxl's reader.
+                text = (children[0].text or "") if len(children) == 1 and children[0].tag == plain \
+                    else Text.from_tree(element).content
+                strings.append(text.replace("x005F_", ""))
                 root.clear()
-                if len(strings) > most:   # a roster's cells cannot need more different texts than this
-                    raise file_problem(N_("The workbook holds more than %(limit)d different texts; a roster has at "
-                                          "most %(rows)d rows. Upload only the roster."), limit=most,
-                                       rows=limit("ROSTER_MAX_ROWS", MAX_ROWS))
+                if len(strings) > most:
+                    raise too_many()
     return strings
+
+
+def _count_tags(archive, name: str, tags: tuple[bytes, ...], chunk: int = 1 << 20) -> int:
+    """How often the raw bytes of part ``name`` hold one of ``tags`` (streamed; a prefixed tag is not counted).
+
+    Text cannot hold a bare ``<``, so in well-formed XML these bytes are tags; a count taken this way is a
+    floor of the real count and costs milliseconds where parsing costs seconds.
+    """
+    found, tail, keep = 0, b"", max(len(tag) for tag in tags) - 1
+    with archive.open(name) as source:
+        while block := source.read(chunk):
+            data = tail + block   # a tag cut by the block boundary is whole here; the kept tail holds no whole tag
+            found += sum(data.count(tag) for tag in tags)
+            tail = data[-keep:]
+    return found
 
 
 def _sheet_parser(book: _Book, path: str):
