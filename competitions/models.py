@@ -6,6 +6,7 @@ Each stage owns its ``models.py``; importing the modules registers their tables.
 import competitions.audit.models  # noqa: F401
 import competitions.auth.models  # noqa: F401
 import competitions.certificates.models  # noqa: F401
+import competitions.innovation.models  # noqa: F401
 import competitions.judging.models  # noqa: F401
 import competitions.organize.models  # noqa: F401
 import competitions.orgs.models  # noqa: F401
