@@ -2,7 +2,7 @@
 indicators), assessors, scores, bonus/deduction entries and veto items.
 
 Revision ID: bd723c342d71
-Revises: d07e1d8a87a0
+Revises: 5946516df939
 Create Date: 2026-11-29 12:25:11.312309
 
 """
@@ -14,7 +14,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = 'bd723c342d71'
-down_revision = 'd07e1d8a87a0'
+down_revision = '5946516df939'
 branch_labels = None
 depends_on = None
 
