@@ -117,6 +117,23 @@ LABELS: dict[str, dict[str, object]] = {
         "proportions": _l("Proportions of entrants"),
         "medals": _l("Top three plus honourable mentions"),
     },
+    # Labour competitions (competitions/labour): units, periods, scorecards, entries.
+    "unit_kind": {"section": _l("Project section"), "enterprise": _l("Enterprise"), "workshop": _l("Workshop"),
+                  "team": _l("Team")},
+    "cadence": {"half_month": _l("Half-month"), "month": _l("Month"), "quarter": _l("Quarter"),
+                "milestone": _l("Milestone")},
+    "period_status": {"open": _l("Open for assessment"), "assessed": _l("Assessed"), "signed_off": _l("Signed off")},
+    "indicator_kind": {"judged": _l("Judged"), "measured": _l("Measured")},
+    "formula_type": {"above_target": _l("Points above or below a target"), "linear": _l("Linear between two values"),
+                     "bands": _l("Threshold bands")},
+    "adjustment_kind": {"bonus": _l("Bonus"), "deduction": _l("Deduction")},
+    "adjustment_source": {"owner": _l("Project owner"), "supervisor": _l("Supervising engineer"),
+                          "authority": _l("Higher authority"), "leading_group": _l("Competition leading group"),
+                          "media": _l("Media report"), "other": _l("Other")},
+    "veto_category": {"safety_accident": _l("Serious safety accident"),
+                      "quality_accident": _l("Serious quality accident"), "fight": _l("Fight or mass incident"),
+                      "environment": _l("Environmental incident"), "other": _l("Other")},
+    "labour_aggregation": {"mean": _l("Mean"), "trimmed": _l("Drop highest and lowest")},
 }
 
 

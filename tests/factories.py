@@ -212,3 +212,36 @@ def seal_design(org, *, signatories=(("组委会主任", "王建国"),)):
     image.save(out, format="PNG")
     return save_design(org, issuer="", signatories="\n".join(f"{r}：{n}" for r, n in signatories),
                        seal_upload=out.getvalue(), remove_seal=False, actor_id=None)
+
+
+# ---- labour competitions (appended by the labour helper) -------------------------------------------
+
+def labour_world(*, periods="month"):
+    """A metro-line labour competition of the city federation: the sample 100-point scorecard, four
+    sections (S1 of the east machine plant, S2 of the west power company, S3 and S4 with no organization
+    in the tree), monthly periods January to June 2026, and three assessors: ``a1`` (city federation,
+    every unit and group), ``a2`` (employed by the east plant: recused from S1) and the chief ``chief``
+    (city federation, scores the ORG group). Returns a dict."""
+    from competitions.labour import setup
+    from competitions.labour.demo import build_metro_scorecard
+
+    orgs = org_tree()
+    admin = user("labour-admin", "admin")
+    comp = competition(orgs["city"], name="地铁7号线建设劳动竞赛", kind="labor",
+                       starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30))
+    indicators = build_metro_scorecard(comp, actor=admin)
+    units = [setup.add_unit(comp, setup.UnitData(code=f"S{n}", name=f"{n}标段", kind="section",
+                                                 organization_id=org.id if org else None, headcount=100 + n),
+                            actor=admin)
+             for n, org in ((1, orgs["plant"]), (2, orgs["works"]), (3, None), (4, None))]
+    period_rows = setup.generate_periods(comp, cadence=periods, actor=admin) if periods else []
+    a1 = user("assessor-one", "judge", org=orgs["city"])
+    a2 = user("assessor-two", "judge", org=orgs["plant"])
+    chief = user("assessor-chief", "judge", org=orgs["city"])
+    org_group = next(g for g in setup.groups_of(comp) if g.code == "ORG")
+    setup.assign_assessor(comp, user_id=a1.id, group_id=None, unit_id=None, is_chief=False, actor=admin)
+    setup.assign_assessor(comp, user_id=a2.id, group_id=None, unit_id=None, is_chief=False, actor=admin)
+    setup.assign_assessor(comp, user_id=chief.id, group_id=org_group.id, unit_id=None, is_chief=True, actor=admin)
+    db.session.flush()
+    return {"orgs": orgs, "admin": admin, "competition": comp, "indicators": indicators, "units": units,
+            "periods": period_rows, "a1": a1, "a2": a2, "chief": chief}

@@ -360,6 +360,22 @@ def score_period(card: Scorecard, units: Iterable[UnitEntries]) -> list[UnitPeri
     return [score_unit(card, entries) for entries in units]
 
 
+# ---- recusal by unit -------------------------------------------------------------------------------
+
+def assessor_recused_from_unit(assessor_org_path: str | None, unit_org_path: str | None, *,
+                               assessor_org_is_enterprise: bool = False) -> bool:
+    """Recusal (回避) by unit: an assessor employed anywhere in the unit's organization subtree (the
+    section's project department, its teams) never scores the unit; nor does an assessor of an enterprise
+    score a unit below that enterprise (its own workshop or project department). An assessor of a
+    federation above every unit is not recused. Paths are the union tree's materialised paths ("/1/4/17/").
+    """
+    if not assessor_org_path or not unit_org_path:
+        return False
+    if assessor_org_path.startswith(unit_org_path):
+        return True
+    return assessor_org_is_enterprise and unit_org_path.startswith(assessor_org_path)
+
+
 # ---- completeness for sign-off ----------------------------------------------------------------------
 
 Slot = tuple[int, int, int]  # (unit id, indicator id, assessor user id)

@@ -17,6 +17,7 @@ from competitions.domain.scorecards import (
     Linear,
     Scorecard,
     UnitEntries,
+    assessor_recused_from_unit,
     check_judged_points,
     check_measured_value,
     combine_assessors,
@@ -226,3 +227,17 @@ def test_milestone_periods():
                                                          (date(2026, 3, 16), date(2026, 6, 30))]
     with pytest.raises(RuleViolation):
         milestone_periods(date(2026, 1, 1), [(date(2026, 3, 15), "a"), (date(2026, 3, 15), "b")])
+
+
+@pytest.mark.parametrize(("assessor", "unit", "enterprise", "recused"), [
+    ("/1/4/17/", "/1/4/17/", True, True),        # employed by the unit's own organization
+    ("/1/4/17/30/", "/1/4/17/", False, True),    # a team below the unit's organization
+    ("/1/4/", "/1/4/17/", False, False),         # a district federation above the unit
+    ("/1/4/", "/1/4/17/", True, True),           # the group company above its project department
+    ("/1/5/", "/1/4/17/", True, False),          # another enterprise
+    (None, "/1/4/17/", False, False),            # no organization known
+    ("/1/4/17/", None, False, False),            # the unit has no organization in the tree
+    ("/1/41/", "/1/4/", True, False),            # a path prefix by digits is not a subtree
+])
+def test_assessor_recused_from_unit(assessor, unit, enterprise, recused):
+    assert assessor_recused_from_unit(assessor, unit, assessor_org_is_enterprise=enterprise) is recused

@@ -1,0 +1,599 @@
+"""Setting up a labour competition: participating units and their members, periods, the scorecard, assessors.
+
+The practice: the competition's office (竞赛办公室) lists the participating units — the project sections
+(标段) of a metro line, the enterprises of a district project, the workshops or teams (班组) of a plant —
+publishes the assessment rules (考评办法: indicator groups and their points, measured indicators with
+their formulas, the caps on bonus and deductions), fixes the assessment periods (monthly for most key
+projects; half-monthly in a "100 days of all-out work" campaign; at milestones 节点) and names the
+assessors (考评员), one of them chief (考评组长).
+
+Rules kept here: only competitions of kind ``labor`` have units, periods and scorecards; codes and
+names are unique per competition; an indicator's points never exceed its group's; a measured
+indicator has a formula that reads (``domain.scorecards.formula_from_dict``) and a range whose lower end
+is below its upper. The scorecard is the rule every score was given under: once a period has been
+closed (assessed or signed off) its indicators and groups are frozen; before that a changed formula
+re-computes the points of the values already entered, and is refused when one of them would fall
+outside a new range. Periods are generated once from the competition's dates (or added one by one,
+e.g. milestones) and never overlap. Every change is audited. Services flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import exists, func, select
+
+from competitions.audit.services import record
+from competitions.auth.models import User
+from competitions.domain import scorecards as rules
+from competitions.domain.errors import N_, InvalidState, NotFound, RuleViolation
+from competitions.domain.inputs import clean_text
+from competitions.extensions import db
+from competitions.labour.models import (
+    INDICATOR_KINDS,
+    UNIT_KINDS,
+    LabourAssessor,
+    LabourIndicator,
+    LabourIndicatorGroup,
+    LabourPeriod,
+    LabourScore,
+    LabourScorecard,
+    LabourUnit,
+    LabourUnitMember,
+)
+from competitions.organize.models import Competition
+from competitions.orgs.models import Organization, Worker
+
+MAX_POINTS = Decimal("1000")
+MAX_WEIGHT = Decimal("100")
+MAX_HEADCOUNT = 100_000
+
+
+def require_labour(competition: Competition) -> None:
+    """Refuse anything labour-specific on a competition that is not a labour competition."""
+    if competition.kind != "labor":
+        raise InvalidState(N_("This is not a labour competition."))
+
+
+def _text(value: str, field: str, *, required: bool = True, limit: int = 200, multiline: bool = False) -> str:
+    text = clean_text((value or "").strip(), field=field, multiline=multiline)
+    if required and not text:
+        raise RuleViolation(N_("This field is required."), field=field)
+    if len(text) > limit:
+        raise RuleViolation(N_("At most %(max)d characters."), field=field, max=limit)
+    return text
+
+
+def _audit(action: str, actor: User | None, obj, competition_id: int, *, old=None, new=None, reason="") -> None:
+    record(action, actor_id=actor.id if actor else None, object_type=obj.__tablename__, object_id=obj.id,
+           competition_id=competition_id, old=old, new=new, reason=reason)
+
+
+# ---- units ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UnitData:
+    """What an organizer types about a participating unit."""
+
+    code: str
+    name: str
+    kind: str = "section"
+    organization_id: int | None = None
+    headcount: int = 0
+    parent_unit_id: int | None = None
+
+
+def _unit_values(competition: Competition, data: UnitData, exclude_id: int | None) -> dict:
+    code = _text(data.code, "code", limit=20)
+    name = _text(data.name, "name")
+    if data.kind not in UNIT_KINDS:
+        raise RuleViolation(N_("Unknown kind of unit."), field="kind")
+    if data.organization_id is not None and db.session.get(Organization, data.organization_id) is None:
+        raise RuleViolation(N_("No such organization."), field="organization_id")
+    if not 0 <= data.headcount <= MAX_HEADCOUNT:
+        raise RuleViolation(N_("The headcount must be between 0 and %(max)d."), field="headcount", max=MAX_HEADCOUNT)
+    if data.parent_unit_id is not None:
+        parent = db.session.get(LabourUnit, data.parent_unit_id)
+        if parent is None or parent.competition_id != competition.id or parent.id == exclude_id:
+            raise RuleViolation(N_("No such unit in this competition."), field="parent_unit_id")
+    for field, value in (("code", code), ("name", name)):
+        clash = select(LabourUnit.id).where(LabourUnit.competition_id == competition.id,
+                                            getattr(LabourUnit, field) == value)
+        if exclude_id is not None:
+            clash = clash.where(LabourUnit.id != exclude_id)
+        if db.session.execute(clash).first():
+            raise RuleViolation(N_("Another unit of this competition already has this %(what)s."), field=field,
+                                what=value)
+    return dict(code=code, name=name, kind=data.kind, organization_id=data.organization_id,
+                headcount=data.headcount, parent_unit_id=data.parent_unit_id)
+
+
+def _unit_record(unit: LabourUnit) -> dict:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "organization_id": unit.organization_id,
+            "headcount": unit.headcount, "parent_unit_id": unit.parent_unit_id}
+
+
+def add_unit(competition: Competition, data: UnitData, *, actor: User | None) -> LabourUnit:
+    """Add a participating unit (a unit may join mid-competition: it is assessed from the next open period)."""
+    require_labour(competition)
+    values = _unit_values(competition, data, None)
+    position = db.session.execute(select(func.coalesce(func.max(LabourUnit.position), 0))
+                                  .where(LabourUnit.competition_id == competition.id)).scalar_one()
+    unit = LabourUnit(competition_id=competition.id, position=position + 1, **values)
+    db.session.add(unit)
+    db.session.flush()
+    _audit("labour.unit_add", actor, unit, competition.id, new=_unit_record(unit))
+    return unit
+
+
+def update_unit(unit: LabourUnit, data: UnitData, *, actor: User | None) -> None:
+    """Change a unit's code, name, kind, organization or headcount (audited)."""
+    competition = db.session.get(Competition, unit.competition_id)
+    values = _unit_values(competition, data, unit.id)
+    old = _unit_record(unit)
+    for key, value in values.items():
+        setattr(unit, key, value)
+    db.session.flush()
+    if old != _unit_record(unit):
+        _audit("labour.unit_update", actor, unit, unit.competition_id, old=old, new=_unit_record(unit))
+
+
+def withdraw_unit(unit: LabourUnit, *, actor: User | None, reason: str, now) -> None:
+    """A unit leaves the competition: kept with its scores, not expected in later periods (reason required)."""
+    reason = _text(reason, "reason", limit=500, multiline=True)
+    if unit.withdrawn_at is not None:
+        raise InvalidState(N_("This unit has already withdrawn."))
+    unit.withdrawn_at, unit.withdraw_reason = now, reason
+    db.session.flush()
+    _audit("labour.unit_withdraw", actor, unit, unit.competition_id, reason=reason)
+
+
+def reinstate_unit(unit: LabourUnit, *, actor: User | None, reason: str) -> None:
+    """Undo a withdrawal (the way out), with a reason."""
+    reason = _text(reason, "reason", limit=500, multiline=True)
+    if unit.withdrawn_at is None:
+        raise InvalidState(N_("This unit has not withdrawn."))
+    unit.withdrawn_at, unit.withdraw_reason = None, ""
+    db.session.flush()
+    _audit("labour.unit_reinstate", actor, unit, unit.competition_id, reason=reason)
+
+
+def add_member(unit: LabourUnit, *, worker_id: int, role: str, actor: User | None) -> LabourUnitMember:
+    """Name a worker as a member of the unit (once per unit)."""
+    worker = db.session.get(Worker, worker_id)
+    if worker is None:
+        raise RuleViolation(N_("No such person."), field="worker_id")
+    role = _text(role, "role", required=False, limit=50)
+    if db.session.execute(select(LabourUnitMember.id).where(LabourUnitMember.unit_id == unit.id,
+                                                            LabourUnitMember.worker_id == worker_id)).first():
+        raise RuleViolation(N_("%(name)s is already a member of this unit."), field="worker_id", name=worker.name)
+    member = LabourUnitMember(unit_id=unit.id, worker_id=worker_id, role=role)
+    db.session.add(member)
+    db.session.flush()
+    _audit("labour.member_add", actor, member, unit.competition_id, new={"unit": unit.code, "worker_id": worker_id,
+                                                                        "role": role})
+    return member
+
+
+def remove_member(member: LabourUnitMember, *, actor: User | None) -> None:
+    """Take a member off the unit (audited)."""
+    unit = member.unit
+    _audit("labour.member_remove", actor, member, unit.competition_id,
+           old={"unit": unit.code, "worker_id": member.worker_id, "role": member.role})
+    db.session.delete(member)
+    db.session.flush()
+
+
+def units_of(competition: Competition, *, include_withdrawn: bool = True) -> list[LabourUnit]:
+    """The competition's units in their order."""
+    stmt = select(LabourUnit).where(LabourUnit.competition_id == competition.id)
+    if not include_withdrawn:
+        stmt = stmt.where(LabourUnit.withdrawn_at.is_(None))
+    return list(db.session.execute(stmt.order_by(LabourUnit.position, LabourUnit.id)).scalars())
+
+
+# ---- periods ----------------------------------------------------------------------------------------
+
+def periods_of(competition: Competition) -> list[LabourPeriod]:
+    """The competition's periods in order."""
+    return list(db.session.execute(select(LabourPeriod).where(LabourPeriod.competition_id == competition.id)
+                                   .order_by(LabourPeriod.number)).scalars())
+
+
+def _check_no_overlap(competition: Competition, spans: list[tuple[date, date]]) -> None:
+    for start, end in spans:
+        if start < competition.starts_on or end > competition.ends_on:
+            raise RuleViolation(N_("A period must lie within the competition's dates (%(start)s to %(end)s)."),
+                                field="starts_on", start=competition.starts_on, end=competition.ends_on)
+    if rules.overlapping(spans):
+        raise RuleViolation(N_("Periods may not overlap."), field="starts_on")
+
+
+def generate_periods(competition: Competition, *, cadence: str, actor: User | None) -> list[LabourPeriod]:
+    """Generate the periods from the competition's dates by cadence (half-month, month, quarter); only when
+    the competition has no periods yet."""
+    require_labour(competition)
+    if periods_of(competition):
+        raise InvalidState(N_("This competition already has periods; add or change them one by one."))
+    spans = rules.regular_periods(competition.starts_on, competition.ends_on, cadence)
+    periods = [LabourPeriod(competition_id=competition.id, number=s.number, name=s.name, kind=s.kind,
+                            starts_on=s.starts_on, ends_on=s.ends_on, weight=Decimal(1)) for s in spans]
+    db.session.add_all(periods)
+    db.session.flush()
+    record("labour.periods_generate", actor_id=actor.id if actor else None, object_type="competition",
+           object_id=competition.id, competition_id=competition.id, new={"cadence": cadence, "count": len(periods)})
+    return periods
+
+
+@dataclass(frozen=True)
+class PeriodData:
+    """A period as typed: name, kind, dates and weight."""
+
+    name: str
+    starts_on: date
+    ends_on: date
+    weight: Decimal = Decimal(1)
+    kind: str = "milestone"
+
+
+def _check_period(competition: Competition, data: PeriodData, exclude_id: int | None) -> str:
+    name = _text(data.name, "name", limit=100)
+    if data.kind not in rules.CADENCES:
+        raise RuleViolation(N_("Unknown kind of period."), field="kind")
+    if data.ends_on < data.starts_on:
+        raise RuleViolation(N_("The period ends before it starts."), field="ends_on")
+    if not Decimal(0) < data.weight <= MAX_WEIGHT:
+        raise RuleViolation(N_("The weight must be above 0 and at most %(max)s."), field="weight", max=MAX_WEIGHT)
+    spans = [(p.starts_on, p.ends_on) for p in periods_of(competition) if p.id != exclude_id]
+    _check_no_overlap(competition, [*spans, (data.starts_on, data.ends_on)])
+    return name
+
+
+def _period_record(period: LabourPeriod) -> dict:
+    return {"number": period.number, "name": period.name, "kind": period.kind,
+            "starts_on": period.starts_on.isoformat(), "ends_on": period.ends_on.isoformat(),
+            "weight": str(period.weight)}
+
+
+def add_period(competition: Competition, data: PeriodData, *, actor: User | None) -> LabourPeriod:
+    """Add one period (a milestone 节点, or a regular period added by hand); numbers follow the dates."""
+    require_labour(competition)
+    name = _check_period(competition, data, None)
+    period = LabourPeriod(competition_id=competition.id, number=0, name=name, kind=data.kind,
+                          starts_on=data.starts_on, ends_on=data.ends_on, weight=data.weight)
+    db.session.add(period)
+    db.session.flush()
+    _renumber(competition)
+    _audit("labour.period_add", actor, period, competition.id, new=_period_record(period))
+    return period
+
+
+def update_period(period: LabourPeriod, data: PeriodData, *, actor: User | None) -> None:
+    """Change a period's name and weight (any time before sign-off) and its dates (only while it is open)."""
+    competition = db.session.get(Competition, period.competition_id)
+    if period.status == "signed_off":
+        raise InvalidState(N_("This period has been signed off; reopen it first."))
+    if (data.starts_on, data.ends_on) != (period.starts_on, period.ends_on) and period.status != "open":
+        raise InvalidState(N_("The dates of a period can change only while it is open."))
+    name = _check_period(competition, data, period.id)
+    old = _period_record(period)
+    period.name, period.kind, period.weight = name, data.kind, data.weight
+    period.starts_on, period.ends_on = data.starts_on, data.ends_on
+    db.session.flush()
+    _renumber(competition)
+    if old != _period_record(period):
+        _audit("labour.period_update", actor, period, competition.id, old=old, new=_period_record(period))
+
+
+def delete_period(period: LabourPeriod, *, actor: User | None) -> None:
+    """Delete a period nobody has assessed yet (nothing entered against it)."""
+    from competitions.labour.models import LabourAdjustment, LabourVeto
+
+    for model in (LabourScore, LabourAdjustment, LabourVeto):
+        if db.session.execute(select(exists().where(model.period_id == period.id))).scalar():
+            raise InvalidState(N_("Entries have been made in this period; it cannot be deleted."))
+    competition = db.session.get(Competition, period.competition_id)
+    _audit("labour.period_delete", actor, period, competition.id, old=_period_record(period))
+    db.session.delete(period)
+    db.session.flush()
+    _renumber(competition)
+
+
+def _renumber(competition: Competition) -> None:
+    """Number the periods 1, 2, ... by their dates (in two steps, so the unique number never collides)."""
+    periods = sorted(periods_of(competition), key=lambda p: (p.starts_on, p.id))
+    for offset, period in enumerate(periods, start=1):
+        period.number = -offset
+    db.session.flush()
+    for offset, period in enumerate(periods, start=1):
+        period.number = offset
+    db.session.flush()
+
+
+# ---- the scorecard ----------------------------------------------------------------------------------
+
+def scorecard_of(competition: Competition) -> LabourScorecard:
+    """The competition's scorecard settings (created with defaults on first use)."""
+    card = db.session.execute(select(LabourScorecard).where(LabourScorecard.competition_id == competition.id)
+                              ).scalar_one_or_none()
+    if card is None:
+        require_labour(competition)
+        card = LabourScorecard(competition_id=competition.id, title="", document_ref="", cadence="month")
+        db.session.add(card)
+        db.session.flush()
+    return card
+
+
+def groups_of(competition: Competition) -> list[LabourIndicatorGroup]:
+    """The indicator groups (with their indicators) in order."""
+    return list(db.session.execute(select(LabourIndicatorGroup)
+                                   .where(LabourIndicatorGroup.competition_id == competition.id)
+                                   .order_by(LabourIndicatorGroup.position, LabourIndicatorGroup.id)).scalars())
+
+
+def indicators_of(competition: Competition) -> list[LabourIndicator]:
+    """Every indicator, by group order then position."""
+    return [i for g in groups_of(competition) for i in g.indicators]
+
+
+def scorecard_frozen(competition_id: int) -> bool:
+    """True once any period of the competition has been closed (assessed or signed off)."""
+    return bool(db.session.execute(select(exists().where(LabourPeriod.competition_id == competition_id,
+                                                         LabourPeriod.status != "open"))).scalar())
+
+
+def _require_unfrozen(competition_id: int) -> None:
+    if scorecard_frozen(competition_id):
+        raise InvalidState(N_("A period has been assessed under this scorecard; its groups and indicators "
+                              "can no longer change. Reopen the assessed periods first."))
+
+
+@dataclass(frozen=True)
+class ScorecardSettings:
+    """The scorecard's own settings."""
+
+    title: str = ""
+    document_ref: str = ""
+    cadence: str = "month"
+    bonus_cap: Decimal | None = None
+    deduction_cap: Decimal | None = None
+    aggregation: str = "mean"
+
+
+def save_settings(competition: Competition, data: ScorecardSettings, *, actor: User | None) -> LabourScorecard:
+    """Save the scorecard's title, rules document, cadence, caps and how assessors combine."""
+    card = scorecard_of(competition)
+    if data.cadence not in rules.CADENCES:
+        raise RuleViolation(N_("Unknown kind of period."), field="cadence")
+    if data.aggregation not in rules.AGGREGATIONS:
+        raise RuleViolation(N_("Unknown way of combining assessors."), field="aggregation")
+    for field in ("bonus_cap", "deduction_cap"):
+        cap = getattr(data, field)
+        if cap is not None and not Decimal(0) <= cap <= MAX_POINTS:
+            raise RuleViolation(N_("The cap must be between 0 and %(max)s."), field=field, max=MAX_POINTS)
+    if (data.bonus_cap, data.deduction_cap, data.aggregation) != (card.bonus_cap, card.deduction_cap,
+                                                                 card.aggregation):
+        _require_unfrozen(competition.id)
+    old = _settings_record(card)
+    card.title = _text(data.title, "title", required=False)
+    card.document_ref = _text(data.document_ref, "document_ref", required=False)
+    card.cadence, card.bonus_cap, card.deduction_cap = data.cadence, data.bonus_cap, data.deduction_cap
+    card.aggregation = data.aggregation
+    db.session.flush()
+    if old != _settings_record(card):
+        _audit("labour.scorecard_save", actor, card, competition.id, old=old, new=_settings_record(card))
+    return card
+
+
+def _settings_record(card: LabourScorecard) -> dict:
+    return {"title": card.title, "document_ref": card.document_ref, "cadence": card.cadence,
+            "bonus_cap": None if card.bonus_cap is None else str(card.bonus_cap),
+            "deduction_cap": None if card.deduction_cap is None else str(card.deduction_cap),
+            "aggregation": card.aggregation}
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """An indicator group as typed."""
+
+    code: str
+    name: str
+    max_points: Decimal
+
+
+def _check_group(competition: Competition, data: GroupData, exclude_id: int | None) -> tuple[str, str]:
+    code, name = _text(data.code, "code", limit=20), _text(data.name, "name", limit=100)
+    if not Decimal(0) < data.max_points <= MAX_POINTS:
+        raise RuleViolation(N_("The points must be above 0 and at most %(max)s."), field="max_points",
+                            max=MAX_POINTS)
+    clash = select(LabourIndicatorGroup.id).where(LabourIndicatorGroup.competition_id == competition.id,
+                                                  LabourIndicatorGroup.code == code)
+    if exclude_id is not None:
+        clash = clash.where(LabourIndicatorGroup.id != exclude_id)
+    if db.session.execute(clash).first():
+        raise RuleViolation(N_("Another group already has the code %(code)s."), field="code", code=code)
+    return code, name
+
+
+def save_group(competition: Competition, data: GroupData, *, actor: User | None,
+               group: LabourIndicatorGroup | None = None) -> LabourIndicatorGroup:
+    """Add an indicator group, or change one (``group``); its points cap the group's subtotal."""
+    require_labour(competition)
+    _require_unfrozen(competition.id)
+    code, name = _check_group(competition, data, group.id if group else None)
+    if group is not None and any(i.max_points > data.max_points for i in group.indicators):
+        raise RuleViolation(N_("An indicator of this group is worth more than %(max)s points."), field="max_points",
+                            max=data.max_points)
+    old = None
+    if group is None:
+        position = len(groups_of(competition)) + 1
+        group = LabourIndicatorGroup(competition_id=competition.id, position=position, code=code, name=name,
+                                     max_points=data.max_points)
+        db.session.add(group)
+    else:
+        old = {"code": group.code, "name": group.name, "max_points": str(group.max_points)}
+        group.code, group.name, group.max_points = code, name, data.max_points
+    db.session.flush()
+    _audit("labour.group_save", actor, group, competition.id, old=old,
+           new={"code": code, "name": name, "max_points": str(data.max_points)})
+    return group
+
+
+def delete_group(group: LabourIndicatorGroup, *, actor: User | None) -> None:
+    """Delete a group and its indicators, when nothing has been scored on them."""
+    _require_unfrozen(group.competition_id)
+    ids = [i.id for i in group.indicators]
+    if ids and db.session.execute(select(exists().where(LabourScore.indicator_id.in_(ids)))).scalar():
+        raise InvalidState(N_("Scores have been entered on this group's indicators; it cannot be deleted."))
+    _audit("labour.group_delete", actor, group, group.competition_id, old={"code": group.code, "name": group.name})
+    db.session.delete(group)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    """An indicator as typed: judged (points in steps) or measured (value range and formula)."""
+
+    group_id: int
+    code: str
+    name: str
+    kind: str
+    max_points: Decimal
+    step: Decimal = Decimal("0.5")
+    unit_label: str = ""
+    value_min: Decimal | None = None
+    value_max: Decimal | None = None
+    formula: dict | None = None
+    description: str = ""
+
+
+def _check_indicator(competition: Competition, data: IndicatorData, exclude_id: int | None) -> dict:
+    group = db.session.get(LabourIndicatorGroup, data.group_id)
+    if group is None or group.competition_id != competition.id:
+        raise RuleViolation(N_("No such indicator group in this competition."), field="group_id")
+    code, name = _text(data.code, "code", limit=20), _text(data.name, "name")
+    if data.kind not in INDICATOR_KINDS:
+        raise RuleViolation(N_("Unknown kind of indicator."), field="kind")
+    if not Decimal(0) < data.max_points <= group.max_points:
+        raise RuleViolation(N_("The points must be above 0 and at most the group's %(max)s."), field="max_points",
+                            max=group.max_points)
+    if not Decimal("0.01") <= data.step <= data.max_points:
+        raise RuleViolation(N_("The step must be between 0.01 and the indicator's points."), field="step")
+    formula: dict = {}
+    if data.kind == "measured":
+        formula = rules.formula_to_dict(rules.formula_from_dict(data.formula, max_points=data.max_points))
+        if data.value_min is not None and data.value_max is not None and data.value_min >= data.value_max:
+            raise RuleViolation(N_("The lowest value must be below the highest."), field="value_min")
+    clash = select(LabourIndicator.id).where(LabourIndicator.competition_id == competition.id,
+                                             LabourIndicator.code == code)
+    if exclude_id is not None:
+        clash = clash.where(LabourIndicator.id != exclude_id)
+    if db.session.execute(clash).first():
+        raise RuleViolation(N_("Another indicator already has the code %(code)s."), field="code", code=code)
+    measured = data.kind == "measured"
+    return dict(group_id=group.id, code=code, name=name, kind=data.kind, max_points=data.max_points,
+                step=data.step, unit_label=_text(data.unit_label, "unit_label", required=False, limit=20),
+                value_min=data.value_min if measured else None, value_max=data.value_max if measured else None,
+                formula=formula, description=_text(data.description, "description", required=False, limit=2000,
+                                                   multiline=True))
+
+
+def _indicator_record(indicator: LabourIndicator) -> dict:
+    return {"group_id": indicator.group_id, "code": indicator.code, "name": indicator.name, "kind": indicator.kind,
+            "max_points": str(indicator.max_points), "step": str(indicator.step), "unit_label": indicator.unit_label,
+            "value_min": None if indicator.value_min is None else str(indicator.value_min),
+            "value_max": None if indicator.value_max is None else str(indicator.value_max),
+            "formula": indicator.formula}
+
+
+def save_indicator(competition: Competition, data: IndicatorData, *, actor: User | None,
+                   indicator: LabourIndicator | None = None) -> LabourIndicator:
+    """Add an indicator, or change one; the points of values already entered follow a changed formula."""
+    require_labour(competition)
+    _require_unfrozen(competition.id)
+    values = _check_indicator(competition, data, indicator.id if indicator else None)
+    old = None
+    if indicator is None:
+        group = db.session.get(LabourIndicatorGroup, values["group_id"])
+        indicator = LabourIndicator(competition_id=competition.id, position=len(group.indicators) + 1, **values)
+        db.session.add(indicator)
+    else:
+        old = _indicator_record(indicator)
+        for key, value in values.items():
+            setattr(indicator, key, value)
+    db.session.flush()
+    if old is not None:
+        _rescore(indicator)
+    _audit("labour.indicator_save", actor, indicator, competition.id, old=old, new=_indicator_record(indicator))
+    return indicator
+
+
+def _rescore(indicator: LabourIndicator) -> None:
+    """Re-compute the points of every value entered on ``indicator`` (all in open periods: the card is not
+    frozen); refuse the change when a value no longer fits."""
+    from competitions.labour.assessment import points_for
+
+    for score in db.session.execute(select(LabourScore).where(LabourScore.indicator_id == indicator.id)).scalars():
+        try:
+            score.points = points_for(indicator, score.value)
+        except RuleViolation as exc:
+            raise RuleViolation(N_("A value already entered (%(value)s) does not fit the changed indicator."),
+                                field="max_points", value=score.value) from exc
+    db.session.flush()
+
+
+def delete_indicator(indicator: LabourIndicator, *, actor: User | None) -> None:
+    """Delete an indicator nothing has been scored on."""
+    _require_unfrozen(indicator.competition_id)
+    if db.session.execute(select(exists().where(LabourScore.indicator_id == indicator.id))).scalar():
+        raise InvalidState(N_("Scores have been entered on this indicator; it cannot be deleted."))
+    _audit("labour.indicator_delete", actor, indicator, indicator.competition_id, old=_indicator_record(indicator))
+    db.session.delete(indicator)
+    db.session.flush()
+
+
+# ---- assessors --------------------------------------------------------------------------------------
+
+def assessors_of(competition: Competition) -> list[LabourAssessor]:
+    """The competition's assessor assignments."""
+    return list(db.session.execute(select(LabourAssessor).where(LabourAssessor.competition_id == competition.id)
+                                   .order_by(LabourAssessor.id)).scalars())
+
+
+def assign_assessor(competition: Competition, *, user_id: int, group_id: int | None, unit_id: int | None,
+                    is_chief: bool, actor: User | None) -> LabourAssessor:
+    """Assign an assessor (a user holding the judge role) to all or one group, all or one unit; the chief
+    (考评组长) also signs off the periods."""
+    require_labour(competition)
+    user = db.session.get(User, user_id)
+    if user is None or not user.has_role("judge"):
+        raise RuleViolation(N_("Assessors are chosen among users who hold the judge role."), field="user_id")
+    if group_id is not None:
+        group = db.session.get(LabourIndicatorGroup, group_id)
+        if group is None or group.competition_id != competition.id:
+            raise NotFound(N_("No such indicator group in this competition."), field="group_id")
+    if unit_id is not None:
+        unit = db.session.get(LabourUnit, unit_id)
+        if unit is None or unit.competition_id != competition.id:
+            raise NotFound(N_("No such unit in this competition."), field="unit_id")
+    if any(a.user_id == user_id and a.group_id == group_id and a.unit_id == unit_id
+           for a in assessors_of(competition)):
+        raise RuleViolation(N_("This assessor already has this assignment."), field="user_id")
+    assignment = LabourAssessor(competition_id=competition.id, user_id=user_id, group_id=group_id,
+                                unit_id=unit_id, is_chief=bool(is_chief))
+    db.session.add(assignment)
+    db.session.flush()
+    _audit("labour.assessor_assign", actor, assignment, competition.id,
+           new={"user_id": user_id, "group_id": group_id, "unit_id": unit_id, "is_chief": bool(is_chief)})
+    return assignment
+
+
+def unassign_assessor(assignment: LabourAssessor, *, actor: User | None) -> None:
+    """Remove an assignment (the assessor's entries already made stay, audited)."""
+    _audit("labour.assessor_unassign", actor, assignment, assignment.competition_id,
+           old={"user_id": assignment.user_id, "group_id": assignment.group_id, "unit_id": assignment.unit_id,
+                "is_chief": assignment.is_chief})
+    db.session.delete(assignment)
+    db.session.flush()
