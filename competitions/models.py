@@ -14,5 +14,6 @@ import competitions.orgs.models  # noqa: F401
 import competitions.promotion.models  # noqa: F401
 import competitions.registration.models  # noqa: F401
 import competitions.results.models  # noqa: F401
+import competitions.rounds.models  # noqa: F401
 import competitions.scheduler  # noqa: F401  (JobRun: scheduled jobs run once per period)
 import competitions.stats.models  # noqa: F401

@@ -8,6 +8,9 @@ subjective, several judges) — an aggregation over the panel and the number of
 judges it needs. Codes are unique so tie-break rules and results can name them.
 A part may have a pass mark out of 100 on its own scale, and the scheme a
 minimum total (``domain.passing``), with where those who did not pass stand.
+A final round's part may be carried from its preliminary (``carried_from``, the
+preliminary part's code): it has no criteria, its mark is the competitor's own
+mark of that preliminary part, and its weight counts like any other.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class PartDraft:
     name: str
     weight: Decimal
     pass_mark: Decimal | None = None  # out of 100 on the part's own scale (domain.passing)
+    carried_from: str | None = None  # a final's part: the preliminary part whose mark it takes (no criteria)
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,12 @@ def _criterion_problems(parts: tuple[PartDraft, ...], criteria: tuple[CriterionD
     for row, crit in enumerate(criteria):
         problems += _one_criterion_problems(row, crit, part_codes, seen)
         seen.add(crit.code)
-    for part in parts:
-        if part.code and not any(c.part_code == part.code for c in criteria):
+    for row, part in enumerate(parts):
+        has_criteria = any(c.part_code == part.code for c in criteria)
+        if part.carried_from and has_criteria:
+            problems.append(Problem("parts", "The part %(code)s is carried from the preliminary; it takes no"
+                                    " criteria.", row, {"code": part.code}))
+        elif part.code and not part.carried_from and not has_criteria:
             problems.append(Problem("criteria", "The part %(code)s has no criteria.", params={"code": part.code}))
     return problems
 

@@ -16,6 +16,12 @@ The rules, as the marking schemes (评分标准) of vocational skills contests s
   scaled to its weight: raw sum / sum of its criteria's maximum marks x weight.
   Weights add up to 100 (theory 30 + practical 70, 20 + 80, or 25 + 55 + 20),
   so the total is out of 100.
+* A part of a final may be carried from its preliminary (``Part.carried``):
+  the competitor's own mark in that part of the preliminary (out of 100,
+  frozen with the preliminary's standing) counts with the final's weight,
+  as rules say ("the theory mark of the preliminary counts 30 % in the final").
+  It has no criteria and nobody marks it again; a finalist without one is a
+  problem for the organizer, never a silent zero.
 * Deductions (扣分) are subtracted from the total, which never drops below 0.
   A disqualification (a safety or quality veto, 一票否决) removes the
   competitor from the ranking: they are listed as disqualified, with no figures.
@@ -118,6 +124,7 @@ class ProblemCode(StrEnum):
     UNKNOWN_COMPETITOR = "unknown_competitor"
     NEGATIVE_DEDUCTION = "negative_deduction"
     MISSING_TIME = "missing_time"  # a time tie-break decides the place, but no time used is recorded
+    MISSING_CARRIED = "missing_carried"  # a part carried from the preliminary has no mark for the competitor
 
 
 def as_points(value: Decimal | str | float) -> Decimal:
@@ -133,6 +140,7 @@ class Part:
 
     code: str
     weight: Decimal
+    carried: bool = False  # its mark comes from the preliminary (out of 100), not from criteria
 
     def __post_init__(self) -> None:
         """Accept the weight as an int, string or Decimal."""
@@ -381,8 +389,12 @@ def _criteria_problems(scheme: MarkingScheme, part_codes: set[str]) -> list[dict
         if crit.judges_required < 1:
             problems.append(_problem("criteria", N_("Criterion %(criterion)s needs at least 1 judge."),
                                      criterion=crit.label))
-    for code in sorted(part_codes - {c.part_code for c in scheme.criteria}):
+    carried = {p.code for p in scheme.parts if p.carried}
+    for code in sorted(part_codes - {c.part_code for c in scheme.criteria} - carried):
         problems.append(_problem("criteria", N_("The part %(code)s has no criteria."), code=code))
+    for code in sorted(carried & {c.part_code for c in scheme.criteria}):
+        problems.append(_problem("criteria", N_("The part %(code)s is carried from the preliminary; it takes no"
+                                                " criteria."), code=code))
     return problems
 
 
@@ -415,6 +427,7 @@ def score_event(
     deductions: Iterable[Deduction] = (),
     disqualified: Iterable[int] = (),
     absent: Iterable[int] = (),
+    carried: Mapping[int, Mapping[str, Decimal]] | None = None,
 ) -> EventScores:
     """Score every competitor of one event from the judges' marks.
 
@@ -422,11 +435,13 @@ def score_event(
     competitor with no marks at all is then reported missing rather than
     forgotten. Without it, the competitors are those named by the marks,
     deductions and disqualifications. Marks or deductions for anybody else are
-    reported as problems. Raises RuleViolation when the scheme itself is
-    unusable (see ``validate_scheme``). Figures are rounded once, here.
+    reported as problems. ``carried`` gives each competitor's marks (out of
+    100) of the parts carried from the preliminary, by part code. Raises
+    RuleViolation when the scheme itself is unusable (see ``validate_scheme``).
+    Figures are rounded once, here.
     """
     check_scheme(scheme)
-    return _score_panels(scheme, group_marks(marks), competitor_ids, deductions, disqualified, absent)
+    return _score_panels(scheme, group_marks(marks), competitor_ids, deductions, disqualified, absent, carried)
 
 
 def group_marks(marks: Iterable[Mark]) -> Panels:
@@ -453,6 +468,7 @@ def score_panels(
     deductions: Iterable[Deduction] = (),
     disqualified: Iterable[int] = (),
     absent: Iterable[int] = (),
+    carried: Mapping[int, Mapping[str, Decimal]] | None = None,
 ) -> EventScores:
     """``score_event`` for marks already grouped into panels (see ``group_marks``); every value a Decimal.
 
@@ -460,7 +476,7 @@ def score_panels(
     instead of building one ``Mark`` per row first. Same rules, same figures.
     """
     check_scheme(scheme)
-    return _score_panels(scheme, panels, competitor_ids, deductions, disqualified, absent)
+    return _score_panels(scheme, panels, competitor_ids, deductions, disqualified, absent, carried)
 
 
 def _score_panels(
@@ -470,6 +486,7 @@ def _score_panels(
     deductions: Iterable[Deduction],
     disqualified: Iterable[int],
     absent: Iterable[int] = (),
+    carried: Mapping[int, Mapping[str, Decimal]] | None = None,
 ) -> EventScores:
     """The body of ``score_event`` once the scheme is checked and the marks grouped."""
     disqualified_ids = set(disqualified)
@@ -484,7 +501,8 @@ def _score_panels(
     no_panels: dict = {}
     scores = tuple(
         CompetitorScore(cid, ScoreStatus.ABSENT, {}, {}, ZERO, None) if cid in absent_ids else
-        _score_competitor(layout, cid, panels.get(cid, no_panels), deducted.get(cid, []), cid in disqualified_ids)
+        _score_competitor(layout, cid, panels.get(cid, no_panels), deducted.get(cid, []), cid in disqualified_ids,
+                          (carried or no_panels).get(cid, no_panels))
         for cid in sorted(event_ids)
     )
     problems = tuple(stray) + tuple(p for score in scores for p in score.problems)
@@ -514,6 +532,7 @@ class _SchemeLayout:
         self.criteria = tuple(sorted(scheme.criteria, key=lambda c: c.id))
         self.criterion_ids = frozenset(c.id for c in self.criteria)
         self.parts = tuple((p.code, p.weight) for p in scheme.parts)
+        self.carried = frozenset(p.code for p in scheme.parts if p.carried)
         self.part_criteria = {
             p.code: tuple(c for c in self.criteria if c.part_code == p.code) for p in scheme.parts
         }
@@ -563,6 +582,7 @@ def _score_competitor(
     panels: Mapping[int, Panel],
     deductions: list[Decimal],
     disqualified: bool,
+    carried: Mapping[str, Decimal] | None = None,
 ) -> CompetitorScore:
     """One competitor's figures, or their problems; rounding happens here, once."""
     if disqualified:
@@ -594,6 +614,14 @@ def _score_competitor(
     parts: dict[str, Decimal] = {}
     own: dict[str, Decimal] = {}
     for code, weight, criterion_ids, max_total in layout.part_plan:
+        if code in layout.carried:
+            mark = (carried or {}).get(code)
+            if mark is None:
+                problems.append(_missing_carried(competitor_id, code))
+            else:
+                own[code] = mark = _round(Decimal(mark), quantum)
+                parts[code] = mark * weight / HUNDRED
+            continue
         if complete or all(c in exact for c in criterion_ids):
             # The part's own mark is rounded once; the total is formed from it, as published.
             mark = _round(sum([exact[c] for c in criterion_ids], ZERO) / max_total * HUNDRED, quantum)
@@ -665,6 +693,13 @@ def _unknown_criterion(competitor_id: int, criterion_id: int) -> ScoringProblem:
     return ScoringProblem(ProblemCode.UNKNOWN_CRITERION, competitor_id, criterion_id,
                           N_("Marks are recorded on criterion %(criterion)s, which is not in the scheme."),
                           {"competitor": competitor_id, "criterion": criterion_id})
+
+
+def _missing_carried(competitor_id: int, part_code: str) -> ScoringProblem:
+    return ScoringProblem(ProblemCode.MISSING_CARRIED, competitor_id, None,
+                          N_("No mark of the part %(part)s is carried from the preliminary for competitor"
+                             " %(competitor)s; confirm the qualification from the preliminary's standing."),
+                          {"competitor": competitor_id, "part": part_code})
 
 
 def _unknown_competitor(competitor_id: int) -> ScoringProblem:

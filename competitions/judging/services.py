@@ -1089,6 +1089,12 @@ def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
         raise NotAllowed("Only the chief judge of this event can sign it off.")
     if is_locked(event.id):
         raise InvalidState("The event has already been signed off.")
+    if event.round == "final":
+        from competitions.rounds.services import unconfirmed_finals
+
+        if unconfirmed_finals([event]):
+            raise InvalidState("The final's entrants are not known yet: the qualification from the preliminary of"
+                               " %(event)s must be confirmed first.", event=event.trade_name)
     assignments = assignments_of(event.id)
     completeness, _recusals = _completeness(event, assignments)
     try:

@@ -117,6 +117,10 @@ class PartForm(SubForm):
     weight = DecimalField(_l("Weight (%)"), places=None, validators=[InputRequired(), NumberRange(min=0, max=100)])
     pass_mark = DecimalField(_l("Pass mark (of 100)"), places=None,
                              validators=[Optional(), two_decimals, NumberRange(min=0, max=100)])
+    # A final round's part taken from the preliminary: the preliminary part's code (no criteria here).
+    carried_from = StringField(_l("Carried from the preliminary's part"),
+                               validators=[Optional(), Length(max=20), Regexp(r"^[A-Za-z0-9_.-]+$",
+                                           message=_l("Use letters, digits, '.', '-' or '_' only."))])
 
 
 class CriterionForm(SubForm):

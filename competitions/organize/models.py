@@ -78,7 +78,8 @@ class Event(db.Model):
     """One trade within a competition, for one group, with its marking scheme."""
 
     __tablename__ = "event"
-    __table_args__ = (UniqueConstraint("competition_id", "trade_code", "group"),)
+    # A trade of a group is held once per round: "" (a single-round event), "preliminary" and "final".
+    __table_args__ = (UniqueConstraint("competition_id", "trade_code", "group", "round"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"), index=True)
@@ -111,6 +112,12 @@ class Event(db.Model):
     # "tie_break": ["time_used", "part:practical"], "tie_mode": "shared"|"no_tied_places"}; {} = defaults.
     team_rule: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     scheme_valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Rounds (初赛 / 决赛, ``competitions.rounds``): "" for a single-round event, else "preliminary" or "final".
+    # A final names its preliminary (same competition, trade and group) and the qualification rule
+    # (domain.qualification): {"top": 8} or {"percent": "40", "rounding": "down"|"up"|"nearest"}.
+    round: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    preliminary_event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    qualification_rule: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     # An event that cannot be held (取消): kept with its reason, left out of judging and results.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
@@ -121,6 +128,11 @@ class Event(db.Model):
     parts: Mapped[list[SchemePart]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="SchemePart.position", lazy="selectin"
     )
+
+    @property
+    def is_final_round(self) -> bool:
+        """Whether this event is the final round of a preliminary (its entrants are the qualifiers)."""
+        return self.round == "final"
 
     @property
     def cancelled(self) -> bool:
@@ -141,6 +153,9 @@ class SchemePart(db.Model):
     weight: Mapped[Decimal] = mapped_column(POINTS)
     # The part's pass mark on its own scale, out of 100 (e.g. 60); None when the part has none (domain.passing).
     pass_mark: Mapped[Decimal | None] = mapped_column(POINTS)
+    # A final's part carried from its preliminary: the code of the preliminary's part whose own mark (out of
+    # 100, frozen with the preliminary standing) counts here with this part's weight; it has no criteria.
+    carried_from: Mapped[str | None] = mapped_column(String(20))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     event: Mapped[Event] = relationship(back_populates="parts")

@@ -162,6 +162,7 @@ def _check_event(competition: Competition, data: EventData, exclude_id: int | No
             Event.competition_id == competition.id,
             Event.trade_code == data.trade_code.strip(),
             Event.group == data.group,
+            Event.round != "final",  # a final shares its preliminary's trade and group
             Event.id != (exclude_id or 0),
         )
     ).first()
@@ -193,12 +194,22 @@ def create_event(competition: Competition, data: EventData) -> Event:
 def update_event(event: Event, data: EventData) -> None:
     """Change an event's details."""
     _require_editable(event.competition)
+    if event.round == "final" and (data.trade_code.strip(), data.group) != (event.trade_code, event.group):
+        raise RuleViolation("A final has its preliminary's trade code and group; change them on the preliminary.",
+                            field="trade_code")
+    if event.round and data.is_team:
+        raise RuleViolation("Rounds are for individual events; %(event)s is a team event.", field="is_team",
+                            event=event.trade_name)
     _check_event(event.competition, data, exclude_id=event.id)
     for key, value in data.__dict__.items():
         setattr(event, key, value)
     event.trade_code = data.trade_code.strip()
     if not data.is_team:
         event.team_size = 1
+    if event.round == "preliminary":  # the final is the same trade and group
+        for final in event.competition.events:
+            if final.preliminary_event_id == event.id and final.round == "final":
+                final.trade_name, final.trade_code, final.group = event.trade_name, event.trade_code, event.group
 
 
 def cancel_event(event: Event, *, actor_id: int | None, reason: str, now: datetime) -> None:
@@ -291,6 +302,7 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
         {"field": p.field, "row": p.row, "message": p.message, "params": p.params} for p in validate_scheme(draft)
     ]
     problems += [{"field": "award_mode", "row": None, "message": m, "params": p} for m, p in award_rule_problems(award)]
+    problems += carried_part_problems(event, draft)
     if problems:
         raise ValidationErrors(problems)
     for part in list(event.parts):
@@ -299,7 +311,7 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
     event.parts = []
     for p_pos, part in enumerate(draft.parts):
         row = SchemePart(code=part.code.strip(), name=part.name.strip(), weight=part.weight,
-                         pass_mark=part.pass_mark, position=p_pos)
+                         pass_mark=part.pass_mark, carried_from=part.carried_from or None, position=p_pos)
         row.criteria = [
             Criterion(code=c.code.strip(), name=c.name.strip(), max_mark=c.max_mark, step=c.step, kind=c.kind,
                       aggregation=c.aggregation, judges_required=c.judges_required, position=c_pos)
@@ -319,6 +331,24 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
     db.session.flush()
 
 
+def carried_part_problems(event: Event, draft: SchemeDraft) -> list[dict]:
+    """A part carried from the preliminary needs a final round and a part of that preliminary to carry."""
+    problems: list[dict] = []
+    preliminary = db.session.get(Event, event.preliminary_event_id) if event.preliminary_event_id else None
+    codes = {p.code for p in preliminary.parts} if preliminary is not None else set()
+    for row, part in enumerate(draft.parts):
+        if not part.carried_from:
+            continue
+        if event.round != "final" or preliminary is None:
+            problems.append({"field": "parts", "row": row, "params": {"code": part.code},
+                             "message": N_("Only a final round can carry a part from its preliminary (%(code)s).")})
+        elif part.carried_from not in codes:
+            problems.append({"field": "parts", "row": row,
+                             "params": {"code": part.carried_from, "parts": ", ".join(sorted(codes)) or "—"},
+                             "message": N_("The preliminary has no part %(code)s; its parts are %(parts)s.")})
+    return problems
+
+
 def award_rule_data_of(event: Event) -> AwardRuleData:
     """The stored award rule of an event as the scheme editor's ``AwardRuleData`` (for CLI edits)."""
     rule = event.award_rule or {"mode": "bands", "first": 1, "second": 2, "third": 3}
@@ -334,7 +364,7 @@ def award_rule_data_of(event: Event) -> AwardRuleData:
 def scheme_draft_of(event: Event) -> SchemeDraft:
     """The stored scheme of an event as a draft (for copying and for the editor)."""
     return SchemeDraft(
-        parts=tuple(PartDraft(p.code, p.name, p.weight, p.pass_mark) for p in event.parts),
+        parts=tuple(PartDraft(p.code, p.name, p.weight, p.pass_mark, p.carried_from) for p in event.parts),
         criteria=tuple(
             CriterionDraft(p.code, c.code, c.name, c.max_mark, c.step, c.kind, c.aggregation, c.judges_required)
             for p in event.parts for c in p.criteria
@@ -369,9 +399,15 @@ def _copy_event_into(source: Event, target: Competition, *, trade_code: str, gro
         starts_on=_shift(source.starts_on, shift_years), ends_on=_shift(source.ends_on, shift_years),
     )
     event = create_event(target, data)
+    _copy_scheme_into(source, event)
+    return event
+
+
+def _copy_scheme_into(source: Event, event: Event) -> None:
+    """Copy ``source``'s marking scheme and scoring rules onto ``event`` (a part carried from a preliminary too)."""
     for p_pos, part in enumerate(source.parts):
         row = SchemePart(code=part.code, name=part.name, weight=part.weight, pass_mark=part.pass_mark,
-                         position=p_pos)
+                         carried_from=part.carried_from if event.round == "final" else None, position=p_pos)
         row.criteria = [
             Criterion(code=c.code, name=c.name, max_mark=c.max_mark, step=c.step, kind=c.kind,
                       aggregation=c.aggregation, judges_required=c.judges_required, position=c.position)
@@ -387,8 +423,8 @@ def _copy_event_into(source: Event, target: Competition, *, trade_code: str, gro
     event.rank_style = source.rank_style
     event.absent_are_entrants = source.absent_are_entrants
     event.team_rule = dict(source.team_rule or {})
-    event.scheme_valid = source.scheme_valid
-    return event
+    event.scheme_valid = source.scheme_valid and (event.round == "final" or not any(p.carried_from
+                                                                                    for p in source.parts))
 
 
 def copy_event(source: Event, target: Competition, *, trade_code: str, group: str) -> Event:
@@ -419,8 +455,21 @@ def copy_competition(source: Competition, *, name: str, year: int, created_by_id
     )
     copy = create_competition(data, created_by_id=created_by_id)
     copy.copied_from_id = source.id
+    copies: dict[int, Event] = {}
     for event in source.events:
+        if event.round == "final":
+            continue  # added with its preliminary's round structure below
         # Event dates must stay inside the copy's dates, so they move by the same number of years.
-        _copy_event_into(event, copy, trade_code=event.trade_code, group=event.group, shift_years=shift)
+        copies[event.id] = _copy_event_into(event, copy, trade_code=event.trade_code, group=event.group,
+                                            shift_years=shift)
+    db.session.flush()
+    for event in source.events:
+        if event.round == "final" and event.preliminary_event_id in copies:
+            from competitions.rounds.services import create_final
+
+            final = create_final(copies[event.preliminary_event_id], rule=dict(event.qualification_rule or {}),
+                                 actor_id=created_by_id)
+            final.capacity = event.capacity
+            _copy_scheme_into(event, final)
     db.session.flush()
     return copy

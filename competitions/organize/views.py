@@ -284,7 +284,8 @@ def _fill_scheme_form(form: SchemeForm, event: Event) -> None:
         form.criteria.pop_entry()
     for part in event.parts:
         form.parts.append_entry({"code": part.code, "name": part.name, "weight": plain_decimal(part.weight),
-                                 "pass_mark": None if part.pass_mark is None else plain_decimal(part.pass_mark)})
+                                 "pass_mark": None if part.pass_mark is None else plain_decimal(part.pass_mark),
+                                 "carried_from": part.carried_from or ""})
         for c in part.criteria:
             form.criteria.append_entry({
                 "part_code": part.code, "code": c.code, "name": c.name, "max_mark": plain_decimal(c.max_mark),
@@ -326,7 +327,8 @@ def _fill_scheme_form(form: SchemeForm, event: Event) -> None:
 
 def _draft_from_form(form: SchemeForm) -> tuple[SchemeDraft, services.AwardRuleData]:
     parts = tuple(PartDraft(e.form.code.data.strip(), e.form.name.data.strip(), e.form.weight.data,
-                            e.form.pass_mark.data) for e in form.parts.entries)
+                            e.form.pass_mark.data, (e.form.carried_from.data or "").strip() or None)
+                  for e in form.parts.entries)
     criteria = tuple(
         CriterionDraft(e.form.part_code.data.strip(), e.form.code.data.strip(), e.form.name.data.strip(),
                        e.form.max_mark.data, e.form.step.data, e.form.kind.data, e.form.aggregation.data,

@@ -79,6 +79,9 @@ def registration_closed_reason(competition: Competition, now: datetime,
     if event is not None and event.cancelled:
         return rules.Reason("event_cancelled", N_("This event has been cancelled: %(reason)s"),
                             {"reason": event.cancel_reason})
+    if event is not None and event.round == "final":
+        return rules.Reason("final_round", N_("The entrants of a final are the qualifiers of its preliminary;"
+                                              " register for the preliminary."), {})
     if competition.status != "open":
         return rules.Reason("competition_not_open", "This competition is not open for registration.")
     found = rules.window_reasons(

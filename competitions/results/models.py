@@ -169,6 +169,12 @@ class ResultEntry(db.Model):
     name: Mapped[str] = mapped_column(String(100), default="")
     employer: Mapped[str] = mapped_column(String(200), default="")
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    # Rounds (``competitions.rounds``): NULL for a single-round event; "final" for a finalist; "preliminary" for
+    # one who sat the preliminary and did not qualify (未晋级). Such a line has no place, total or prize here
+    # (not a finalist, not eligible for promotion); their preliminary place and total are kept beside it.
+    round_reached: Mapped[str | None] = mapped_column(String(12))
+    preliminary_rank: Mapped[int | None] = mapped_column(Integer)
+    preliminary_total: Mapped[Decimal | None] = mapped_column(FIGURE)
 
     snapshot: Mapped[ResultSnapshot] = relationship(back_populates="entries")
 

@@ -66,13 +66,18 @@ def ranked_events(competition: Competition) -> list[Event]:
     """The events that get results: held (not cancelled) and with at least one approved competitor.
 
     A cancelled event, or one nobody was approved for, is left out and never
-    holds up the others (nothing to sign off, nothing to rank).
+    holds up the others (nothing to sign off, nothing to rank). A preliminary
+    round (``competitions.rounds``) is ranked in its final: its own standing is
+    published on its own, and its competitors who did not qualify are listed
+    in the final's results.
     """
     with_entrants = set(db.session.execute(
         select(Registration.event_id).join(Event, Event.id == Registration.event_id)
         .where(Event.competition_id == competition.id, Registration.status == "approved").distinct()
     ).scalars())
-    return [e for e in competition.live_events if e.id in with_entrants]
+    live = competition.live_events
+    with_final = {e.preliminary_event_id for e in live if e.round == "final"}
+    return [e for e in live if e.id in with_entrants and e.id not in with_final]
 
 
 def unsigned_events(competition: Competition) -> list[Event]:

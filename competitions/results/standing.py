@@ -63,7 +63,7 @@ COMPUTABLE_STATUSES = ("in_progress", "results")
 
 def scheme_of(event: Event) -> scoring.MarkingScheme:
     """The event's marking scheme as the scoring rules need it."""
-    parts = [scoring.Part(p.code, p.weight) for p in event.parts]
+    parts = [scoring.Part(p.code, p.weight, carried=bool(p.carried_from)) for p in event.parts]
     criteria = [
         scoring.Criterion(id=c.id, part_code=p.code, max_mark=c.max_mark, kind=c.kind, aggregation=c.aggregation,
                           judges_required=c.judges_required, code=c.code)
@@ -242,8 +242,13 @@ def _event_standing(event: Event, marks: list[PanelMark] | None) -> EventStandin
     disqualified = [rid for rid, a in adjustments.items() if a.disqualified]
     absent = [rid for rid, a in adjustments.items() if a.absent and not a.disqualified]
     time_used = {rid: a.time_used_seconds for rid, a in adjustments.items() if a.time_used_seconds is not None}
+    carried = None
+    if event.round == "final":  # parts carried from the preliminary, frozen with its standing (rounds)
+        from competitions.rounds.services import carried_marks
+
+        carried = carried_marks(event)
     scores = scoring.score_panels(scheme_of(event), panels, competitor_ids=ids,
-                                  deductions=deductions, disqualified=disqualified, absent=absent)
+                                  deductions=deductions, disqualified=disqualified, absent=absent, carried=carried)
     if scores.problems:
         return EventStanding(event, scores, None, (), time_used, scores.problems, mark_count)
     chain = ranking_rules.standing_chain(event.tie_break or [], [p.code for p in event.parts])
@@ -388,6 +393,12 @@ def compute_provisional_results(competition: Competition, *, actor_id: int | Non
         advance_to_judging(competition, actor_id=actor_id, step="results_computed")
     if competition.status not in COMPUTABLE_STATUSES:
         raise InvalidState("Results can be computed once registration is closed and judging has begun.")
+    from competitions.rounds.services import unconfirmed_finals
+
+    waiting = unconfirmed_finals(competition.live_events)
+    if waiting:
+        raise InvalidState("Results can be computed only when the qualification to every final is confirmed; not"
+                           " yet: %(events)s.", events=", ".join(e.trade_name for e in waiting))
     events = ranked_events(competition)
     if not events:
         raise InvalidState("This competition has no event with approved competitors to rank.")
@@ -444,10 +455,36 @@ def _write_entries(snapshot: ResultSnapshot, standings: list[EventStanding]) -> 
                 "part_passed": {} if outcome is None else outcome.parts,
                 "part_marks": {k: str(v) for k, v in score.part_marks.items()},
                 "name": name, "employer": employer, "worker_id": worker_id,
+                "round_reached": "final" if standing.event.round == "final" else None,
+                "preliminary_rank": None, "preliminary_total": None,
             })
+        if standing.event.round == "final":
+            rows += _non_qualifier_rows(snapshot, standing.event, len(standing.ranking.entries))
     if rows:
         db.session.execute(ResultEntry.__table__.insert(), rows)
     db.session.flush()
+
+
+def _non_qualifier_rows(snapshot: ResultSnapshot, final: Event, after: int) -> list[dict]:
+    """The preliminary's competitors who did not qualify, listed after the final's standing ("did not qualify").
+
+    Their line in the final has no place, total or prize (not a finalist, not
+    eligible for promotion); their preliminary place and total are kept.
+    """
+    from competitions.rounds.services import non_qualifiers
+
+    rows = []
+    for position, entry in enumerate(non_qualifiers(final), start=after + 1):
+        rows.append({
+            "snapshot_id": snapshot.id, "event_id": final.id, "registration_id": entry.registration_id,
+            "position": position, "rank": None, "tied": False, "decided_by_chief_judge": False,
+            "disqualified": False, "absent": bool(entry.absent), "total": None, "part_scores": {},
+            "deductions": Decimal(0), "time_used_seconds": None, "prize": None,
+            "anonymous_code": entry.anonymous_code, "station": entry.station, "passed": None, "part_passed": {},
+            "part_marks": {}, "name": entry.name, "employer": entry.employer, "worker_id": entry.worker_id,
+            "round_reached": "preliminary", "preliminary_rank": entry.rank, "preliminary_total": entry.total,
+        })
+    return rows
 
 
 def _people(registration_ids: list[int]) -> dict[int, tuple]:
