@@ -159,7 +159,10 @@ def seed(url: str, tablets: int) -> Plan:
             registration_closes_at=datetime(2026, 12, 10, tzinfo=UTC)), created_by_id=None)
         scheme = SchemeDraft(
             parts=(PartDraft("theory", "理论知识", Decimal(30)), PartDraft("practical", "技能操作", Decimal(70))),
-            criteria=(CriterionDraft("theory", "T1", "笔试", Decimal(100), Decimal(1), "measurement", "mean", 1),
+            # T1 is a judgement here: every judge of the panel marks every cell, so every write is applied
+            # (a measured criterion takes one judge's reading and would refuse four of five). Each write
+            # still runs the reading check (how many other judges hold the cell) in its checks and guard.
+            criteria=(CriterionDraft("theory", "T1", "笔试", Decimal(100), Decimal(1), "judgement", "mean", 5),
                       CriterionDraft("practical", "P1", "安装调试", Decimal(60), Decimal("0.5"), "judgement",
                                      "trimmed", 5),
                       CriterionDraft("practical", "P2", "安全文明", Decimal(40), Decimal("0.5"), "judgement",

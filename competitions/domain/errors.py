@@ -106,6 +106,13 @@ class Conflict(CompetitionError):
     code = "conflict"
 
 
+class ReadingTaken(CompetitionError):
+    """A measured criterion already holds all its readings: another judge's reading is refused, never stored."""
+
+    http_status = 409
+    code = "reading_taken"
+
+
 class ValidationErrors(RuleViolation):
     """Several problems found at once, e.g. every bad row of a spreadsheet.
 

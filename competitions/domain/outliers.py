@@ -19,7 +19,7 @@ to mark them (see ``recusal.panel_shortfalls``).
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -192,13 +192,22 @@ def completeness_matrix(
     assigned_judges_per_criterion: Mapping[int, Iterable[int]],
     recusals: Iterable[Recusal],
     marks: Iterable[MarkLike],
+    readings_needed: Mapping[int, int] | None = None,
+    excused: Collection[tuple[int, int]] = (),
 ) -> Completeness:
     """For each (competitor, criterion): expected judges (assigned, not recused), who marked, who is missing.
 
     Marks for competitors or criteria outside the given lists are ignored; a mark
     by a judge not expected (recused after marking, or unassigned) is listed as
-    unexpected and does not count.
+    unexpected and does not count. ``readings_needed``: criterion -> how many
+    readings a measured criterion takes (``domain.readings``): once that many
+    expected judges have read it, the other judges of its panel owe nothing
+    there (their reading would be refused). ``excused``: (competitor, criterion)
+    pairs nobody owes, e.g. the criteria of a part the competitor was absent
+    from (缺考); they are left out of the matrix.
     """
+    needed = readings_needed or {}
+    excused = set(excused)
     recused: dict[int, set[int]] = {}
     for r in recusals:
         recused.setdefault(r.competitor_id, set()).add(r.judge_id)
@@ -206,9 +215,14 @@ def completeness_matrix(
     cells = []
     for competitor_id in sorted(set(competitors)):
         for criterion_id in sorted(set(criteria)):
+            if excused and (competitor_id, criterion_id) in excused:
+                continue
             assigned = assigned_judges_per_criterion.get(criterion_id, ())
             expected = sorted(set(assigned) - recused.get(competitor_id, set()))
             marked = marked_by_panel.get((competitor_id, criterion_id), set())
+            limit = needed.get(criterion_id)
+            if limit is not None and len(marked & set(expected)) >= limit:
+                expected = sorted(marked & set(expected))  # every reading it takes is in
             cells.append(
                 CompletenessCell(
                     competitor_id,

@@ -37,8 +37,9 @@ from competitions.auth.models import User
 from competitions.db import UTCDateTime, utcnow
 from competitions.domain import marks as mark_rules
 from competitions.domain import outliers as outlier_rules
+from competitions.domain import readings as reading_rules
 from competitions.domain import recusal as recusal_rules
-from competitions.domain.errors import Conflict, InvalidState, NotAllowed, NotFound, RuleViolation
+from competitions.domain.errors import N_, Conflict, InvalidState, NotAllowed, NotFound, ReadingTaken, RuleViolation
 from competitions.domain.points import plain_decimal
 from competitions.extensions import db
 from competitions.judging.models import (
@@ -456,7 +457,31 @@ def judge_sheet(event: Event, judge: User) -> dict:
                       "step": str(plain_decimal(c.step)) if c.step else None} for c in criteria],
         "competitors": [{"id": r.id, "station": r.station, "code": r.anonymous_code} for r in visible],
         "marks": [_mark_json(m) for m in marks if m.registration_id in visible_ids],
+        "taken": readings_taken(event, judge.id, criteria, visible_ids),
     }
+
+
+def readings_taken(event: Event, judge_id: int, criteria: list[Criterion], visible_ids: set[int]) -> list[dict]:
+    """Cells of a judge's sheet a measured criterion already has every reading of, from other judges.
+
+    The tablet shows them as taken (with the readings, judge: value) instead of
+    inviting a reading the server would refuse; the judge owes nothing there.
+    """
+    limits = {c.id: c.judges_required for c in criteria if c.kind == "measurement"}
+    if not limits:
+        return []
+    rows = db.session.execute(
+        select(Mark.registration_id, Mark.criterion_id, Mark.judge_id, User.display_name, Mark.value)
+        .join(User, User.id == Mark.judge_id)
+        .where(Mark.event_id == event.id, Mark.criterion_id.in_(list(limits))).order_by(Mark.id)).all()
+    cells: dict[tuple[int, int], list] = {}
+    for registration_id, criterion_id, mark_judge, name, value in rows:
+        if registration_id in visible_ids:
+            cells.setdefault((registration_id, criterion_id), []).append((mark_judge, name, value))
+    return [{"registration_id": r, "criterion_id": c,
+             "readings": ", ".join(f"{name}: {plain_decimal(value)}" for _, name, value in found)}
+            for (r, c), found in cells.items()
+            if all(j != judge_id for j, _, _ in found) and len(found) >= limits[c]]
 
 
 @dataclass(frozen=True)
@@ -511,6 +536,9 @@ class PreparedWrite:
     # What the checks saw of the state that can change (lock, sheet, stored mark): the write is decided on
     # it and guarded by it (``apply_mark_write``).
     live: LiveState | None = None
+    # A measured criterion takes this many judges' readings (domain.readings); None: a judgement panel.
+    reading_limit: int | None = None
+    criterion_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -522,6 +550,7 @@ class LiveState:
     mark_id: int | None
     value: Decimal | None
     version: int | None
+    others: int = 0  # readings other judges hold for this competitor on this criterion
 
 
 # The statements of a mark write are built once (Core, bound parameters): a tablet write runs them
@@ -550,6 +579,13 @@ def _mark_scalar(column):
     return select(column).where(
         _mark_t.c.registration_id == bindparam("registration"), _mark_t.c.criterion_id == bindparam("criterion"),
         _mark_t.c.judge_id == bindparam("judge")).scalar_subquery()
+
+
+def _others_sql():
+    """How many other judges hold a mark for this competitor on this criterion (a measured one takes a few)."""
+    return select(func.count()).select_from(_mark_t).where(
+        _mark_t.c.registration_id == bindparam("registration"), _mark_t.c.criterion_id == bindparam("criterion"),
+        _mark_t.c.judge_id != bindparam("judge")).scalar_subquery()
 
 
 def _locked_sql(event):
@@ -592,6 +628,7 @@ _FACTS = Prepared(
         _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
         _locked_sql(_reg_t.c.event_id), _sheet_submitted_sql(_reg_t.c.event_id),
         _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
+        _criterion_t.c.kind, _criterion_t.c.judges_required, _others_sql(),
     )
     .select_from(
         _reg_t.join(_event_t, _event_t.c.id == _reg_t.c.event_id)
@@ -620,7 +657,7 @@ _LIVE = Prepared(select(
     _pair_exists(_conflict_t, bindparam("judge"), bindparam("registration")),
     _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
     _judge_covers_sql(bindparam("event")), _actor_in_role,
-    _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
+    _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version), _others_sql(),
 ))
 # A write is applied only while the state it was decided on still holds: the lock and the sheet as the
 # checks saw them, both assignments, no conflict without an override. Each write statement carries this
@@ -638,7 +675,10 @@ _INSERT_MARK = Prepared(_mark_t.insert().from_select(
     ["registration_id", "criterion_id", "judge_id", "event_id", "value", "version", "created_at", "updated_at"],
     select(bindparam("registration"), bindparam("criterion"), bindparam("judge"), bindparam("event"),
            bindparam("new_value", type_=_mark_t.c.value.type), bindparam("new_version"),
-           bindparam("now", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime())).where(_GUARD),
+           bindparam("now", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime()))
+    # A new reading of a measured criterion only while other judges hold fewer than it takes (a reading
+    # racing another judge's is refused here, not stored beside it).
+    .where(_GUARD, _others_sql() < bindparam("reading_limit")),
 ).returning(_mark_t.c.id))
 _UPDATE_MARK = Prepared(
     _mark_t.update()
@@ -678,13 +718,13 @@ _UPDATE_ALL = _with_key_and_audit(_UPDATE_MARK.statement.returning(_mark_t.c.id)
 def _read_live(conn, cell: dict) -> LiveState:
     """Read the live state again, refusing when the assignments or recusal changed since the checks."""
     (locked, submitted, conflict, overridden, judge_assigned, actor_assigned,
-     mark_id, value, version) = _LIVE.first(conn, cell)
+     mark_id, value, version, others) = _LIVE.first(conn, cell)
     if not (judge_assigned and actor_assigned):
         raise NotAllowed("You are not a judge of this event.")
     if conflict and not overridden:
         raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
                          field="registration_id")
-    return LiveState(bool(locked), bool(submitted), mark_id, value, version)
+    return LiveState(bool(locked), bool(submitted), mark_id, value, version, others or 0)
 
 
 def _cell_json(registration_id: int, criterion_id: int, judge_id: int, value: Decimal, version: int) -> dict:
@@ -743,7 +783,8 @@ def prepare_mark_write(actor: User, incoming: MarkInput, *,
         return replay
     (event_id, status, code, competition_id, same_parent, employer_id, employer_parent_id, criterion_id,
      criterion_code, max_mark, step, judge_org_id, judge_org_parent_id, actor_assigned, actor_chief,
-     judge_covers, conflict, override, locked, submitted, mark_id, stored_value, stored_version) = found[7:]
+     judge_covers, conflict, override, locked, submitted, mark_id, stored_value, stored_version,
+     kind, judges_required, others) = found[7:]
     event = EventFacts(event_id, competition_id, bool(same_parent))
     if criterion_id is None:
         raise NotFound("This criterion is not part of this event's marking scheme.", field="criterion_id")
@@ -759,9 +800,11 @@ def prepare_mark_write(actor: User, incoming: MarkInput, *,
         raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
                          field="registration_id")
     value = mark_rules.validate_mark_value(_number(incoming.value), max_mark, step)
+    limit = judges_required if kind == "measurement" else None
     return PreparedWrite(key, event, incoming.registration_id, criterion_id, judge_id, role.value, value,
                          incoming.base_version, incoming.reason,
-                         LiveState(bool(locked), bool(submitted), mark_id, stored_value, stored_version))
+                         LiveState(bool(locked), bool(submitted), mark_id, stored_value, stored_version, others or 0),
+                         limit, criterion_code)
 
 
 def _write(conn: Connection, action: mark_rules.WriteAction, live: LiveState, params: dict, key: str,
@@ -816,10 +859,14 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
         if live is None:
             live = _read_live(conn, cell)
         mark_rules.check_can_write_mark(p.role, live.submitted, live.locked, p.reason)
+        if p.reading_limit is not None and reading_rules.reading_refused(
+                reading_rules.ReadingRule(readings=p.reading_limit), live.others, own_reading=live.mark_id is not None):
+            raise _reading_taken(conn, p)
         stored = mark_rules.StoredMark(live.value, live.version) if live.mark_id is not None else None
         decision = mark_rules.resolve_write(stored, mark_rules.MarkWrite(p.value, p.base_version, p.key))
         guarded = {**cell, "seen_locked": live.locked, "seen_submitted": live.submitted, "now": utcnow(),
-                   "new_value": decision.value, "new_version": decision.version}
+                   "new_value": decision.value, "new_version": decision.version,
+                   "reading_limit": NO_READING_LIMIT if p.reading_limit is None else p.reading_limit}
         new = _cell_json(p.registration_id, p.criterion_id, p.judge_id, decision.value, decision.version)
         audit = None
         if decision.action in (mark_rules.WriteAction.CREATE, mark_rules.WriteAction.UPDATE):
@@ -835,6 +882,29 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
     else:
         raise Conflict("This mark keeps changing; reload the score sheet.", field="value")
     return MarkOutcome(decision.action.value, new)
+
+
+# A judgement criterion takes every panel judge's mark: the insert's reading guard never refuses it.
+NO_READING_LIMIT = 2**31 - 1
+
+_READINGS = Prepared(
+    select(_judge_t.c.display_name, _mark_t.c.value)
+    .join(_judge_t, _judge_t.c.id == _mark_t.c.judge_id)
+    .where(_mark_t.c.registration_id == bindparam("registration"), _mark_t.c.criterion_id == bindparam("criterion"),
+           _mark_t.c.judge_id != bindparam("judge"))
+    .order_by(_mark_t.c.id)
+)
+
+
+def _reading_taken(conn: Connection, p: PreparedWrite) -> ReadingTaken:
+    """The refusal of a reading the criterion no longer takes, naming the readings it holds (judge: value)."""
+    readings = _READINGS.all(conn, {"registration": p.registration_id, "criterion": p.criterion_id,
+                                    "judge": p.judge_id})
+    return ReadingTaken(
+        N_("Criterion %(criterion)s is measured once: it already has its reading for this competitor"
+           " (%(readings)s). Your reading was not saved; if the recorded one is wrong, tell the chief judge."),
+        field="value", criterion=p.criterion_code,
+        readings=", ".join(f"{name}: {plain_decimal(value)}" for name, value in readings))
 
 
 def submit_mark(actor: User, incoming: MarkInput) -> MarkOutcome:
@@ -894,6 +964,11 @@ def excused_competitors(event_id: int) -> set[int]:
     ).scalars())
 
 
+def excused_cells(event: Event) -> set[tuple[int, int]]:
+    """(registration, criterion) pairs nobody owes a mark for: the criteria of a part a competitor was absent from."""
+    return set()
+
+
 def _completeness(event: Event, assignments=None, competitors=None, marks=None):
     assignments = assignments_of(event.id) if assignments is None else assignments
     competitors = judging_competitors(event.id) if competitors is None else competitors
@@ -905,9 +980,12 @@ def _completeness(event: Event, assignments=None, competitors=None, marks=None):
     if excused:
         marks = [m for m in marks if m.registration_id not in excused]
     recusals = event_recusals(event, _panel_judges(assignments), competitors)
+    criteria = event_criteria(event)
     return outlier_rules.completeness_matrix(
-        [r.id for r in competitors], [c.id for c in event_criteria(event)], panel_per_criterion(event, assignments),
-        recusals, [_domain_mark(m) for m in marks]), recusals
+        [r.id for r in competitors], [c.id for c in criteria], panel_per_criterion(event, assignments),
+        recusals, [_domain_mark(m) for m in marks],
+        readings_needed={c.id: c.judges_required for c in criteria if c.kind == "measurement"},
+        excused=excused_cells(event)), recusals
 
 
 def _domain_mark(mark: Mark) -> mark_rules.Mark:

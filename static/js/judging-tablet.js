@@ -13,6 +13,7 @@
   var RETRY_MS = 4000;
   var server = {};      // "reg:crit" -> {value, version}: what the server last confirmed
   var errors = {};      // "reg:crit" -> message of a refused write
+  var taken = {};       // "reg:crit" -> readings other judges recorded on a criterion measured once (judge: value)
   var queue = load();   // [{key, reg, crit, value, tried}] oldest first
   var current = null;   // selected registration id
   var draining = false;
@@ -35,6 +36,11 @@
   }
   function setServer(m) { server[cell(m.registration_id, m.criterion_id)] = {value: m.value, version: m.version}; }
   sheet.marks.forEach(setServer);
+  function setTaken(list) {
+    taken = {};
+    (list || []).forEach(function (t) { taken[cell(t.registration_id, t.criterion_id)] = t.readings; });
+  }
+  setTaken(sheet.taken);
 
   function pendingFor(key) {
     for (var i = queue.length - 1; i >= 0; i--) { if (cell(queue[i].reg, queue[i].crit) === key) { return queue[i]; } }
@@ -99,6 +105,11 @@
           if (res.body.current) { setServer(res.body.current); }
           errors[key] = res.body.message;
           dropCell(key);               // every queued edit of this mark was based on the old version
+        } else if (res.body.error === "reading_taken") {
+          /* Another judge already holds this criterion's reading: final, never retried; the cell says so
+             until the judge types a new value, and the badge counts it as refused, never as saved. */
+          errors[key] = res.body.message;
+          dropCell(key);
         } else if (res.status === 401 || res.body.error === "csrf") {
           blocked = T.relogin;
           draining = false; save(); render(); return;
@@ -137,7 +148,7 @@
       var reg = Number(btn.dataset.id), done = 0, waiting = false, bad = false;
       sheet.criteria.forEach(function (c) {
         var k = cell(reg, c.id);
-        if (shown(reg, c.id) !== "") { done++; }
+        if (shown(reg, c.id) !== "" || (taken[k] && !errors[k])) { done++; }
         if (pendingFor(k)) { waiting = true; }
         if (errors[k]) { bad = true; }
       });
@@ -155,6 +166,7 @@
       var label = document.querySelector('[data-state-for="' + crit + '"]');
       label.className = "mark-state";
       if (errors[k]) { label.classList.add("bad"); label.textContent = "✗ " + errors[k]; input.setAttribute("aria-invalid", "true"); }
+      else if (taken[k] && !server[k] && !pendingFor(k)) { label.classList.add("taken"); label.textContent = "⊘ " + T.taken.replace("{readings}", taken[k]); input.removeAttribute("aria-invalid"); }
       else if (pendingFor(k)) { label.classList.add("waiting"); label.textContent = "○ " + T.waiting; input.removeAttribute("aria-invalid"); }
       else if (server[k]) { label.classList.add("saved"); label.textContent = "✓ " + T.saved; input.removeAttribute("aria-invalid"); }
       else { label.textContent = ""; input.removeAttribute("aria-invalid"); }
@@ -206,7 +218,7 @@
   if (navigator.onLine) {
     fetch(cfg.sheetUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (fresh) { if (fresh) { fresh.marks.forEach(setServer); render(); } }, function () {});
+      .then(function (fresh) { if (fresh) { fresh.marks.forEach(setServer); setTaken(fresh.taken); render(); } }, function () {});
   }
   render();
   drain();
