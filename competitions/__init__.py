@@ -29,6 +29,7 @@ BLUEPRINT_MODULES = (
     "competitions.promotion",
     "competitions.api",
     "competitions.certificates",
+    "competitions.innovation",
 )
 
 

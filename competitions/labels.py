@@ -134,6 +134,34 @@ LABELS: dict[str, dict[str, object]] = {
                       "quality_accident": _l("Serious quality accident"), "fight": _l("Fight or mass incident"),
                       "environment": _l("Environmental incident"), "other": _l("Other")},
     "labour_aggregation": {"mean": _l("Mean"), "trimmed": _l("Drop highest and lowest")},
+    # Innovation contests (competitions.innovation).
+    "innovation_category": {
+        "rationalization": _l("Rationalization proposal"),
+        "technical": _l("Technical improvement"),
+        "invention": _l("Invention"),
+        "method": _l("Advanced operating method"),
+    },
+    "innovation_status": {
+        "draft": _l("Draft"),
+        "submitted": _l("Submitted, awaiting the unit's review"),
+        "returned": _l("Returned for revision"),
+        "withdrawn": _l("Withdrawn"),
+        "passed": _l("Passed to the experts"),
+        "not_adopted": _l("Not adopted"),
+        "adopted": _l("Adopted"),
+        "implemented": _l("Implemented"),
+    },
+    "innovation_action": {
+        "submit": _l("submitted"), "withdraw": _l("withdrawn"), "reopen": _l("reopened"),
+        "pass": _l("passed"), "return": _l("returned"), "unpass": _l("taken back"),
+        "adopt": _l("adopted"), "decline": _l("declined"), "implement": _l("implemented"),
+        "revert": _l("reverted"),
+    },
+    "innovation_button": {
+        "submit": _l("Submit"), "withdraw": _l("Withdraw"), "reopen": _l("Reopen as a draft"),
+        "pass": _l("Pass to the experts"), "return": _l("Return for revision"), "unpass": _l("Take the pass back"),
+        "adopt": _l("Adopt"), "decline": _l("Do not adopt"), "revert": _l("Revert the last decision"),
+    },
 }
 
 

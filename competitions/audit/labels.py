@@ -36,6 +36,22 @@ ACTIONS: dict[str, object] = {
     "event.lock": _l("Event signed off"),
     "event.unlock": _l("Event reopened"),
     "event_reopened": _l("Event reopened"),
+    "innovation.adopt": _l("Innovation entry adopted"),
+    "innovation.attach": _l("File added to an innovation entry"),
+    "innovation.create": _l("Innovation entry created"),
+    "innovation.decline": _l("Innovation entry not adopted"),
+    "innovation.detach": _l("File removed from an innovation entry"),
+    "innovation.implement": _l("Innovation entry implemented"),
+    "innovation.pass": _l("Innovation entry passed by its unit"),
+    "innovation.recommend": _l("Innovation entry recommended to the next level"),
+    "innovation.reopen": _l("Innovation entry reopened"),
+    "innovation.return": _l("Innovation entry returned by its unit"),
+    "innovation.revert": _l("Innovation entry outcome reverted"),
+    "innovation.submit": _l("Innovation entry submitted"),
+    "innovation.unpass": _l("Innovation entry pass taken back"),
+    "innovation.unrecommend": _l("Innovation entry recommendation taken back"),
+    "innovation.update": _l("Innovation entry changed"),
+    "innovation.withdraw": _l("Innovation entry withdrawn"),
     "judging.assign": _l("Judge assigned"),
     "judging.reassign": _l("Judge's assignment moved"),
     "judging.end_assignment": _l("Judge's assignment ended"),
@@ -132,7 +148,8 @@ FIELDS: dict[str, object] = {
 }
 
 # Which label family a stored code belongs to, by the field that holds it and the object it describes.
-_CODE_FAMILIES = {("status", "competition"): "status", ("status", "registration"): "registration_status"}
+_CODE_FAMILIES = {("status", "competition"): "status", ("status", "registration"): "registration_status",
+                  ("status", "innovation_entry"): "innovation_status"}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 

@@ -39,6 +39,8 @@ def login_required_any(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
+            if is_api_request():   # a JSON client is told 401, not sent to the login page
+                abort(401)
             return login_manager.unauthorized()
         return view(*args, **kwargs)
 

@@ -148,6 +148,10 @@ def wanted_certificates(competition: Competition, snapshot: ResultSnapshot) -> l
                                  entry.name, entry.employer, competition.name, event.trade_name, event.group,
                                  award=team.prize, title=team.team_name))
     wanted += honour_certificates(competition, snapshot, by_registration, events)
+    if competition.kind == "innovation":   # an entry's prize: one certificate naming its title and team
+        from competitions.innovation.services import certificate_wanted
+
+        wanted = certificate_wanted(competition, wanted)
     return wanted
 
 
@@ -505,6 +509,7 @@ WORDING = {
         "award": ("获奖证书", "在%(competition)s%(event)s项目中成绩优异，荣获", "特发此证，以资鼓励。"),
         "team": ("获奖证书", "在%(competition)s%(event)s项目团体赛中，作为“%(team)s”成员，荣获",
                  "特发此证，以资鼓励。"),
+        "innovation": ("获奖证书", "在%(competition)s中，创新成果“%(team)s”经专家评审，荣获", "特发此证，以资鼓励。"),
         "participation": ("参赛证书", "参加%(competition)s%(event)s项目比赛，完成全部赛项。", "特发此证。"),
         "honour": ("荣誉证书", "在%(competition)s%(event)s项目中成绩优异，经审核，被授予", "特发此证，以资鼓励。"),
         "salutation": "同志：", "employer": "工作单位：%s", "number": "证书编号", "verify": "扫码查验证书真伪",
@@ -515,6 +520,8 @@ WORDING = {
         "award": ("Certificate of Award", "won the following award in the %(event)s event of\n%(competition)s", ""),
         "team": ("Certificate of Award", "as a member of team %(team)s, won the following award in the %(event)s "
                  "team event of\n%(competition)s", ""),
+        "innovation": ("Certificate of Award", "for the innovation \u201c%(team)s\u201d, reviewed by the experts of\n"
+                       "%(competition)s, won", ""),
         "participation": ("Certificate of Participation", "took part in the %(event)s event of\n%(competition)s",
                           ""),
         "honour": ("Certificate of Honour", "for outstanding results in the %(event)s event of\n%(competition)s,\n"
@@ -577,7 +584,8 @@ def certificate_text(item: Printable, language: str, *, verify: str, seal: bytes
     if language not in WORDING:
         raise RuleViolation("Certificates are printed in Chinese or English.", field="language")
     words = WORDING[language]
-    style = "team" if item.source.startswith("team:") else item.kind
+    style = "team" if item.source.startswith("team:") else "innovation" if item.source.startswith(
+        "innovation:") else item.kind
     title, body, closing = words[style]
     with force_locale(language):
         group = str(label("group", item.event_group)) if item.event_group else ""

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import current_app
 
 from competitions.auth.permissions import ANY_USER, PUBLIC
 from competitions.extensions import db
@@ -40,6 +41,7 @@ from competitions.promotion.rules import load_preset
 from competitions.registration.models import Registration
 from competitions.results import services as results
 from tests import factories as f
+from tests.support.innovation_world import matrix_entry
 
 ROLES = ("anonymous", "competitor", "judge", "chief", "other_organizer", "organizer", "admin")
 STAFF = frozenset({"organizer", "admin"})
@@ -198,6 +200,26 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "stats.jobs": (ADMIN, ADMIN_ONLY),
     "stats.run_job_now": (ADMIN, "L 403 403 403 403 403 -"),
     "stats_api.figures": (STAFF, "401 403 403 403 200 200 200"),
+    # Innovation contests: the competitor leads a submitted entry of the west district's innovation contest.
+    "innovation.index": (ANY_USER, "L 200 200 200 200 200 200"),
+    "innovation.new_entry": (ANY_USER, "L 200 404 404 404 404 404"),
+    "innovation.edit_entry": (ANY_USER, "L 200 404 404 404 404 404"),
+    "innovation.entry": (ANY_USER, "L 200 404 404 404 200 200"),
+    "innovation.entrant_action": (ANY_USER, "L - 404 404 404 404 404"),
+    "innovation.upload": (ANY_USER, "L - 404 404 404 404 404"),
+    "innovation.delete_file": (ANY_USER, "L - 404 404 404 404 404"),
+    "innovation.download": (ANY_USER, "L 200 404 404 404 200 200"),
+    "innovation.certificate": (ANY_USER, "L 404 404 404 404 404 404"),
+    "innovation.unit_action": (STAFF, MANAGED_POST),
+    "innovation.outcome_action": (STAFF, MANAGED_POST),
+    "innovation.implement": (STAFF, MANAGED_POST),
+    "innovation.recommend": (STAFF, MANAGED_POST),
+    "innovation.review": (STAFF, STAFF_LIST),
+    "innovation.contest": (STAFF, MANAGED),
+    "innovation.expert": (JUDGE, "L 403 200 200 403 403 200"),
+    "innovation_api.contest_entries": (STAFF, "401 403 403 403 404 200 200"),
+    "innovation_api.entry": (ANY_USER, "401 200 404 404 404 200 200"),
+    "innovation_api.act": (ANY_USER, "401 - 404 404 404 - -"),
 }
 
 
@@ -288,8 +310,9 @@ def _world():
     f.seal_design(orgs["west"])
     claim = PersonClaim(worker_id=own.worker_id, user_id=users["competitor"].id)
     db.session.add(claim)
+    innovation = matrix_entry(current_app, orgs, users["competitor"])
     db.session.commit()
-    ids = _world_ids(orgs, users, comp, ev, own, judge_row, appeal)
+    ids = _world_ids(orgs, users, comp, ev, own, judge_row, appeal) | innovation
     return users, ids | {"rule_set_id": rule_set.id, "key": "W1", "worker_id": own.worker_id,
                          "certificate_id": rivals_certificate.id, "batch_id": batch.id,
                          "number": rivals_certificate.number, "claim_id": claim.id}

@@ -1,0 +1,259 @@
+"""An innovation entry from a worker's draft to its implementation, through the real pages and engines.
+
+The worker (phone pages) drafts an entry with a colleague, attaches a PDF and submits it; the unit's
+organizer returns it with a reason, the worker revises and resubmits, the unit passes it. The experts
+score it on the existing judging engine (the expert of the entrants' own unit is refused by the server),
+the chief expert signs off, results are computed, published and made final, the certificates module
+issues the award certificate naming the entry's title and team (PDF text extracted and rendered); the
+contest's organizer adopts the entry, records its implementation with the realized benefit and an
+evidence file, and recommends it to the city federation, whose organizer finds it listed.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from competitions.audit.models import AuditEntry
+from competitions.certificates import services as certificates
+from competitions.certificates.models import Certificate
+from competitions.domain.errors import NotAllowed
+from competitions.extensions import db
+from competitions.innovation.models import InnovationEntry
+from competitions.judging import services as judging
+from competitions.organize import services as organize
+from competitions.registration.models import Registration
+from competitions.results import services as results
+from tests.conftest import ARTIFACTS
+from tests.support import innovation_world as iw
+from tests.support import require
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def world(app, tmp_path):
+    app.config["INNOVATION_FILES_DIR"] = str(tmp_path / "files")
+    return iw.build()
+
+
+def _login(client, auth, username, lang="en"):
+    auth.logout()
+    assert auth.login(username).status_code == 302
+    client.post("/lang", data={"lang": lang})
+
+
+def _text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _entry(number="CX-0001") -> InnovationEntry:
+    db.session.expire_all()
+    return db.session.execute(select(InnovationEntry).where(InnovationEntry.number == number)).scalar_one()
+
+
+ENTRY_FORM = {"event_id": None, "title": "数控车床快速换刀夹具", "category": "technical",
+              "description": "把换刀时间从15分钟缩短到3分钟。", "claimed_benefit_yuan": "120000.50",
+              "claimed_benefit_text": "减少停机", "team_name": "张伟创新工作室", "member_names": "李强"}
+
+
+def _draft(client, world, **changes) -> InnovationEntry:
+    data = {**ENTRY_FORM, "event_id": world["event"].id, **changes}
+    response = client.post(f"/innovation/contests/{world['comp'].id}/new", data=data)
+    assert response.status_code == 302, _text(response)
+    return _entry()
+
+
+def _mark_all(world, registration_ids, values):
+    """Every expert not recused marks every criterion of every entry through the judging service."""
+    event = world["event"]
+    for key in ("expert_plant", "expert_mill", "expert_city"):
+        judge = world["users"][key]
+        for registration_id in registration_ids:
+            registration = db.session.get(Registration, registration_id)
+            recused = judging.recusal_reason(event, judge, registration) is not None
+            for criterion in judging.event_criteria(event):
+                incoming = judging.MarkInput(registration_id, criterion.id, values[registration_id][criterion.code],
+                                             None, str(uuid.uuid4()))
+                if recused:
+                    with pytest.raises(NotAllowed):
+                        judging.submit_mark(judge, incoming)
+                    db.session.rollback()
+                else:
+                    judging.submit_mark(judge, incoming)
+                    db.session.commit()
+        judging.submit_sheet(event, judge=judge)
+        db.session.commit()
+
+
+def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_path):
+    users, comp, event = world["users"], world["comp"], world["event"]
+
+    # The worker drafts the entry with a colleague, attaches a PDF and submits it.
+    _login(client, auth, "lead")
+    assert "2026年东区职工技术创新成果评选" in _text(client.get("/innovation/"))
+    entry = _draft(client, world)
+    assert entry.status == "draft" and [m.worker.name for m in entry.members] == ["张伟", "李强"]
+    assert entry.claimed_benefit_yuan == Decimal("120000.50")
+    response = client.post(f"/innovation/entries/{entry.id}/files",
+                           data={"file": (BytesIO(iw.pdf_bytes("drawing")), "图纸.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert [a.kind for a in _entry().attachments] == ["pdf"]
+    client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "submit"})
+    assert _entry().status == "submitted" and _entry().employer_id == world["orgs"]["plant"].id
+
+    # The colleague sees it and its file, but may not act on it.
+    _login(client, auth, "mate")
+    page = _text(client.get(f"/innovation/entries/{entry.id}"))
+    assert "数控车床快速换刀夹具" in page and "图纸.pdf" in page
+    assert client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "withdraw"}).status_code == 404
+
+    # The unit (east district's organizer) returns it with a reason; a return without one is refused.
+    _login(client, auth, "eastorg")
+    assert "数控车床快速换刀夹具" in _text(client.get("/innovation/review"))
+    response = client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "return", "reason": ""},
+                           follow_redirects=True)
+    assert "Give a reason" in _text(response) and _entry().status == "submitted"
+    client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "return", "reason": "请补充效益测算依据"})
+    assert _entry().status == "returned"
+
+    # The worker sees the reason, revises and resubmits.
+    _login(client, auth, "lead")
+    assert "请补充效益测算依据" in _text(client.get(f"/innovation/entries/{entry.id}"))
+    response = client.post(f"/innovation/entries/{entry.id}/edit",
+                           data={**ENTRY_FORM, "event_id": event.id, "claimed_benefit_yuan": "98000"})
+    assert response.status_code == 302
+    client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "submit"})
+    assert _entry().status == "submitted" and _entry().claimed_benefit_yuan == Decimal("98000.00")
+
+    # A second entry from the mill, so the experts have two to rank.
+    _login(client, auth, "weaver")
+    second = _draft(client, world, title="织机断纱自停装置", category="invention", member_names="",
+                    team_name="")
+    second = db.session.execute(select(InnovationEntry).where(InnovationEntry.title == "织机断纱自停装置")
+                                ).scalar_one()
+    client.post(f"/innovation/entries/{second.id}/entrant", data={"action": "submit"})
+
+    # The plant's own organizer (the unit) passes the first; the mill's organizer cannot see it.
+    _login(client, auth, "millorg")
+    assert client.get(f"/innovation/entries/{entry.id}").status_code == 404
+    assert client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"}).status_code == 404
+    client.post(f"/innovation/entries/{second.id}/unit", data={"action": "pass"})
+    _login(client, auth, "plantorg")
+    client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"})
+    entry = _entry()
+    assert entry.status == "passed" and entry.registration_id is not None
+    registration = db.session.get(Registration, entry.registration_id)
+    assert (registration.status, registration.anonymous_code, registration.employer_id) == \
+        ("approved", "CX-0001", world["orgs"]["plant"].id)
+
+    # Entries close; experts score; the plant's expert is recused from the plant's entry by the server.
+    organize.change_status(comp, "closed")
+    db.session.commit()
+    iw.panel(world)
+    _login(client, auth, "expert_plant")
+    page = _text(client.get("/innovation/expert"))
+    assert "Recused" in page and "数控车床快速换刀夹具" not in page and "织机断纱自停装置" in page
+    assert client.get(f"/innovation/entries/{entry.id}").status_code == 404
+    attachment_id = entry.attachments[0].id
+    assert client.get(f"/innovation/files/{attachment_id}").status_code == 404
+    _login(client, auth, "expert_mill")
+    page = _text(client.get(f"/innovation/entries/{entry.id}"))
+    assert "数控车床快速换刀夹具" in page and "张伟" not in page and "李强" not in page   # blind review
+    download = client.get(f"/innovation/files/{attachment_id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+    second = db.session.get(InnovationEntry, second.id)
+    values = {entry.registration_id: {"N": 38, "P": 28, "B": 27}, second.registration_id: {"N": 30, "P": 25, "B": 20}}
+    _mark_all(world, [entry.registration_id, second.registration_id], values)
+    judging.sign_off_event(event, actor=users["chief"])
+    db.session.commit()
+
+    # Results through the existing engine: the plant's entry first, the mill's second.
+    organizer = users["eastorg"].id
+    results.compute_provisional_results(comp, actor_id=organizer)
+    snapshot = results.publish_results(comp, actor_id=organizer, now=datetime.now(UTC) - timedelta(days=20),
+                                       zone=ZONE)
+    results.finalize_results(snapshot, actor_id=organizer, now=datetime.now(UTC))
+    db.session.commit()
+
+    # The certificate names the entry's title and its team, and verifies.
+    _login(client, auth, "eastorg")
+    response = client.post(f"/certificates/competitions/{comp.id}/issue", follow_redirects=True)
+    assert response.status_code == 200
+    issued = db.session.execute(select(Certificate).where(Certificate.source == f"innovation:{entry.id}")
+                                ).scalar_one()
+    assert (issued.name, issued.title, issued.award) == ("张伟、李强", "数控车床快速换刀夹具", "first")
+    _login(client, auth, "mate")   # a member who is not the lead downloads it from the entry page
+    for language in ("zh", "en"):
+        pdf = client.get(f"/innovation/entries/{entry.id}/certificate.pdf?lang={language}")
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+        text = _pdftotext(pdf.data, tmp_path)
+        squeezed = "".join(text.split())
+        assert "数控车床快速换刀夹具" in squeezed and "张伟、李强" in squeezed
+        assert certificates.display_number(issued.number).replace(" ", "") in squeezed
+        _render(pdf.data, f"innovation-certificate-{language}")
+    _login(client, auth, "outsider")
+    assert client.get(f"/innovation/entries/{entry.id}/certificate.pdf?lang=zh").status_code == 404
+
+    # Adoption, implementation with evidence, recommendation to the city federation.
+    _login(client, auth, "eastorg")
+    client.post(f"/innovation/entries/{entry.id}/outcome", data={"action": "adopt", "note": "车间推广"})
+    assert _entry().status == "adopted"
+    today = datetime.now(ZONE).date()
+    response = client.post(f"/innovation/entries/{entry.id}/implement", data={
+        "implemented_on": (today + timedelta(days=3)).isoformat(), "realized_benefit_yuan": "86000"},
+        content_type="multipart/form-data")
+    assert response.status_code == 422 and "future" in _text(response) and _entry().status == "adopted"
+    response = client.post(f"/innovation/entries/{entry.id}/implement", data={
+        "implemented_on": today.isoformat(), "realized_benefit_yuan": "86000.00",
+        "realized_benefit_note": "财务部确认", "evidence": (BytesIO(iw.pdf_bytes("finance")), "财务确认.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, _text(response)
+    entry = _entry()
+    assert (entry.status, entry.realized_benefit_yuan, entry.implemented_on) == \
+        ("implemented", Decimal("86000.00"), today)
+    assert [a.purpose for a in entry.attachments] == ["entry", "evidence"]
+    client.post(f"/innovation/entries/{entry.id}/recommend",
+                data={"to_organization_id": world["orgs"]["city"].id, "note": "推荐参加市级评选"})
+    assert _entry().recommended and _entry().recommended_to_id == world["orgs"]["city"].id
+    page = _text(client.get(f"/innovation/contests/{comp.id}"))
+    assert "86,000.00" in page
+    _login(client, auth, "cityorg")
+    assert "数控车床快速换刀夹具" in _text(client.get("/innovation/review"))
+    _login(client, auth, "westorg")
+    assert "数控车床快速换刀夹具" not in _text(client.get("/innovation/review"))
+
+    actions = set(db.session.execute(select(AuditEntry.action).where(
+        AuditEntry.object_type == "innovation_entry", AuditEntry.object_id == entry.id)).scalars())
+    assert {"innovation.create", "innovation.attach", "innovation.submit", "innovation.return",
+            "innovation.update", "innovation.pass", "innovation.adopt", "innovation.implement",
+            "innovation.recommend"} <= actions
+
+
+def _pdftotext(data: bytes, tmp_path) -> str:
+    require("pdftotext (poppler-utils)", shutil.which("pdftotext") is not None, "run scripts/system-deps.sh")
+    path = tmp_path / "cert.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def _render(data: bytes, name: str) -> None:
+    require("pdftoppm (poppler-utils)", shutil.which("pdftoppm") is not None, "run scripts/system-deps.sh")
+    ARTIFACTS.mkdir(exist_ok=True)
+    source = ARTIFACTS / f"{name}.pdf"
+    source.write_bytes(data)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(source), str(ARTIFACTS / name)], check=True)
+    source.unlink()
