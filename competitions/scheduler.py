@@ -6,17 +6,24 @@ in one dedicated process, ``flask --app wsgi jobs run`` (an APScheduler 3.x
 ``BlockingScheduler``), never inside web workers and never at import: an
 APScheduler started in every gunicorn worker runs every job once per worker,
 and APScheduler's job stores cannot be shared across processes. Operators run
-one job by hand with ``flask --app wsgi jobs run-once NAME``; admins with "run
-now" on the job runs page. ``flask --app wsgi jobs list`` shows every job, its
-trigger and its next run without starting anything.
+one job by hand with ``flask --app wsgi jobs run-once NAME``. An admin's "run
+now" on the job runs page (or ``flask --app wsgi jobs request NAME``) never runs
+the job in the web worker: it queues a ``JobRun`` row (status ``queued``) that
+the scheduler process picks up within a few seconds (``run_requested``, polled
+every ``REQUEST_POLL_SECONDS``), shown as queued, running, then succeeded or
+failed; a queued run can be cancelled, and a run left ``running`` by a
+scheduler that stopped is marked failed when the scheduler starts again.
+``flask --app wsgi jobs list`` shows every job, its trigger and its next run
+without starting anything.
 
 Every run claims a ``JobRun`` row with a unique (job, period_key) in the same
 transaction as the job's changes. If a second scheduler was started by
 accident, its claim for the same period fails on the unique constraint and its
 whole transaction rolls back, so it changes nothing. A run that fails is rolled
 back and then recorded as failed with its error (start, end, message); the
-next attempt in the same period claims that failed row again. A run now by an
-admin has its own period key ("manual:<time>"), so it always runs.
+next attempt in the same period claims that failed row again. A run requested
+by an admin has its own period key ("manual:<time>"), so it always runs; of two
+schedulers only one claims it (a guarded update from ``queued`` to ``running``).
 
 Runs missed while the scheduler was down are caught up when it starts: for
 each job, the latest time its trigger fired within its grace period is looked
@@ -50,10 +57,14 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from competitions.audit.services import record
 from competitions.db import UTCDateTime, utcnow, write_intent
 from competitions.extensions import db
 
-RUN_STATUSES = ("succeeded", "failed")
+RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+PENDING_STATUSES = ("queued", "running")
+REQUEST_POLL_SECONDS = 5
+INTERRUPTED = "Interrupted: the scheduler stopped while this run was going. Run it again if it is still needed."
 TRIGGERS = ("schedule", "catch_up", "manual", "command")
 ERROR_LIMIT = 4000
 
@@ -237,10 +248,114 @@ def run_job(job: Job, *, now: datetime | None = None, trigger: str = "schedule",
 
 
 def run_now(job: Job, *, requested_by_id: int | None, now: datetime | None = None) -> dict:
-    """Run ``job`` at once outside its schedule (an admin's "run now"): its own period, so it always runs."""
+    """Run ``job`` at once in this process, outside its schedule (its own period, so it always runs).
+
+    For the shell and tests; the admin's "run now" only queues (``request_run``).
+    """
     now = now or utcnow()
-    key = "manual:" + now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
-    return run_job(job, now=now, trigger="manual", period_key=key, requested_by_id=requested_by_id) or {}
+    return run_job(job, now=now, trigger="manual", period_key=_manual_key(now), requested_by_id=requested_by_id) or {}
+
+
+def _manual_key(now: datetime) -> str:
+    return "manual:" + now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+# --- runs requested by an admin: queued here, run by the scheduler process --------------------------------------
+
+
+def pending_run(job: Job) -> JobRun | None:
+    """The job's run that is queued or running, if any."""
+    return db.session.execute(select(JobRun).where(JobRun.job == job.name, JobRun.status.in_(PENDING_STATUSES))
+                              .order_by(JobRun.id).limit(1)).scalar_one_or_none()
+
+
+def request_run(job: Job, *, requested_by_id: int | None, now: datetime | None = None) -> tuple[JobRun, bool]:
+    """Queue a run of ``job`` for the scheduler process (an admin's "run now"); flushes, the caller commits.
+
+    Returns the run and True, or the run already queued or running and False
+    (asking twice does not run a job twice). Nothing runs in this process.
+    """
+    pending = pending_run(job)
+    if pending is not None:
+        return pending, False
+    now = now or utcnow()
+    run = JobRun(job=job.name, period_key=_manual_key(now), started_at=now, status="queued", trigger="manual",
+                 requested_by_id=requested_by_id, attempts=0, result={})
+    db.session.add(run)
+    db.session.flush()
+    record("job_run.requested", actor_id=requested_by_id, object_type="job_run", object_id=run.id,
+           new={"job": job.name})
+    return run, True
+
+
+def cancel_run(run_id: int, *, actor_id: int | None) -> bool:
+    """Cancel a queued run (guarded: False when the scheduler took it meanwhile); flushes, the caller commits."""
+    cancelled = db.session.execute(
+        update(JobRun).where(JobRun.id == run_id, JobRun.status == "queued")
+        .values(status="cancelled", finished_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if cancelled:
+        record("job_run.cancelled", actor_id=actor_id, object_type="job_run", object_id=run_id)
+    return bool(cancelled)
+
+
+def fail_interrupted(now: datetime | None = None) -> int:
+    """Mark runs left ``running`` by a scheduler that stopped as failed (called when the scheduler starts)."""
+    with write_intent():
+        count = db.session.execute(
+            update(JobRun).where(JobRun.status == "running")
+            .values(status="failed", finished_at=now or utcnow(), error=INTERRUPTED)
+            .execution_options(synchronize_session=False)).rowcount
+        db.session.commit()
+    return count
+
+
+def _claim_requested() -> int | None:
+    """Take the oldest queued run (guarded: of two schedulers only one gets it) and commit it as running."""
+    with write_intent():
+        run_id = db.session.execute(select(JobRun.id).where(JobRun.status == "queued")
+                                    .order_by(JobRun.id).limit(1)).scalar()
+        if run_id is None:
+            db.session.rollback()
+            return None
+        claimed = db.session.execute(
+            update(JobRun).where(JobRun.id == run_id, JobRun.status == "queued")
+            .values(status="running", started_at=utcnow(), attempts=1)
+            .execution_options(synchronize_session=False)).rowcount
+        db.session.commit()
+    return run_id if claimed else _claim_requested()
+
+
+def _finish_requested(run_id: int, **values) -> None:
+    db.session.execute(update(JobRun).where(JobRun.id == run_id).values(finished_at=utcnow(), **values)
+                       .execution_options(synchronize_session=False))
+
+
+def run_requested() -> list[tuple[str, dict | None]]:
+    """Run every queued run, oldest first (the scheduler process polls this); what each returned (None: failed).
+
+    Each run's job and its row's change to ``succeeded`` commit together; a
+    failure rolls the job back and records the run as failed with its error.
+    """
+    done = []
+    while (run_id := _claim_requested()) is not None:
+        name = db.session.execute(select(JobRun.job).where(JobRun.id == run_id)).scalar_one()
+        job = find_job(name)
+        with write_intent():
+            try:
+                if job is None:
+                    raise LookupError(f"No job called {name}.")
+                result = job.function()(now=utcnow()) or {}
+                _finish_requested(run_id, status="succeeded", result=result)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - recorded as the run's failure; the next run still goes
+                db.session.rollback()
+                current_app.logger.exception("requested run of %s failed", name)
+                _finish_requested(run_id, status="failed", result={},
+                                  error=f"{type(error).__name__}: {error}\n{traceback.format_exc()}"[-ERROR_LIMIT:])
+                db.session.commit()
+                result = None
+        done.append((name, result))
+    return done
 
 
 @dataclass(frozen=True)
@@ -353,6 +468,31 @@ def run_once_command(name, now_text):
         click.echo(f"{name}: {result}")
 
 
+@jobs_cli.command("request")
+@click.argument("name")
+def request_command(name):
+    """Queue one job for the scheduler process (what an admin's "run now" does)."""
+    with write_intent():
+        run, queued = request_run(job_named(name), requested_by_id=None)
+        db.session.commit()
+    if queued:
+        click.echo(f"{name}: queued as run {run.id}; the scheduler process runs it within {REQUEST_POLL_SECONDS} s.")
+    else:
+        click.echo(f"{name}: run {run.id} is already {run.status}; nothing queued.")
+
+
+@jobs_cli.command("cancel")
+@click.argument("run_id", type=int)
+def cancel_command(run_id):
+    """Cancel a queued run (one the scheduler has not started)."""
+    with write_intent():
+        cancelled = cancel_run(run_id, actor_id=None)
+        db.session.commit()
+    if not cancelled:
+        raise click.ClickException(f"Run {run_id} is not queued (it has started, finished or does not exist).")
+    click.echo(f"Run {run_id} cancelled.")
+
+
 @jobs_cli.command("run")
 def run_command():
     """Run the scheduler in this process until stopped (start exactly one of these)."""
@@ -375,12 +515,23 @@ def run_command():
                 app.logger.info("job %s: %s", job.name, "skipped" if result is None else result)
         return run
 
+    def requested():
+        with app.app_context():
+            for name, result in run_requested():
+                app.logger.info("requested run of %s: %s", name, "failed" if result is None else result)
+
+    interrupted = fail_interrupted()
+    if interrupted:
+        click.echo(f"marked {interrupted} interrupted run(s) as failed")
     for name, result in catch_up():
         click.echo(f"caught up {name}: {result}")
     for job in JOBS:
         scheduler.add_job(runner(job), job.trigger(zone), id=job.name, max_instances=1, coalesce=True,
                           misfire_grace_time=int(job.grace.total_seconds()))
-    click.echo(f"Scheduler running {len(JOBS)} job(s); stop with Ctrl+C.")
+    # Runs an admin asked for ("run now"): looked for every few seconds, one at a time.
+    scheduler.add_job(requested, "interval", seconds=REQUEST_POLL_SECONDS, id="requested_runs", max_instances=1,
+                      coalesce=True, next_run_time=datetime.now(zone))
+    click.echo(f"Scheduler running {len(JOBS)} job(s) and requested runs; stop with Ctrl+C.")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -52,6 +52,8 @@ ACTIONS: dict[str, object] = {
     "innovation.unrecommend": _l("Innovation entry recommendation taken back"),
     "innovation.update": _l("Innovation entry changed"),
     "innovation.withdraw": _l("Innovation entry withdrawn"),
+    "job_run.cancelled": _l("Queued job run cancelled"),
+    "job_run.requested": _l("Scheduled job run requested"),
     "judging.assign": _l("Judge assigned"),
     "judging.reassign": _l("Judge's assignment moved"),
     "judging.end_assignment": _l("Judge's assignment ended"),

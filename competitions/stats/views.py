@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from competitions.auth.permissions import role_required
+from competitions.extensions import db
 from competitions.stats import bp, exports
 from competitions.stats.api import figures_json
 from competitions.stats.figures import CHART_BREAKDOWNS, DRILLABLE, drill, metric_label, year_report
@@ -86,7 +87,8 @@ def report_pdf():
 
 # --- scheduled jobs (admin) ----------------------------------------------------------------------
 
-RUN_STATUS_LABELS = {"succeeded": _l("Succeeded"), "failed": _l("Failed")}
+RUN_STATUS_LABELS = {"queued": _l("Queued"), "running": _l("Running"), "succeeded": _l("Succeeded"),
+                     "failed": _l("Failed"), "cancelled": _l("Cancelled")}
 TRIGGER_LABELS = {"schedule": _l("Schedule"), "catch_up": _l("Catch-up after a restart"),
                   "manual": _l("Run now by an administrator"), "command": _l("Command line")}
 
@@ -95,9 +97,11 @@ TRIGGER_LABELS = {"schedule": _l("Schedule"), "catch_up": _l("Catch-up after a r
 @role_required("admin")
 def jobs():
     """Every scheduled job with its trigger and next run, and the latest runs (start, end, status, error)."""
-    from competitions.scheduler import recent_runs, scheduled_jobs
+    from competitions.scheduler import PENDING_STATUSES, recent_runs, scheduled_jobs
 
-    return render_template("stats/jobs.html", scheduled=scheduled_jobs(), runs=recent_runs(100),
+    runs = recent_runs(100)
+    return render_template("stats/jobs.html", scheduled=scheduled_jobs(), runs=runs,
+                           pending={run.job for run in runs if run.status in PENDING_STATUSES},
                            run_status=lambda code: str(RUN_STATUS_LABELS.get(code, code)),
                            run_trigger=lambda code: str(TRIGGER_LABELS.get(code, code)))
 
@@ -105,16 +109,33 @@ def jobs():
 @bp.route("/jobs/<name>/run", methods=["POST"])
 @role_required("admin")
 def run_job_now(name: str):
-    """Run one job now (its own period: it always runs); the outcome is shown as a job run."""
-    from competitions.scheduler import find_job, run_now
+    """Ask the scheduler process to run one job now (queued; never run in this web worker)."""
+    from competitions.scheduler import find_job, request_run
 
     job = find_job(name)
     if job is None:
         abort(404)
-    try:
-        run_now(job, requested_by_id=current_user.id)
-    except Exception as error:  # noqa: BLE001 - recorded as a failed run with its error; shown to the admin
-        flash(_("%(job)s failed: %(error)s", job=name, error=str(error)[:300]), "error")
+    run, queued = request_run(job, requested_by_id=current_user.id)
+    db.session.commit()
+    if queued:
+        flash(_("%(job)s is queued: the scheduler process runs it within a few seconds.", job=name), "success")
     else:
-        flash(_("%(job)s has run.", job=name), "success")
+        flash(_("%(job)s is already queued or running; it was not queued again.", job=name), "info")
+    return redirect(url_for("stats.jobs"))
+
+
+@bp.route("/jobs/runs/<int:run_id>/cancel", methods=["POST"])
+@role_required("admin")
+def cancel_job_run(run_id: int):
+    """Cancel a queued run the scheduler has not started (a way out when no scheduler is running)."""
+    from competitions.scheduler import JobRun, cancel_run
+
+    if db.session.get(JobRun, run_id) is None:
+        abort(404)
+    cancelled = cancel_run(run_id, actor_id=current_user.id)
+    db.session.commit()
+    if cancelled:
+        flash(_("The queued run was cancelled."), "success")
+    else:
+        flash(_("The run has already started or finished; it cannot be cancelled."), "error")
     return redirect(url_for("stats.jobs"))

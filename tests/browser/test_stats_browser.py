@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from competitions.extensions import db
+from competitions.scheduler import run_requested
 from competitions.stats.services import compile_year
 from tests import factories as f
 from tests import stats_data as known
@@ -112,6 +113,12 @@ def test_admin_runs_the_nightly_statistics_now(live_app, page, lang):
     _login(page, base, "admin", lang)
     page.goto(f"{base}/stats/jobs")
     page.click("tr[data-job='refresh_statistics'] button")
-    page.wait_for_selector("#runs tr.run-succeeded")
+    # Run now only queues: the page shows the run waiting for the scheduler process and follows it.
+    page.wait_for_selector("#runs tr.run-queued")
+    assert page.locator("tr[data-job='refresh_statistics'] button").count() == 0
+    screenshot(page, f"stats-jobs-queued-{lang}")
+    with app.app_context():
+        assert [name for name, _result in run_requested()] == ["refresh_statistics"]
+    page.wait_for_selector("#runs tr.run-succeeded", timeout=15000)  # the page reloads itself
     assert "refresh_statistics" in page.inner_text("#runs")
     screenshot(page, f"stats-jobs-{lang}")

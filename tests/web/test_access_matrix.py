@@ -199,6 +199,7 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "stats.report_pdf": (STAFF, STAFF_LIST),
     "stats.jobs": (ADMIN, ADMIN_ONLY),
     "stats.run_job_now": (ADMIN, "L 403 403 403 403 403 -"),
+    "stats.cancel_job_run": (ADMIN, "L 403 403 403 403 403 -"),
     "stats_api.figures": (STAFF, "401 403 403 403 200 200 200"),
     # Innovation contests: the competitor leads a submitted entry of the west district's innovation contest.
     "innovation.index": (ANY_USER, "L 200 200 200 200 200 200"),
@@ -329,6 +330,7 @@ def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, ap
         "assignment_id": assignment.id,
         "appeal_id": appeal.id,
         "name": "refresh_statistics",
+        "run_id": 1,  # a job run (stats.cancel_job_run): refused callers never reach it; the admin is not sent
     }
 
 

@@ -9,11 +9,14 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from competitions.db import utcnow
 from competitions.extensions import db
-from competitions.scheduler import JobRun
+from competitions.scheduler import JobRun, run_requested
+from competitions.stats.models import StatCompilation
 from competitions.stats.services import compile_year
+from competitions.timezone import local_zone
 from tests import factories as f
 from tests import stats_data as known
 
@@ -181,18 +184,53 @@ def test_annual_report_pdf_has_charts_and_tables(year, client, auth, tmp_path, l
     assert list(tmp_path.glob(f"stats-report-{language}*.png"))
 
 
-def test_admin_sees_job_runs_and_runs_one_now(year, client, auth):
+def _compiled_at(year: int):
+    db.session.expire_all()
+    return db.session.execute(select(StatCompilation.compiled_at).where(StatCompilation.year == year)).scalar()
+
+
+def test_admin_sees_job_runs_and_run_now_queues_for_the_scheduler(year, client, auth):
     auth.login("admin")
     page = client.get("/stats/jobs").get_data(as_text=True)
     for name in ("close_due_registrations", "finalize_due_results", "refresh_statistics", "compile_previous_year"):
         assert name in page
+    this_year = utcnow().astimezone(local_zone()).year
+    compiled = _compiled_at(this_year)
     response = client.post("/stats/jobs/refresh_statistics/run")
     assert response.status_code == 302
+    # Nothing ran in the web request: the run is queued and this year's figures were not counted again.
     run = db.session.execute(select(JobRun).where(JobRun.job == "refresh_statistics")).scalar_one()
-    assert (run.status, run.trigger) == ("succeeded", "manual") and run.requested_by_id is not None
+    assert (run.status, run.trigger) == ("queued", "manual") and run.requested_by_id is not None
+    assert _compiled_at(this_year) == compiled
     page = client.get("/stats/jobs").get_data(as_text=True)
-    assert "run-succeeded" in page and run.period_key in page
+    assert f'data-run="{run.id}"' in page and "run-queued" in page and 'http-equiv="refresh"' in page
+    # Asking again while it waits queues nothing more.
+    client.post("/stats/jobs/refresh_statistics/run")
+    assert db.session.execute(select(func.count(JobRun.id))).scalar() == 1
+    # The scheduler process picks it up.
+    assert [name for name, _result in run_requested()] == ["refresh_statistics"]
+    db.session.expire_all()
+    run = db.session.get(JobRun, run.id)
+    assert run.status == "succeeded" and run.result["year"] == this_year and run.finished_at is not None
+    assert _compiled_at(this_year) != compiled
+    page = client.get("/stats/jobs").get_data(as_text=True)
+    assert "run-succeeded" in page and run.period_key in page and 'http-equiv="refresh"' not in page
     assert client.post("/stats/jobs/no_such_job/run").status_code == 404
+
+
+def test_admin_cancels_a_queued_run(year, client, auth):
+    auth.login("admin")
+    client.post("/stats/jobs/compile_previous_year/run")
+    run = db.session.execute(select(JobRun)).scalar_one()
+    response = client.post(f"/stats/jobs/runs/{run.id}/cancel", follow_redirects=True)
+    assert "cancelled" in response.get_data(as_text=True).lower()
+    db.session.expire_all()
+    assert db.session.get(JobRun, run.id).status == "cancelled"
+    assert run_requested() == []  # the scheduler finds nothing to run
+    # A cancelled (or finished) run cannot be cancelled again; an unknown one is 404.
+    response = client.post(f"/stats/jobs/runs/{run.id}/cancel", follow_redirects=True)
+    assert "cannot be cancelled" in response.get_data(as_text=True)
+    assert client.post("/stats/jobs/runs/99999/cancel").status_code == 404
 
 
 def test_competitors_and_anonymous_are_kept_out(year, client, auth):

@@ -7,11 +7,23 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from competitions.extensions import db
+from competitions.scheduler import (
+    JOBS,
+    JobRun,
+    catch_up,
+    fail_interrupted,
+    job_named,
+    missed_runs,
+    request_run,
+    run_job,
+    run_now,
+    run_requested,
+    scheduled_jobs,
+)
 from competitions.scheduler import Job as SchedulerJob
-from competitions.scheduler import JobRun, catch_up, job_named, missed_runs, run_job, run_now, scheduled_jobs
 from competitions.stats.models import StatCompilation, StatFigure
 from tests import stats_data as known
 
@@ -133,3 +145,52 @@ def test_job_runs_command_shows_status_and_error(year, runner):
         run_job(BOOM, now=datetime(2026, 7, 1, 19, 0, tzinfo=UTC))
     result = runner.invoke(args=["jobs", "runs"])
     assert "boom" in result.output and "failed" in result.output and "disk full" in result.output
+
+
+def test_a_requested_run_is_run_by_the_scheduler_once_and_a_failure_is_recorded(year, app, monkeypatch):
+    monkeypatch.setattr("competitions.scheduler.JOBS", (*JOBS, BOOM))
+    _calls().clear()
+    run, queued = request_run(BOOM, requested_by_id=None)
+    again, queued_again = request_run(BOOM, requested_by_id=None)
+    db.session.commit()
+    assert queued and not queued_again and again.id == run.id and run.status == "queued"
+    # The job writes a row, then fails: the row is rolled back and the run recorded as failed with its error.
+    assert run_requested() == [("boom", None)]
+    db.session.expire_all()
+    failed = db.session.get(JobRun, run.id)
+    assert failed.status == "failed" and "disk full" in failed.error and failed.finished_at is not None
+    assert db.session.execute(select(StatCompilation).where(StatCompilation.year == 1999)).first() is None
+    # Asked again: a new run, which succeeds this time; the job's row and the run's status commit together.
+    second, queued = request_run(BOOM, requested_by_id=None)
+    db.session.commit()
+    assert queued and second.id != run.id
+    assert run_requested() == [("boom", {"ok": True})]
+    db.session.expire_all()
+    assert db.session.get(JobRun, second.id).status == "succeeded"
+    assert db.session.execute(select(StatCompilation).where(StatCompilation.year == 1999)).first() is not None
+    assert run_requested() == []  # nothing left: a second scheduler polling finds nothing
+
+
+def test_a_run_left_running_by_a_stopped_scheduler_is_marked_failed(year):
+    run, _queued = request_run(job_named("refresh_statistics"), requested_by_id=None)
+    db.session.commit()
+    db.session.execute(update(JobRun).where(JobRun.id == run.id).values(status="running"))
+    db.session.commit()
+    assert fail_interrupted() == 1
+    db.session.expire_all()
+    stopped = db.session.get(JobRun, run.id)
+    assert stopped.status == "failed" and stopped.error.startswith("Interrupted")
+    # The job can be asked for again (nothing is left pending).
+    assert request_run(job_named("refresh_statistics"), requested_by_id=None)[1]
+
+
+def test_request_and_cancel_from_the_command_line(year, runner):
+    result = runner.invoke(args=["jobs", "request", "refresh_statistics"])
+    assert result.exit_code == 0 and "queued as run" in result.output
+    result = runner.invoke(args=["jobs", "request", "refresh_statistics"])
+    assert "already queued" in result.output
+    run_id = db.session.execute(select(JobRun.id)).scalar_one()
+    assert runner.invoke(args=["jobs", "cancel", str(run_id)]).exit_code == 0
+    result = runner.invoke(args=["jobs", "cancel", str(run_id)])
+    assert result.exit_code != 0 and "is not queued" in result.output
+    assert runner.invoke(args=["jobs", "request", "no_such_job"]).exit_code != 0
