@@ -59,13 +59,14 @@ def write_final_results(engine) -> dict:
                                          notice_ends_at, finalized_at)
             SELECT id, 1, 'final', :at, 5, :at, :at, :at FROM competition WHERE status IN ('archived', 'results')"""),
             {"at": datetime(YEAR, 12, 31, tzinfo=UTC)})
-        # About 1 in 23 lines absent (no total), 1 in 101 disqualified; prizes to three lines per event.
+        # About 1 in 23 lines marked absent (no total), 1 in 101 disqualified; prizes to three lines per event.
         conn.execute(text("""
             INSERT INTO result_entry (snapshot_id, event_id, registration_id, position, rank, tied,
-                                      decided_by_chief_judge, disqualified, total, part_scores, deductions, prize,
-                                      anonymous_code, name, employer, worker_id)
+                                      decided_by_chief_judge, disqualified, absent, total, part_scores, deductions,
+                                      prize, anonymous_code, name, employer, worker_id)
             SELECT s.id, r.event_id, r.id, r.id, r.id, :f, :f,
                    CASE WHEN r.id % 101 = 0 THEN :t ELSE :f END,
+                   CASE WHEN r.id % 23 = 0 AND r.id % 101 <> 0 THEN :t ELSE :f END,
                    CASE WHEN r.id % 23 = 0 OR r.id % 101 = 0 THEN NULL ELSE 60 + r.id % 40 END,
                    '{}', 0,
                    CASE r.id % 97 WHEN 1 THEN 'first' WHEN 2 THEN 'second' WHEN 3 THEN 'third' ELSE NULL END,
@@ -80,13 +81,14 @@ def write_final_results(engine) -> dict:
 
 
 RAW_SCAN = """
-    SELECT COUNT(*), COUNT(DISTINCT r.worker_id), SUM(CASE WHEN f.total IS NOT NULL OR f.disqualified = {t}
-           THEN 1 ELSE 0 END), SUM(CASE WHEN f.prize IS NOT NULL THEN 1 ELSE 0 END), COUNT(DISTINCT r.employer_id)
+    SELECT COUNT(*), COUNT(DISTINCT r.worker_id),
+           SUM(CASE WHEN f.absent = {f} AND (f.total IS NOT NULL OR f.disqualified = {t}) THEN 1 ELSE 0 END),
+           SUM(CASE WHEN f.prize IS NOT NULL THEN 1 ELSE 0 END), COUNT(DISTINCT r.employer_id)
     FROM competition c
     JOIN event e ON e.competition_id = c.id
     JOIN registration r ON r.event_id = e.id
     JOIN worker w ON w.id = r.worker_id
-    LEFT JOIN (SELECT re.registration_id, re.total, re.disqualified, re.prize
+    LEFT JOIN (SELECT re.registration_id, re.total, re.disqualified, re.absent, re.prize
                FROM result_entry re JOIN result_snapshot rs ON rs.id = re.snapshot_id
                WHERE rs.status = 'final') f ON f.registration_id = r.id
     WHERE c.ends_on BETWEEN '{first}' AND '{last}' AND c.status <> 'draft' AND r.status = 'approved'"""
@@ -94,8 +96,9 @@ RAW_SCAN = """
 
 def raw_scan(url: str) -> tuple[float, tuple]:
     """The raw scan on the bare driver (sqlite3 or psycopg): seconds and the counts."""
-    sql = RAW_SCAN.format(first=f"{YEAR}-01-01", last=f"{YEAR}-12-31",
-                          t="1" if url.startswith("sqlite") else "true")
+    sqlite = url.startswith("sqlite")
+    sql = RAW_SCAN.format(first=f"{YEAR}-01-01", last=f"{YEAR}-12-31", t="1" if sqlite else "true",
+                          f="0" if sqlite else "false")
     if url.startswith("sqlite"):
         import sqlite3
 

@@ -9,7 +9,8 @@ C works male 1968 (58), D works female 1995 (31), E plant male 1980 (46).
 Competitions:
 1. city, skills, class I, by the city, ends 2026-06-10, final results.
    电工 ELEC: A approved (scored, first prize), B approved (scored), C withdrawn,
-   D approved (absent: no score). 焊工 WELD: A approved (scored, second prize:
+   D approved (marked absent in the snapshot; her line carries a preliminary part's
+   40 points, so only the absent flag tells she is no finalist). 焊工 WELD: A approved (scored, second prize:
    A is in three events this year), C approved (disqualified), E rejected.
 2. district, labor, by east, ends 2026-09-01, results only published (E's third
    prize is not final, so not counted). ELEC: A, E approved.
@@ -65,8 +66,11 @@ def _register(ev, worker, status):
     return reg
 
 
-def _final(comp, lines, status="final"):
-    """A results snapshot of ``comp`` in ``status`` with one line per (registration, total, disqualified, prize)."""
+def _final(comp, lines, status="final", absent=()):
+    """A results snapshot of ``comp`` in ``status`` with one line per (registration, total, disqualified, prize).
+
+    ``absent``: the registrations whose lines are marked absent (缺考).
+    """
     snapshot = ResultSnapshot(competition_id=comp.id, version=1, status=status,
                               computed_at=datetime(2026, 6, 11, tzinfo=UTC))
     db.session.add(snapshot)
@@ -74,7 +78,7 @@ def _final(comp, lines, status="final"):
     for position, (reg, total, disqualified, prize) in enumerate(lines, start=1):
         db.session.add(ResultEntry(snapshot_id=snapshot.id, event_id=reg.event_id, registration_id=reg.id,
                                    position=position, rank=position if total is not None else None,
-                                   disqualified=disqualified, prize=prize,
+                                   disqualified=disqualified, prize=prize, absent=reg in absent,
                                    total=Decimal(total) if total is not None else None, worker_id=reg.worker_id))
     db.session.flush()
 
@@ -108,8 +112,8 @@ def known_year() -> dict:
     r_d1 = _register(elec, d, "approved")
     r_a2, r_c2 = _register(weld, a, "approved"), _register(weld, c, "approved")
     _register(weld, e, "rejected")
-    _final(comp1, [(r_a1, "95.5", False, "first"), (r_b1, "80", False, None), (r_d1, None, False, None),
-                   (r_a2, "90", False, "second"), (r_c2, None, True, None)])
+    _final(comp1, [(r_a1, "95.5", False, "first"), (r_b1, "80", False, None), (r_d1, "40", False, None),
+                   (r_a2, "90", False, "second"), (r_c2, None, True, None)], absent=(r_d1,))
     comps["city"] = comp1
 
     comp2, _ = _comp(orgs["east"], "2026年东区劳动竞赛", year=2026, level="district", kind="labor",

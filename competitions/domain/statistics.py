@@ -16,9 +16,11 @@ age band, with the change from last year. The rules:
 * **A worker in three events is three participations and one distinct
   worker**: 人次 counts registrations, 人数 counts people.
 * **A finalist took part in the final standing** (``is_finalist``): their line
-  in the competition's final results has a score, or a disqualification (they
-  sat, and lost their result); an absent competitor (缺考, a line without a
-  score) is a participation but not a finalist.
+  in the competition's final results is not marked absent (缺考, the results
+  snapshot's ``absent`` flag, set by the chief judge) and has a score or a
+  disqualification (they sat, and lost their result). An absent competitor is
+  a participation but not a finalist, even when their line carries points
+  (a part carried over from a preliminary round).
 * **An award** is a first, second or third prize or an honourable mention in
   the final results (``is_awarded``); provisional and published-but-not-final
   results do not count.
@@ -126,7 +128,7 @@ class FinalLine:
 
     scored: bool                 # a total was computed
     disqualified: bool = False
-    absent: bool = False         # marked absent (缺考)
+    absent: bool = False         # marked absent (缺考) in the results snapshot (ResultEntry.absent)
     prize: str | None = None
 
 

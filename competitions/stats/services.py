@@ -74,8 +74,9 @@ def _age_band_sql(dialect: str) -> str:
 
 
 def _finalist_sql() -> str:
-    """SQL twin of ``rules.is_finalist`` over a final result entry ``re`` (absent: no score, not disqualified)."""
-    return "(re.total IS NOT NULL OR re.disqualified = :true)"
+    """SQL twin of ``rules.is_finalist`` over a final result entry ``re``: not marked absent, and scored or
+    disqualified (the snapshot's ``absent`` flag decides; a line with no score at all is no finalist either)."""
+    return "(re.absent = :false AND (re.total IS NOT NULL OR re.disqualified = :true))"
 
 
 def promotions_source() -> str | None:
@@ -97,7 +98,7 @@ def promotions_source() -> str | None:
 
 def _year_params(year: int) -> dict:
     first, last = rules.year_bounds(year)
-    return {"year": year, "first": first, "last": last, "true": True}
+    return {"year": year, "first": first, "last": last, "true": True, "false": False}
 
 
 def _run(conn: Connection, sql: str, params: dict | None = None) -> None:

@@ -88,7 +88,7 @@ def _facts(year: int):
     """The database's rows as the domain's plain facts."""
     finals = {}
     for entry, in db.session.execute(select(ResultEntry).join(ResultSnapshot).where(ResultSnapshot.status == "final")):
-        finals[entry.registration_id] = rules.FinalLine(scored=entry.total is not None,
+        finals[entry.registration_id] = rules.FinalLine(scored=entry.total is not None, absent=entry.absent,
                                                         disqualified=entry.disqualified, prize=entry.prize)
     from competitions.promotion.models import PromotionFlag
 
