@@ -309,20 +309,20 @@ def fail_interrupted(now: datetime | None = None) -> int:
     return count
 
 
-def _claim_requested() -> int | None:
-    """Take the oldest queued run (guarded: of two schedulers only one gets it) and commit it as running."""
+def _claim_requested() -> tuple[int, str] | None:
+    """Take the oldest queued run (guarded: of two schedulers only one gets it), commit it as running: (id, job)."""
     with write_intent():
-        run_id = db.session.execute(select(JobRun.id).where(JobRun.status == "queued")
-                                    .order_by(JobRun.id).limit(1)).scalar()
-        if run_id is None:
+        row = db.session.execute(select(JobRun.id, JobRun.job).where(JobRun.status == "queued")
+                                 .order_by(JobRun.id).limit(1)).first()
+        if row is None:
             db.session.rollback()
             return None
         claimed = db.session.execute(
-            update(JobRun).where(JobRun.id == run_id, JobRun.status == "queued")
+            update(JobRun).where(JobRun.id == row.id, JobRun.status == "queued")
             .values(status="running", started_at=utcnow(), attempts=1)
             .execution_options(synchronize_session=False)).rowcount
         db.session.commit()
-    return run_id if claimed else _claim_requested()
+    return (row.id, row.job) if claimed else _claim_requested()
 
 
 def _finish_requested(run_id: int, **values) -> None:
@@ -337,8 +337,8 @@ def run_requested() -> list[tuple[str, dict | None]]:
     failure rolls the job back and records the run as failed with its error.
     """
     done = []
-    while (run_id := _claim_requested()) is not None:
-        name = db.session.execute(select(JobRun.job).where(JobRun.id == run_id)).scalar_one()
+    while (claimed := _claim_requested()) is not None:
+        run_id, name = claimed
         job = find_job(name)
         with write_intent():
             try:
@@ -520,11 +520,17 @@ def run_command():
             for name, result in run_requested():
                 app.logger.info("requested run of %s: %s", name, "failed" if result is None else result)
 
+    def catch_up_missed():
+        with app.app_context():
+            for name, result in catch_up():
+                app.logger.info("caught up %s: %s", name, result)
+
     interrupted = fail_interrupted()
     if interrupted:
         click.echo(f"marked {interrupted} interrupted run(s) as failed")
-    for name, result in catch_up():
-        click.echo(f"caught up {name}: {result}")
+    # Missed periods are caught up at once, in the scheduler's own threads, so a run an admin asks for meanwhile
+    # does not wait for them.
+    scheduler.add_job(catch_up_missed, "date", run_date=datetime.now(zone), id="catch_up")
     for job in JOBS:
         scheduler.add_job(runner(job), job.trigger(zone), id=job.name, max_instances=1, coalesce=True,
                           misfire_grace_time=int(job.grace.total_seconds()))
