@@ -59,12 +59,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from competitions.audit.services import record
 from competitions.db import UTCDateTime, utcnow, write_intent
+from competitions.domain.errors import N_
 from competitions.extensions import db
 
 RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 PENDING_STATUSES = ("queued", "running")
 REQUEST_POLL_SECONDS = 5
-INTERRUPTED = "Interrupted: the scheduler stopped while this run was going. Run it again if it is still needed."
+# Stored in English like every run's error; shown translated on the job runs page.
+INTERRUPTED = N_("Interrupted: the scheduler stopped while this run was going. Run it again if it is still needed.")
 TRIGGERS = ("schedule", "catch_up", "manual", "command")
 ERROR_LIMIT = 4000
 

@@ -97,13 +97,14 @@ TRIGGER_LABELS = {"schedule": _l("Schedule"), "catch_up": _l("Catch-up after a r
 @role_required("admin")
 def jobs():
     """Every scheduled job with its trigger and next run, and the latest runs (start, end, status, error)."""
-    from competitions.scheduler import PENDING_STATUSES, recent_runs, scheduled_jobs
+    from competitions.scheduler import INTERRUPTED, PENDING_STATUSES, recent_runs, scheduled_jobs
 
     runs = recent_runs(100)
     return render_template("stats/jobs.html", scheduled=scheduled_jobs(), runs=runs,
                            pending={run.job for run in runs if run.status in PENDING_STATUSES},
                            run_status=lambda code: str(RUN_STATUS_LABELS.get(code, code)),
-                           run_trigger=lambda code: str(TRIGGER_LABELS.get(code, code)))
+                           run_trigger=lambda code: str(TRIGGER_LABELS.get(code, code)),
+                           run_error=lambda error: _(INTERRUPTED) if error == INTERRUPTED else error)
 
 
 @bp.route("/jobs/<name>/run", methods=["POST"])

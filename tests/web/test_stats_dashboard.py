@@ -223,13 +223,13 @@ def test_admin_cancels_a_queued_run(year, client, auth):
     client.post("/stats/jobs/compile_previous_year/run")
     run = db.session.execute(select(JobRun)).scalar_one()
     response = client.post(f"/stats/jobs/runs/{run.id}/cancel", follow_redirects=True)
-    assert "cancelled" in response.get_data(as_text=True).lower()
+    assert "已取消排队中的运行" in response.get_data(as_text=True)  # the page is in Chinese by default
     db.session.expire_all()
     assert db.session.get(JobRun, run.id).status == "cancelled"
     assert run_requested() == []  # the scheduler finds nothing to run
     # A cancelled (or finished) run cannot be cancelled again; an unknown one is 404.
     response = client.post(f"/stats/jobs/runs/{run.id}/cancel", follow_redirects=True)
-    assert "cannot be cancelled" in response.get_data(as_text=True)
+    assert "无法取消" in response.get_data(as_text=True)
     assert client.post("/stats/jobs/runs/99999/cancel").status_code == 404
 
 
