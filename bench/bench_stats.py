@@ -91,7 +91,8 @@ RAW_SCAN = """
     LEFT JOIN (SELECT re.registration_id, re.total, re.disqualified, re.absent, re.prize
                FROM result_entry re JOIN result_snapshot rs ON rs.id = re.snapshot_id
                WHERE rs.status = 'final') f ON f.registration_id = r.id
-    WHERE c.ends_on BETWEEN '{first}' AND '{last}' AND c.status <> 'draft' AND r.status = 'approved'"""
+    WHERE c.ends_on BETWEEN '{first}' AND '{last}' AND c.status <> 'draft' AND r.status = 'approved'
+      AND e.round <> 'final'"""
 
 
 def raw_scan(url: str) -> tuple[float, tuple]:

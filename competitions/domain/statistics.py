@@ -21,6 +21,15 @@ age band, with the change from last year. The rules:
   disqualification (they sat, and lost their result). An absent competitor is
   a participation but not a finalist, even when their line carries points
   (a part carried over from a preliminary round).
+* **Rounds** (a trade held as a preliminary and a final in one competition,
+  初赛 / 决赛): the final's registration is the qualifier's preliminary entry
+  continued, so a two-round trade is one event and each competitor one
+  participation (their preliminary registration). The qualifier's line in the
+  final results, and any promotion it earned, are filed under that
+  participation. Where an event has rounds a **finalist reached the final
+  round**: a preliminary competitor who did not qualify (``round_reached`` is
+  "preliminary", listed as "did not qualify") is a participation, never a
+  finalist.
 * **An award** is a first, second or third prize or an honourable mention in
   the final results (``is_awarded``); provisional and published-but-not-final
   results do not count.
@@ -63,6 +72,8 @@ COUNTED_STATUSES = ("approved",)
 NOT_HELD_STATUSES = ("draft",)
 AWARD_PRIZES = ("first", "second", "third", "honourable")
 FINAL_SNAPSHOT_STATUS = "final"
+FINAL_ROUND = "final"                  # Event.round of a final round: its registrations continue preliminary ones
+NOT_QUALIFIED = "preliminary"          # ResultEntry.round_reached of a competitor who did not reach the final
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,7 @@ class FinalLine:
     disqualified: bool = False
     absent: bool = False         # marked absent (缺考) in the results snapshot (ResultEntry.absent)
     prize: str | None = None
+    round_reached: str | None = None  # rounds: "final", or "preliminary" for one who did not qualify
 
 
 @dataclass(frozen=True)
@@ -147,13 +159,15 @@ class Participation:
     kind: str
     trade: str
     competition_status: str = "results"
-    final: FinalLine | None = None
+    final: FinalLine | None = None   # for a qualifier: their line in the final round's results
     promoted: bool = False
+    final_round: bool = False        # a registration in a final round (the preliminary one is the participation)
 
 
 @dataclass(frozen=True)
 class Held:
-    """One competition for "competitions held": its organizer, attributes, status and trades (one per event)."""
+    """One competition for "competitions held": its organizer, attributes, status and trades (one per event;
+    a trade held in two rounds once: its final round is not another event)."""
 
     competition_id: int
     organizer_id: int
@@ -165,14 +179,16 @@ class Held:
 
 
 def is_participation(p: Participation) -> bool:
-    """An approved registration in a held competition."""
-    return p.status in COUNTED_STATUSES and is_held(p.competition_status)
+    """An approved registration in a held competition (a final round's registration continues a preliminary one)."""
+    return p.status in COUNTED_STATUSES and is_held(p.competition_status) and not p.final_round
 
 
 def is_finalist(p: Participation) -> bool:
-    """A participation whose final line has a score or a disqualification, and is not marked absent."""
+    """A participation whose final line has a score or a disqualification, is not marked absent, and (where the
+    event has rounds) reached the final round."""
     line = p.final
-    return is_participation(p) and line is not None and not line.absent and (line.scored or line.disqualified)
+    return (is_participation(p) and line is not None and not line.absent and line.round_reached != NOT_QUALIFIED
+            and (line.scored or line.disqualified))
 
 
 def is_awarded(p: Participation) -> bool:

@@ -8,9 +8,11 @@ and check every figure against ``statistics.tally`` and a hand count.
 How the year is compiled (``compile_year``), all inside one transaction:
 
 1. ``stat_final``: each registration's line in its competition's final results
-   (finalist? awarded?), from final snapshots of the year's competitions.
+   (finalist? awarded?), from final snapshots of the year's competitions; a
+   qualifier's line in a final round is filed under their preliminary
+   registration (one participation per competitor of a two-round trade).
 2. ``stat_part``: one narrow row per participation (approved registration in
-   a held competition ending in the year): employer (as stated on the
+   a held competition ending in the year, not in a final round): employer (as stated on the
    registration and frozen at approval), worker, gender, age band,
    level, class, kind, trade, finalist, award, promoted. One pass over the
    registrations; everything after reads this table.
@@ -74,9 +76,21 @@ def _age_band_sql(dialect: str) -> str:
 
 
 def _finalist_sql() -> str:
-    """SQL twin of ``rules.is_finalist`` over a final result entry ``re``: not marked absent, and scored or
-    disqualified (the snapshot's ``absent`` flag decides; a line with no score at all is no finalist either)."""
-    return "(re.absent = :false AND (re.total IS NOT NULL OR re.disqualified = :true))"
+    """SQL twin of ``rules.is_finalist`` over a final result entry ``re``: not marked absent, not left in the
+    preliminary round, and scored or disqualified (the snapshot's flags decide; a line with no score at all is no
+    finalist either)."""
+    return (f"(re.absent = :false AND COALESCE(re.round_reached, '') <> '{rules.NOT_QUALIFIED}'"
+            " AND (re.total IS NOT NULL OR re.disqualified = :true))")
+
+
+def _participation_of(registration: str) -> tuple[str, str]:
+    """(joins, expression): the participation a registration id belongs to -- itself, or for a registration in a
+    final round the same worker's registration in its preliminary (the domain's rounds rule)."""
+    joins = f"""
+        LEFT JOIN registration fr ON fr.id = {registration}
+        LEFT JOIN event fe ON fe.id = fr.event_id AND fe.round = '{rules.FINAL_ROUND}'
+        LEFT JOIN registration pr ON pr.event_id = fe.preliminary_event_id AND pr.worker_id = fr.worker_id"""
+    return joins, f"COALESCE(pr.id, {registration})"
 
 
 def promotions_source() -> str | None:
@@ -129,22 +143,33 @@ def _drop_temp_tables(conn: Connection) -> None:
 def _collect_final_lines(conn: Connection, params: dict) -> None:
     _run(conn, "CREATE TEMP TABLE stat_final (registration_id INTEGER PRIMARY KEY, finalist INTEGER, award INTEGER)")
     # One line per registration in a final snapshot (a competition has one final snapshot at a time): no
-    # grouping, so no sort; a duplicate would keep its first line.
-    _run(conn, f"""
-        INSERT INTO stat_final (registration_id, finalist, award)
-        SELECT re.registration_id,
+    # grouping, so no sort; a duplicate would keep its first line. A qualifier's line in a final round is filed
+    # under their preliminary registration (their participation), looked up only for those lines.
+    line = f"""
                CASE WHEN {_finalist_sql()} THEN 1 ELSE 0 END,
                CASE WHEN re.prize IN ({_quoted(rules.AWARD_PRIZES)}) THEN 1 ELSE 0 END
         FROM result_snapshot rs
         JOIN competition c ON c.id = rs.competition_id
-        JOIN result_entry re ON re.snapshot_id = rs.id
-        WHERE rs.status = '{rules.FINAL_SNAPSHOT_STATUS}' AND c.ends_on BETWEEN :first AND :last
+        JOIN result_entry re ON re.snapshot_id = rs.id"""
+    where = f"rs.status = '{rules.FINAL_SNAPSHOT_STATUS}' AND c.ends_on BETWEEN :first AND :last"
+    joins, participation = _participation_of("re.registration_id")
+    _run(conn, f"""
+        INSERT INTO stat_final (registration_id, finalist, award)
+        SELECT {participation}, {line} {joins}
+        WHERE {where} AND re.round_reached = '{rules.FINAL_ROUND}'
+        ON CONFLICT (registration_id) DO NOTHING""", params)
+    _run(conn, f"""
+        INSERT INTO stat_final (registration_id, finalist, award)
+        SELECT re.registration_id, {line}
+        WHERE {where} AND (re.round_reached IS NULL OR re.round_reached <> '{rules.FINAL_ROUND}')
         ON CONFLICT (registration_id) DO NOTHING""", params)
     _run(conn, "CREATE TEMP TABLE stat_promoted (registration_id INTEGER PRIMARY KEY)")
     source = promotions_source()
     if source is not None:
-        _run(conn, f"INSERT INTO stat_promoted (registration_id) SELECT DISTINCT registration_id FROM ({source}) p",
-             params)
+        joins, participation = _participation_of("p.registration_id")
+        _run(conn, f"""
+            INSERT INTO stat_promoted (registration_id)
+            SELECT DISTINCT {participation} FROM ({source}) p {joins}""", params)
 
 
 def _collect_participations(conn: Connection, params: dict) -> None:
@@ -166,7 +191,8 @@ def _collect_participations(conn: Connection, params: dict) -> None:
         LEFT JOIN stat_promoted p ON p.registration_id = r.id
         WHERE c.ends_on BETWEEN :first AND :last
           AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)})
-          AND r.status IN ({_quoted(rules.COUNTED_STATUSES)})""", params)
+          AND r.status IN ({_quoted(rules.COUNTED_STATUSES)})
+          AND e.round <> '{rules.FINAL_ROUND}'""", params)
 
 
 def _count_cells(conn: Connection, params: dict) -> None:
@@ -212,12 +238,12 @@ def _count_cells(conn: Connection, params: dict) -> None:
             INSERT INTO stat_cell
             SELECT c.organization_id, '{dimension}', {column}, COUNT(DISTINCT c.id), COUNT(e.id), 0, 0, 0, 0, 0, 0
             FROM competition c JOIN organization o ON o.id = c.organization_id
-            LEFT JOIN event e ON e.competition_id = c.id
+            LEFT JOIN event e ON e.competition_id = c.id AND e.round <> '{rules.FINAL_ROUND}'
             WHERE {held_where} GROUP BY {group}""", params)
     _run(conn, f"""
         INSERT INTO stat_cell
         SELECT c.organization_id, 'trade', e.trade_code, COUNT(DISTINCT c.id), COUNT(e.id), 0, 0, 0, 0, 0, 0
-        FROM competition c JOIN event e ON e.competition_id = c.id
+        FROM competition c JOIN event e ON e.competition_id = c.id AND e.round <> '{rules.FINAL_ROUND}'
         WHERE {held_where} GROUP BY c.organization_id, e.trade_code""", params)
     _run(conn, "CREATE TEMP TABLE stat_trade (code VARCHAR(20) PRIMARY KEY, name VARCHAR(200))")
     _run(conn, f"""
