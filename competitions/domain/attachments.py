@@ -14,6 +14,8 @@ download header. So:
 * a zip archive is read member by member with a cap on what it unpacks to (the real bytes are counted,
   not the sizes the archive claims) and on its number of members; a member with an absolute or ``..``
   path is refused; a damaged archive is refused;
+* a name that claims one of the accepted types (``plan.pdf``) must hold that type: a ``.pdf`` whose bytes
+  do not start with ``%PDF-`` is refused as damaged or renamed, never stored as something else;
 * the name is kept only as a label for the download: NFC, no path separators, no control or bidi
   characters, at most 120 characters, and it ends with the extension of the type found.
 
@@ -44,6 +46,7 @@ _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"
 _PDF = b"%PDF-"
 _ZIP = b"PK\x03\x04"
+_MAGIC = {"pdf": _PDF, "png": _PNG, "jpeg": _JPEG, "docx": _ZIP, "xlsx": _ZIP}
 _NAME_FORBIDDEN = set('/\\') | {chr(c) for c in range(32)} | {"\x7f"} | set(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 _TEXT_CONTROLS = {chr(c) for c in range(32)} - set("\t\n\r\f") | {"\x7f"}
@@ -51,6 +54,10 @@ _TEXT_CONTROLS = {chr(c) for c in range(32)} - set("\t\n\r\f") | {"\x7f"}
 
 class AttachmentRefused(RuleViolation):
     """The upload is not stored; the message says why in words a worker understands."""
+
+
+class DangerousArchive(AttachmentRefused):
+    """An archive refused for what it would do when opened (a bomb, too many parts, an escaping path)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ def check_filename(name: str | None) -> str:
                                    "control or a direction character. Rename the file and upload it again."),
                                 field="file", chars=shown)
     if name in (".", "..") or name.startswith("."):
-        raise AttachmentRefused(N_("The file name may not start with a dot."), field="file")
+        raise AttachmentRefused(N_("The file name may not start with a dot. Rename the file and upload it again."), field="file")
     if len(name) > MAX_NAME:
         raise AttachmentRefused(N_("The file name is longer than %(max)d characters."), field="file", max=MAX_NAME)
     return name
@@ -125,12 +132,12 @@ def _office_kind(data: bytes, max_unpacked: int) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
-                raise AttachmentRefused(N_("The document holds more than %(max)d parts; it is refused."),
+                raise DangerousArchive(N_("The document holds more than %(max)d parts; it is refused."),
                                         field="file", max=MAX_ZIP_MEMBERS)
             names = {m.filename for m in members}
             for member in members:
                 if member.filename.startswith(("/", "\\")) or ".." in member.filename.replace("\\", "/").split("/"):
-                    raise AttachmentRefused(N_("The document holds a part with an unsafe path; it is refused."),
+                    raise DangerousArchive(N_("The document holds a part with an unsafe path; it is refused."),
                                             field="file")
             _unpack_all(archive, members, max_unpacked)
     except AttachmentRefused:
@@ -161,7 +168,7 @@ def _unpack_all(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], max_un
 
 
 def _bomb(limit: int) -> AttachmentRefused:
-    return AttachmentRefused(N_("The document would unpack to more than %(limit)d MB; it is refused."),
+    return DangerousArchive(N_("The document would unpack to more than %(limit)d MB; it is refused."),
                              field="file", limit=limit // (1024 * 1024) or 1)
 
 
@@ -183,8 +190,30 @@ def check_upload(data: bytes, name: str | None, *, max_bytes: int, entry_bytes: 
     if entry_bytes + len(data) > entry_limit:
         raise AttachmentRefused(N_("The entry's files would exceed %(limit)s MB together. Remove a file or make "
                                    "this one smaller."), field="file", limit=_mb(entry_limit))
-    kind = sniff(data, max_unpacked=max_unpacked)
+    declared = declared_kind(clean)
+    try:
+        kind = sniff(data, max_unpacked=max_unpacked)
+    except DangerousArchive:
+        raise
+    except AttachmentRefused:
+        if declared is None or data.startswith(_MAGIC.get(declared, b"\0\0")):   # the right kind, but damaged
+            raise
+        kind = None
+    if declared is not None and kind != declared:
+        raise AttachmentRefused(N_("The file is called %(name)s, but its content is not a %(kind)s file (it may be "
+                                   "damaged or renamed). Save it again in that format and upload it."),
+                                field="file", name=clean, kind=declared.upper())
     return Checked(kind=kind, filename=download_name(clean, kind), size=len(data))
+
+
+_DECLARED = {".pdf": "pdf", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".docx": "docx", ".xlsx": "xlsx",
+             ".txt": "txt"}
+
+
+def declared_kind(name: str) -> str | None:
+    """The type a name claims by its extension, when it is one of the accepted types (else None)."""
+    lowered = name.lower()
+    return next((kind for extension, kind in _DECLARED.items() if lowered.endswith(extension)), None)
 
 
 def _mb(limit: int) -> str:
