@@ -257,3 +257,147 @@ def _render(data: bytes, name: str) -> None:
     source.write_bytes(data)
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(source), str(ARTIFACTS / name)], check=True)
     source.unlink()
+
+
+# ---- smaller rules through the pages, the API and the command line -----------------------------------
+
+def _submitted(world, *, lead="lead", title="快速换刀夹具", members=("李强",)) -> InnovationEntry:
+    from competitions.innovation import services
+    from competitions.orgs.models import Worker
+
+    user = world["users"][lead]
+    worker = db.session.execute(select(Worker).where(Worker.user_id == user.id)).scalar_one()
+    entry = services.create_entry(world["comp"], lead=worker, actor=user, data=services.EntryData(
+        event_id=world["event"].id, title=title, category="rationalization", claimed_benefit_yuan=Decimal(5000),
+        member_names=members))
+    services.entrant_action(entry, "submit", actor=user, now=datetime.now(UTC))
+    db.session.commit()
+    return entry
+
+
+def test_deadline_withdraw_and_reopen(client, auth, world):
+    _login(client, auth, "lead")
+    entry = _draft(client, world)
+    client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "withdraw"})
+    assert _entry().status == "withdrawn"
+    client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "reopen"})
+    assert _entry().status == "draft"
+    world["comp"].registration_closes_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    response = client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "submit"},
+                           follow_redirects=True)
+    assert "deadline for entries has passed" in _text(response) and _entry().status == "draft"
+    _login(client, auth, "lead", lang="zh")
+    response = client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "submit"},
+                           follow_redirects=True)
+    assert "成果申报已截止" in _text(response)
+
+
+def test_bad_entry_input_is_refused_and_nothing_saved(client, auth, world):
+    _login(client, auth, "lead")
+    url = f"/innovation/contests/{world['comp'].id}/new"
+    base = {**ENTRY_FORM, "event_id": world["event"].id}
+    for changes, message in (({"member_names": "不存在的人"}, "No worker named 不存在的人"),
+                             ({"claimed_benefit_yuan": "1e400"}, "must be a number"),
+                             ({"claimed_benefit_yuan": "0.001"}, "decimal"),
+                             ({"claimed_benefit_yuan": "-5"}, "at least 0"),
+                             ({"title": "标题\x1b"}, "control character"),
+                             ({"member_names": "李强\n李强"}, "named twice")):
+        response = client.post(url, data={**base, **changes})
+        assert response.status_code == 200 and message in _text(response), (changes, _text(response)[-3000:])
+    assert db.session.execute(select(InnovationEntry)).first() is None
+
+
+def test_a_lead_heads_one_live_entry_per_track(world):
+    from competitions.innovation import services
+
+    first = _submitted(world)
+    with pytest.raises(Exception, match="already leads entry CX-0001"):
+        _submitted(world, title="第二项")
+    db.session.rollback()
+    services.entrant_action(db.session.get(InnovationEntry, first.id), "withdraw", actor=None, now=datetime.now(UTC))
+    db.session.commit()
+    assert _submitted(world, title="第二项").status == "submitted"
+
+
+def test_recusal_follows_the_facts_frozen_on_the_entry(client, auth, world):
+    """The expert of the entrants' unit is recused; moving the lead to another unit afterwards changes nothing;
+    with 'recuse the same parent' the expert of a sister unit is recused too."""
+    from competitions.orgs.models import Worker
+
+    entry = _submitted(world)
+    _login(client, auth, "plantorg")
+    client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"})
+    iw.panel(world)
+    lead = db.session.execute(select(Worker).where(Worker.user_id == world["users"]["lead"].id)).scalar_one()
+    lead.employer_id = world["orgs"]["works"].id      # moved after submission: the frozen unit still counts
+    db.session.commit()
+    _login(client, auth, "expert_plant")
+    assert client.get(f"/innovation/entries/{entry.id}").status_code == 404
+    registration = db.session.get(Registration, _entry().registration_id)
+    crit = judging.event_criteria(world["event"])[0]
+    with pytest.raises(NotAllowed):
+        judging.submit_mark(world["users"]["expert_plant"],
+                            judging.MarkInput(registration.id, crit.id, 30, None, str(uuid.uuid4())))
+    db.session.rollback()
+    _login(client, auth, "expert_mill")
+    assert client.get(f"/innovation/entries/{entry.id}").status_code == 200
+    world["comp"].recuse_same_parent = True
+    db.session.commit()
+    assert client.get(f"/innovation/entries/{entry.id}").status_code == 404
+    assert "Recused" in _text(client.get("/innovation/expert"))
+
+
+def test_a_pass_is_taken_back_only_before_any_mark(client, auth, world):
+    entry = _submitted(world)
+    _login(client, auth, "plantorg")
+    client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"})
+    client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "unpass", "reason": "材料不全"})
+    entry = _entry()
+    assert entry.status == "returned" and db.session.get(Registration, entry.registration_id).status == "withdrawn"
+    _login(client, auth, "lead")
+    client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "submit"})
+    _login(client, auth, "plantorg")
+    client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"})
+    entry = _entry()
+    assert entry.status == "passed" and db.session.get(Registration, entry.registration_id).status == "approved"
+    iw.panel(world)
+    crit = judging.event_criteria(world["event"])[0]
+    judging.submit_mark(world["users"]["expert_city"],
+                        judging.MarkInput(entry.registration_id, crit.id, 30, None, str(uuid.uuid4())))
+    db.session.commit()
+    response = client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "unpass", "reason": "x"},
+                           follow_redirects=True)
+    assert "already marked" in _text(response) and _entry().status == "passed"
+
+
+def test_the_json_api_and_the_command_line_drive_the_flow(client, auth, world, app):
+    entry = _submitted(world)
+    _login(client, auth, "plantorg")
+    api = f"/api/v1/innovation/entries/{entry.id}/actions"
+    refused = client.post(api, json={"action": "return"})
+    assert refused.status_code == 422 and refused.get_json()["field"] == "reason"
+    assert client.post(api, json=["pass"]).status_code == 422
+    assert client.post(api, json={"action": "adopt"}).status_code == 404     # the unit does not adopt
+    assert client.post(api, json={"action": "pass"}).get_json()["status"] == "passed"
+    _login(client, auth, "eastorg")
+    listing = client.get(f"/api/v1/innovation/contests/{world['comp'].id}/entries").get_json()
+    assert listing["totals"]["submitted"] == 1 and listing["entries"][0]["members"][1]["name"] == "李强"
+    assert client.post(api, json={"action": "adopt", "note": "推广"}).get_json()["status"] == "adopted"
+    bad = client.post(api, json={"action": "implement", "implemented_on": "2026-13-01", "realized_benefit_yuan": "1"})
+    assert bad.status_code == 422 and _entry().status == "adopted"
+    bad = client.post(api, json={"action": "implement", "implemented_on": datetime.now(ZONE).date().isoformat(),
+                                 "realized_benefit_yuan": "1e400"})
+    assert bad.status_code == 422 and _entry().status == "adopted"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["innovation", "act", str(entry.id), "implement", "--by", "eastorg",
+                                 "--implemented-on", datetime.now(ZONE).date().isoformat(), "--yuan", "4200.5"])
+    assert result.exit_code == 0, result.output
+    assert _entry().realized_benefit_yuan == Decimal("4200.50")
+    result = runner.invoke(args=["innovation", "act", str(entry.id), "revert", "--by", "eastorg"])
+    assert result.exit_code != 0 and "reason" in result.output
+    result = runner.invoke(args=["innovation", "act", str(entry.id), "recommend", "--by", "eastorg"])
+    assert result.exit_code == 0 and _entry().recommended_to_id == world["orgs"]["city"].id
+    result = runner.invoke(args=["innovation", "list", str(world["comp"].id)])
+    assert "CX-0001\timplemented" in result.output and "realized 4200.50 yuan" in result.output
+    assert "/api/v1/innovation/entries/{entry_id}/actions" in client.get("/api/v1/openapi.json").get_json()["paths"]
