@@ -30,6 +30,7 @@ BLUEPRINT_MODULES = (
     "competitions.api",
     "competitions.certificates",
     "competitions.innovation",
+    "competitions.labour",
 )
 
 

@@ -40,6 +40,7 @@ Shapes: points and values are ``Decimal``; ids are ints; everything here is pure
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -188,6 +189,32 @@ def formula_from_dict(data: object, *, max_points: Decimal) -> Formula:
         bands.append(Band(points=_number(raw, "points", **pts), **{bound: _number(raw, bound)}))
     otherwise = _number(data, "otherwise", **pts) if "otherwise" in data else ZERO
     return Bands(bands=tuple(bands), otherwise=otherwise)
+
+
+_BAND_LINE = re.compile(r"^\s*(>=|≥|<=|≤)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*[:：=]\s*([0-9]+(?:\.[0-9]+)?)\s*$")
+
+
+def bands_from_text(text: str) -> list[dict]:
+    """Bands typed one per line, in order: ``>= 100 : 8`` (at least 100 earns 8), ``<= 1 : 4`` (at most 1
+    earns 4); ``≥``/``≤`` and a full-width colon are read too; blank lines are skipped. The result is the
+    ``bands`` list of ``formula_from_dict``."""
+    bands = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _BAND_LINE.match(line)
+        if match is None:
+            raise RuleViolation(N_("Band line %(line)d is not like '>= 100 : 8' or '<= 1 : 4'."), field="bands",
+                                line=number)
+        bound = "at_least" if match.group(1) in (">=", "≥") else "at_most"
+        bands.append({bound: match.group(2), "points": match.group(3)})
+    return bands
+
+
+def bands_to_text(bands: Sequence[Band]) -> str:
+    """The lines ``bands_from_text`` reads, for editing."""
+    return "\n".join(f">= {b.at_least} : {b.points}" if b.at_least is not None else f"<= {b.at_most} : {b.points}"
+                     for b in bands)
 
 
 def formula_to_dict(formula: Formula) -> dict:

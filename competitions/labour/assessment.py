@@ -43,6 +43,7 @@ from competitions.db import utcnow
 from competitions.domain import scorecards as rules
 from competitions.domain.errors import N_, Conflict, InvalidState, NotAllowed, NotFound, Phrase, RuleViolation
 from competitions.domain.inputs import InputError, clean_text, parse_decimal
+from competitions.domain.points import plain_decimal
 from competitions.extensions import db
 from competitions.labour import signals
 from competitions.labour.models import (
@@ -72,8 +73,11 @@ def parse_value(indicator: LabourIndicator, raw: object) -> Decimal:
     try:
         value = parse_decimal(raw, field="value", places=2 if indicator.kind == "judged" else 4)
         if indicator.kind == "judged":
-            return rules.check_judged_points(value, max_points=indicator.max_points, step=indicator.step)
-        return rules.check_measured_value(value, value_min=indicator.value_min, value_max=indicator.value_max)
+            return rules.check_judged_points(value, max_points=plain_decimal(indicator.max_points),
+                                             step=plain_decimal(indicator.step))
+        return rules.check_measured_value(
+            value, value_min=None if indicator.value_min is None else plain_decimal(indicator.value_min),
+            value_max=None if indicator.value_max is None else plain_decimal(indicator.value_max))
     except RuleViolation as exc:
         raise RuleViolation(N_("%(indicator)s: %(problem)s"), field=f"indicator-{indicator.id}",
                             indicator=f"{indicator.code} {indicator.name}",
@@ -201,8 +205,8 @@ def scores_by(period: LabourPeriod, unit: LabourUnit, assessor_id: int) -> dict[
 
 
 def _score_record(score: LabourScore, indicator: LabourIndicator, unit: LabourUnit, period: LabourPeriod) -> dict:
-    return {"period": period.number, "unit": unit.code, "indicator": indicator.code, "value": str(score.value),
-            "points": str(score.points), "version": score.version}
+    return {"period": period.number, "unit": unit.code, "indicator": indicator.code,
+            "value": _plain(Decimal(score.value)), "points": _plain(Decimal(score.points)), "version": score.version}
 
 
 def record_scores(period: LabourPeriod, unit: LabourUnit, *, assessor: User, entries: Sequence[ScoreInput],
@@ -256,7 +260,7 @@ def record_scores(period: LabourPeriod, unit: LabourUnit, *, assessor: User, ent
 
 
 def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else format(value.normalize(), "f")
+    return format(plain_decimal(value), "f")
 
 
 def _write_scores(period, unit, assessor, plan, reason) -> list[LabourScore]:
@@ -568,3 +572,50 @@ def reopen(period: LabourPeriod, *, actor: User, reason: str) -> None:
 def has_entries(period: LabourPeriod) -> bool:
     """True when anything has been entered in the period."""
     return bool(db.session.execute(select(exists().where(LabourScore.period_id == period.id))).scalar())
+
+
+# ---- an assessor's own view -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MyPeriod:
+    """A period on an assessor's home page: how many of their entries are made, of how many."""
+
+    period: LabourPeriod
+    entered: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class MyCompetition:
+    """A labour competition an assessor is assigned to, with its periods and whether they are chief."""
+
+    competition: Competition
+    chief: bool
+    periods: list[MyPeriod]
+
+
+def my_progress(period: LabourPeriod, user: User) -> tuple[int, int]:
+    """(entries made, entries expected) of ``user`` in ``period``."""
+    mine = {s for s in expected_slots(period) if s[2] == user.id}
+    entered = set(db.session.execute(select(LabourScore.unit_id, LabourScore.indicator_id, LabourScore.assessor_id)
+                                     .where(LabourScore.period_id == period.id,
+                                            LabourScore.assessor_id == user.id)).tuples())
+    return len(mine & entered), len(mine)
+
+
+def my_assessments(user: User) -> list[MyCompetition]:
+    """The labour competitions ``user`` assesses, newest first, with their periods and the user's progress
+    in the open ones."""
+    from competitions.labour.setup import periods_of
+
+    ids = sorted({a.competition_id for a in db.session.execute(
+        select(LabourAssessor).where(LabourAssessor.user_id == user.id)).scalars()}, reverse=True)
+    out = []
+    for competition_id in ids:
+        competition = db.session.get(Competition, competition_id)
+        periods = []
+        for period in periods_of(competition):
+            entered, expected = my_progress(period, user) if period.status == "open" else (0, 0)
+            periods.append(MyPeriod(period, entered, expected))
+        out.append(MyCompetition(competition, is_chief(user, competition_id), periods))
+    return out

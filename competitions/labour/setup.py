@@ -597,3 +597,107 @@ def unassign_assessor(assignment: LabourAssessor, *, actor: User | None) -> None
                 "is_chief": assignment.is_chief})
     db.session.delete(assignment)
     db.session.flush()
+
+
+# ---- the scorecard as a document (JSON API, command line) -------------------------------------------
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def scorecard_document(competition: Competition) -> dict:
+    """The scorecard as one JSON document (``load_scorecard`` reads the same shape)."""
+    card = scorecard_of(competition)
+    return {
+        "settings": {"title": card.title, "document_ref": card.document_ref, "cadence": card.cadence,
+                     "bonus_cap": _num(card.bonus_cap), "deduction_cap": _num(card.deduction_cap),
+                     "aggregation": card.aggregation},
+        "groups": [{"code": g.code, "name": g.name, "max_points": _num(g.max_points), "indicators": [
+            {"id": i.id, "code": i.code, "name": i.name, "kind": i.kind, "max_points": _num(i.max_points),
+             "step": _num(i.step), "unit_label": i.unit_label, "value_min": _num(i.value_min),
+             "value_max": _num(i.value_max), "formula": i.formula or None, "description": i.description}
+            for i in g.indicators]} for g in groups_of(competition)],
+    }
+
+
+def _doc_number(value, field: str, *, required: bool = True) -> Decimal | None:
+    from competitions.domain.inputs import InputError, parse_decimal
+
+    if value is None or value == "":
+        if required:
+            raise RuleViolation(N_("'%(field)s' is required."), field=field)
+        return None
+    try:
+        return parse_decimal(value, field=field, places=4)
+    except InputError as exc:
+        raise RuleViolation(N_("'%(field)s' is not a valid number."), field=field) from exc
+
+
+def _doc_text(value, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RuleViolation(N_("'%(field)s' must be text."), field=field)
+    return value
+
+
+def load_scorecard(competition: Competition, document: object, *, actor: User | None) -> None:
+    """Save a whole scorecard document (settings, groups and their indicators, matched by code: new codes
+    are added, known ones changed, none removed) — all or nothing (the caller rolls back on error)."""
+    if not isinstance(document, dict):
+        raise RuleViolation(N_("The scorecard must be a JSON object with 'settings' and 'groups'."))
+    settings = document.get("settings") or {}
+    if not isinstance(settings, dict):
+        raise RuleViolation(N_("'%(field)s' must be an object."), field="settings")
+    card = scorecard_of(competition)
+    save_settings(competition, ScorecardSettings(
+        title=_doc_text(settings.get("title", card.title), "title"),
+        document_ref=_doc_text(settings.get("document_ref", card.document_ref), "document_ref"),
+        cadence=settings.get("cadence", card.cadence),
+        bonus_cap=_doc_number(settings.get("bonus_cap", _num(card.bonus_cap)), "bonus_cap", required=False),
+        deduction_cap=_doc_number(settings.get("deduction_cap", _num(card.deduction_cap)), "deduction_cap",
+                                  required=False),
+        aggregation=settings.get("aggregation", card.aggregation)), actor=actor)
+    groups = document.get("groups") or []
+    if not isinstance(groups, list) or len(groups) > 50:
+        raise RuleViolation(N_("'%(field)s' must be a list of at most %(max)d."), field="groups", max=50)
+    known = {g.code: g for g in groups_of(competition)}
+    indicators = {i.code: i for i in indicators_of(competition)}
+    for n, raw in enumerate(groups, start=1):
+        if not isinstance(raw, dict):
+            raise RuleViolation(N_("'%(field)s' must be an object."), field=f"groups[{n}]")
+        data = GroupData(_doc_text(raw.get("code"), "code"), _doc_text(raw.get("name"), "name"),
+                         _doc_number(raw.get("max_points"), "max_points"))
+        group = save_group(competition, data, actor=actor, group=known.get(data.code))
+        items = raw.get("indicators") or []
+        if not isinstance(items, list) or len(items) > 100:
+            raise RuleViolation(N_("'%(field)s' must be a list of at most %(max)d."), field="indicators", max=100)
+        for item in items:
+            if not isinstance(item, dict):
+                raise RuleViolation(N_("'%(field)s' must be an object."), field="indicators")
+            formula = item.get("formula")
+            step = _doc_number(item.get("step"), "step", required=False)
+            save_indicator(competition, IndicatorData(
+                group_id=group.id, code=_doc_text(item.get("code"), "code"), name=_doc_text(item.get("name"), "name"),
+                kind=item.get("kind", "judged"), max_points=_doc_number(item.get("max_points"), "max_points"),
+                step=step if step is not None else Decimal("0.5"),
+                unit_label=_doc_text(item.get("unit_label"), "unit_label"),
+                value_min=_doc_number(item.get("value_min"), "value_min", required=False),
+                value_max=_doc_number(item.get("value_max"), "value_max", required=False),
+                formula=formula if isinstance(formula, dict) else None,
+                description=_doc_text(item.get("description"), "description")),
+                actor=actor, indicator=indicators.get(item.get("code")))
+
+
+def parse_weight(value: object) -> Decimal:
+    """A period weight as typed or sent: a number above 0, at most 100, three decimals at most."""
+    from competitions.domain.inputs import InputError, parse_decimal
+
+    try:
+        weight = parse_decimal(value, field="weight", places=3)
+    except InputError as exc:
+        raise RuleViolation(N_("The weight must be above 0 and at most %(max)s."), field="weight",
+                            max=MAX_WEIGHT) from exc
+    if not Decimal(0) < weight <= MAX_WEIGHT:
+        raise RuleViolation(N_("The weight must be above 0 and at most %(max)s."), field="weight", max=MAX_WEIGHT)
+    return weight

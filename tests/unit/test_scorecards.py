@@ -241,3 +241,15 @@ def test_milestone_periods():
 ])
 def test_assessor_recused_from_unit(assessor, unit, enterprise, recused):
     assert assessor_recused_from_unit(assessor, unit, assessor_org_is_enterprise=enterprise) is recused
+
+
+def test_bands_typed_one_per_line():
+    from competitions.domain.scorecards import bands_from_text, bands_to_text
+
+    bands = bands_from_text(">= 100 : 8\n\n≥95：6\n<= 1 = 4\n")
+    assert bands == [{"at_least": "100", "points": "8"}, {"at_least": "95", "points": "6"},
+                     {"at_most": "1", "points": "4"}]
+    formula = formula_from_dict({"type": "bands", "bands": bands}, max_points=D(10))
+    assert bands_from_text(bands_to_text(formula.bands)) == bands
+    with pytest.raises(RuleViolation, match="line 2"):
+        bands_from_text(">= 100 : 8\nabove 95 gives 6")

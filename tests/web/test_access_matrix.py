@@ -221,6 +221,47 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "innovation_api.contest_entries": (STAFF, "401 403 403 403 404 200 200"),
     "innovation_api.entry": (ANY_USER, "401 200 404 404 404 200 200"),
     "innovation_api.act": (ANY_USER, "401 - 404 404 404 - -"),
+    # Labour competitions (labour): the organizer's set-up of a labour competition of the west district, the
+    # assessors' tablet pages (the judge assesses every unit, the chief is its chief assessor) and the JSON.
+    "labour.manage": (STAFF, STAFF_LIST),
+    "labour.competition": (STAFF, MANAGED),
+    "labour.units": (STAFF, MANAGED),
+    "labour.unit": (STAFF, MANAGED),
+    "labour.add_member": (STAFF, MANAGED_POST),
+    "labour.remove_member": (STAFF, MANAGED_POST),
+    "labour.withdraw_unit": (STAFF, MANAGED_POST),
+    "labour.reinstate_unit": (STAFF, MANAGED_POST),
+    "labour.periods": (STAFF, MANAGED),
+    "labour.period_edit": (STAFF, MANAGED),
+    "labour.period_delete": (STAFF, MANAGED_POST),
+    "labour.scorecard": (STAFF, MANAGED),
+    "labour.group_edit": (STAFF, MANAGED),
+    "labour.group_delete": (STAFF, MANAGED_POST),
+    "labour.indicator_new": (STAFF, MANAGED),
+    "labour.indicator_edit": (STAFF, MANAGED),
+    "labour.indicator_delete": (STAFF, MANAGED_POST),
+    "labour.assessors": (STAFF, MANAGED),
+    "labour.assessor_delete": (STAFF, MANAGED_POST),
+    "labour.period": (STAFF, MANAGED),
+    "labour.adjustment_add": (STAFF, MANAGED_POST),
+    "labour.adjustment_void": (STAFF, MANAGED_POST),
+    "labour.veto_add": (STAFF, MANAGED_POST),
+    "labour.veto_void": (STAFF, MANAGED_POST),
+    "labour.index": (JUDGE, "L 403 200 200 403 403 200"),
+    "labour.assess": (JUDGE, "L 403 200 200 403 403 404"),
+    "labour.assess_unit": (JUDGE, "L 403 200 200 403 403 404"),
+    "labour.chief": (JUDGE, "L 403 404 200 403 403 404"),
+    "labour.close": (JUDGE, "L 403 404 - 403 403 404"),
+    "labour.sign_off": (JUDGE, "L 403 404 - 403 403 404"),
+    "labour.reopen": (JUDGE, "L 403 404 - 403 403 404"),
+    "labour_api.competition": (STAFF, "401 403 403 403 404 200 200"),
+    "labour_api.add_unit": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.add_periods": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.save_scorecard": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.period_scores": (JUDGE_OR_STAFF, "401 403 404 200 404 200 200"),
+    "labour_api.add_adjustment": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.add_veto": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.post_scores": (JUDGE, "401 403 - - 403 403 404"),
 }
 
 
@@ -312,11 +353,40 @@ def _world():
     claim = PersonClaim(worker_id=own.worker_id, user_id=users["competitor"].id)
     db.session.add(claim)
     innovation = matrix_entry(current_app, orgs, users["competitor"])
+    labour = _labour_world(orgs, users, own)
     db.session.commit()
-    ids = _world_ids(orgs, users, comp, ev, own, judge_row, appeal) | innovation
+    ids = _world_ids(orgs, users, comp, ev, own, judge_row, appeal) | innovation | labour
     return users, ids | {"rule_set_id": rule_set.id, "key": "W1", "worker_id": own.worker_id,
                          "certificate_id": rivals_certificate.id, "batch_id": batch.id,
                          "number": rivals_certificate.number, "claim_id": claim.id}
+
+
+def _labour_world(orgs, users, own: Registration) -> dict:
+    """A labour competition of the west district (organizer's subtree): the sample scorecard, two units (one
+    of the west power company with the competitor as a member), monthly periods, the judge assessing every
+    unit and group, the chief as chief assessor; one bonus and one veto. Its ids, the competition's under
+    the labour blueprints' names (``"<blueprint>:<parameter>"`` overrides a parameter for one blueprint)."""
+    from competitions.labour import services as labour
+    from competitions.labour.demo import build_metro_scorecard
+
+    comp = f.competition(orgs["west"], name="西区地铁站建设劳动竞赛", level="district", kind="labor",
+                         starts_on=datetime(2026, 1, 1).date(), ends_on=datetime(2026, 3, 31).date())
+    indicators = build_metro_scorecard(comp)
+    unit = labour.add_unit(comp, labour.UnitData(code="S1", name="1标段", organization_id=orgs["works"].id), actor=None)
+    labour.add_unit(comp, labour.UnitData(code="S2", name="2标段"), actor=None)
+    member = labour.add_member(unit, worker_id=own.worker_id, role="班组长", actor=None)
+    period = labour.generate_periods(comp, cadence="month", actor=None)[0]
+    assessor = labour.assign_assessor(comp, user_id=users["judge"].id, group_id=None, unit_id=None, is_chief=False,
+                                      actor=None)
+    labour.assign_assessor(comp, user_id=users["chief"].id, group_id=None, unit_id=None, is_chief=True, actor=None)
+    bonus = labour.add_adjustment(period, labour.AdjustmentData(unit.id, "bonus", "2", "owner", "业主表扬信"),
+                                  actor=None)
+    veto = labour.add_veto(period, labour.VetoData(unit.id, "fight", "两班组斗殴", "通报〔2026〕1号"), actor=None)
+    group_id = labour.groups_of(comp)[0].id
+    ids = {"unit_id": unit.id, "member_id": member.id, "period_id": period.id, "group_id": group_id,
+           "indicator_id": indicators["O1"].id, "assessor_id": assessor.id, "adjustment_id": bonus.id,
+           "veto_id": veto.id}
+    return ids | {f"{bp}:competition_id": comp.id for bp in ("labour", "labour_api")}
 
 
 def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, appeal) -> dict[str, int]:
@@ -335,8 +405,12 @@ def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, ap
 
 
 def _url(rule, ids: dict[str, int]) -> str:
+    blueprint = rule.endpoint.rsplit(".", 1)[0]
+
     def value(match):
         name = match.group(1)
+        if f"{blueprint}:{name}" in ids:
+            return str(ids[f"{blueprint}:{name}"])
         assert name in ids, f"{rule.rule}: no value for <{name}> in the world; add one to _world_ids"
         return str(ids[name])
 
