@@ -25,6 +25,7 @@ BLUEPRINT_MODULES = (
     "competitions.registration",
     "competitions.judging",
     "competitions.results",
+    "competitions.rounds",
     "competitions.stats",
     "competitions.promotion",
     "competitions.api",

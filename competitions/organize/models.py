@@ -73,6 +73,13 @@ class Competition(db.Model):
         """The events that are held: every event except the cancelled ones (no query beyond ``events``)."""
         return [e for e in self.events if e.cancelled_at is None]
 
+    @property
+    def results_events(self) -> list[Event]:
+        """The held events the competition's results list: a preliminary is listed in its final (rounds)."""
+        live = self.live_events
+        with_final = {e.preliminary_event_id for e in live if e.round == "final"}
+        return [e for e in live if e.id not in with_final]
+
 
 class Event(db.Model):
     """One trade within a competition, for one group, with its marking scheme."""

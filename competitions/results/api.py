@@ -22,11 +22,14 @@ def _entry_json(entry, precision: int = 2) -> dict:
         "part_scores": entry.part_scores, "deductions": figure(entry.deductions, precision), "prize": entry.prize,
         "absent": bool(entry.absent),
         "passed": entry.passed, "part_passed": entry.part_passed or {}, "part_marks": entry.part_marks or {},
+        "round_reached": entry.round_reached, "preliminary_rank": entry.preliminary_rank,
+        "preliminary_total": None if entry.preliminary_total is None else figure(entry.preliminary_total, precision),
     }
 
 
 def _event_json(event, entries, teams=()) -> dict:
     return {"id": event.id, "trade_name": event.trade_name, "trade_code": event.trade_code, "group": event.group,
+            "round": event.round or None,
             "precision": 2 if event.precision is None else event.precision,
             "entries": [_entry_json(e, 2 if event.precision is None else event.precision) for e in entries],
             "is_team": bool(event.is_team),
@@ -52,7 +55,7 @@ def competition_feed(competition_id: int):
         competition={"id": competition.id, "name": competition.name, "year": competition.year,
                      "status": competition.status},
         results=_snapshot_json(snapshot),
-        events=[_event_json(e, grouped.get(e.id, []), team_groups.get(e.id, [])) for e in competition.live_events],
+        events=[_event_json(e, grouped.get(e.id, []), team_groups.get(e.id, [])) for e in competition.results_events],
     )
 
 
@@ -88,6 +91,13 @@ register_schema("ResultEntry", {
                         "description": "By part code, for the parts with a pass mark."},
         "part_marks": {"type": "object", "additionalProperties": {"type": "string"},
                        "description": "Each part's own mark out of 100 (what pass marks compare)."},
+        "round_reached": {"type": "string", "nullable": True, "enum": ["preliminary", "final", None],
+                          "description": "Two-round events: 'final' for a finalist, 'preliminary' for one who did"
+                                         " not qualify (no place, total or prize here); null: a single-round event."},
+        "preliminary_rank": {"type": "integer", "nullable": True,
+                             "description": "Did not qualify: the place in the preliminary's standing."},
+        "preliminary_total": {"type": "string", "nullable": True,
+                              "description": "Did not qualify: the preliminary's total."},
     },
 })
 register_schema("ResultTeam", {
@@ -110,6 +120,8 @@ register_schema("ResultEvent", {
     "properties": {
         "id": {"type": "integer"}, "trade_name": {"type": "string"}, "trade_code": {"type": "string"},
         "group": {"type": "string"},
+        "round": {"type": "string", "nullable": True, "enum": ["final", None],
+                  "description": "'final' for the final of a two-round event (its preliminary is listed in it)."},
         "precision": {"type": "integer", "description": "Decimals of every figure (0-3), as the scheme states."},
         "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ResultEntry"}},
         "is_team": {"type": "boolean"},

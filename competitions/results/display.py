@@ -59,6 +59,8 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
     dq_cell = f'<span class="badge bad">{escape(_("Disqualified"))}</span>'
     failed_cell = f'<span class="badge warn">{escape(_("Did not pass"))}</span>'
     absent_cell = f'<span class="badge">{escape(_("Absent"))}</span>'
+    not_qualified = escape(_("Did not qualify"))
+    preliminary_place = _("preliminary: place %(rank)s, %(total)s")
     below = escape(_("Below the pass mark"))
     tie_mark = f'<span class="tie" title="{escape(_("Shared place"))}">=</span>'
     cj_mark = f'<span class="cj" title="{escape(_("Order decided by the chief judge"))}">*</span>'
@@ -95,7 +97,13 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
             parts = "".join([f'<td class="num part">{_escape(scores.get(code, ""))}</td>' for code in part_codes])
         deductions = f"−{fig(e.deductions)}" if e.deductions else ""
         extra = f'<td class="num standard">{_points(standard.get(e.registration_id))}</td>' if standard else ""
-        if e.disqualified:
+        if getattr(e, "round_reached", None) == "preliminary":
+            # Sat the preliminary and did not qualify for this final (rounds): their preliminary place and total.
+            row_class += " not-qualified"
+            prize = (f'<span class="badge">{not_qualified}</span> <small class="meta">'
+                     + _escape(preliminary_place % {"rank": e.preliminary_rank or "—",
+                                                    "total": fig(e.preliminary_total) or "—"}) + "</small>")
+        elif e.disqualified:
             prize = dq_cell
         elif getattr(e, "absent", False):
             prize = absent_cell

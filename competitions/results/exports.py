@@ -60,7 +60,7 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
     grouped = entries_by_event(snapshot) if snapshot else {}
     team_groups = team_rows(snapshot) if snapshot is not None and any(e.is_team for e in competition.events) else {}
     tables = []
-    for event in competition.live_events:
+    for event in competition.results_events:
         parts = tuple(event.parts)
         precision = 2 if event.precision is None else event.precision
         rows = []

@@ -24,6 +24,8 @@ def outcome_label(entry) -> str:
     ``entry`` is any result row with ``disqualified``, ``passed`` and ``prize`` (``ResultEntry`` and its
     read-only row shapes).
     """
+    if getattr(entry, "round_reached", None) == "preliminary":
+        return str(_l("Did not qualify"))  # for the final (rounds): listed with their preliminary place
     if entry.disqualified:
         return str(_l("Disqualified"))
     if getattr(entry, "absent", False):

@@ -75,9 +75,7 @@ def ranked_events(competition: Competition) -> list[Event]:
         select(Registration.event_id).join(Event, Event.id == Registration.event_id)
         .where(Event.competition_id == competition.id, Registration.status == "approved").distinct()
     ).scalars())
-    live = competition.live_events
-    with_final = {e.preliminary_event_id for e in live if e.round == "final"}
-    return [e for e in live if e.id in with_entrants and e.id not in with_final]
+    return [e for e in competition.results_events if e.id in with_entrants]
 
 
 def unsigned_events(competition: Competition) -> list[Event]:
@@ -139,11 +137,13 @@ def entries_by_event(snapshot: ResultSnapshot, event_id: int | None = None) -> d
 PublicRow = namedtuple("PublicRow", ["event_id", "registration_id", "rank", "tied", "decided_by_chief_judge",
                                      "disqualified", "total", "part_scores", "deductions", "prize",
                                      "anonymous_code", "name", "employer", "passed", "part_passed",
-                                     "part_marks", "absent"])
+                                     "part_marks", "absent", "round_reached", "preliminary_rank",
+                                     "preliminary_total"])
 _JSON_DECODER = json.JSONDecoder()
 PUBLIC_ROWS_SQL = (
     "SELECT event_id, registration_id, rank, tied, decided_by_chief_judge, disqualified, total, part_scores,"
-    " deductions, prize, anonymous_code, name, employer, passed, part_passed, part_marks, absent"
+    " deductions, prize, anonymous_code, name, employer, passed, part_passed, part_marks, absent, round_reached,"
+    " preliminary_rank, preliminary_total"
     " FROM result_entry WHERE snapshot_id = {p}{event}"
     " ORDER BY event_id, position"
 )
@@ -167,19 +167,20 @@ def public_rows(snapshot: ResultSnapshot, event_id: int | None = None) -> dict[i
     finally:
         cursor.close()
     decimals: dict = {None: None}
-    for value in {row[6] for row in rows} | {row[8] for row in rows}:
+    for value in {row[6] for row in rows} | {row[8] for row in rows} | {row[19] for row in rows}:
         if value is not None:
             decimals[value] = value if isinstance(value, Decimal) else Decimal(repr(value))
     decode = _JSON_DECODER.decode
     grouped: dict[int, list[PublicRow]] = defaultdict(list)
     new = PublicRow.__new__
     for (ev, rid, rank, tied, cj, dq, total, parts, deductions, prize, code, name, employer, ok, part_ok, marks,
-         absent) in rows:
+         absent, round_reached, preliminary_rank, preliminary_total) in rows:
         grouped[ev].append(new(PublicRow, ev, rid, rank, bool(tied), bool(cj), bool(dq), decimals[total],
                                decode(parts) if isinstance(parts, str) else (parts or {}), decimals[deductions],
                                prize, code or "", name or "", employer or "", None if ok is None else bool(ok),
                                decode(part_ok) if isinstance(part_ok, str) else (part_ok or {}),
-                               decode(marks) if isinstance(marks, str) else (marks or {}), bool(absent)))
+                               decode(marks) if isinstance(marks, str) else (marks or {}), bool(absent),
+                               round_reached, preliminary_rank, decimals[preliminary_total]))
     return grouped
 
 

@@ -41,6 +41,7 @@ from competitions.audit.services import record
 from competitions.domain import qualification as rules
 from competitions.domain.awards import FractionRounding
 from competitions.domain.errors import Conflict, InvalidState, RuleViolation
+from competitions.domain.inputs import parse_decimal, parse_int
 from competitions.extensions import db
 from competitions.organize.models import Event
 from competitions.registration.models import Registration, StationDraw
@@ -64,14 +65,18 @@ def preliminary_of(final: Event) -> Event | None:
     return db.session.get(Event, final.preliminary_event_id) if final.preliminary_event_id else None
 
 
-def rule_json(*, top: int | None = None, percent: Decimal | str | None = None,
-              rounding: str = "down") -> dict:
+def rule_json(*, top: int | str | None = None, percent: Decimal | str | None = None,
+              rounding: str | None = "down") -> dict:
     """A qualification rule as stored on the final event, checked by the domain rule first."""
-    try:
-        rule = rules.QualificationRule(top=top, percent=None if percent in (None, "") else Decimal(str(percent)),
-                                       rounding=rounding or "down")
-    except ValueError:
-        raise RuleViolation("Round a fraction down, up or to the nearest.", field="rounding") from None
+    rounding = rounding or "down"
+    if top not in (None, ""):
+        top = parse_int(top, field="top", minimum=1, maximum=100000)
+    else:
+        top = None
+    percent = None if percent in (None, "") else parse_decimal(percent, field="percent", places=2)
+    if rounding not in ROUNDING_CHOICES:
+        raise RuleViolation("Round a fraction down, up or to the nearest.", field="rounding")
+    rule = rules.QualificationRule(top=top, percent=percent, rounding=rounding)
     if rule.top is not None:
         return {"top": rule.top}
     return {"percent": format(rule.percent.normalize(), "f"), "rounding": rule.rounding.value}

@@ -7,6 +7,8 @@ weight 30. Every figure is checked against a hand computation.
 
 from __future__ import annotations
 
+import html
+import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -20,7 +22,7 @@ from competitions.judging.models import Mark
 from competitions.organize import services as organize
 from competitions.organize.models import Event
 from competitions.registration.models import Registration
-from competitions.results.models import ResultEntry
+from competitions.results.models import ResultEntry, ResultSnapshot
 from competitions.rounds import services as rounds
 from competitions.rounds.models import RoundStanding
 from tests import factories as f
@@ -168,3 +170,212 @@ def test_copying_a_competition_copies_its_rounds_and_carried_part(app):
     assert by_round["final"].qualification_rule == {"percent": "40", "rounding": "up"}
     assert [(p.code, p.carried_from) for p in by_round["final"].parts] == [("theory", "theory"), ("practical", None)]
     assert by_round["final"].scheme_valid
+
+
+# --- through the organizer's and chief judge's pages ---------------------------------------------
+
+
+def page(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def final_scheme_form(carried_from="theory") -> dict:
+    return {"trim_min_judges": "5", "award_mode": "bands", "award_first": "1", "award_second": "1",
+            "award_third": "1", "failed_placement": "ranked", "pass_total": "", "precision": "2",
+            "rank_style": "standard", "team_score": "mean",
+            "parts-0-code": "theory", "parts-0-name": "理论知识（初赛）", "parts-0-weight": "30",
+            "parts-0-pass_mark": "", "parts-0-carried_from": carried_from,
+            "parts-1-code": "practical", "parts-1-name": "技能操作", "parts-1-weight": "70", "parts-1-pass_mark": "",
+            "parts-1-carried_from": "",
+            "criteria-0-part_code": "practical", "criteria-0-code": "F1", "criteria-0-name": "决赛实操",
+            "criteria-0-max_mark": "100", "criteria-0-step": "0.5", "criteria-0-kind": "judgement",
+            "criteria-0-aggregation": "mean", "criteria-0-judges_required": "1"}
+
+
+@pytest.fixture
+def by_forms(app, client, auth):
+    """A draft competition with one event and five judged preliminary competitors; the organizer logged in."""
+    orgs = f.org_tree()
+    f.user("cityorg", "organizer", org=orgs["city"])
+    chief = f.user("chief", "judge", org=orgs["city"])
+    judges = [f.user(f"judge{i}", "judge", org=orgs["city"]) for i in range(3)]
+    comp = f.competition(orgs["city"])
+    prelim = f.event(comp)
+    db.session.commit()
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": "en"})
+    return {"orgs": orgs, "chief": chief, "judges": judges, "comp": comp, "prelim": prelim}
+
+
+def test_rounds_through_the_pages_from_preliminary_to_published_results(by_forms, client, auth):
+    w = by_forms
+    prelim_id = w["prelim"].id
+    # The organizer holds the event in two rounds (top 3) and sets the final's scheme with the carried part.
+    created = client.post(f"/rounds/events/{prelim_id}/create", data={"rule-mode": "top", "rule-top": "3",
+                                                                      "rule-rounding": "down"},
+                          follow_redirects=True)
+    assert "The event is now held in a preliminary and a final" in page(created)
+    final = db.session.execute(select(Event).where(Event.round == "final")).scalar_one()
+    assert "The top 3 places qualify; everyone tied at place 3 goes too." in page(created)
+    assert "Carried from the preliminary's part" in page(client.get(f"/organize/events/{final.id}/scheme"))
+    wrong = page(client.post(f"/organize/events/{final.id}/scheme", data=final_scheme_form("nothing")))
+    assert "The preliminary has no part nothing; its parts are practical, theory." in wrong
+    assert client.post(f"/organize/events/{final.id}/scheme", data=final_scheme_form()).status_code == 302
+    rounds_page = page(client.get(f"/rounds/events/{final.id}"))
+    assert "carried from the preliminary's 理论知识" in rounds_page
+    assert ("In the final, 理论知识（初赛） (30 %) is each finalist's own mark of the preliminary's 理论知识"
+            in rounds_page)
+    # Judging of the preliminary (marks as typed on tablets), not yet signed off.
+    db.session.expire_all()
+    prelim = db.session.get(Event, prelim_id)
+    regs = {}
+    for station, (code, (theory, p1, p2)) in enumerate(PRELIM.items(), start=1):
+        regs[code] = f.results_competitor(prelim, w["orgs"]["plant"], name=f"选手{code}", code=code, station=station)
+        f.results_marks(prelim, regs[code], w["judges"], theory=theory, p1=p1, p2=p2)
+    prelim.competition.status = "in_progress"
+    db.session.commit()
+    refused = page(client.post(f"/rounds/events/{prelim_id}/compute", follow_redirects=True))
+    assert "The chief judge must sign the preliminary of 电工 off before qualification is computed." in refused
+    f.sign_off(prelim, w["chief"])
+    db.session.commit()
+    computed = page(client.post(f"/rounds/events/{prelim_id}/compute", follow_redirects=True))
+    assert "Cut: place 3 · 4 qualify" in computed
+    assert "Place 3, tied at the cut: all who share it qualify (4 qualify)" in computed
+    assert "Place 5, below the cut (top 3)" in computed
+    # Nothing of the final before the qualification is confirmed: results refused, with the reason.
+    results = page(client.post(f"/results/competitions/{w['comp'].id}/compute", follow_redirects=True))
+    assert "Results can be computed only when the qualification to every final is confirmed; not yet: 电工." \
+        in results
+    # Published on its own, before the final is judged: the public sees names, places and reasons.
+    client.post(f"/rounds/events/{prelim_id}/publish")
+    auth.logout()
+    public = page(client.get(f"/rounds/public/events/{prelim_id}"))
+    assert "选手A05" in public and "Did not qualify" in public and "Place 5, below the cut (top 3)" in public
+    assert client.get(f"/api/v1/rounds/public/events/{prelim_id}").get_json()["standing"]["qualifiers"] == 4
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": "en"})
+    confirmed = page(client.post(f"/rounds/events/{prelim_id}/confirm", follow_redirects=True))
+    assert "The qualification is confirmed: the qualifiers are entered in the final" in confirmed
+    db.session.expire_all()
+    entered = {r.worker_id: r for r in db.session.execute(
+        select(Registration).where(Registration.event_id == final.id)).scalars()}
+    assert {regs[c].worker_id for c in ("A01", "A02", "A03", "A04")} == set(entered)
+    # The final is judged (one judge on F1) and signed off; the competition's results rank it.
+    final = db.session.get(Event, final.id)
+    criterion = final.parts[1].criteria[0]
+    for code, value in FINAL_MARKS.items():
+        db.session.add(Mark(registration_id=entered[regs[code].worker_id].id, criterion_id=criterion.id,
+                            judge_id=w["judges"][0].id, event_id=final.id, value=Decimal(value)))
+    db.session.commit()
+    too_late = page(client.post(f"/rounds/events/{prelim_id}/undo", data={"undo-reason": "mistake"},
+                                follow_redirects=True))
+    assert "The final of 电工 has begun (marks are recorded); the qualification can no longer be undone." in too_late
+    f.sign_off(final, w["chief"])
+    db.session.commit()
+    assert client.post(f"/results/competitions/{w['comp'].id}/compute").status_code == 302
+    snapshot = db.session.execute(select(ResultSnapshot)).scalar_one()
+    rows = {r.worker_id: r for r in db.session.execute(
+        select(ResultEntry).where(ResultEntry.snapshot_id == snapshot.id)).scalars()}
+    for code, (rank, total, prize) in FINAL_TOTALS.items():
+        assert (rows[regs[code].worker_id].rank, str(rows[regs[code].worker_id].total),
+                rows[regs[code].worker_id].prize) == (rank, total, prize)
+    assert rows[regs["A05"].worker_id].round_reached == "preliminary"
+    client.post(f"/results/competitions/{w['comp'].id}/publish", data={"notice_days": "5"})
+    auth.logout()
+    client.post("/lang", data={"lang": "en"})
+    public = page(client.get(f"/results/public/events/{final.id}"))
+    assert "84.00" in public and "79.50" in public and "选手A03" in public
+    assert "Did not qualify" in public and "preliminary: place 5, 63.50" in public
+    feed = client.get(f"/api/v1/results/events/{final.id}").get_json()["event"]
+    assert feed["round"] == "final"
+    reached = {e["name"]: (e["round_reached"], e["preliminary_rank"]) for e in feed["entries"]}
+    assert reached["选手A05"] == ("preliminary", 5) and reached["选手A03"] == ("final", None)
+    competition = client.get(f"/api/v1/results/competitions/{w['comp'].id}").get_json()
+    assert [e["id"] for e in competition["events"]] == [final.id]  # the preliminary is listed in its final
+
+
+def test_guards_each_refusal_with_a_reason(two_rounds, client, auth):
+    """Sign-off of a final and marks in it wait for the qualification; undo and recompute need reasons."""
+    from competitions.judging import services as judging
+    w = two_rounds
+    judging.assign_judge(w["final"], actor=None, user_id=w["chief"].id, is_chief_judge=True)
+    with pytest.raises(InvalidState, match="qualification from the preliminary of 电工 must be confirmed first"):
+        judging.sign_off_event(w["final"], actor=w["chief"])
+    criterion = w["final"].parts[1].criteria[0]
+    from competitions.domain.errors import NotFound
+    judging.assign_judge(w["final"], actor=None, user_id=w["judges"][0].id)
+    db.session.commit()
+    with pytest.raises(NotFound, match="not competing in this event|not part of this event.s marking scheme"):
+        judging.submit_mark(w["judges"][0], judging.MarkInput(w["regs"]["A01"].id, criterion.id, "50", None,
+                                                              str(uuid.uuid4())))
+    db.session.rollback()
+    f.sign_off(w["prelim"], w["chief"])
+    judging.assign_judge(w["prelim"], actor=None, user_id=w["chief"].id, is_chief_judge=True)
+    db.session.commit()
+    auth.login("chief")
+    client.post("/lang", data={"lang": "zh"})
+    # The chief judge of the preliminary computes and confirms; the messages are in Chinese.
+    assert "第 3 名，与晋级线名次并列" in page(client.post(f"/rounds/events/{w['prelim'].id}/compute",
+                                                           follow_redirects=True))
+    again = page(client.post(f"/rounds/events/{w['prelim'].id}/compute", follow_redirects=True))
+    assert "初赛成绩已计算；请填写重新计算的原因。" in again
+    assert client.post(f"/rounds/events/{w['prelim'].id}/publish").status_code == 403  # the organizer publishes
+    assert "晋级名单已确认" in page(client.post(f"/rounds/events/{w['prelim'].id}/confirm", follow_redirects=True))
+    no_reason = page(client.post(f"/rounds/events/{w['prelim'].id}/undo", data={"undo-reason": " "},
+                                 follow_redirects=True))
+    assert "请填写撤销晋级的原因。" in no_reason
+    undone = page(client.post(f"/rounds/events/{w['prelim'].id}/undo", data={"undo-reason": "A04 成绩录入有误"},
+                              follow_redirects=True))
+    assert "晋级已撤销" in undone
+    from competitions.audit.models import AuditEntry
+    actions = [a.action for a in db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
+               if a.action.startswith("rounds.")]
+    assert actions == ["rounds.create", "rounds.compute", "rounds.confirm", "rounds.undo"]
+
+
+def test_rule_by_share_and_its_api_and_command(two_rounds, client, auth, runner):
+    w = two_rounds
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": "en"})
+    url = f"/api/v1/rounds/events/{w['prelim'].id}"
+    assert client.get(url).get_json()["rule"] == {"top": 3}
+    bad = client.post(f"{url}/rule", json={"percent": "1e2"})
+    assert bad.status_code == 422 and "percent" in bad.get_json()["message"]
+    assert client.post(f"{url}/rule", json={"percent": "40", "rounding": "sideways"}).status_code == 422
+    ok = client.post(f"{url}/rule", json={"percent": "50", "rounding": "up"})
+    assert ok.status_code == 200 and ok.get_json()["rule"] == {"percent": "50", "rounding": "up"}
+    assert "(rounded up)" in ok.get_json()["rule_text"]
+    f.sign_off(db.session.get(Event, w["prelim"].id), w["chief"])
+    db.session.commit()
+    computed = client.post(f"{url}/compute", json={})
+    assert computed.status_code == 200, computed.get_json()
+    standing = computed.get_json()["standing"]
+    # 5 entrants x 50 % = 2.5, rounded up: 3; A03 and A04 share the 3rd place, so 4 qualify
+    assert (standing["cut"], standing["qualifiers"]) == (3, 4)
+    assert client.post(f"{url}/confirm").get_json()["standing"]["status"] == "confirmed"
+    assert client.post(f"{url}/rule", json={"top": 2}).status_code == 409
+    assert "/api/v1/rounds/events/{event_id}/confirm" in client.get("/api/v1/openapi.json").get_json()["paths"]
+    # the command line shows the same standing and refuses an undo without a reason
+    shown = runner.invoke(args=["rounds", "show", str(w["prelim"].id)])
+    assert "status confirmed, cut 3, 4 qualify" in shown.output
+    assert runner.invoke(args=["rounds", "undo", str(w["prelim"].id), "--reason", " "]).exit_code == 1
+    assert runner.invoke(args=["rounds", "undo", str(w["prelim"].id), "--reason", "rule misread"]).exit_code == 0
+
+
+def test_commands_set_up_rounds_and_carry_a_part(app, runner):
+    orgs = f.org_tree()
+    comp = f.competition(orgs["city"])
+    prelim = f.event(comp)
+    db.session.commit()
+    out = runner.invoke(args=["rounds", "create", str(prelim.id), "--percent", "30", "--rounding", "nearest"])
+    assert out.exit_code == 0, out.output
+    final = db.session.execute(select(Event).where(Event.round == "final")).scalar_one()
+    organize.save_scheme(final, final_scheme(), organize.AwardRuleData("bands", Decimal(1), Decimal(1), Decimal(1)))
+    db.session.commit()
+    assert runner.invoke(args=["rounds", "carry", str(final.id), "--part", "theory", "--from", "nope"]).exit_code == 1
+    assert runner.invoke(args=["rounds", "carry", str(final.id), "--part", "theory", "--from", "practical"]) \
+        .exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(Event, final.id).parts[0].carried_from == "practical"
+    refused = runner.invoke(args=["rounds", "compute", str(prelim.id)])
+    assert refused.exit_code == 1 and "sign the preliminary" in refused.output
