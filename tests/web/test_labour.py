@@ -321,3 +321,32 @@ def test_openapi_lists_the_labour_endpoints(app, client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/labour/periods/{period_id}/units/{unit_id}/scores", "/api/v1/labour/periods/{period_id}/scores",
             "/api/v1/labour/competitions/{competition_id}/scorecard"} <= set(paths)
+
+
+# ---- the command line ---------------------------------------------------------------------------------
+
+def test_command_line_from_set_up_to_sign_off(w, runner, tmp_path):
+    comp, period = w["competition"], w["periods"][0]
+    ok = runner.invoke(args=["labour", "add-unit", str(comp.id), "--code", "S5", "--name", "5标段", "--kind", "team"])
+    assert ok.exit_code == 0, ok.output
+    refused = runner.invoke(args=["labour", "adjust", str(period.id), "S5", "--kind", "deduction", "--points", "2",
+                                  "--source", "supervisor", "--document", " "])
+    assert refused.exit_code != 0 and "reference of its document" in refused.output
+    assert count(LabourAdjustment) == 0
+    result = runner.invoke(args=["labour", "score", str(period.id), "S2", "O1=9", "Q1=98", "--as", "assessor-one"])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(args=["labour", "score", str(period.id), "S2", "O1=8", "--as", "assessor-one"])
+    assert again.exit_code != 0 and "already been assessed" in again.output
+    fixed = runner.invoke(args=["labour", "score", str(period.id), "S2", "O1=8", "--as", "assessor-one", "--correct",
+                                "--reason", "复核"])
+    assert fixed.exit_code == 0, fixed.output
+    assert runner.invoke(args=["labour", "veto", str(period.id), "S2", "--category", "fight", "--reason", "斗殴",
+                               "--document", "通报1号"]).exit_code == 0
+    table = runner.invoke(args=["labour", "scores", str(period.id)]).output
+    assert "S2\t17.60" in table and "VETO: 斗殴 (通报1号)" in table
+    refused = runner.invoke(args=["labour", "close", str(period.id), "--as", "assessor-chief"])
+    assert refused.exit_code != 0 and "still missing" in refused.output
+    document = tmp_path / "card.json"
+    document.write_text(json.dumps({"settings": {"bonus_cap": "8"}, "groups": []}), encoding="utf-8")
+    assert runner.invoke(args=["labour", "scorecard", str(comp.id), "--load", str(document)]).exit_code == 0
+    assert services.scorecard_of(comp).bonus_cap == D(8)
