@@ -65,6 +65,8 @@ LABELS: dict[str, dict[str, object]] = {
         "withdrawn": _l("Withdrawn"),
     },
     "decision": {"approve": _l("approved"), "reject": _l("rejected")},
+    # Late corrections (judging.corrections): after what a tablet's correction arrived.
+    "correction_arrival": {"submitted": _l("after the sheet was submitted"), "signed_off": _l("after sign-off")},
     "prize": {
         "first": _l("First prize"),
         "second": _l("Second prize"),

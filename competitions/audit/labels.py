@@ -32,6 +32,9 @@ ACTIONS: dict[str, object] = {
     "competition.advance": _l("Competition moved on to judging"),
     "competition.close_registration": _l("Registration closed"),
     "competition.status": _l("Competition status changed"),
+    "correction.accept": _l("Late correction accepted"),
+    "correction.decline": _l("Late correction declined"),
+    "correction.receive": _l("Late correction kept for the chief judge"),
     "event.cancel": _l("Event cancelled"),
     "event.lock": _l("Event signed off"),
     "event.unlock": _l("Event reopened"),
@@ -136,7 +139,9 @@ ACTIONS: dict[str, object] = {
 }
 
 FIELDS: dict[str, object] = {
-    "active": _l("active"), "appellant": _l("appellant"), "at": _l("time"), "by_job": _l("by the scheduler"),
+    "active": _l("active"), "appellant": _l("appellant"), "arrived_after": _l("arrived after"),
+    "correction_id": _l("late correction"), "typed_at": _l("typed on the tablet"), "received_at": _l("received"),
+    "at": _l("time"), "by_job": _l("by the scheduler"),
     "cancelled": _l("cancelled"), "chief": _l("chief judge"), "code": _l("code"), "created": _l("created"),
     "criteria": _l("criteria"), "criterion_id": _l("criterion"), "day": _l("day"), "decision": _l("decision"),
     "deduction_points": _l("deduction"), "deduction_reason": _l("reason for the deduction"),
@@ -151,7 +156,8 @@ FIELDS: dict[str, object] = {
 
 # Which label family a stored code belongs to, by the field that holds it and the object it describes.
 _CODE_FAMILIES = {("status", "competition"): "status", ("status", "registration"): "registration_status",
-                  ("status", "innovation_entry"): "innovation_status"}
+                  ("status", "innovation_entry"): "innovation_status",
+                  ("arrived_after", "pending_correction"): "correction_arrival"}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from competitions.domain.errors import N_, RuleViolation
@@ -224,6 +224,28 @@ def parse_iso_date(text: str, *, field: str | None = None) -> date | None:
         raise InputError(N_("%(name)s must be a date written as YYYY-MM-DD."), field=field,
                          name=field or "") from None
     return check_date_in_range(day, field=field)
+
+
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+                        r"(Z|[+-][0-9]{2}:[0-9]{2})")
+
+
+def parse_iso_timestamp(text: object, *, field: str | None = None) -> datetime | None:
+    """An ISO 8601 instant with its offset (``2026-05-01T08:30:00.123Z``, as JavaScript's ``toISOString``
+    writes it), in UTC, within 1900-2100; None for blank or missing; InputError for anything else (no
+    offset means no instant: a tablet's local wall time without its zone is refused)."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if not isinstance(text, str) or not _TIMESTAMP.fullmatch(text.strip()):
+        raise InputError(N_("%(name)s must be a time written as YYYY-MM-DDTHH:MM:SSZ."), field=field,
+                         name=field or "")
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(N_("%(name)s must be a time written as YYYY-MM-DDTHH:MM:SSZ."), field=field,
+                         name=field or "") from None
+    check_date_in_range(moment, field=field)
+    return moment.astimezone(UTC)
 
 
 # ---- JSON ------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from competitions.auth.models import User
 from competitions.auth.permissions import role_required
 from competitions.db import request_connection, set_write_intent, write_intent
 from competitions.domain.errors import CompetitionError, Conflict, NotFound, RuleViolation
-from competitions.domain.inputs import MAX_ID, clean_text, parse_id
+from competitions.domain.inputs import MAX_ID, clean_text, parse_id, parse_iso_timestamp
 from competitions.extensions import db
 from competitions.i18n import error_message
 from competitions.judging import api_bp, services
@@ -107,6 +107,7 @@ def _mark_input(payload) -> services.MarkInput:
         idempotency_key=key if isinstance(key, str) else "",
         reason=reason,
         judge_id=_int_or_none(payload, "judge_id", required=False),
+        typed_at=parse_iso_timestamp(payload.get("typed_at"), field="typed_at"),
     )
 
 
@@ -151,6 +152,8 @@ def post_mark():
             if attempt == ATTEMPTS - 1:
                 raise
             continue
+        if outcome.action == "pending":  # kept as a late correction for the chief judge, not applied
+            return jsonify(action=outcome.action, mark=outcome.mark, correction=outcome.correction), 202
         status = 201 if outcome.action == "create" else 200
         return jsonify(action=outcome.action, mark=outcome.mark), status
     raise AssertionError("unreachable")
@@ -165,6 +168,20 @@ register_schema("JudgeMark", {
         "version": {"type": "integer"},
     },
 })
+register_schema("PendingCorrection", {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "registration_id": {"type": "integer"}, "criterion_id": {"type": "integer"},
+        "judge_id": {"type": "integer"}, "value": {"type": "string", "example": "31"},
+        "old_value": {"type": "string", "nullable": True},
+        "status": {"type": "string", "enum": ["pending", "accepted", "declined", "superseded"]},
+        "arrived_after": {"type": "string", "enum": ["submitted", "signed_off"]},
+        "typed_at": {"type": "string", "format": "date-time", "nullable": True},
+        "received_at": {"type": "string", "format": "date-time"},
+        "decided_at": {"type": "string", "format": "date-time", "nullable": True},
+        "decision_reason": {"type": "string"},
+    },
+})
 register_path("/api/v1/judging/events/{event_id}/sheet", {"get": {
     "summary": "A judge's score sheet for one event (codes only; recused competitors left out).",
     "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
@@ -175,7 +192,9 @@ register_path("/api/v1/judging/events/{event_id}/sheet", {"get": {
                     "criteria": {"type": "array", "items": {"type": "object"}},
                     "competitors": {"type": "array", "items": {"type": "object", "properties": {
                         "id": {"type": "integer"}, "station": {"type": "integer"}, "code": {"type": "string"}}}},
-                    "marks": {"type": "array", "items": {"$ref": "#/components/schemas/JudgeMark"}}}}}}},
+                    "marks": {"type": "array", "items": {"$ref": "#/components/schemas/JudgeMark"}},
+                    "corrections": {"type": "array",
+                                    "items": {"$ref": "#/components/schemas/PendingCorrection"}}}}}}},
         "401": {"description": "Not logged in.", **_ERROR},
         "404": {"description": "Not a judge in this event's panel.", **_ERROR},
     },
@@ -193,9 +212,20 @@ register_path("/api/v1/judging/marks", {"post": {
             "value": {"oneOf": [{"type": "number"}, {"type": "string"}]},
             "version": {"type": "integer", "nullable": True}, "idempotency_key": {"type": "string", "format": "uuid"},
             "reason": {"type": "string"}, "judge_id": {"type": "integer"},
+            "typed_at": {"type": "string", "format": "date-time",
+                         "description": "When the judge typed the value, by the tablet's clock (kept with a "
+                                        "late correction)."},
         }}}}},
     "responses": {
         "201": {"description": "Mark created.", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "202": {"description": "The judge's sheet was submitted (or the event signed off) before this write "
+                               "arrived: it is kept as a pending correction for the chief judge, not applied "
+                               "(action `pending`; `correction` has its status: pending, accepted, declined or "
+                               "superseded). A replay of the same request id answers the same correction.",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "action": {"type": "string", "enum": ["pending"]},
+                    "mark": {"$ref": "#/components/schemas/JudgeMark"},
+                    "correction": {"$ref": "#/components/schemas/PendingCorrection"}}}}}},
         "200": {"description": "Mark updated, unchanged, or a replay of an applied request (action says which).",
                 "content": {"application/json": {"schema": {"type": "object", "properties": {
                     "action": {"type": "string", "enum": ["update", "unchanged", "replay"]},

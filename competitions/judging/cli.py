@@ -78,6 +78,66 @@ def reopen_command(event_id, reason):
     click.echo(f"Event {event_id} is unlocked.")
 
 
+corrections_cli = AppGroup("corrections", help="Late corrections: tablet marks that arrived after the sheet was "
+                                                 "submitted, waiting for the chief judge.")
+judging_cli.add_command(corrections_cli)
+
+
+@corrections_cli.command("list")
+@click.argument("event_id", type=int)
+@click.option("--all", "show_all", is_flag=True, help="Also those already decided.")
+def corrections_list_command(event_id, show_all):
+    """List EVENT_ID's late corrections (pending ones unless --all)."""
+    from competitions.judging.corrections import corrections_of
+    from competitions.timezone import to_local
+
+    def when(value):
+        return to_local(value).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+    rows = [c for c in corrections_of(_event(event_id).id) if show_all or c.status == "pending"]
+    for c in rows:
+        old = c.old_value if c.old_value is not None else "-"
+        click.echo(f"#{c.id}\t{c.status}\t{c.judge.username}\tstation {c.registration.station or '-'} "
+                   f"{c.registration.anonymous_code}\t{c.criterion.code}\t{old} -> {c.new_value}\t"
+                   f"typed {when(c.typed_at)} (tablet)\treceived {when(c.received_at)} after {c.arrived_after}"
+                   + (f"\t{c.decision_reason}" if c.decision_reason else ""))
+    click.echo(f"{len(rows)} correction(s).")
+
+
+def _decide(event_id, correction_id, username, decide):
+    from competitions.judging.corrections import load_correction
+
+    with operation():
+        event = _event(event_id)
+        decide(event, load_correction(event, correction_id), _user(username))
+
+
+@corrections_cli.command("accept")
+@click.argument("event_id", type=int)
+@click.argument("correction_id", type=int)
+@click.option("--as", "username", required=True, help="The event's chief judge.")
+@click.option("--note", default="", help="Why (needed as the reason after sign-off; optional before).")
+def corrections_accept_command(event_id, correction_id, username, note):
+    """Accept correction CORRECTION_ID of EVENT_ID: the mark takes its value (audited)."""
+    from competitions.judging.corrections import accept_correction
+
+    _decide(event_id, correction_id, username, lambda e, c, u: accept_correction(e, c, actor=u, note=note))
+    click.echo(f"Correction {correction_id} accepted; the mark is changed.")
+
+
+@corrections_cli.command("decline")
+@click.argument("event_id", type=int)
+@click.argument("correction_id", type=int)
+@click.option("--as", "username", required=True, help="The event's chief judge.")
+@click.option("--reason", required=True, help="Why; the judge reads it.")
+def corrections_decline_command(event_id, correction_id, username, reason):
+    """Decline correction CORRECTION_ID of EVENT_ID with a reason; the mark stays."""
+    from competitions.judging.corrections import decline_correction
+
+    _decide(event_id, correction_id, username, lambda e, c, u: decline_correction(e, c, actor=u, reason=reason))
+    click.echo(f"Correction {correction_id} declined.")
+
+
 @judging_cli.command("audit-export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--competition", "competition_id", type=int, default=None)

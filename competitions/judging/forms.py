@@ -114,3 +114,9 @@ class PanelChangeForm(Form):
     def new_share(self) -> list[int] | None:
         """The judge's new criteria: None for all, [] to end, else the chosen ones."""
         return {"all": None, "end": []}.get(self.scope.data, list(self.criterion_ids.data or []))
+
+
+class CorrectionDecisionForm(Form):
+    """The chief judge accepts a late correction (an optional note) or declines it (a reason the judge reads)."""
+
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])

@@ -163,3 +163,42 @@ class FactChange(db.Model):
     registration = relationship("Registration", lazy="joined")
     old_employer = relationship("Organization", foreign_keys=[old_employer_id], lazy="joined")
     new_employer = relationship("Organization", foreign_keys=[new_employer_id], lazy="joined")
+
+
+class PendingCorrection(db.Model):
+    """A judge's correction that reached the server after their sheet was submitted (or the event signed off).
+
+    The tablet kept it offline while the sheet was handed in elsewhere; it is
+    never applied silently and never dropped: it waits here, seen by the judge
+    and the chief judge, until the chief judge accepts it (the value goes in
+    through the normal audited mark path) or declines it with a reason. A newer
+    correction of the same mark supersedes an older one still pending. The
+    tablet's request id is unique here, so a retried request never makes a
+    second row.
+    """
+
+    __tablename__ = "pending_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(36), unique=True)
+    # The mark as the server held it when the correction arrived (None: no mark yet), and what the tablet saw.
+    old_value: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    old_version: Mapped[int | None] = mapped_column(Integer)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    new_value: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    typed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the tablet's clock, as it sent it
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    arrived_after: Mapped[str] = mapped_column(String(16))  # "submitted" (the sheet) or "signed_off" (the event)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+    registration = relationship("Registration", lazy="joined")
+    criterion = relationship("Criterion", lazy="joined")
+    judge = relationship("User", foreign_keys=[judge_id], lazy="joined")
+    decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")

@@ -51,6 +51,7 @@ from competitions.judging.models import (
     JudgingSetting,
     Mark,
     MarkWriteKey,
+    PendingCorrection,
     RecusalOverride,
 )
 from competitions.organize.models import Competition, Criterion, Event, SchemePart
@@ -458,6 +459,12 @@ def judge_sheet(event: Event, judge: User) -> dict:
         "competitors": [{"id": r.id, "station": r.station, "code": r.anonymous_code} for r in visible],
         "marks": [_mark_json(m) for m in marks if m.registration_id in visible_ids],
         "taken": readings_taken(event, judge.id, criteria, visible_ids),
+        # Corrections this judge sent after submitting, as the chief judge left them (superseded ones left out).
+        "corrections": [correction_json(c) for c in db.session.execute(
+            select(PendingCorrection).where(PendingCorrection.event_id == event.id,
+                                            PendingCorrection.judge_id == judge.id,
+                                            PendingCorrection.status != "superseded")
+            .order_by(PendingCorrection.id)).scalars() if c.registration_id in visible_ids],
     }
 
 
@@ -495,14 +502,21 @@ class MarkInput:
     idempotency_key: str
     reason: str | None = None
     judge_id: int | None = None
+    typed_at: datetime | None = None  # when the judge typed it, by the tablet's clock (kept with a late correction)
 
 
 @dataclass(frozen=True)
 class MarkOutcome:
-    """What happened to a write, and the mark as it is now."""
+    """What happened to a write, and the mark as it is now.
+
+    ``action`` "pending": the write came after the judge's sheet was submitted
+    (or the event signed off) and is kept as a pending correction for the chief
+    judge (``correction``); ``mark`` is then the mark as stored, unchanged.
+    """
 
     action: str
     mark: dict = field(default_factory=dict)
+    correction: dict | None = None
 
 
 def _number(value: object) -> str | Decimal:
@@ -539,6 +553,8 @@ class PreparedWrite:
     # A measured criterion takes this many judges' readings (domain.readings); None: a judgement panel.
     reading_limit: int | None = None
     criterion_code: str = ""
+    typed_at: datetime | None = None  # the tablet's clock when the judge typed it (kept with a late correction)
+    correction_id: int | None = None  # the chief judge accepting a late correction: named in the mark's audit row
 
 
 @dataclass(frozen=True)
@@ -569,6 +585,7 @@ _event_t = Event.__table__
 _competition_t = Competition.__table__
 _sheet_t = JudgeSheet.__table__
 _sign_off_t = EventSignOff.__table__
+_correction_t = PendingCorrection.__table__
 
 
 def _pair_exists(table, judge, registration):
@@ -629,6 +646,7 @@ _FACTS = Prepared(
         _locked_sql(_reg_t.c.event_id), _sheet_submitted_sql(_reg_t.c.event_id),
         _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
         _criterion_t.c.kind, _criterion_t.c.judges_required, _others_sql(),
+        _correction_t.c.id,  # last: the request id was kept as a late correction (a replay is answered from it)
     )
     .select_from(
         _reg_t.join(_event_t, _event_t.c.id == _reg_t.c.event_id)
@@ -641,6 +659,7 @@ _FACTS = Prepared(
         .outerjoin(_judge_org_t, _judge_org_t.c.id == _judge_t.c.organization_id)
         .outerjoin(_key_t, _key_t.c.key == bindparam("key"))
         .outerjoin(_key_mark_t, _key_mark_t.c.id == _key_t.c.mark_id)
+        .outerjoin(_correction_t, _correction_t.c.idempotency_key == bindparam("key"))
     )
     .where(_reg_t.c.id == bindparam("registration"))
 )
@@ -745,6 +764,90 @@ def _replay(row, actor_id: int, registration_id: int, criterion_id: int) -> Mark
                        _cell_json(mark_registration, mark_criterion, mark_judge, value, version))
 
 
+# ---- a correction that comes too late: kept for the chief judge, never applied, never dropped ----------
+
+_INSERT_CORRECTION = _correction_t.insert().from_select(
+    ["event_id", "registration_id", "criterion_id", "judge_id", "idempotency_key", "old_value", "old_version",
+     "base_version", "new_value", "typed_at", "received_at", "arrived_after", "status", "decision_reason"],
+    select(bindparam("event"), bindparam("registration"), bindparam("criterion"), bindparam("judge"),
+           bindparam("key"), bindparam("old_value", type_=_correction_t.c.old_value.type),
+           bindparam("old_version", type_=_correction_t.c.old_version.type),
+           bindparam("base_version", type_=_correction_t.c.base_version.type),
+           bindparam("new_value", type_=_correction_t.c.new_value.type),
+           bindparam("typed_at", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime()),
+           bindparam("arrived_after"), bindparam("pending"), bindparam("empty")).where(_GUARD),
+).returning(_correction_t.c.id)
+
+
+def correction_json(row) -> dict:
+    """A kept correction as the tablet and the API show it (values as plain decimals, times in UTC ISO)."""
+    def iso(value):
+        return value.isoformat() if value is not None else None
+
+    return {"id": row.id, "registration_id": row.registration_id, "criterion_id": row.criterion_id,
+            "judge_id": row.judge_id, "value": str(plain_decimal(row.new_value)),
+            "old_value": str(plain_decimal(row.old_value)) if row.old_value is not None else None,
+            "status": row.status, "arrived_after": row.arrived_after, "typed_at": iso(row.typed_at),
+            "received_at": iso(row.received_at), "decided_at": iso(row.decided_at),
+            "decision_reason": row.decision_reason or ""}
+
+
+def _stored_cell(conn: Connection, registration_id: int, criterion_id: int, judge_id: int) -> dict:
+    row = conn.execute(select(_mark_t.c.value, _mark_t.c.version).where(
+        _mark_t.c.registration_id == registration_id, _mark_t.c.criterion_id == criterion_id,
+        _mark_t.c.judge_id == judge_id)).first()
+    return _cell_json(registration_id, criterion_id, judge_id, row.value, row.version) if row else {}
+
+
+def correction_replay(correction_id: int, actor_id: int, registration_id: int, criterion_id: int, *,
+                      conn: Connection) -> MarkOutcome:
+    """The answer to a request id already kept as a late correction: its row as it stands now (never a second row)."""
+    row = conn.execute(select(_correction_t).where(_correction_t.c.id == correction_id)).first()
+    if row is None or row.judge_id != actor_id or row.registration_id != registration_id \
+            or row.criterion_id != criterion_id:
+        raise Conflict("This request id was already used for another mark; the tablet must send a new one.",
+                       field="idempotency_key")
+    return MarkOutcome("pending", _stored_cell(conn, registration_id, criterion_id, row.judge_id),
+                       correction_json(row))
+
+
+def _keep_late_correction(conn: Connection, actor_id: int, p: PreparedWrite, live: LiveState,
+                          cell: dict) -> MarkOutcome | None:
+    """A judge's write that reached the server after their sheet was submitted (or the event signed off).
+
+    It is not applied: it is kept as a pending correction for the chief judge
+    (``judging.corrections``), with the mark as it stands, the tablet's time and
+    the time it arrived, and audited (``correction.receive``); an older
+    correction of the same mark still pending is superseded. A write of the
+    value already stored is answered "unchanged". Runs under the write guard:
+    None when the state it was decided on changed meanwhile (decide again).
+    """
+    now = utcnow()
+    stored = _cell_json(p.registration_id, p.criterion_id, p.judge_id, live.value, live.version) \
+        if live.mark_id is not None else {}
+    guard = {**cell, "seen_locked": live.locked, "seen_submitted": live.submitted, "now": now}
+    if live.mark_id is not None and live.value == p.value:
+        done = _INSERT_KEY_GUARDED.rowcount(conn, {**guard, "key": p.key, "mark_id": live.mark_id})
+        return MarkOutcome(mark_rules.WriteAction.UNCHANGED.value, stored) if done == 1 else None
+    correction_id = conn.execute(_INSERT_CORRECTION, {
+        **guard, "key": p.key, "old_value": live.value, "old_version": live.version, "base_version": p.base_version,
+        "new_value": p.value, "typed_at": p.typed_at, "arrived_after": "signed_off" if live.locked else "submitted",
+        "pending": "pending", "empty": ""}).scalar()
+    if correction_id is None:
+        return None
+    conn.execute(_correction_t.update().where(
+        _correction_t.c.judge_id == p.judge_id, _correction_t.c.registration_id == p.registration_id,
+        _correction_t.c.criterion_id == p.criterion_id, _correction_t.c.status == "pending",
+        _correction_t.c.id != correction_id).values(status="superseded", decided_at=now))
+    row = conn.execute(select(_correction_t).where(_correction_t.c.id == correction_id)).one()
+    insert_entry(conn, entry_values(
+        "correction.receive", actor_id=actor_id, object_type="pending_correction", object_id=correction_id,
+        competition_id=p.event.competition_id, event_id=p.event.id, old=stored or None,
+        new={**_cell_json(p.registration_id, p.criterion_id, p.judge_id, p.value, live.version or 0),
+             "typed_at": row.typed_at.isoformat() if row.typed_at else None, "arrived_after": row.arrived_after}))
+    return MarkOutcome("pending", stored, correction_json(row))
+
+
 def _actor_role(actor_id: int, judge_id: int, criterion_code: str, *, actor_assigned: bool, actor_chief: bool,
                 judge_covers: bool) -> mark_rules.MarkActor:
     """The actor's role for this mark; raises when they have none."""
@@ -781,10 +884,12 @@ def prepare_mark_write(actor: User, incoming: MarkInput, *,
     replay = _replay(found[:7], actor_id, incoming.registration_id, incoming.criterion_id)
     if replay is not None:
         return replay
+    if found[-1] is not None:
+        return correction_replay(found[-1], actor_id, incoming.registration_id, incoming.criterion_id, conn=conn)
     (event_id, status, code, competition_id, same_parent, employer_id, employer_parent_id, criterion_id,
      criterion_code, max_mark, step, judge_org_id, judge_org_parent_id, actor_assigned, actor_chief,
      judge_covers, conflict, override, locked, submitted, mark_id, stored_value, stored_version,
-     kind, judges_required, others) = found[7:]
+     kind, judges_required, others) = found[7:-1]
     event = EventFacts(event_id, competition_id, bool(same_parent))
     if criterion_id is None:
         raise NotFound("This criterion is not part of this event's marking scheme.", field="criterion_id")
@@ -804,7 +909,7 @@ def prepare_mark_write(actor: User, incoming: MarkInput, *,
     return PreparedWrite(key, event, incoming.registration_id, criterion_id, judge_id, role.value, value,
                          incoming.base_version, incoming.reason,
                          LiveState(bool(locked), bool(submitted), mark_id, stored_value, stored_version, others or 0),
-                         limit, criterion_code)
+                         limit, criterion_code, incoming.typed_at)
 
 
 def _write(conn: Connection, action: mark_rules.WriteAction, live: LiveState, params: dict, key: str,
@@ -858,6 +963,12 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
     for _attempt in range(10):
         if live is None:
             live = _read_live(conn, cell)
+        if p.role == mark_rules.MarkActor.JUDGE and (live.submitted or live.locked):
+            late = _keep_late_correction(conn, actor_id, p, live, cell)
+            if late is None:
+                live = None  # overtaken (the sheet reopened meanwhile): decide again
+                continue
+            return late
         mark_rules.check_can_write_mark(p.role, live.submitted, live.locked, p.reason)
         if p.reading_limit is not None and reading_rules.reading_refused(
                 reading_rules.ReadingRule(readings=p.reading_limit), live.others, own_reading=live.mark_id is not None):
@@ -874,7 +985,8 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
                 if stored is not None else None
             audit = entry_values("mark.override" if live.locked else f"mark.{decision.action.value}",
                                  actor_id=actor_id, object_type="mark", competition_id=p.event.competition_id,
-                                 event_id=p.event.id, old=old, new=new,
+                                 event_id=p.event.id, old=old,
+                                 new={**new, "correction_id": p.correction_id} if p.correction_id else new,
                                  reason=(p.reason or "").strip() if live.locked or p.role == "chief_judge" else "")
         if _write(conn, decision.action, live, guarded, p.key, audit) is not None:
             break
@@ -1161,6 +1273,32 @@ def _first_gap(error: InvalidState, completeness) -> tuple[str, dict]:
                " is waiting for %(judge)s."), params)
 
 
+def refuse_pending_corrections(events: Iterable[Event]) -> None:
+    """InvalidState when a late correction of one of ``events`` waits for the chief judge.
+
+    The message names the first one (competitor by code and station, criterion,
+    judge) and how many wait; ``params["corrections_event_id"]`` says which
+    event's page lists them. Sign-off and computing results call this.
+    """
+    events = list(events)
+    pending = list(db.session.execute(
+        select(PendingCorrection).where(PendingCorrection.event_id.in_([e.id for e in events] or [-1]),
+                                        PendingCorrection.status == "pending")
+        .order_by(PendingCorrection.event_id, PendingCorrection.id)).scalars())
+    if not pending:
+        return
+    first = pending[0]
+    event = next(e for e in events if e.id == first.event_id)
+    raise InvalidState(
+        "%(event)s: %(count)d late correction(s) wait for the chief judge. First: %(judge)s corrected competitor "
+        "%(competitor)s at station %(station)s, criterion %(criterion)s, to %(value)s. Accept or decline it first.",
+        event=event.trade_name, count=sum(1 for c in pending if c.event_id == first.event_id),
+        judge=first.judge.display_name, competitor=first.registration.anonymous_code or f"R{first.registration_id}",
+        station=first.registration.station if first.registration.station is not None else "—",
+        criterion=first.criterion.code, value=str(plain_decimal(first.new_value)),
+        corrections_event_id=first.event_id)
+
+
 def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
     """The chief judge signs the event off (签字确认): every mark in, every sheet submitted; marks lock."""
     if not is_chief(actor, event.id):
@@ -1173,6 +1311,7 @@ def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
         if unconfirmed_finals([event]):
             raise InvalidState("The final's entrants are not known yet: the qualification from the preliminary of"
                                " %(event)s must be confirmed first.", event=event.trade_name)
+    refuse_pending_corrections([event])
     assignments = assignments_of(event.id)
     completeness, _recusals = _completeness(event, assignments)
     try:

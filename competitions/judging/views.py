@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,15 +17,17 @@ from competitions.audit.models import AuditEntry
 from competitions.auth.models import User, UserRole
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
+from competitions.domain.errors import CompetitionError
 from competitions.domain.inputs import InputError, parse_id, parse_iso_date
 from competitions.domain.points import plain_decimal
-from competitions.errors import commit_or_flash
+from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
 from competitions.forms import commit_or_form_error
-from competitions.judging import bp, services
+from competitions.judging import bp, corrections, services
 from competitions.judging.forms import (
     AssignmentForm,
     ConflictForm,
+    CorrectionDecisionForm,
     LockedMarkForm,
     OverrideForm,
     OwnConflictForm,
@@ -79,8 +82,11 @@ def my_sheet(event_id: int):
     sheet = services.judge_sheet(event, current_user)
     values = {(m["registration_id"], m["criterion_id"]): m["value"] for m in sheet["marks"]}
     owed = sum(1 for r in sheet["competitors"] for c in sheet["criteria"] if (r["id"], c["id"]) not in values)
+    mine = corrections.corrections_of(event.id, judge_id=current_user.id)
     return render_template("judging/my_sheet.html", event=event, sheet=sheet, values=values, owed=owed,
-                           form=ReasonForm())
+                           form=ReasonForm(), corrections=mine,
+                           pending_cells={(c.registration_id, c.criterion_id): plain_decimal(c.new_value)
+                                          for c in reversed(mine) if c.status == "pending"})
 
 
 @bp.route("/events/<int:event_id>/my-sheet/submit", methods=["POST"])
@@ -138,7 +144,54 @@ def chief(event_id: int):
 
     appeals = db.session.execute(select(Appeal).where(Appeal.event_id == event.id).order_by(Appeal.id)).scalars().all()
     return render_template("judging/chief.html", event=event, board=board, appeals=appeals,
-                           fact_changes=_fact_changes(event), **_chief_forms(board))
+                           fact_changes=_fact_changes(event), corrections=corrections.corrections_of(event.id),
+                           correction_form=CorrectionDecisionForm(), **_chief_forms(board))
+
+
+def flash_corrections_link(error: CompetitionError) -> None:
+    """After a refusal naming a pending late correction, a link to where it is listed.
+
+    The chief judge goes to their page, where they decide it; anyone else (the
+    organizer computing results) to the event's judging page, which lists it
+    and its chief judge.
+    """
+    event_id = error.params.get("corrections_event_id")
+    if not event_id:
+        return
+    if services.is_chief(current_user, event_id):
+        url = url_for("judging.chief", event_id=event_id, _anchor="corrections")
+    else:
+        url = url_for("judging.assignments", event_id=event_id, _anchor="corrections")
+    flash(Markup('<a href="{}">{}</a>').format(url, _("Open the pending corrections")), "error")
+
+
+def _decide_correction(event_id: int, correction_id: int, decide, success: str):
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = CorrectionDecisionForm()
+    if form.validate_on_submit():
+        commit_or_flash(lambda: decide(event, corrections.load_correction(event, correction_id), form.reason.data),
+                        success)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("judging.chief", event_id=event.id, _anchor="corrections"))
+
+
+@bp.route("/events/<int:event_id>/chief/corrections/<int:correction_id>/accept", methods=["POST"])
+@role_required("judge")
+def correction_accept(event_id: int, correction_id: int):
+    """Accept a late correction: its value becomes the judge's mark (reopening what must be), audited."""
+    return _decide_correction(event_id, correction_id, lambda event, c, note: corrections.accept_correction(
+        event, c, actor=current_user, note=note or ""), _("The correction has been accepted and the mark changed."))
+
+
+@bp.route("/events/<int:event_id>/chief/corrections/<int:correction_id>/decline", methods=["POST"])
+@role_required("judge")
+def correction_decline(event_id: int, correction_id: int):
+    """Decline a late correction with a reason the judge reads; the mark stays."""
+    return _decide_correction(event_id, correction_id, lambda event, c, reason: corrections.decline_correction(
+        event, c, actor=current_user, reason=reason or ""), _("The correction has been declined."))
 
 
 def _fact_changes(event) -> list[dict]:
@@ -167,8 +220,14 @@ def sign_off(event_id: int):
     """Sign the event off; every mark locks."""
     event = load_event_for_chief_or_404(event_id, for_user=current_user)
     if ReasonForm().validate_on_submit():
-        commit_or_flash(lambda: services.sign_off_event(event, actor=current_user),
-                        _("The event has been signed off; its marks are locked."))
+        try:
+            services.sign_off_event(event, actor=current_user)
+        except CompetitionError as error:
+            flash_error(error)
+            flash_corrections_link(error)
+        else:
+            db.session.commit()
+            flash(_("The event has been signed off; its marks are locked."), "success")
     return redirect(url_for("judging.chief", event_id=event.id))
 
 
@@ -306,6 +365,7 @@ def assignments(event_id: int):
         competitor_choices=[(r.id, f"{r.station or '—'} · {r.anonymous_code} · {r.worker.name}") for r in competitors])
     board = services.dashboard(event)
     return render_template("judging/assignments.html", event=event, form=form, rows=rows, criteria=criteria,
+                           corrections=corrections.corrections_of(event.id),
                            conflict_form=conflict_form, board=board, competitors={r.id: r for r in competitors},
                            crowded=services.one_judge_criteria_with_several(criteria, rows))
 
@@ -367,8 +427,8 @@ def _visible_competition_ids() -> list[int] | None:
     return list(db.session.execute(scope_competitions(select(Competition.id), current_user)).scalars())
 
 
-AUDIT_ACTIONS = ("mark.", "mark.create", "mark.update", "mark.override", "mark.void", "mark.withdraw", "recusal.",
-                 "event.", "sheet.", "judging.", "registration.draw", "registration.", "competition.")
+AUDIT_ACTIONS = ("mark.", "mark.create", "mark.update", "mark.override", "mark.void", "mark.withdraw", "correction.",
+                 "recusal.", "event.", "sheet.", "judging.", "registration.draw", "registration.", "competition.")
 
 
 @bp.route("/audit")

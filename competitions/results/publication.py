@@ -48,6 +48,9 @@ def publish_results(competition: Competition, *, actor_id: int | None, now: date
         raise InvalidState("Compute the provisional results first.")
     if snapshot.status in ("published", "final"):
         raise Conflict("These results are already published.")
+    from competitions.judging.services import refuse_pending_corrections
+
+    refuse_pending_corrections(competition.live_events)  # arrived after computing: decide it, then recompute
     for older in snapshots_of(competition.id):
         if older.id != snapshot.id and older.status == "published":
             older.status = "superseded"

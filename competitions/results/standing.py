@@ -411,6 +411,9 @@ def compute_provisional_results(competition: Competition, *, actor_id: int | Non
     if pending:
         raise InvalidState("Results can be computed only when every event is signed off; not yet: %(events)s.",
                            events=", ".join(e.trade_name for e in pending))
+    from competitions.judging.services import refuse_pending_corrections
+
+    refuse_pending_corrections(events)  # a late correction the chief judge has not decided yet
     standings = [event_standing(event) for event in events]
     for standing in standings:
         check_publishable(standing)

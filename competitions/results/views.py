@@ -21,6 +21,7 @@ from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
 from competitions.forms import Form as _CsrfOnlyForm
 from competitions.i18n import error_message
+from competitions.judging.views import flash_corrections_link
 from competitions.results import bp, exports, services, teams
 from competitions.results import calendar as calendar_rules
 from competitions.results.calendar import unknown_years_of
@@ -126,6 +127,7 @@ def compute(competition_id: int):
         services.compute_provisional_results(competition, actor_id=current_user.id)
     except CompetitionError as error:
         flash_error(error)
+        flash_corrections_link(error)
         event_id = error.params.get("event_id")
         if event_id:  # where to fix it: the chief judge's page of that event
             flash(Markup('<a href="{}">{}</a>').format(url_for("results.adjustments", event_id=event_id),
@@ -152,6 +154,7 @@ def publish(competition_id: int):
     except CompetitionError as error:
         db.session.rollback()
         flash_error(error)
+        flash_corrections_link(error)
         return redirect(url_for("results.manage", competition_id=competition.id))
     unknown = unknown_years_of(snapshot.published_at, snapshot.notice_ends_at, local_zone())
     db.session.commit()

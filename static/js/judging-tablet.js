@@ -14,6 +14,7 @@
   var server = {};      // "reg:crit" -> {value, version}: what the server last confirmed
   var errors = {};      // "reg:crit" -> message of a refused write
   var taken = {};       // "reg:crit" -> readings other judges recorded on a criterion measured once (judge: value)
+  var late = {};        // "reg:crit" -> the latest late correction the server kept for the chief judge
   var queue = load();   // [{key, reg, crit, value, tried}] oldest first
   var current = null;   // selected registration id
   var draining = false;
@@ -41,6 +42,15 @@
     (list || []).forEach(function (t) { taken[cell(t.registration_id, t.criterion_id)] = t.readings; });
   }
   setTaken(sheet.taken);
+  /* A correction that arrived after the sheet was submitted is kept by the server as pending, for the chief
+     judge: it stays in view (never "saved", never dropped) until the chief judge accepts or declines it. */
+  function setLate(list) {
+    late = {};
+    (list || []).forEach(function (c) { if (c.status !== "accepted") { late[cell(c.registration_id, c.criterion_id)] = c; } });
+  }
+  setLate(sheet.corrections);
+  function latePending(key) { var c = late[key]; return c && c.status === "pending" ? c : null; }
+  function lateCount() { return Object.keys(late).filter(function (k) { return late[k].status === "pending"; }).length; }
 
   function pendingFor(key) {
     for (var i = queue.length - 1; i >= 0; i--) { if (cell(queue[i].reg, queue[i].crit) === key) { return queue[i]; } }
@@ -49,6 +59,8 @@
   function shown(reg, crit) {
     var p = pendingFor(cell(reg, crit));
     if (p) { return p.value; }
+    var l = latePending(cell(reg, crit));
+    if (l) { return l.value; }
     var s = server[cell(reg, crit)];
     return s ? s.value : "";
   }
@@ -57,12 +69,14 @@
     var key = cell(reg, crit);
     delete errors[key];
     var last = pendingFor(key);
+    var typed = new Date().toISOString();  // the tablet's clock: shown with a correction that arrives late
     if (last && !last.tried) {
       last.value = value;            // never sent: its request id is unused, so it can carry the new value
+      last.typed = typed;
     } else {
       var s = server[key];
-      if (!last && s && s.value === value) { render(); return; }
-      queue.push({key: uuid(), reg: reg, crit: crit, value: value, tried: false});
+      if (!last && s && s.value === value && !latePending(key)) { render(); return; }
+      queue.push({key: uuid(), reg: reg, crit: crit, value: value, tried: false, typed: typed});
     }
     save();
     render();
@@ -81,7 +95,8 @@
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
       body: JSON.stringify({registration_id: entry.reg, criterion_id: entry.crit, value: entry.value,
-                            version: base ? base.version : null, idempotency_key: entry.key})
+                            version: base ? base.version : null, idempotency_key: entry.key,
+                            typed_at: entry.typed || null})
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         return {status: response.status, body: body};
@@ -99,6 +114,14 @@
       send(entry).then(function (res) {
         if (res.status === 200 || res.status === 201) {
           setServer(res.body.mark);
+          delete late[key];
+          queue.shift();
+          blocked = "";
+        } else if (res.status === 202 && res.body.correction) {
+          // Too late to be the judge's own write: kept as a pending correction for the chief judge.
+          if (res.body.mark && res.body.mark.version) { setServer(res.body.mark); }
+          if (res.body.correction.status === "accepted") { delete late[key]; }
+          else { late[key] = res.body.correction; }
           queue.shift();
           blocked = "";
         } else if (res.status === 409 && res.body.error === "conflict" && res.body.field !== "idempotency_key") {
@@ -143,13 +166,14 @@
     else if (!navigator.onLine) { state.classList.add("offline"); text.textContent = T.offline + (queue.length ? " · " + T.pending.replace("{n}", queue.length) : ""); }
     else if (refusedCount()) { state.classList.add("bad"); text.textContent = T.refused.replace("{n}", refusedCount()); }
     else if (queue.length) { state.classList.add("waiting"); text.textContent = T.pending.replace("{n}", queue.length); }
+    else if (lateCount()) { state.classList.add("waiting"); text.textContent = T.lateCount.replace("{n}", lateCount()); }
     else { state.classList.add("ok"); text.textContent = T.allSaved; }
     Array.prototype.forEach.call(stations, function (btn) {
       var reg = Number(btn.dataset.id), done = 0, waiting = false, bad = false;
       sheet.criteria.forEach(function (c) {
         var k = cell(reg, c.id);
         if (shown(reg, c.id) !== "" || (taken[k] && !errors[k])) { done++; }
-        if (pendingFor(k)) { waiting = true; }
+        if (pendingFor(k) || latePending(k)) { waiting = true; }
         if (errors[k]) { bad = true; }
       });
       btn.querySelector(".progress").textContent = done + "/" + sheet.criteria.length;
@@ -168,6 +192,12 @@
       if (errors[k]) { label.classList.add("bad"); label.textContent = "✗ " + errors[k]; input.setAttribute("aria-invalid", "true"); }
       else if (taken[k] && !server[k] && !pendingFor(k)) { label.classList.add("taken"); label.textContent = "⊘ " + T.taken.replace("{readings}", taken[k]); input.removeAttribute("aria-invalid"); }
       else if (pendingFor(k)) { label.classList.add("waiting"); label.textContent = "○ " + T.waiting; input.removeAttribute("aria-invalid"); }
+      else if (latePending(k)) { label.classList.add("late"); label.textContent = "◐ " + T.late.replace("{v}", late[k].value); input.removeAttribute("aria-invalid"); }
+      else if (late[k] && late[k].status === "declined") {
+        label.classList.add("declined");
+        label.textContent = "✗ " + T.declined.replace("{v}", late[k].value) + (late[k].decision_reason ? ": " + late[k].decision_reason : "");
+        input.removeAttribute("aria-invalid");
+      }
       else if (server[k]) { label.classList.add("saved"); label.textContent = "✓ " + T.saved; input.removeAttribute("aria-invalid"); }
       else { label.textContent = ""; input.removeAttribute("aria-invalid"); }
     });
@@ -212,14 +242,23 @@
     });
   });
 
+  function refresh() {
+    return fetch(cfg.sheetUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (fresh) {
+        if (fresh) { fresh.marks.forEach(setServer); setTaken(fresh.taken); setLate(fresh.corrections); render(); }
+      }, function () {});
+  }
+  // While a correction waits for the chief judge, look every half minute for the decision.
+  var ticks = 0;
   window.addEventListener("online", drain);
   window.addEventListener("offline", render);
-  window.setInterval(drain, RETRY_MS);
-  if (navigator.onLine) {
-    fetch(cfg.sheetUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (fresh) { if (fresh) { fresh.marks.forEach(setServer); setTaken(fresh.taken); render(); } }, function () {});
-  }
+  window.setInterval(function () {
+    drain();
+    ticks += 1;
+    if (lateCount() && navigator.onLine && ticks % 8 === 0) { refresh(); }
+  }, RETRY_MS);
+  if (navigator.onLine) { refresh(); }
   render();
   drain();
   // A reload without network shows this page from the service worker's copy (static/js/judging-sw.js).

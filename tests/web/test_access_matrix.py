@@ -127,6 +127,8 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "judging.threshold": (JUDGE, "L 403 - - 403 403 -"),
     "judging.override": (JUDGE, "L 403 - - 403 403 -"),
     "judging.reopen_sheet": (JUDGE, "L 403 - - 403 403 -"),
+    "judging.correction_accept": (JUDGE, "L 403 404 - 403 403 404"),
+    "judging.correction_decline": (JUDGE, "L 403 404 - 403 403 404"),
     "judging.manage": (STAFF, STAFF_LIST),
     "judging.assignments": (STAFF, MANAGED),
     "judging.unassign": (STAFF, MANAGED_POST),
@@ -421,6 +423,7 @@ def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, ap
         "appeal_id": appeal.id,
         "name": "refresh_statistics",
         "run_id": 1,  # a job run (stats.cancel_job_run): refused callers never reach it; the admin is not sent
+        "correction_id": 1,
     }
 
 

@@ -296,8 +296,9 @@ def test_judge_corrects_until_submitting_the_sheet(w, client, auth):
     assert "31" in page and "K03" in page and "K02" not in page
     client.post(f"/judging/events/{w.ev.id}/my-sheet/submit")
     assert _count(JudgeSheet, JudgeSheet.submitted_at.is_not(None)) == 1
-    after = _post(client, w.a, w.crit["P1"], "32", version=2)
-    assert after.status_code == 409 and "submitted" in after.get_json()["message"]
+    after = _post(client, w.a, w.crit["P1"], "32", version=2)  # too late: kept for the chief judge, not applied
+    assert after.status_code == 202 and after.get_json()["correction"]["status"] == "pending"
+    assert after.get_json()["mark"]["value"] == "31"
     auth.login("chief")
     client.post(f"/judging/events/{w.ev.id}/chief/reopen-sheet", data={"judge_id": w.j_works.id})
     auth.login("j_works")
@@ -327,8 +328,8 @@ def test_sign_off_needs_every_mark_and_sheet_then_locks(w, client, auth):
                                                  Mark.criterion_id == w.crit["P1"].id)).scalar_one()
     auth.login("j_city")
     client.post("/lang", data={"lang": "en"})
-    locked = _post(client, w.a, w.crit["P1"], "40", version=1)
-    assert locked.status_code == 403 and "signed off" in locked.get_json()["message"]
+    locked = _post(client, w.a, w.crit["P1"], "40", version=1)  # kept as a late correction, the mark unchanged
+    assert locked.status_code == 202 and locked.get_json()["correction"]["arrived_after"] == "signed_off"
     auth.login("chief")
     form = {"registration_id": w.a.id, "criterion_id": w.crit["P1"].id, "judge_id": w.j_city.id, "value": "40",
             "idempotency_key": str(uuid.uuid4())}
