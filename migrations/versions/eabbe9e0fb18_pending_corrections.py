@@ -2,7 +2,7 @@
 event signed off), kept for the chief judge to accept or decline (judging.corrections).
 
 Revision ID: eabbe9e0fb18
-Revises: d07e1d8a87a0
+Revises: 6559512ca1ac
 Create Date: 2026-11-29 12:27:53.096167
 
 """
@@ -14,7 +14,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = 'eabbe9e0fb18'
-down_revision = 'd07e1d8a87a0'
+down_revision = '6559512ca1ac'
 branch_labels = None
 depends_on = None
 
