@@ -68,10 +68,10 @@ class Worker(db.Model):
     certificate_no: Mapped[str] = mapped_column(String(50), default="")
     is_student: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), unique=True)
-    # A one-time claim code (stored hashed), its expiry and the wrong tries made against it.
+    # A one-time claim code (stored hashed) and its expiry. Wrong tries are counted per account and address
+    # (people.services' claim throttle), never on the record: anyone knowing an ID number could spoil a code.
     claim_code_hash: Mapped[str | None] = mapped_column(String(64))
     claim_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    claim_code_failures: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -261,7 +261,6 @@ def issue_claim_code(worker: Worker, actor: User, now: datetime) -> str:
     code = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(CLAIM_CODE_LENGTH))
     worker.claim_code_hash = _code_hash(worker, code)
     worker.claim_code_expires_at = now + timedelta(days=CLAIM_CODE_DAYS)
-    worker.claim_code_failures = 0
     record("person.claim_code", actor_id=actor.id, object_type="worker", object_id=worker.id,
            new={"expires_at": worker.claim_code_expires_at.isoformat()})
     db.session.flush()
@@ -307,7 +306,6 @@ def _claimable(user: User, national_id: str, now: datetime) -> Worker:
 def _link(worker: Worker, user: User, *, actor_id: int, how: str, now: datetime) -> None:
     worker.user_id = user.id
     worker.claim_code_hash = worker.claim_code_expires_at = None
-    worker.claim_code_failures = 0
     for claim in db.session.execute(select(PersonClaim).where(PersonClaim.worker_id == worker.id,
                                                               PersonClaim.status == "pending")).scalars():
         if claim.user_id != user.id:

@@ -70,3 +70,17 @@ def test_upgrade_fills_the_facts_of_existing_registrations(app_factory, db_kind,
         db.engine.dispose()
     assert (facts[0], facts[1], facts[2], bool(facts[3])) == (3, 2, 2, True)
     assert failures == 0
+
+
+def test_claim_code_failures_is_dropped_at_head(app_factory, db_kind, pg_cluster, tmp_path):
+    """Wrong claim-code tries are counted per account and address (a70de78); the record's unused counter is gone."""
+    url = pg_cluster.create_database("claim_counter_dropped") if db_kind == "postgres" \
+        else f"sqlite:///{tmp_path / 'dropped.sqlite3'}"
+    app = app_factory(create_tables=False, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade(directory="migrations", revision="7edc13959684")
+        assert "claim_code_failures" in {c["name"] for c in sa.inspect(db.engine).get_columns("worker")}
+        upgrade(directory="migrations")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("worker")}
+        db.engine.dispose()
+    assert "claim_code_failures" not in columns and "claim_code_hash" in columns
