@@ -78,6 +78,8 @@ def init_app(app: Flask) -> None:
 
         message = too_large_message()
         back = safe_back_url("")
+        if not back and request.url_rule is not None and "GET" in (request.url_rule.methods or ()):
+            back = request.path  # no Referer (a privacy setting): the form's own page, never a dead end
         if back:
             flash(message, "error")
             return redirect(back, 303)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import current_app, flash
+from flask import current_app, flash, has_request_context, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as _wtforms_translations
@@ -107,9 +107,23 @@ def nfc(value):
     return value
 
 
-def too_large_message() -> str:
+# Pages whose upload takes less than UPLOAD_MAX_BYTES (endpoint -> bytes), e.g. the seal image: the file input,
+# the request cap (web.BoundedRequest) and the 413 page all state that page's own limit, never the global one.
+UPLOAD_LIMITS: dict[str, int] = {}
+
+
+def upload_limit(endpoint: str | None = None) -> int:
+    """The upload limit in bytes of ``endpoint`` (default: the current request's page)."""
+    configured = int(current_app.config.get("UPLOAD_MAX_BYTES") or 0)
+    if endpoint is None and has_request_context():
+        endpoint = request.endpoint
+    own = UPLOAD_LIMITS.get(endpoint or "")
+    return min(own, configured) if own and configured else (own or configured)
+
+
+def too_large_message(limit: int | None = None) -> str:
     """What a page says about a file above the upload limit (the 413 handler and the file input say the same)."""
-    limit = max(int(current_app.config.get("UPLOAD_MAX_BYTES") or 0) // (1024 * 1024), 1)
+    limit = max((upload_limit() if limit is None else limit) // (1024 * 1024), 1)
     return _("The file is too large: at most %(limit)d MB can be uploaded. Nothing was saved. Split the "
              "file or remove what is not needed, and upload it again.", limit=limit)
 
@@ -119,7 +133,7 @@ def harden(field):
     if isinstance(field, PasswordField):
         return field
     if isinstance(field, FileField):   # the browser refuses a file above the limit before sending it
-        field.render_kw = {**(field.render_kw or {}), "data-max-bytes": current_app.config.get("UPLOAD_MAX_BYTES"),
+        field.render_kw = {**(field.render_kw or {}), "data-max-bytes": upload_limit(),
                            "data-too-large": too_large_message()}
         return field
     if isinstance(field, StringField):
@@ -156,6 +170,27 @@ class SubForm(WTForm):
         def get_translations(self, form):
             """Flask-WTF's translations of WTForms' messages, for the request's locale."""
             return _wtforms_translations
+
+
+def flash_form_errors(form, *, missing: dict[str, str] | None = None) -> None:
+    """Flash why a small action form was refused, naming the exact fault of each field.
+
+    ``missing`` gives a friendlier sentence for a field left empty ("Give the
+    reason for ..."); any other fault (too long, a choice the form never
+    offered, an expired form) is flashed as it is, with the field's label, so a
+    forged decision or an over-long reason is never answered "give a reason".
+    """
+    said = []
+    for name, errors in form.errors.items():
+        field = getattr(form, name, None)
+        empty = field is not None and not (field.raw_data and str(field.raw_data[0]).strip())
+        if missing and name in missing and empty:
+            said.append(missing[name])
+            continue
+        said += [f"{_label(field)}: {message}" if field is not None and name != "csrf_token" else str(message)
+                 for message in errors]
+    for message in dict.fromkeys(said):
+        flash(message, "error")
 
 
 def add_form_error(form, error: CompetitionError, default: str) -> None:

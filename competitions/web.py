@@ -41,6 +41,7 @@ def is_api_request() -> bool:
 
 
 JSON_MAX_BYTES = 64 * 1024
+FORM_ROOM_BYTES = 256 * 1024  # the rest of a form that carries a file (CSRF token, fields, multipart headers)
 
 
 class IdConverter(IntegerConverter):
@@ -60,6 +61,12 @@ class BoundedRequest(Request):
         if self.mimetype == "application/json" or self.path.startswith(API_PREFIX):
             configured = super().max_content_length
             return min(configured, JSON_MAX_BYTES) if configured else JSON_MAX_BYTES
+        from competitions.forms import UPLOAD_LIMITS
+
+        own = UPLOAD_LIMITS.get(self.endpoint or "")
+        if own:  # a page with a smaller upload (the seal): refused at its own limit, plus room for the form
+            configured = super().max_content_length
+            return min(configured, own + FORM_ROOM_BYTES) if configured else own + FORM_ROOM_BYTES
         return super().max_content_length
 
 

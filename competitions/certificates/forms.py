@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from competitions.certificates.seal import MAX_BYTES as SEAL_MAX_BYTES
 from competitions.forms import Form
 
 
@@ -16,7 +17,7 @@ class DesignForm(Form):
     issuer_name = StringField(_l("Issuer printed on certificates"), validators=[Optional(), Length(max=200)])
     signatories = TextAreaField(_l("Signatories, one per line as “role: name” (at most three)"),
                                 validators=[Optional(), Length(max=400)])
-    seal = FileField(_l("Seal image (PNG, JPEG or WebP, at most 2 MB)"))
+    seal = FileField(_l("Seal image (PNG, JPEG or WebP, at most %(limit)d MB)", limit=SEAL_MAX_BYTES // (1024 * 1024)))
     remove_seal = BooleanField(_l("Remove the current seal"))
     submit = SubmitField(_l("Save"))
 

@@ -20,11 +20,12 @@ from competitions.certificates.permissions import (
     load_managed_certificate_or_404,
     load_organization_or_404,
 )
+from competitions.certificates.seal import MAX_BYTES as SEAL_MAX_BYTES
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
-from competitions.forms import commit_or_form_error
+from competitions.forms import UPLOAD_LIMITS, commit_or_form_error, flash_form_errors
 from competitions.organize.models import Competition
 from competitions.orgs.models import Worker
 from competitions.results.display import page_version
@@ -110,7 +111,7 @@ def revoke(certificate_id: int):
     certificate = load_managed_certificate_or_404(certificate_id, for_user=current_user)
     form = RevokeForm()
     if not form.validate_on_submit():
-        flash(_("Give the reason for revoking the certificate."), "error")
+        flash_form_errors(form, missing={"reason": _("Give the reason for revoking the certificate.")})
     else:
         commit_or_flash(lambda: services.revoke(certificate, form.reason.data, actor_id=current_user.id,
                                                 now=utcnow()), _("The certificate is revoked."))
@@ -167,6 +168,10 @@ def batch_download(batch_id: int):
                      download_name=batches.download_name(item, competition), max_age=0)
 
 
+# The seal page takes at most the seal's own limit: its file input, the request cap and the 413 page say so.
+UPLOAD_LIMITS["certificates.design"] = SEAL_MAX_BYTES
+
+
 @bp.route("/organizations/<int:org_id>/design", methods=["GET", "POST"])
 @role_required("organizer")
 def design(org_id: int):
@@ -178,7 +183,7 @@ def design(org_id: int):
         form.signatories.data = "\n".join(f"{role}：{name}" for role, name in current.signatories or [])
     if form.validate_on_submit():
         upload = form.seal.data
-        data = upload.read(services_seal_limit() + 1) if upload and getattr(upload, "filename", "") else None
+        data = upload.read(SEAL_MAX_BYTES + 1) if upload and getattr(upload, "filename", "") else None
         saved, _result = commit_or_form_error(
             form, lambda: services.save_design(organization, issuer=form.issuer_name.data or "",
                                                signatories=form.signatories.data or "", seal_upload=data,
@@ -191,12 +196,6 @@ def design(org_id: int):
     return render_template("certificates/design.html", organization=organization, form=form, design=current,
                            competitions=competitions,
                            issuer=services.issuer_name(organization, current))
-
-
-def services_seal_limit() -> int:
-    from competitions.certificates.seal import MAX_BYTES
-
-    return MAX_BYTES
 
 
 @bp.route("/organizations/<int:org_id>/seal.png")

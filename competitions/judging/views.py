@@ -22,7 +22,7 @@ from competitions.domain.inputs import InputError, parse_id, parse_iso_date
 from competitions.domain.points import plain_decimal
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
-from competitions.forms import commit_or_form_error
+from competitions.forms import commit_or_form_error, flash_form_errors
 from competitions.judging import bp, corrections, services
 from competitions.judging.forms import (
     AssignmentForm,
@@ -172,9 +172,7 @@ def _decide_correction(event_id: int, correction_id: int, decide, success: str):
         commit_or_flash(lambda: decide(event, corrections.load_correction(event, correction_id), form.reason.data),
                         success)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        flash_form_errors(form)
     return redirect(url_for("judging.chief", event_id=event.id, _anchor="corrections"))
 
 

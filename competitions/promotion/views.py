@@ -17,6 +17,7 @@ from competitions.domain.errors import CompetitionError, ValidationErrors
 from competitions.domain.inputs import parse_id
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
+from competitions.forms import flash_form_errors
 from competitions.i18n import translate
 from competitions.labels import label
 from competitions.organize.models import Competition, Event
@@ -383,7 +384,7 @@ def review(competition_id: int):
     if not ids:
         flash(_("Choose at least one flag."), "error")
     elif not form.validate_on_submit():
-        flash(_("Give the reason for the decision."), "error")
+        flash_form_errors(form, missing={"reason": _("Give the reason for the decision.")})
     else:
         commit_or_flash(lambda: services.decide_flags(comp, ids, form.decision.data, form.reason.data,
                                                       actor_id=current_user.id, now=utcnow()),

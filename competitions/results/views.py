@@ -20,6 +20,7 @@ from competitions.domain.scoring import DEFAULT_STANDARD_CENTRE, DEFAULT_STANDAR
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
 from competitions.forms import Form as _CsrfOnlyForm
+from competitions.forms import flash_form_errors
 from competitions.i18n import error_message
 from competitions.judging.views import flash_corrections_link
 from competitions.results import bp, exports, services, teams
@@ -227,7 +228,7 @@ def appeal_decide(appeal_id: int):
     appeal = load_appeal_or_404(appeal_id, for_user=current_user)
     form = AppealDecisionForm()
     if not form.validate_on_submit():
-        flash(_("Give the reason for the decision."), "error")
+        flash_form_errors(form, missing={"reason": _("Give the reason for the decision.")})
         return redirect(url_for("results.manage", competition_id=appeal.competition_id))
     try:
         services.decide_appeal(appeal, form.decision.data, form.reason.data, actor_id=current_user.id,
@@ -390,7 +391,8 @@ def tie_decision(event_id: int):
             _("The chief judge's decision has been recorded."),
         )
     else:
-        flash(_("Give the order and the reason."), "error")
+        flash_form_errors(form, missing={"order": _("Give the order and the reason."),
+                                         "reason": _("Give the order and the reason.")})
     return redirect(url_for("results.adjustments", event_id=event.id))
 
 

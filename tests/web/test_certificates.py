@@ -253,6 +253,10 @@ def test_a_revoked_certificate_says_so_and_why(world, client, auth):
     certificate = _mine(world)
     page = _text(client.post(f"/certificates/{certificate.id}/revoke", data={"reason": ""}, follow_redirects=True))
     assert "Give the reason for revoking the certificate." in page
+    page = _text(client.post(f"/certificates/{certificate.id}/revoke", data={"reason": "长" * 501},
+                             follow_redirects=True))
+    assert "Field cannot be longer than 500 characters." in page and "Give the reason" not in page
+    assert _mine(world).status == "active"
     client.post(f"/certificates/{certificate.id}/revoke", data={"reason": "违反赛场纪律，取消获奖资格"})
     auth.logout()
     client.post("/lang", data={"lang": "zh"})
@@ -481,6 +485,23 @@ def test_a_bad_seal_is_refused_with_a_message_and_nothing_saved(world, client, a
     _login(client, auth, "westorg")
     page = _text(_upload(client, world["orgs"]["west"].id, data, name))
     assert message in page
+    assert services.design_for(world["orgs"]["west"]) is None
+
+
+def test_the_seal_page_states_one_limit_everywhere(world, client, auth):
+    """The label, the file input's own check and the request cap all say 2 MB (the roster's 5 MB never shows)."""
+    _login(client, auth, "westorg")
+    url = f"/certificates/organizations/{world['orgs']['west'].id}/design"
+    page = _text(client.get(url))
+    assert "at most 2 MB)" in page and f'data-max-bytes="{2 * 1024 * 1024}"' in page
+    assert "at most 2 MB can be uploaded" in page and "5 MB" not in page
+    big = b"\x89PNG\r\n\x1a\n" + b"\0" * (3 * 1024 * 1024)  # above the seal's cap, below the roster's
+    for headers in ({"Referer": f"http://localhost{url}"}, {}):  # with and without the browser's Referer
+        answer = client.post(url, data={"seal": (io.BytesIO(big), "big.png")}, content_type="multipart/form-data",
+                             headers=headers)
+        assert answer.status_code == 303 and answer.headers["Location"].endswith(url), "back on the seal page"
+        shown = _text(client.get(url))
+        assert "The file is too large: at most 2 MB can be uploaded." in shown
     assert services.design_for(world["orgs"]["west"]) is None
 
 

@@ -213,6 +213,13 @@ def test_review_in_bulk_with_a_reason_is_audited(world, client, auth):
     url = f"/promotion/competitions/{comp.id}/review"
     page = _text(client.post(url, data={"flag_ids": ids, "decision": "reject", "reason": ""}, follow_redirects=True))
     assert "Give the reason for the decision." in page
+    # A forged decision or an over-long reason is told as it is, not as a missing reason.
+    page = _text(client.post(url, data={"flag_ids": ids, "decision": "delete", "reason": "名额已满"},
+                             follow_redirects=True))
+    assert "Decision: Not a valid choice." in page and "Give the reason" not in page
+    page = _text(client.post(url, data={"flag_ids": ids, "decision": "reject", "reason": "长" * 501},
+                             follow_redirects=True))
+    assert "Reason: Field cannot be longer than 500 characters." in page and "Give the reason" not in page
     assert {f.status for f in _flags(comp.id).values()} == {"approved"}
     page = _text(client.post(url, data={"flag_ids": ids, "decision": "reject", "reason": "名额已满"},
                              follow_redirects=True))
