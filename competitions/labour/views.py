@@ -15,6 +15,7 @@ from competitions.auth.permissions import role_required
 from competitions.db import utcnow
 from competitions.domain import scorecards as rules
 from competitions.domain.errors import CompetitionError, RuleViolation
+from competitions.domain.points import plain_decimal
 from competitions.errors import commit_or_flash
 from competitions.extensions import db
 from competitions.forms import add_form_error, commit_or_form_error
@@ -50,6 +51,13 @@ from competitions.labour.permissions import (
 from competitions.organize.models import Competition
 from competitions.organize.permissions import scope_competitions
 from competitions.orgs.models import Organization, Worker
+
+
+@bp.app_template_filter("plain_number")
+def plain_number(value) -> str:
+    """A stored number as people write it: 20, 12.5, 0.25 (never 2E+1 or 20.00)."""
+    return "" if value is None else format(plain_decimal(Decimal(value)), "f")
+
 
 # ---- organizer: overview ----------------------------------------------------------------------------
 
@@ -327,7 +335,7 @@ def _formula_text(indicator) -> str:
     if data.get("type") == "above_target":
         return _("%(base)s points at %(target)s%(unit)s; +%(up)s per %(unit)s above, −%(down)s per %(unit)s "
                  "below; 0 to %(max)s", base=data["base"], target=data["target"], unit=unit or "1",
-                 up=data["per_unit_above"], down=data["per_unit_below"], max=indicator.max_points)
+                 up=data["per_unit_above"], down=data["per_unit_below"], max=plain_number(indicator.max_points))
     if data.get("type") == "linear":
         return _("%(p0)s points at %(v0)s%(unit)s to %(p1)s points at %(v1)s%(unit)s, linear", p0=data["from_points"],
                  v0=data["from_value"], p1=data["to_points"], v1=data["to_value"], unit=unit)
@@ -335,7 +343,8 @@ def _formula_text(indicator) -> str:
         parts = [("≥ " + b["at_least"] if "at_least" in b else "≤ " + b["at_most"]) + f"{unit} → {b['points']}"
                  for b in data["bands"]]
         return "; ".join(parts) + "; " + _("otherwise %(points)s", points=data.get("otherwise", "0"))
-    return _("0 to %(max)s points in steps of %(step)s", max=indicator.max_points, step=indicator.step)
+    return _("0 to %(max)s points in steps of %(step)s", max=plain_number(indicator.max_points),
+             step=plain_number(indicator.step))
 
 
 def _indicator_data(form: IndicatorForm) -> services.IndicatorData:
@@ -583,8 +592,7 @@ def assess_unit(period_id: int, unit_id: int):
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return plain_number(value)
 
 
 def _version(text: str | None) -> int | None:
