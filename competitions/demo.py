@@ -416,6 +416,9 @@ def load_demo_data() -> list[tuple[str, str, str]]:
 
     load_statistics_history(organizer)
     load_labour_demo(organizer, _org, _user)
+    from competitions.innovation.demo import load_innovation_demo
+
+    load_innovation_demo(organizer)
     db.session.flush()
     return logins
 

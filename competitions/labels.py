@@ -160,7 +160,7 @@ LABELS: dict[str, dict[str, object]] = {
         "revert": _l("reverted"),
     },
     "innovation_button": {
-        "submit": _l("Submit"), "withdraw": _l("Withdraw"), "reopen": _l("Reopen as a draft"),
+        "submit": _l("Submit"), "withdraw": _l("Withdraw the entry"), "reopen": _l("Reopen as a draft"),
         "pass": _l("Pass to the experts"), "return": _l("Return for revision"), "unpass": _l("Take the pass back"),
         "adopt": _l("Adopt"), "decline": _l("Do not adopt"), "revert": _l("Revert the last decision"),
     },

@@ -102,7 +102,9 @@ def check_yuan(value: Decimal | None, *, field: str) -> Decimal | None:
     """A benefit in yuan (元, per year for a claimed benefit): 0 .. 999,999,999,999.99, two decimals, or None."""
     if value is None:
         return None
-    if not value.is_finite() or value < 0 or value > MAX_YUAN:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0 or value > MAX_YUAN:
         raise RuleViolation(N_("A benefit is between 0 and 999,999,999,999.99 yuan."), field=field)
     if value != value.quantize(Decimal("0.01")):
         raise RuleViolation(N_("A benefit in yuan has at most two decimals (fen)."), field=field)

@@ -401,3 +401,30 @@ def test_the_json_api_and_the_command_line_drive_the_flow(client, auth, world, a
     result = runner.invoke(args=["innovation", "list", str(world["comp"].id)])
     assert "CX-0001\timplemented" in result.output and "realized 4200.50 yuan" in result.output
     assert "/api/v1/innovation/entries/{entry_id}/actions" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def test_demo_contest_under_review(app, tmp_path):
+    """The demo's innovation contest: four entries, one returned, one adopted, one partly scored; idempotent."""
+    from competitions import demo
+    from competitions.auth.models import User
+    from competitions.innovation.demo import NAME, load_innovation_demo
+    from competitions.organize.models import Competition
+
+    app.config["INNOVATION_FILES_DIR"] = str(tmp_path / "files")
+    demo._load_orgs()
+    demo._load_users()
+    demo._load_workers()
+    organizer = db.session.execute(select(User).where(User.username == "organizer")).scalar_one()
+    load_innovation_demo(organizer)
+    load_innovation_demo(organizer)
+    db.session.commit()
+    comp = db.session.execute(select(Competition).where(Competition.name == NAME)).scalar_one()
+    statuses = sorted(e.status for e in db.session.execute(select(InnovationEntry).where(
+        InnovationEntry.competition_id == comp.id)).scalars())
+    assert comp.status == "closed" and statuses == ["adopted", "passed", "passed", "returned"]
+    assert all(len(e.attachments) == 1 for e in db.session.execute(select(InnovationEntry)).scalars())
+    judge1 = db.session.execute(select(User).where(User.username == "judge1")).scalar_one()
+    from competitions.innovation.services import expert_entries
+
+    recused = [e.title for e, is_recused in expert_entries(judge1) if is_recused]
+    assert recused == ["变电站刀闸快速检修夹具"]
