@@ -81,7 +81,8 @@ def check_filename(name: str | None) -> str:
                                    "control or a direction character. Rename the file and upload it again."),
                                 field="file", chars=shown)
     if name in (".", "..") or name.startswith("."):
-        raise AttachmentRefused(N_("The file name may not start with a dot. Rename the file and upload it again."), field="file")
+        raise AttachmentRefused(N_("The file name may not start with a dot. Rename the file and upload it again."),
+                                field="file")
     if len(name) > MAX_NAME:
         raise AttachmentRefused(N_("The file name is longer than %(max)d characters."), field="file", max=MAX_NAME)
     return name
