@@ -411,13 +411,12 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     _load_contest_day(organizer)
     _load_results_on_notice(organizer)
     _load_promotion(organizer)
+    from competitions.innovation.demo import load_innovation_demo
     from competitions.labour.demo import load_labour_demo
     from competitions.stats.demo import load_statistics_history
 
     load_statistics_history(organizer)
     load_labour_demo(organizer, _org, _user)
-    from competitions.innovation.demo import load_innovation_demo
-
     load_innovation_demo(organizer)
     db.session.flush()
     return logins
