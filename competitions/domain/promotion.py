@@ -273,6 +273,9 @@ class Entry:
     failed_parts: tuple[FailedPart, ...] = ()
     team_name: str | None = None
     team_rank: int | None = None
+    # Two-round events (rounds): "final" for a finalist, "preliminary" for one who did not qualify (never
+    # eligible: promotion reads the final's standing); None for a single-round event.
+    round_reached: str | None = None
 
 
 @dataclass(frozen=True)
@@ -398,6 +401,8 @@ def _entry_outcomes(rule_set: RuleSet, competition: CompetitionFacts, entry: Ent
     """The awards and reasons of one entry under the rules in scope."""
     if not rules:
         return (), (Message.of(N_("No rule of %(rule_set)s covers this event."), rule_set=rule_set.name),)
+    if entry.round_reached == "preliminary":
+        return (), (_NOT_QUALIFIED,)
     if entry.disqualified or entry.rank is None:
         return (), (_DISQUALIFIED,)
     awards: list[Award] = []
@@ -421,6 +426,7 @@ def _entry_outcomes(rule_set: RuleSet, competition: CompetitionFacts, entry: Ent
 
 
 _DISQUALIFIED = Message(N_("Disqualified: no place, so no rule applies."))
+_NOT_QUALIFIED = Message(N_("Did not qualify for the final: no place in the final's standing, so no rule applies."))
 
 
 def _cite(rule: Rule, reason: Message) -> Message:

@@ -301,6 +301,8 @@ def _load(competition_ids: list[int]) -> _Loaded:
     teams = _team_places(snapshot_ids)
     counts = defaultdict(lambda: [0, 0])
     for row in raw:
+        if row[15] == "preliminary":
+            continue  # did not qualify for the final (rounds): not in the final's standing
         counts[row[2]][0] += 1
         if not row[6] and row[3] is not None:
             counts[row[2]][1] += 1
@@ -312,14 +314,14 @@ def _load(competition_ids: list[int]) -> _Loaded:
         event_comp[e.id] = e.competition_id
     entries = defaultdict(list)
     for (rid, wid, eid, rank, total, tied, dq, cj, prize, passed, part_passed, part_marks, skill, student,
-         birth) in raw:
+         birth, round_reached) in raw:
         cid = event_comp[eid]
         team = teams.get(rid)
         entries[cid].append(rules.Entry(
             rid, wid, eid, rank, total, bool(tied), bool(cj), bool(dq), prize,
             rules.level_from_skill_level(skill), bool(student), age_on(birth, starts[cid]),
             failed_parts(passed, part_passed, part_marks, pass_rules.get(eid), total) if passed is False else (),
-            team[0] if team else None, team[1] if team else None))
+            team[0] if team else None, team[1] if team else None, round_reached))
     history, approved = _level_flags(snapshot_ids)
     return _Loaded(competitions, snapshots, dict(events_by_comp), dict(entries), history, approved)
 
@@ -327,7 +329,7 @@ def _load(competition_ids: list[int]) -> _Loaded:
 ENTRY_SQL = (
     "SELECT e.registration_id, e.worker_id, e.event_id, e.rank, e.total, e.tied, e.disqualified,"
     " e.decided_by_chief_judge, e.prize, e.passed, e.part_passed, e.part_marks,"
-    " COALESCE(r.skill_level, w.skill_level), COALESCE(r.is_student, w.is_student), w.birth_date"
+    " COALESCE(r.skill_level, w.skill_level), COALESCE(r.is_student, w.is_student), w.birth_date, e.round_reached"
     " FROM result_entry e JOIN registration r ON r.id = e.registration_id JOIN worker w ON w.id = e.worker_id"
     " WHERE e.snapshot_id IN ({ids}) ORDER BY e.snapshot_id, e.event_id, e.position"
 )
@@ -369,7 +371,7 @@ def _entry_rows(snapshot_ids: list[int]) -> list[tuple]:
         passed = None if row[9] is None else bool(row[9])
         out.append((row[0], row[1], row[2], row[3], decimals[row[4]], row[5], row[6], row[7], row[8], passed,
                     _json(row[10]) if passed is False else None, _json(row[11]) if passed is False else None,
-                    row[12], row[13], birth))
+                    row[12], row[13], birth, row[15]))
     return out
 
 

@@ -379,3 +379,43 @@ def test_commands_set_up_rounds_and_carry_a_part(app, runner):
     assert db.session.get(Event, final.id).parts[0].carried_from == "practical"
     refused = runner.invoke(args=["rounds", "compute", str(prelim.id)])
     assert refused.exit_code == 1 and "sign the preliminary" in refused.output
+
+
+def through_to_final_results(w):
+    """Sign off, qualify, judge the final, compute, publish and make the results final (services)."""
+    from competitions.results import services as results
+    from competitions.results.publication import finalize_results
+    f.sign_off(w["prelim"], w["chief"])
+    standing = rounds.compute_qualification(w["prelim"], actor_id=w["organizer"].id, now=NOW)
+    rounds.confirm_qualification(standing, actor=w["organizer"], now=NOW)
+    entered = finalists(w)
+    criterion = w["final"].parts[1].criteria[0]
+    for code, value in FINAL_MARKS.items():
+        db.session.add(Mark(registration_id=entered[code].id, criterion_id=criterion.id, judge_id=w["judges"][0].id,
+                            event_id=w["final"].id, value=Decimal(value)))
+    f.sign_off(w["final"], w["chief"])
+    results.compute_provisional_results(w["comp"], actor_id=w["organizer"].id)
+    from zoneinfo import ZoneInfo
+    snapshot = results.publish_results(w["comp"], actor_id=w["organizer"].id, now=NOW, zone=ZoneInfo("Asia/Shanghai"))
+    assert finalize_results(snapshot, actor_id=w["organizer"].id, now=snapshot.notice_ends_at)
+    db.session.commit()
+    return snapshot
+
+
+def test_promotion_reads_the_round_reached(two_rounds):
+    """A competitor who did not qualify is never eligible, whatever their preliminary total; finalists are."""
+    from competitions.promotion.rules import assign_rule_set, load_preset
+    from competitions.promotion.services import decisions_of, evaluate_competition
+    w = two_rounds
+    w["comp"].level = "national"  # the national preset's rules cover national contests
+    through_to_final_results(w)
+    rule_set = load_preset("workers_contest", organization_id=w["orgs"]["city"].id, actor_id=None)
+    assign_rule_set(w["comp"], rule_set.id, actor_id=None)
+    evaluate_competition(w["comp"], actor_id=None, now=NOW)
+    db.session.commit()
+    lines = {d.worker_id: d for d in decisions_of(w["comp"].id)[w["final"].id]}
+    out = lines[w["regs"]["A05"].worker_id]
+    assert out.awards == [] and out.rank is None
+    assert any("Did not qualify for the final" in str(reason) for reason in out.reasons), out.reasons
+    winner = lines[w["regs"]["A03"].worker_id]
+    assert winner.rank == 1 and winner.awards  # first prize of the final: the preset promotes
