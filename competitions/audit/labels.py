@@ -27,6 +27,7 @@ ACTIONS: dict[str, object] = {
     "certificate_batch_requested": _l("Certificate batch requested"),
     "certificate_design_saved": _l("Certificate design saved"),
     "certificate_participation_set": _l("Participation certificates set"),
+    "certificate_reissued": _l("Certificate issued again after a manual revocation"),
     "certificate_revoked": _l("Certificate revoked"),
     "certificates_issued": _l("Certificates issued"),
     "competition.advance": _l("Competition moved on to judging"),

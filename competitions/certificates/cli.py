@@ -30,6 +30,9 @@ def issue_command(competition_id):
         summary = issue_certificates(_competition(competition_id), actor_id=None, now=utcnow())
     click.echo(f"issued {summary.issued}, reissued {summary.reissued}, revoked {summary.revoked}, "
                f"unchanged {summary.unchanged} (results version {summary.snapshot_version})")
+    if summary.withheld:
+        click.echo(f"{summary.withheld} certificate(s) revoked by hand were not issued again "
+                   "(flask certificates reissue NUMBER issues a new one).")
 
 
 @certificates_cli.command("list")
@@ -56,6 +59,21 @@ def revoke_command(number, reason):
     with operation():
         revoke(result.certificate, reason, actor_id=None, now=utcnow())
     click.echo(f"revoked {result.number}")
+
+
+@certificates_cli.command("reissue")
+@click.argument("number")
+def reissue_command(number):
+    """Issue a new certificate in place of one revoked by hand (reconciling never does it on its own)."""
+    from competitions.certificates.services import display_number, reissue_revoked, verify
+
+    result = verify(number)
+    if result.certificate is None:
+        raise click.ClickException(f"{number} is not a certificate number.")
+    with operation():
+        new = reissue_revoked(result.certificate, actor_id=None, now=utcnow())
+        shown = display_number(new.number)
+    click.echo(f"issued {shown} in place of {result.number}")
 
 
 @certificates_cli.command("verify")

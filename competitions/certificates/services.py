@@ -19,6 +19,9 @@ The rules:
   title) match. A certificate whose facts changed — results corrected after an
   appeal — is revoked with the reason and a new one issued that names it as
   replaced; one no longer called for is revoked. Issuing twice changes nothing.
+* A certificate an organizer revoked by hand (with a reason) is never silently
+  replaced: reconciling skips its source and says how many it skipped; the
+  organizer issues a new one for it explicitly (``reissue_revoked``).
   Once a competition has certificates, the scheduled job ``sync_certificates``
   reconciles it whenever a newer final snapshot appears, so holders see the new
   certificate without anyone asking.
@@ -193,6 +196,7 @@ class IssueSummary:
     revoked: int = 0
     unchanged: int = 0
     snapshot_version: int | None = None
+    withheld: int = 0  # called for, but its certificate was revoked by hand: not reissued without being asked
 
 
 def issue_certificates(competition: Competition, *, actor_id: int | None, now: datetime,
@@ -208,7 +212,8 @@ def issue_certificates(competition: Competition, *, actor_id: int | None, now: d
     if not wanted and not active:
         raise InvalidState("The final results give no prize, so there is no certificate to issue.")
     design = design_for(competition.organization)
-    issued = reissued = revoked = unchanged = 0
+    by_hand = revoked_by_hand(competition.id)
+    issued = reissued = revoked = unchanged = withheld = 0
     for source, certificate in active.items():
         want = wanted.get(source)
         if want is not None and _facts(certificate) == _facts(want):
@@ -225,6 +230,9 @@ def issue_certificates(competition: Competition, *, actor_id: int | None, now: d
         previous = active.get(source)
         if previous is not None and previous.status == "active":
             continue
+        if previous is None and source in by_hand:
+            withheld += 1  # revoked by hand: an organizer's decision the reconciliation does not undo
+            continue
         _issue(competition, snapshot, want, design, actor_id=actor_id, now=now,
                replaces=previous.id if previous is not None else None)
         if previous is not None:
@@ -232,13 +240,48 @@ def issue_certificates(competition: Competition, *, actor_id: int | None, now: d
         else:
             issued += 1
     db.session.flush()
-    summary = IssueSummary(issued, reissued, revoked, unchanged, snapshot.version)
+    summary = IssueSummary(issued, reissued, revoked, unchanged, snapshot.version, withheld)
     if issued or reissued or revoked:
         record("certificates_issued", actor_id=actor_id, object_type="competition", object_id=competition.id,
                competition_id=competition.id,
                new={"issued": issued, "reissued": reissued, "revoked": revoked, "version": snapshot.version,
                     "automatic": automatic})
     return summary
+
+
+def revoked_by_hand(competition_id: int) -> dict[str, Certificate]:
+    """Source -> its latest certificate, for the sources whose latest certificate an organizer revoked by hand."""
+    latest: dict[str, Certificate] = {}
+    for certificate in db.session.execute(select(Certificate).where(
+            Certificate.competition_id == competition_id).order_by(Certificate.id)).scalars():
+        latest[certificate.source] = certificate
+    return {source: c for source, c in latest.items() if c.status == "revoked" and c.revoked_code == "manual"}
+
+
+def reissue_revoked(certificate: Certificate, *, actor_id: int | None, now: datetime) -> Certificate:
+    """Issue a new certificate in place of one revoked by hand, when the final results still call for it.
+
+    The way back from a manual revocation (made in error, or its cause settled):
+    the new certificate has a new number, the facts of the newest final results
+    and names the revoked one as replaced; audited.
+    """
+    competition = db.session.get(Competition, certificate.competition_id)
+    db.session.execute(select(Competition.id).where(Competition.id == competition.id).with_for_update())
+    if revoked_by_hand(competition.id).get(certificate.source) is not certificate:
+        raise InvalidState("Only the latest certificate of a winner, revoked by hand, can be issued again.")
+    snapshot = final_snapshot(competition.id)
+    want = {w.source: w for w in wanted_certificates(competition, snapshot)}.get(certificate.source) \
+        if snapshot is not None else None
+    if want is None:
+        raise InvalidState("The final results no longer call for this certificate; nothing is issued.")
+    new = _issue(competition, snapshot, want, design_for(competition.organization), actor_id=actor_id, now=now,
+                 replaces=certificate.id)
+    db.session.flush()
+    record("certificate_reissued", actor_id=actor_id, object_type="certificate", object_id=new.id,
+           competition_id=competition.id, event_id=new.event_id,
+           old={"number": numbers.CertificateNumber(certificate.number).display},
+           new={"number": numbers.CertificateNumber(new.number).display, "version": snapshot.version})
+    return new
 
 
 def _facts(item) -> tuple:

@@ -25,7 +25,7 @@ from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
-from competitions.forms import UPLOAD_LIMITS, commit_or_form_error, flash_form_errors
+from competitions.forms import UPLOAD_LIMITS, Form, commit_or_form_error, flash_form_errors
 from competitions.organize.models import Competition
 from competitions.orgs.models import Worker
 from competitions.results.display import page_version
@@ -61,7 +61,7 @@ def manage(competition_id: int):
         active=sum(1 for c in certificates if c.status == "active"), batches=mine, design=design,
         participation_form=ParticipationForm(participation=services.participation_enabled(competition.id)),
         batch_form=BatchForm(), revoke_form=RevokeForm(), display_number=services.display_number,
-        stale={b.id: batches.is_stale(b, utcnow()) for b in mine})
+        stale={b.id: batches.is_stale(b, utcnow()) for b in mine}, by_hand=services.revoked_by_hand(competition.id))
 
 
 @bp.route("/competitions/<int:competition_id>/issue", methods=["POST"])
@@ -78,7 +78,24 @@ def issue(competition_id: int):
         flash(_("%(issued)d issued, %(reissued)d reissued, %(revoked)d revoked, %(unchanged)d unchanged.",
                 issued=summary.issued, reissued=summary.reissued, revoked=summary.revoked,
                 unchanged=summary.unchanged), "success")
+        if summary.withheld:
+            flash(_("%(count)d certificate(s) revoked by hand were not issued again. To issue a new one, use "
+                    "“Issue a new certificate” on its row.", count=summary.withheld), "warning")
     return redirect(url_for("certificates.manage", competition_id=competition.id))
+
+
+@bp.route("/<int:certificate_id>/reissue", methods=["POST"])
+@role_required("organizer")
+def reissue(certificate_id: int):
+    """Issue a new certificate in place of one revoked by hand (the way back from a revocation)."""
+    certificate = load_managed_certificate_or_404(certificate_id, for_user=current_user)
+    form = Form()  # the CSRF token only
+    if form.validate_on_submit():
+        commit_or_flash(lambda: services.reissue_revoked(certificate, actor_id=current_user.id, now=utcnow()),
+                        _("A new certificate has been issued in place of the revoked one."))
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("certificates.manage", competition_id=certificate.competition_id))
 
 
 @bp.route("/competitions/<int:competition_id>/participation", methods=["POST"])

@@ -83,6 +83,12 @@ def test_issue_download_and_verify(live_app, browser, lang):
     with page.expect_download() as download:
         page.click("#download")
     assert download.value.suggested_filename.endswith(".pdf")
+    # The issue page with its list of downloads fits a phone: the batch table scrolls inside its card.
+    page.goto(f"{base}/certificates/competitions/{comp_id}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator("table.batches tbody tr").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page itself never scrolls sideways"
+    screenshot(page, f"certificates-batches-{lang}-phone")
     # The winner's own page, on a phone.
     _login(page, base, "winner", lang)
     page.set_viewport_size({"width": 390, "height": 844})

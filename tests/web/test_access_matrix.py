@@ -204,6 +204,7 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "certificates.participation": (STAFF, MANAGED_POST),
     "certificates.preview": (STAFF, MANAGED),
     "certificates.revoke": (STAFF, MANAGED_POST),
+    "certificates.reissue": (STAFF, MANAGED_POST),
     "certificates.batch_new": (STAFF, MANAGED_POST),
     # A batch belongs to the organizer who asked for it (the world's is queued: its download redirects back).
     "certificates.batch": (STAFF, "L 403 403 403 404 200 200"),

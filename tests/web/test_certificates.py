@@ -21,6 +21,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from competitions.audit.models import AuditEntry
 from competitions.certificates import services
 from competitions.certificates.models import Certificate, CertificateBatch
 from competitions.extensions import db
@@ -265,6 +266,35 @@ def test_a_revoked_certificate_says_so_and_why(world, client, auth):
     _login(client, auth, "winner")
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 200  # the holder still sees what it was
     assert "Revoked" in _text(client.get("/certificates/mine"))
+
+
+def _all() -> int:
+    return db.session.execute(select(func.count()).select_from(Certificate)).scalar_one()
+
+
+def test_a_certificate_revoked_by_hand_is_never_silently_reissued(world, client, auth, runner):
+    _login(client, auth, "westorg")
+    _issue(client, world["comp"])
+    certificate = _mine(world)
+    client.post(f"/certificates/{certificate.id}/revoke", data={"reason": "资格复查未通过"})
+    page = _text(_issue(client, world["comp"]))
+    assert "0 issued, 0 reissued, 0 revoked, 5 unchanged." in page
+    assert "1 certificate(s) revoked by hand were not issued again." in page
+    assert len(_certificates(world["comp"].id)) == 5 and _all() == 6, "no new number behind the organizer's back"
+    assert "1 certificate(s) revoked by hand" in runner.invoke(args=["certificates", "issue",
+                                                                      str(world["comp"].id)]).output
+    # The way back: an explicit new certificate, replacing the revoked one, audited; only once.
+    manage = _text(client.get(f"/certificates/competitions/{world['comp'].id}"))
+    assert f'id="reissue-{certificate.id}"' in manage and manage.count('id="reissue-') == 1
+    page = _text(client.post(f"/certificates/{certificate.id}/reissue", follow_redirects=True))
+    assert "A new certificate has been issued in place of the revoked one." in page
+    new = _mine(world)
+    assert new.id != certificate.id and new.replaces_id == certificate.id and new.number != certificate.number
+    again = _text(client.post(f"/certificates/{certificate.id}/reissue", follow_redirects=True))
+    assert "Only the latest certificate of a winner, revoked by hand, can be issued again." in again
+    assert len(_certificates(world["comp"].id)) == 6 and _all() == 7
+    assert db.session.execute(select(AuditEntry).where(AuditEntry.action == "certificate_reissued")).scalar_one()
+    assert "0 issued, 0 reissued, 0 revoked, 6 unchanged." in _text(_issue(client, world["comp"]))
 
 
 def test_verification_page_is_cacheable_for_visitors_without_a_cookie(world, client, auth, app):
