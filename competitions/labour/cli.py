@@ -74,6 +74,27 @@ def add_unit_command(competition_id, code, name, kind, organization_id, headcoun
     click.echo(f"Unit {unit.code} {unit.name} added (id {unit.id}).")
 
 
+@labour_cli.command("import-units")
+@click.argument("competition_id", type=int)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_units_command(competition_id, path):
+    """Add or update COMPETITION_ID's units from an .xlsx or .csv (all rows valid, or nothing is saved)."""
+    from competitions.domain.errors import ValidationErrors
+    from competitions.labour.setup import import_units
+
+    try:
+        with operation():
+            summary = import_units(_competition(competition_id), path.read_bytes(), path.name, actor=None)
+    except click.ClickException as error:
+        cause = error.__cause__
+        if isinstance(cause, ValidationErrors):
+            for problem in cause.problems:
+                text = problem["message"] % problem.get("params", {}) if problem.get("params") else problem["message"]
+                click.echo(f"row {problem.get('row') or '-'}: {text}", err=True)
+        raise
+    click.echo(f"Imported {summary.total} unit(s): {summary.created} new, {summary.updated} updated.")
+
+
 @labour_cli.command("generate-periods")
 @click.argument("competition_id", type=int)
 @click.option("--cadence", default="month", type=click.Choice(["half_month", "month", "quarter"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -39,6 +40,12 @@ class UnitForm(Form):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices("unit_kind")
         self.organization_id.choices = [("", _l("None (not in the tree)"))] + list(organization_choices)
+
+
+class UnitImportForm(Form):
+    """Units from a spreadsheet (.xlsx or .csv with the template's headers)."""
+
+    file = FileField(_l("Units file (.xlsx or .csv)"), validators=[FileRequired()])
 
 
 class MemberForm(Form):

@@ -701,3 +701,102 @@ def parse_weight(value: object) -> Decimal:
     if not Decimal(0) < weight <= MAX_WEIGHT:
         raise RuleViolation(N_("The weight must be above 0 and at most %(max)s."), field="weight", max=MAX_WEIGHT)
     return weight
+
+
+# ---- units from a spreadsheet -----------------------------------------------------------------------
+
+# Header text (as ``roster_file.header_text`` compares it) -> column key; Chinese and English.
+UNIT_HEADERS = {
+    "单位代码": "code", "代码": "code", "标段代码": "code", "code": "code", "unit code": "code",
+    "单位名称": "name", "名称": "name", "参赛单位": "name", "标段名称": "name", "name": "name", "unit": "name",
+    "unit name": "name",
+    "单位类型": "kind", "类型": "kind", "kind": "kind", "type": "kind",
+    "所属组织": "organization", "所属工会": "organization", "工会组织": "organization", "organization": "organization",
+    "参赛人数": "headcount", "人数": "headcount", "职工人数": "headcount", "headcount": "headcount",
+    "workers": "headcount",
+}
+UNIT_KIND_WORDS = {"section": "section", "标段": "section", "enterprise": "enterprise", "企业": "enterprise",
+                   "workshop": "workshop", "车间": "workshop", "team": "team", "班组": "team"}
+
+
+@dataclass(frozen=True)
+class UnitImportSummary:
+    """What an import did: rows read, units added, units updated."""
+
+    total: int
+    created: int
+    updated: int
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def import_units(competition: Competition, data: bytes, filename: str, *, actor: User | None,
+                 allowed_organization_ids: set[int] | None = None) -> UnitImportSummary:
+    """Add or update (by code) the units listed in an .xlsx or .csv (columns: code, name, kind, organization,
+    headcount; Chinese or English headers), read by the roster's safe reader. Every row is checked before
+    anything is written; any problem refuses the whole file with each row's problem named."""
+    from competitions.domain.errors import ValidationErrors
+    from competitions.domain.inputs import InputError, parse_int
+    from competitions.registration.roster_file import read_roster_file
+
+    require_labour(competition)
+    rows = read_roster_file(data, filename, UNIT_HEADERS, {"code": "单位代码 / code", "name": "单位名称 / name"})
+    orgs = {o.name: o.id for o in db.session.execute(select(Organization)).scalars()}
+    existing = {u.code: u for u in units_of(competition)}
+    problems, planned, codes = [], [], set()
+    for row in rows:
+        code, name = _cell_text(row.cells.get("code")), _cell_text(row.cells.get("name"))
+        kind_text = _cell_text(row.cells.get("kind")).casefold() or "section"
+        org_text = _cell_text(row.cells.get("organization"))
+
+        def problem(message, column, shown, *, number=row.number, **params):
+            problems.append({"row": number, "column": column, "value": str(shown)[:60], "message": message,
+                             "params": params})
+        if code in codes:
+            problem(N_("The code %(code)s is given twice in the file."), "code", code, code=code)
+            continue
+        codes.add(code)
+        kind = UNIT_KIND_WORDS.get(kind_text)
+        if kind is None:
+            problem(N_("Unknown kind of unit %(value)s: write 标段, 企业, 车间 or 班组."), "kind", kind_text,
+                    value=kind_text)
+            continue
+        org_id = None
+        if org_text:
+            org_id = orgs.get(org_text)
+            if org_id is None or (allowed_organization_ids is not None and org_id not in allowed_organization_ids):
+                problem(N_("No organization called %(value)s in your part of the union tree."), "organization",
+                        org_text, value=org_text)
+                continue
+        try:
+            headcount = parse_int(row.cells.get("headcount") or 0, field="headcount", minimum=0,
+                                  maximum=MAX_HEADCOUNT)
+        except InputError:
+            problem(N_("The headcount must be between 0 and %(max)d."), "headcount", row.cells.get("headcount"),
+                    max=MAX_HEADCOUNT)
+            continue
+        planned.append((row, UnitData(code=code, name=name, kind=kind, organization_id=org_id,
+                                      headcount=headcount)))
+    created = updated = 0
+    if not problems:
+        for row, unit_data in planned:
+            try:
+                with db.session.begin_nested():
+                    if unit_data.code in existing:
+                        update_unit(existing[unit_data.code], unit_data, actor=actor)
+                        updated += 1
+                    else:
+                        add_unit(competition, unit_data, actor=actor)
+                        created += 1
+            except RuleViolation as error:
+                problems.append({"row": row.number, "column": error.field or "", "value": unit_data.code,
+                                 "message": error.message, "params": error.params})
+    if problems:
+        raise ValidationErrors(problems, message=N_("The file has %(count)d problem(s); nothing was imported."))
+    return UnitImportSummary(total=len(planned), created=created, updated=updated)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,11 +14,12 @@ from competitions.auth.models import User, UserRole
 from competitions.auth.permissions import role_required
 from competitions.db import utcnow
 from competitions.domain import scorecards as rules
-from competitions.domain.errors import CompetitionError, RuleViolation
+from competitions.domain.errors import CompetitionError, RuleViolation, ValidationErrors
 from competitions.domain.points import plain_decimal
 from competitions.errors import commit_or_flash
 from competitions.extensions import db
 from competitions.forms import add_form_error, commit_or_form_error
+from competitions.i18n import translate
 from competitions.labour import bp, services
 from competitions.labour.forms import (
     AdjustmentForm,
@@ -32,6 +33,7 @@ from competitions.labour.forms import (
     ReasonForm,
     SettingsForm,
     UnitForm,
+    UnitImportForm,
     VetoForm,
     score_form_class,
 )
@@ -51,6 +53,7 @@ from competitions.labour.permissions import (
 from competitions.organize.models import Competition
 from competitions.organize.permissions import scope_competitions
 from competitions.orgs.models import Organization, Worker
+from competitions.spreadsheets import xlsx_table
 
 
 @bp.app_template_filter("plain_number")
@@ -116,7 +119,50 @@ def units(competition_id: int):
             form, lambda: services.add_unit(comp, _unit_data(form), actor=current_user), field="code",
             success=_("The unit has been added."))[0]:
         return redirect(url_for("labour.units", competition_id=comp.id))
-    return render_template("labour/units.html", competition=comp, units=services.units_of(comp), form=form)
+    return render_template("labour/units.html", competition=comp, units=services.units_of(comp), form=form,
+                           import_form=UnitImportForm())
+
+
+@bp.route("/competitions/<int:competition_id>/units/import", methods=["POST"])
+@role_required("organizer")
+def units_import(competition_id: int):
+    """Add or update units from a spreadsheet: all rows checked, nothing saved unless every row is valid."""
+    comp = load_labour_competition_or_404(competition_id, for_user=current_user)
+    import_form = UnitImportForm()
+    problems = []
+    if import_form.validate_on_submit():
+        upload = import_form.file.data
+        allowed = {org_id for org_id, _name in _organization_choices()}
+        try:
+            summary = services.import_units(comp, upload.read(), upload.filename or "", actor=current_user,
+                                            allowed_organization_ids=allowed)
+        except ValidationErrors as error:
+            db.session.rollback()
+            problems = [{"row": p.get("row"), "column": p.get("column", ""), "value": p.get("value", ""),
+                         "message": translate(p["message"], p.get("params"))} for p in error.problems]
+        except CompetitionError as error:
+            db.session.rollback()
+            add_form_error(import_form, error, "file")
+        else:
+            db.session.commit()
+            flash(_("Imported %(total)d unit(s): %(created)d new, %(updated)d updated.", total=summary.total,
+                    created=summary.created, updated=summary.updated), "success")
+            return redirect(url_for("labour.units", competition_id=comp.id))
+    form = UnitForm(formdata=None, organization_choices=_organization_choices())
+    return render_template("labour/units.html", competition=comp, units=services.units_of(comp), form=form,
+                           import_form=import_form, problems=problems), 422
+
+
+@bp.route("/competitions/<int:competition_id>/units/template.xlsx")
+@role_required("organizer")
+def units_template(competition_id: int):
+    """The units template: Chinese and English headers, one example row."""
+    comp = load_labour_competition_or_404(competition_id, for_user=current_user)
+    data = xlsx_table(_("Units"), ["单位代码\nUnit code", "单位名称\nUnit name", "单位类型\nKind",
+                                   "所属组织\nOrganization", "参赛人数\nHeadcount"],
+                      [["S1", "土建1标段", "标段", "", 300]], widths=(14, 36, 12, 30, 12))
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=labour-units-{comp.id}.xlsx"})
 
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])

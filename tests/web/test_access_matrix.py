@@ -250,6 +250,8 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "labour.competition": (STAFF, MANAGED),
     "labour.units": (STAFF, MANAGED),
     "labour.unit": (STAFF, MANAGED),
+    "labour.units_import": (STAFF, MANAGED_POST),
+    "labour.units_template": (STAFF, MANAGED),
     "labour.add_member": (STAFF, MANAGED_POST),
     "labour.remove_member": (STAFF, MANAGED_POST),
     "labour.withdraw_unit": (STAFF, MANAGED_POST),

@@ -350,3 +350,43 @@ def test_command_line_from_set_up_to_sign_off(w, runner, tmp_path):
     document.write_text(json.dumps({"settings": {"bonus_cap": "8"}, "groups": []}), encoding="utf-8")
     assert runner.invoke(args=["labour", "scorecard", str(comp.id), "--load", str(document)]).exit_code == 0
     assert services.scorecard_of(comp).bonus_cap == D(8)
+
+
+# ---- units from a spreadsheet -------------------------------------------------------------------------
+
+def _units_csv(*rows) -> bytes:
+    lines = ["序号,单位代码,单位名称,单位类型,所属组织,参赛人数", *rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_units_import_all_or_nothing_and_again_updates(w, client, auth):
+    from io import BytesIO
+
+    comp = w["competition"]
+    login(client, auth, "metro-org")
+    url = f"/labour/competitions/{comp.id}/units/import"
+    bad = _units_csv("1,S5,5标段,标段,东区机床厂工会,300", "2,S6,6标段,隧道,,200", "3,S7,7标段,班组,不存在的工会,10",
+                     "4,S5,重复,标段,,1", "5,S8,8标段,车间,,-3")
+    page = client.post(url, data={"file": (BytesIO(bad), "units.csv")}, content_type="multipart/form-data")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422 and "4 problem(s) found; nothing was imported" in text
+    assert count(LabourUnit) == 4
+    good = _units_csv("1,S5,5标段,标段,东区机床厂工会,300", "2,S6,6标段（盾构）,section,,200",
+                      "3,S1,1标段（更名）,标段,,101")
+    page = client.post(url, data={"file": (BytesIO(good), "units.csv")}, content_type="multipart/form-data")
+    assert page.status_code == 302
+    units = {u.code: u for u in services.units_of(comp)}
+    assert len(units) == 6 and units["S5"].organization_id == w["orgs"]["plant"].id
+    assert units["S1"].name == "1标段（更名）"
+    template = client.get(f"/labour/competitions/{comp.id}/units/template.xlsx")
+    assert template.status_code == 200 and template.data[:2] == b"PK"
+
+
+def test_units_import_from_the_command_line(w, runner, tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_bytes(_units_csv("1,S9,9标段,班组,,12"))
+    result = runner.invoke(args=["labour", "import-units", str(w["competition"].id), str(path)])
+    assert result.exit_code == 0 and "1 new" in result.output
+    path.write_bytes(_units_csv("1,S10,10标段,隧道,,12"))
+    result = runner.invoke(args=["labour", "import-units", str(w["competition"].id), str(path)])
+    assert result.exit_code != 0 and "Unknown kind of unit" in result.output
