@@ -124,8 +124,8 @@ def _seed_results(app) -> int:
 def test_public_results_of_the_final_list_those_who_did_not_qualify(live_app, page, lang):
     app, base = live_app
     final_id = _seed_results(app)
-    words = {"zh": ("未晋级", "初赛：第 5 名，63.50", "一等奖"), "en": ("Did not qualify", "preliminary: place 5, 63.50",
-                                                              "First prize")}[lang]
+    words = {"zh": ("未晋级", "初赛：第 5 名，63.50", "一等奖"),
+             "en": ("Did not qualify", "preliminary: place 5, 63.50", "First prize")}[lang]
     page.goto(f"{base}/results/public/events/{final_id}")
     page.click(f"form.langswitch button[value={lang}]")
     table = page.locator("table.results-table").inner_text()
