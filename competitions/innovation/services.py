@@ -569,3 +569,26 @@ def certificate_wanted(competition: Competition, wanted: list) -> list:
                            employer=entry.employer.name, title=entry.title[:200])
         result.append(want)
     return result
+
+
+def published_result(entry: InnovationEntry):
+    """The entry's line in the contest's published (or final) results: rank, total and prize; None before."""
+    from competitions.results.models import ResultEntry
+    from competitions.results.snapshots import public_snapshot
+
+    if entry.registration_id is None:
+        return None
+    snapshot = public_snapshot(entry.competition_id)
+    if snapshot is None:
+        return None
+    return db.session.execute(select(ResultEntry).where(ResultEntry.snapshot_id == snapshot.id,
+                                                        ResultEntry.registration_id == entry.registration_id)
+                              ).scalar_one_or_none()
+
+
+def managed_contests(user: User) -> list[Competition]:
+    """The innovation contests ``user`` organizes (its organization's subtree), newest first."""
+    from competitions.organize.permissions import scope_competitions
+
+    return list(db.session.execute(scope_competitions(select(Competition), user).where(
+        Competition.kind == "innovation").order_by(Competition.year.desc(), Competition.id.desc())).scalars())

@@ -121,6 +121,7 @@ def entry(entry_id: int):
     return render_template(
         "innovation/entry.html", entry=entry, seen=seen, action_form=ActionForm(), upload_form=UploadForm(),
         implement_form=ImplementForm(), recommend_form=recommend_form, certificate=certificate,
+        result=services.published_result(entry) if seen.sees_names else None,
         entrant_actions=rules.possible_actions(entry.status, rules.ENTRANT_ACTIONS) if seen.lead else [],
         unit_actions=rules.possible_actions(entry.status, rules.UNIT_ACTIONS) if seen.unit else [],
         outcome_actions=[a for a in rules.possible_actions(entry.status, ("adopt", "decline", "revert"))]
@@ -218,7 +219,7 @@ def _entry_page_with(entry: InnovationEntry, **forms):
     page = render_template(
         "innovation/entry.html", entry=entry, seen=seen, action_form=ActionForm(),
         upload_form=forms.get("upload_form", UploadForm()), implement_form=forms.get("implement_form", ImplementForm()),
-        recommend_form=recommend_form, certificate=None,
+        recommend_form=recommend_form, certificate=None, result=None,
         entrant_actions=rules.possible_actions(entry.status, rules.ENTRANT_ACTIONS) if seen.lead else [],
         unit_actions=rules.possible_actions(entry.status, rules.UNIT_ACTIONS) if seen.unit else [],
         outcome_actions=rules.possible_actions(entry.status, ("adopt", "decline", "revert")) if seen.organizer else [],
@@ -327,6 +328,7 @@ def review():
     waiting = services.entries_for_unit(root) if root else []
     returned = services.entries_for_unit(root, statuses=("returned",)) if root else []
     return render_template("innovation/review.html", waiting=waiting, returned=returned,
+                           contests=services.managed_contests(current_user),
                            recommended=services.recommended_to(root) if root else [], action_form=ActionForm())
 
 

@@ -501,6 +501,8 @@ def draw_event(event: Event, actor: User, *, reason: str = "", seed: str | None 
     """
     if event.competition.status == "open":
         raise InvalidState("Close registration before drawing stations.")
+    if event.competition.kind == "innovation":   # entries keep their numbers as codes (competitions.innovation)
+        raise InvalidState("An innovation contest has no station draw: each entry's number is its code.")
     previous = latest_draw(event)
     reason = (reason or "").strip()
     if previous is not None:

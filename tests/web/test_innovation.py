@@ -191,6 +191,9 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
 
     # The certificate names the entry's title and its team, and verifies.
     _login(client, auth, "eastorg")
+    page = _text(client.get(f"/innovation/entries/{entry.id}"))
+    assert "Rank 1" in page and "First prize" in page
+    assert f"/innovation/contests/{comp.id}" in _text(client.get("/innovation/review"))
     response = client.post(f"/certificates/competitions/{comp.id}/issue", follow_redirects=True)
     assert response.status_code == 200
     issued = db.session.execute(select(Certificate).where(Certificate.source == f"innovation:{entry.id}")
@@ -428,3 +431,12 @@ def test_demo_contest_under_review(app, tmp_path):
 
     recused = [e.title for e, is_recused in expert_entries(judge1) if is_recused]
     assert recused == ["变电站刀闸快速检修夹具"]
+
+
+def test_an_innovation_contest_has_no_station_draw(world):
+    from competitions.domain.errors import InvalidState
+    from competitions.registration.services import draw_event
+
+    organize.change_status(world["comp"], "closed")
+    with pytest.raises(InvalidState, match="no station draw"):
+        draw_event(world["event"], world["users"]["eastorg"])
