@@ -233,7 +233,9 @@ def roster_command(competition_id, fmt, output):
 
     data = roster_data(_competition(competition_id))
     Path(output).write_bytes(roster_xlsx(data) if fmt == "xlsx" else roster_pdf(data))
-    click.echo(f"Roster of competition {competition_id} written to {output} ({len(data.rows)} line(s)).")
+    count = len(data.rows)
+    click.echo(f"Roster of competition {competition_id} written to {output} "
+               f"({count} proposal{'' if count == 1 else 's'}).")
 
 
 def init_app(app: Flask) -> None:

@@ -43,7 +43,9 @@ def roster_data(competition: Competition) -> RosterData:
         rows.append((r.name, r.masked_id, r.employer, f"{r.event} · {label('group', r.group)}",
                      "" if r.rank is None else str(r.rank), "" if r.total is None else f"{r.total:.2f}",
                      label("promotion_level", r.current_level), proposed, r.rule, status))
-    subtitle = _("Promotion roster · %(count)s line(s)", count=len(rows))
+    # English needs the singular; Chinese has one form (一项 / 共 n 项): two messages, no "(s)".
+    subtitle = _("Promotion roster · one proposal") if len(rows) == 1 else \
+        _("Promotion roster · %(count)s proposals", count=len(rows))
     return RosterData(_("%(competition)s — promotion roster", competition=competition.name), subtitle, headings,
                       tuple(rows), f"promotion-roster-{competition.id}")
 

@@ -17,7 +17,20 @@
   var PALETTE = ["#2f6fb3", "#e0873a", "#3a9b6a", "#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c"];
   var charts = [];
 
-  function short(text) { return text.length > 12 ? text.slice(0, 11) + "…" : text; }
+  /* Axis labels are cut by their width, not their length: a Chinese character is about two Latin letters wide,
+     so "Industry not given" keeps its words where 12 characters cut it to "Industry no…". The tooltip shows
+     the whole name. */
+  var LABEL_WIDTH = 24;
+  function width(ch) { return /[\u2e80-\uffff]/.test(ch) ? 2 : 1; }
+  function short(text) {
+    var used = 0, out = "";
+    for (var i = 0; i < text.length; i++) {
+      used += width(text[i]);
+      if (used > LABEL_WIDTH) { return out.replace(/\s+$/, "") + "…"; }
+      out += text[i];
+    }
+    return text;
+  }
 
   function barOption(chart) {
     var horizontal = chart.horizontal;

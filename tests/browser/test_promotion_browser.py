@@ -106,4 +106,8 @@ def test_organizer_reviews_flags_in_bulk_and_worker_sees_them(live_app, page, la
     assert "全国技术能手" in text and ("技师" in text if lang == "zh" else "Technician" in text)
     screenshot(page, f"promotion-mine-{lang}")
     page.set_viewport_size({"width": 390, "height": 844})
+    # On a phone each competition of the record is a card: neither the page nor the table scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("(() => { const s = document.querySelector('table.history').parentElement;"
+                         " return s.scrollWidth <= s.clientWidth; })()")
     screenshot(page, f"promotion-mine-phone-{lang}")

@@ -66,6 +66,17 @@ def test_charts_render_with_data_in_both_languages(live_app, page, lang, words):
     tile = page.inner_text("#headline [data-metric='participations']")
     assert "8" in tile and "+300.0%" in tile
     assert not errors, errors
+    # Axis labels are cut by width: English keeps its words ("Industry not given", was "Industry no…").
+    cut = page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.querySelector(".chart[data-chart='trade']"));
+        const option = chart.getOption();
+        const axis = [...option.xAxis, ...option.yAxis].find(a => a.type === "category");
+        const cut = axis.axisLabel.formatter;
+        return [cut("Industry not given"), cut("中华人民共和国国家统计局行业"),
+                cut("Manufacturing of electrical machinery")];
+    }""")
+    assert cut[0] == "Industry not given" and cut[1] == "中华人民共和国国家统计局…"
+    assert cut[2] == "Manufacturing of electri…"
     screenshot(page, f"stats-dashboard-city-{lang}")
 
     # Drill into 电工 (the link under the trade chart) and into the east district (the region table).

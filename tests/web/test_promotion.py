@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import subprocess
 from datetime import timedelta
 from io import BytesIO
@@ -364,6 +365,7 @@ def test_roster_exports_carry_masked_ids(world, client, auth, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "李娜" in text and national_id[:6] in text and national_id not in text
     assert "promotion roster" in text and "Senior technician" in text
+    assert re.search(r"Promotion roster · \d+ proposals", text) and "line(s)" not in text
     # Rendered for a look (tests/artifacts/promotion-roster-en.png); a page with the table is far from blank.
     from tests.conftest import ARTIFACTS
 
@@ -375,6 +377,7 @@ def test_roster_exports_carry_masked_ids(world, client, auth, tmp_path):
     path.write_bytes(client.get(f"/promotion/competitions/{comp.id}/roster.pdf").data)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "晋升名册" in text and "高级技师" in text and "已通过" in text
+    assert re.search(r"晋升名册 · 共 \d+ 项提名", text)
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(path),
                     str(ARTIFACTS / "promotion-roster-zh")], check=True)
 
@@ -436,7 +439,7 @@ def test_json_and_command_line_give_the_decisions(world, client, auth, runner):
     assert runner.invoke(args=["promotion", "evaluate"]).exit_code == 2
     out = runner.invoke(args=["promotion", "roster", "--competition", str(comp.id), "--format", "xlsx",
                               "--output", "/dev/null"])
-    assert out.exit_code == 0 and "10 line(s)" in out.output   # the rejected flag is not on the roster
+    assert out.exit_code == 0 and "(10 proposals)" in out.output   # the rejected flag is not on the roster
 
 
 def test_the_scheduled_finalize_job_evaluates_too(world):
