@@ -389,18 +389,31 @@ def score_period(card: Scorecard, units: Iterable[UnitEntries]) -> list[UnitPeri
 
 # ---- recusal by unit -------------------------------------------------------------------------------
 
+def _parent_path(path: str) -> str:
+    parts = [p for p in path.split("/") if p]
+    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ""
+
+
 def assessor_recused_from_unit(assessor_org_path: str | None, unit_org_path: str | None, *,
-                               assessor_org_is_enterprise: bool = False) -> bool:
+                               assessor_org_is_enterprise: bool = False, same_parent: bool = False) -> bool:
     """Recusal (回避) by unit: an assessor employed anywhere in the unit's organization subtree (the
     section's project department, its teams) never scores the unit; nor does an assessor of an enterprise
-    score a unit below that enterprise (its own workshop or project department). An assessor of a
-    federation above every unit is not recused. Paths are the union tree's materialised paths ("/1/4/17/").
+    score a unit below that enterprise (its own workshop or project department). With ``same_parent`` (the
+    competition's "recuse within the same parent organization" setting, as for judges), an assessor whose
+    organization sits under the same parent as the unit's (two enterprises of one district, or the district
+    above the unit's enterprise) is recused too. An assessor of a federation above every unit is not.
+    Paths are the union tree's materialised paths ("/1/4/17/").
     """
     if not assessor_org_path or not unit_org_path:
         return False
     if assessor_org_path.startswith(unit_org_path):
         return True
-    return assessor_org_is_enterprise and unit_org_path.startswith(assessor_org_path)
+    if assessor_org_is_enterprise and unit_org_path.startswith(assessor_org_path):
+        return True
+    if same_parent:
+        unit_parent = _parent_path(unit_org_path)
+        return bool(unit_parent) and unit_parent in (_parent_path(assessor_org_path), assessor_org_path)
+    return False
 
 
 # ---- completeness for sign-off ----------------------------------------------------------------------

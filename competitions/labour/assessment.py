@@ -104,11 +104,14 @@ def points_for(indicator: LabourIndicator, value: Decimal) -> Decimal:
 # ---- who may score what -----------------------------------------------------------------------------
 
 def is_recused(user: User, unit: LabourUnit) -> bool:
-    """True when ``user`` must not score ``unit`` (recusal by unit)."""
+    """True when ``user`` must not score ``unit`` (recusal by unit; within the same parent organization too
+    when the competition says so, ``Competition.recuse_same_parent``)."""
     org: Organization | None = user.organization
     unit_org: Organization | None = unit.organization
+    competition = db.session.get(Competition, unit.competition_id)
     return rules.assessor_recused_from_unit(org.path if org else None, unit_org.path if unit_org else None,
-                                            assessor_org_is_enterprise=bool(org and org.kind == "enterprise"))
+                                            assessor_org_is_enterprise=bool(org and org.kind == "enterprise"),
+                                            same_parent=bool(competition and competition.recuse_same_parent))
 
 
 def assignments_of(user: User, competition_id: int) -> list[LabourAssessor]:

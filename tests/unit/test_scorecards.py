@@ -243,6 +243,18 @@ def test_assessor_recused_from_unit(assessor, unit, enterprise, recused):
     assert assessor_recused_from_unit(assessor, unit, assessor_org_is_enterprise=enterprise) is recused
 
 
+@pytest.mark.parametrize(("assessor", "unit", "recused"), [
+    ("/1/4/18/", "/1/4/17/", True),     # another enterprise of the same district
+    ("/1/4/", "/1/4/17/", True),        # the district federation above the unit's enterprise
+    ("/1/5/18/", "/1/4/17/", False),    # an enterprise of another district
+    ("/1/", "/1/4/17/", False),         # the city federation
+    ("/1/5/", "/1/4/", True),           # two districts of one city: siblings under the city
+])
+def test_same_parent_recusal_when_the_competition_asks_for_it(assessor, unit, recused):
+    assert assessor_recused_from_unit(assessor, unit, same_parent=True) is recused
+    assert assessor_recused_from_unit(assessor, unit, same_parent=False) is (assessor.startswith(unit))
+
+
 def test_bands_typed_one_per_line():
     from competitions.domain.scorecards import bands_from_text, bands_to_text
 

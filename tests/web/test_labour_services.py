@@ -206,3 +206,25 @@ def test_units_and_periods_rules(world):
         services.add_period(comp, services.PeriodData("节点一", world["periods"][0].starts_on,
                                                       world["periods"][0].ends_on), actor=None)
     assert [p.number for p in services.periods_of(comp)] == [1, 2, 3, 4, 5, 6]
+
+
+def test_same_parent_recusal_follows_the_competition_setting(world):
+    from competitions.orgs.services import create_organization
+
+    steel = create_organization(name="东区钢结构厂工会", kind="enterprise", parent_id=world["orgs"]["east"].id)
+    unit = services.add_unit(world["competition"], services.UnitData(code="S5", name="5标段",
+                                                                     organization_id=steel.id), actor=None)
+    assert not services.is_recused(world["a2"], unit)   # the east plant's assessor, a sibling enterprise
+    world["competition"].recuse_same_parent = True
+    assert services.is_recused(world["a2"], unit) and not services.is_recused(world["a1"], unit)
+    assert unit.id in services.scope_of(world["periods"][0], world["a2"]).recused
+
+
+def test_participations_count_named_members_else_the_headcount(world):
+    from tests.factories import worker
+
+    s1, s2 = world["units"][:2]
+    for name in ("李强", "王芳"):
+        services.add_member(s1, worker_id=worker(world["orgs"]["plant"], name=name).id, role="班组长", actor=None)
+    counts = services.participations(world["competition"])
+    assert counts[s1.id] == 2 and counts[s2.id] == 102   # S2 names nobody: its declared 102 workers
