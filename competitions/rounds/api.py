@@ -118,7 +118,7 @@ def _run(event, operation):
 def _load(event_id: int, *, manage: bool = False):
     if request.method == "POST":
         _begin_write()
-    return load_event_for_rounds_or_404(event_id, for_user=_user(), manage=manage)
+    return load_event_for_rounds_or_404(event_id, for_user=_user(), manage=manage, act=request.method == "POST")
 
 
 def _rule_of(body: dict) -> dict:

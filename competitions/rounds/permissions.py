@@ -39,17 +39,24 @@ def can_qualify(user: User, preliminary: Event) -> bool:
     return bool(user.is_authenticated and user.has_role("judge") and is_chief_judge(user.id, preliminary.id))
 
 
-def load_event_for_rounds_or_404(event_id: int, *, for_user: User, manage: bool = False) -> Event:
-    """The event when ``for_user`` manages its competition, or (unless ``manage``) is its preliminary's chief judge."""
+def load_event_for_rounds_or_404(event_id: int, *, for_user: User, manage: bool = False,
+                                 act: bool = False) -> Event:
+    """The event when ``for_user`` manages its competition, or (unless ``manage``) is its preliminary's chief
+    judge; the final's chief judge may look (not ``act``)."""
     event = db.get_or_404(Event, event_id)
     if can_manage(for_user, event.competition):
         return event
     if manage:
         abort(404)
-    preliminary, _final = rounds_of(event)
-    if not can_qualify(for_user, preliminary):
-        abort(404)
-    return event
+    preliminary, final = rounds_of(event)
+    if can_qualify(for_user, preliminary):
+        return event
+    if not act and final is not None and for_user.has_role("judge"):
+        from competitions.results.services import is_chief_judge
+
+        if is_chief_judge(for_user.id, final.id):
+            return event
+    abort(404)
 
 
 def load_published_standing_or_404(event_id: int) -> tuple[Event, RoundStanding]:

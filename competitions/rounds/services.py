@@ -351,6 +351,15 @@ def carried_marks(final: Event) -> dict[int, dict[str, Decimal]]:
     return out
 
 
+def finalists_of(standing: RoundStanding) -> list[tuple[RoundStandingEntry, Registration]]:
+    """The qualifiers with their registration in the final (its station and code), in preliminary order."""
+    ids = [e.final_registration_id for e in standing.entries if e.final_registration_id]
+    registrations = {r.id: r for r in db.session.execute(
+        select(Registration).where(Registration.id.in_(ids))).scalars()} if ids else {}
+    return [(e, registrations[e.final_registration_id]) for e in standing.entries
+            if e.final_registration_id in registrations]
+
+
 def non_qualifiers(final: Event) -> list[RoundStandingEntry]:
     """The preliminary's competitors who did not qualify for ``final``, in preliminary standing order."""
     return list(db.session.execute(

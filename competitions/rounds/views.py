@@ -66,13 +66,14 @@ def event(event_id: int):
     if standing is not None:
         reasons = {e.id: labels.reason_text(e, standing.cut, standing.qualifier_count) for e in standing.entries}
     carried = [(p, p.carried_from) for p in final.parts if p.carried_from] if final is not None else []
+    finalists = services.finalists_of(standing) if standing is not None and standing.status == "confirmed" else []
     return render_template(
         "rounds/event.html", preliminary=preliminary, final=final, standing=standing, reasons=reasons,
         manager=manager, qualifier=can_qualify(current_user, preliminary), rule_form=_rule_form(final),
         reason_form=ReasonForm(prefix="undo"), compute_form=ReasonForm(prefix="compute"), csrf_form=CsrfOnlyForm(),
         rule_text=labels.rule_text(final.qualification_rule if final is not None else {}), carried=carried,
         began=final is not None and services.final_begun(final), status_label=labels.STATUSES,
-        part_names={p.code: p.name for p in preliminary.parts},
+        part_names={p.code: p.name for p in preliminary.parts}, finalists=finalists,
     )
 
 
@@ -127,7 +128,7 @@ def remove(event_id: int):
 @role_required("organizer", "judge")
 def compute(event_id: int):
     """Compute the preliminary's standing and the qualification (again, with a reason)."""
-    shown = load_event_for_rounds_or_404(event_id, for_user=current_user)
+    shown = load_event_for_rounds_or_404(event_id, for_user=current_user, act=True)
     preliminary, final = rounds_of(shown)
     form = ReasonForm(prefix="compute")
     if final is None or not form.validate_on_submit():
@@ -142,7 +143,7 @@ def compute(event_id: int):
 @role_required("organizer", "judge")
 def confirm(event_id: int):
     """Confirm the qualification: the qualifiers are entered in the final and its stations drawn."""
-    shown = load_event_for_rounds_or_404(event_id, for_user=current_user)
+    shown = load_event_for_rounds_or_404(event_id, for_user=current_user, act=True)
     preliminary, final = rounds_of(shown)
     standing = services.standing_of(preliminary.id) if final is not None else None
     if standing is None or not CsrfOnlyForm().validate_on_submit():
@@ -157,7 +158,7 @@ def confirm(event_id: int):
 @role_required("organizer", "judge")
 def undo(event_id: int):
     """Undo the qualification (with a reason) until the final has begun."""
-    shown = load_event_for_rounds_or_404(event_id, for_user=current_user)
+    shown = load_event_for_rounds_or_404(event_id, for_user=current_user, act=True)
     preliminary, final = rounds_of(shown)
     standing = services.standing_of(preliminary.id) if final is not None else None
     form = ReasonForm(prefix="undo")

@@ -256,6 +256,7 @@ def test_rounds_through_the_pages_from_preliminary_to_published_results(by_forms
     client.post("/lang", data={"lang": "en"})
     confirmed = page(client.post(f"/rounds/events/{prelim_id}/confirm", follow_redirects=True))
     assert "The qualification is confirmed: the qualifiers are entered in the final" in confirmed
+    assert "The final's entrants" in confirmed and '<td class="num carried">90.00</td>' in confirmed
     db.session.expire_all()
     entered = {r.worker_id: r for r in db.session.execute(
         select(Registration).where(Registration.event_id == final.id)).scalars()}
@@ -327,6 +328,15 @@ def test_guards_each_refusal_with_a_reason(two_rounds, client, auth):
     undone = page(client.post(f"/rounds/events/{w['prelim'].id}/undo", data={"undo-reason": "A04 成绩录入有误"},
                               follow_redirects=True))
     assert "晋级已撤销" in undone
+    # The final's chief judge may look at the qualification but not change it.
+    final_chief = f.user("finalchief", "judge", org=w["orgs"]["city"])
+    judging.assign_judge(w["final"], actor=None, user_id=final_chief.id, is_chief_judge=True)
+    db.session.commit()
+    auth.logout()
+    auth.login("finalchief")
+    assert client.get(f"/rounds/events/{w['final'].id}").status_code == 200
+    assert client.post(f"/rounds/events/{w['final'].id}/compute").status_code == 404
+    assert client.post(f"/api/v1/rounds/events/{w['final'].id}/confirm").status_code == 404
     from competitions.audit.models import AuditEntry
     actions = [a.action for a in db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
                if a.action.startswith("rounds.")]
