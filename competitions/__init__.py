@@ -32,6 +32,7 @@ BLUEPRINT_MODULES = (
     "competitions.certificates",
     "competitions.innovation",
     "competitions.labour",
+    "competitions.labour_results",
 )
 
 

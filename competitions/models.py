@@ -9,6 +9,7 @@ import competitions.certificates.models  # noqa: F401
 import competitions.innovation.models  # noqa: F401
 import competitions.judging.models  # noqa: F401
 import competitions.labour.models  # noqa: F401
+import competitions.labour_results.models  # noqa: F401
 import competitions.organize.models  # noqa: F401
 import competitions.orgs.models  # noqa: F401
 import competitions.promotion.models  # noqa: F401

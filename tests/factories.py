@@ -245,3 +245,37 @@ def labour_world(*, periods="month"):
     db.session.flush()
     return {"orgs": orgs, "admin": admin, "competition": comp, "indicators": indicators, "units": units,
             "periods": period_rows, "a1": a1, "a2": a2, "chief": chief}
+
+
+def labour_signed_off_period(world, period, o1_by_unit: dict[str, str], *, vetoes=(), bonus=(), deductions=()):
+    """Score ``period`` of ``labour_world()`` for every unit, differing only in indicator O1 (judged, 0-10 in
+    halves: unit code -> points), add ``vetoes`` ((unit code, reason)), ``bonus``/``deductions`` ((unit code,
+    points)), then close and sign it off. The other indicators take the metro scorecard's sample values
+    (``GOOD`` in tests/web/test_labour_services.py): a unit's total is 78.10 + O1 (+ bonus − deductions)."""
+    from competitions.labour import services
+
+    good = {"O2": "8.5", "P1": "103.5", "P2": "2", "Q1": "98", "Q2": "7", "S1": "96", "S2": "6.5", "C1": "9",
+            "I1": "4"}
+    ind = world["indicators"]
+    for unit in world["units"]:
+        values = {**good, "O1": o1_by_unit[unit.code]}
+        every = [services.ScoreInput(ind[c].id, v) for c, v in values.items()]
+        services.record_scores(period, unit, assessor=world["a1"], entries=every)
+        if unit.code != "S1":
+            services.record_scores(period, unit, assessor=world["a2"], entries=every)
+        services.record_scores(period, unit, assessor=world["chief"],
+                               entries=[e for e in every if e.indicator_id in (ind["O1"].id, ind["O2"].id)])
+    units = {u.code: u for u in world["units"]}
+    for code, reason in vetoes:
+        services.add_veto(period, services.VetoData(units[code].id, "safety_accident", reason, "事故快报〔2026〕1号"),
+                          actor=world["admin"])
+    for code, points in bonus:
+        services.add_adjustment(period, services.AdjustmentData(units[code].id, "bonus", points, "owner", "业主通报"),
+                                actor=world["admin"])
+    for code, points in deductions:
+        services.add_adjustment(period, services.AdjustmentData(units[code].id, "deduction", points, "supervisor",
+                                                                "监理通报"), actor=world["admin"])
+    services.close_assessment(period, actor=world["chief"])
+    services.sign_off(period, actor=world["chief"])
+    db.session.flush()
+    return period

@@ -65,6 +65,8 @@ FACTS = ("kind", "name", "employer", "competition_name", "event_name", "event_gr
 MAX_SIGNATORIES = 3
 KINDS_ORDER = {"award": 0, "honour": 1, "participation": 2}
 AWARD_ORDER = {"first": 0, "second": 1, "third": 2, "honourable": 3}
+LABOUR_HONOUR_SOURCE = "labour_honour:"  # competitions.labour_results.honours: final honours of labour competitions
+LABOUR_COLLECTIVE_AWARDS = ("advanced_collective", "workers_pioneer")
 
 
 # --- what the final results call for ------------------------------------------------------------
@@ -208,7 +210,9 @@ def issue_certificates(competition: Competition, *, actor_id: int | None, now: d
         raise InvalidState("Certificates can be issued only once the results are final.")
     wanted = {w.source: w for w in wanted_certificates(competition, snapshot)}
     active = {c.source: c for c in db.session.execute(select(Certificate).where(
-        Certificate.competition_id == competition.id, Certificate.status == "active")).scalars()}
+        Certificate.competition_id == competition.id, Certificate.status == "active",
+        # A labour competition's honour certificates are reconciled by labour_results.honours, not here.
+        ~Certificate.source.startswith(LABOUR_HONOUR_SOURCE))).scalars()}
     if not wanted and not active:
         raise InvalidState("The final results give no prize, so there is no certificate to issue.")
     design = design_for(competition.organization)
@@ -459,6 +463,17 @@ def masked_name(name: str) -> str:
     return numbers.mask_name(name)
 
 
+def public_holder(certificate: Certificate) -> str:
+    """The holder as the verification page shows it: a person's name masked, a unit's name in full.
+
+    A collective honour of a labour competition is held by a unit (a project section, a team), whose
+    name is public anyway: masking it would only make the certificate harder to check.
+    """
+    if certificate_style(certificate) == "labour_collective":
+        return certificate.name
+    return masked_name(certificate.name)
+
+
 def verify_url(compact: str, base_url: str | None = None) -> str:
     """The public verification URL printed in the QR code.
 
@@ -555,6 +570,10 @@ WORDING = {
         "innovation": ("获奖证书", "在%(competition)s中，创新成果“%(team)s”经专家评审，荣获", "特发此证，以资鼓励。"),
         "participation": ("参赛证书", "参加%(competition)s%(event)s项目比赛，完成全部赛项。", "特发此证。"),
         "honour": ("荣誉证书", "在%(competition)s%(event)s项目中成绩优异，经审核，被授予", "特发此证，以资鼓励。"),
+        "labour_collective": ("荣誉证书", "在%(competition)s中成绩突出，经考核评定，被评为", "特发此证，以资鼓励。"),
+        "labour_individual": ("荣誉证书", "在%(competition)s中表现突出，经推荐审核，被评为",
+                              "特发此证，以资鼓励。"),
+        "collective_salutation": "：",
         "salutation": "同志：", "employer": "工作单位：%s", "number": "证书编号", "verify": "扫码查验证书真伪",
         "team_prize": "团体%s", "honour_title": "“%s”荣誉称号", "event": "%(trade)s（%(group)s组）",
         "specimen": "样本", "sample_name": "王𫖯", "sample_employer": "海州市电力公司",
@@ -569,6 +588,11 @@ WORDING = {
                           ""),
         "honour": ("Certificate of Honour", "for outstanding results in the %(event)s event of\n%(competition)s,\n"
                    "has been awarded the honour title", ""),
+        "labour_collective": ("Certificate of Honour", "for outstanding results in\n%(competition)s,\n"
+                              "has been awarded the honour title", ""),
+        "labour_individual": ("Certificate of Honour", "nominated by their unit for outstanding work in\n"
+                              "%(competition)s,\nhas been awarded the honour title", ""),
+        "collective_salutation": "This is to certify that",
         "salutation": "This is to certify that", "employer": "%s", "number": "Certificate No.",
         "verify": "Scan to verify", "team_prize": "Team %s", "honour_title": "%s",
         "event": "%(trade)s (%(group)s)", "specimen": "SPECIMEN", "sample_name": "王𫖯",
@@ -627,28 +651,46 @@ def certificate_text(item: Printable, language: str, *, verify: str, seal: bytes
     if language not in WORDING:
         raise RuleViolation("Certificates are printed in Chinese or English.", field="language")
     words = WORDING[language]
-    style = "team" if item.source.startswith("team:") else "innovation" if item.source.startswith(
-        "innovation:") else item.kind
+    style = certificate_style(item)
     title, body, closing = words[style]
     with force_locale(language):
         group = str(label("group", item.event_group)) if item.event_group else ""
-        prize = str(label("prize", item.award)) if item.award else ""
+        prize = str(label("labour_honour" if style.startswith("labour_") else "prize", item.award)) \
+            if item.award else ""
     event = words["event"] % {"trade": item.event_name, "group": group} if group else item.event_name
     body = body % {"competition": item.competition_name, "event": event, "team": item.title}
-    if item.kind == "honour":
+    if style.startswith("labour_"):
+        highlight = words["honour_title"] % prize
+    elif item.kind == "honour":
         highlight = words["honour_title"] % item.title
     elif style == "team":
         highlight = words["team_prize"] % prize
     else:
         highlight = prize
+    salutation = words["collective_salutation"] if style == "labour_collective" else words["salutation"]
     return CertificateText(
-        language=language, title=title, name=item.name, salutation=words["salutation"], body=body,
+        language=language, title=title, name=item.name, salutation=salutation, body=body,
         highlight=highlight, closing=closing,
         employer_line=words["employer"] % item.employer if item.employer else "", issuer=item.issuer,
         date=chinese_date(item.issue_date) if language == "zh" else english_date(item.issue_date),
         number_label=words["number"], number=display_number(item.number), verify_hint=words["verify"],
         verify_url=verify, signatories=item.signatories, seal_png=seal, seal_key=item.seal_sha or "",
         watermark=words["specimen"] if specimen else "")
+
+
+def certificate_style(item) -> str:
+    """Which wording a certificate takes: its kind, a team's award, or a labour competition's honour.
+
+    A labour competition's collective honour (先进集体, 工人先锋号) names the unit, not a person: it is
+    addressed to the unit (no 同志) and says what the unit did in the competition.
+    """
+    if item.source.startswith("team:"):
+        return "team"
+    if item.source.startswith("innovation:"):
+        return "innovation"
+    if item.source.startswith(LABOUR_HONOUR_SOURCE):
+        return "labour_collective" if item.award in LABOUR_COLLECTIVE_AWARDS else "labour_individual"
+    return item.kind
 
 
 def certificate_pdf_bytes(certificate: Certificate, language: str) -> bytes:

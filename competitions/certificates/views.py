@@ -278,7 +278,7 @@ def verify(number: str):
         return _cacheable(Response(status=304), etag)
     response = Response(render_template(
         "certificates/verify.html", form=VerifyForm(data={"number": result.number or number}), result=result,
-        masked=services.masked_name(certificate.name) if certificate else ""))
+        masked=services.public_holder(certificate) if certificate else ""))
     if result.state == "invalid":
         response.status_code = 404
     return _cacheable(response, etag)

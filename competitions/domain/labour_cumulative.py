@@ -89,7 +89,7 @@ class CumulativeRule:
     """The rules' cumulative standing: combination, weights by period key, missing and vetoed periods.
 
     A period the weights do not name weighs 1; weights are 0 to 100 with at
-    most two decimals. ``tie_break`` is the declared chain after the total.
+    most three decimals (as periods store them). ``tie_break`` is the declared chain after the total.
     ``honours_veto_limit`` None means vetoes never bar a final honour.
     """
 
@@ -162,8 +162,8 @@ def check_cumulative_rule(rule: CumulativeRule) -> CumulativeRule:
     """``rule`` when its weights, settings and chain are valid; RuleViolation otherwise."""
     for key, weight in rule.weights.items():
         if not isinstance(weight, Decimal) or not weight.is_finite() or weight < ZERO or weight > MAX_WEIGHT \
-                or weight != weight.quantize(Decimal("0.01")):
-            raise RuleViolation(N_("A period weight must be a number from 0 to 100 with at most two decimals:"
+                or weight != weight.quantize(Decimal("0.001")):
+            raise RuleViolation(N_("A period weight must be a number from 0 to 100 with at most three decimals:"
                                    " %(value)s."), field="weights", value=str(weight), period=key)
     Combine(rule.combine)
     Missing(rule.missing)
@@ -196,11 +196,12 @@ def cumulative_standing(periods: Sequence[tuple[int, Iterable[PeriodRow]]], rule
     unit_ids = sorted(set(units).union(*(rows.keys() for _, rows in by_period)) if by_period else set(units))
     cumulative = [_combine(unit, by_period, rule, flags.get(unit, 0)) for unit in unit_ids]
     chain = cumulative_chain(rule)
-    placed = sorted((r for r in cumulative if r.total is not None), key=lambda r: chain_sort_key(r, chain))
+    placed = sorted(((chain_sort_key(r, chain), r) for r in cumulative if r.total is not None),
+                    key=lambda pair: pair[0])
     places: list[CumulativePlace] = []
     position = 1
-    for _, group_iter in groupby(placed, key=lambda r: chain_sort_key(r, chain)):
-        group = list(group_iter)
+    for _, group_iter in groupby(placed, key=lambda pair: pair[0]):
+        group = [r for _key, r in group_iter]
         places += [CumulativePlace(r, position, len(group) > 1) for r in group]
         position += len(group)
     places += [CumulativePlace(r, None, False) for r in cumulative if r.total is None]

@@ -106,11 +106,15 @@ def flag_award(standing: PeriodStanding, rule: FlagRule = FlagRule()) -> FlagAwa
 
 def flag_history(periods: Iterable[tuple[int, PeriodStanding]], rule: FlagRule = FlagRule()) -> tuple[FlagTerm, ...]:
     """The flag after each period, in the order given (the periods' own order, oldest first)."""
+    return history_of_awards((key, flag_award(standing, rule)) for key, standing in periods)
+
+
+def history_of_awards(awards: Iterable[tuple[int, FlagAward]]) -> tuple[FlagTerm, ...]:
+    """The flag's history from each period's award as it was published (frozen), oldest period first."""
     terms: list[FlagTerm] = []
     previous: tuple[int, ...] = ()
     streaks: dict[int, int] = {}
-    for key, standing in periods:
-        award = flag_award(standing, rule)
+    for key, award in awards:
         streaks = {unit: streaks.get(unit, 0) + 1 for unit in award.holders}
         terms.append(FlagTerm(key, award.holders, previous, dict(streaks), award.reason))
         previous = award.holders

@@ -107,7 +107,7 @@ def test_no_periods_no_standing():
     [
         CumulativeRule(weights={1: D(-1)}),
         CumulativeRule(weights={1: D("101")}),
-        CumulativeRule(weights={1: D("0.001")}),
+        CumulativeRule(weights={1: D("0.0001")}),
         CumulativeRule(weights={1: D("NaN")}),
         CumulativeRule(honours_veto_limit=0),
         CumulativeRule(tie_break=("group:safety",)),

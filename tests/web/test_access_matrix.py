@@ -287,6 +287,32 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "labour_api.add_adjustment": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.add_veto": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.post_scores": (JUDGE, "401 403 - - 403 403 404"),
+    # Labour publication side (labour_results): the same labour competition with January published and the
+    # competitor named as an advanced individual by their unit (S1, of the west power company).
+    "labour_results.manage": (STAFF, MANAGED),
+    "labour_results.publish": (STAFF, MANAGED_POST),
+    "labour_results.unpublish": (STAFF, MANAGED_POST),
+    "labour_results.correct": (STAFF, MANAGED_POST),
+    "labour_results.rules": (STAFF, MANAGED),
+    "labour_results.money": (STAFF, MANAGED),
+    "labour_results.money_xlsx": (STAFF, MANAGED),
+    "labour_results.honours_manage": (STAFF, MANAGED),
+    "labour_results.honours_decide": (STAFF, MANAGED_POST),
+    "labour_results.honour_withdraw": (STAFF, MANAGED_POST),
+    "labour_results.nomination_decide": (STAFF, MANAGED_POST),
+    "labour_results.nominate": (STAFF, MANAGED),
+    "labour_results.certificates_issue": (STAFF, MANAGED_POST),
+    "labour_results.public_page": (PUBLIC, EVERYONE),
+    "labour_results.board": (PUBLIC, EVERYONE),
+    "labour_results.public_honours": (PUBLIC, EVERYONE),
+    "labour_results_api.competition_feed": (PUBLIC, EVERYONE),
+    "labour_results_api.standings_feed": (PUBLIC, EVERYONE),
+    "labour_results_api.honours_feed": (PUBLIC, EVERYONE),
+    "labour_results_api.publish": (STAFF, "401 403 403 403 404 - -"),
+    "labour_results_api.unpublish": (STAFF, "401 403 403 403 404 - -"),
+    "labour_results_api.correct": (STAFF, "401 403 403 403 404 - -"),
+    "labour_results_api.decide": (STAFF, "401 403 403 403 404 - -"),
+    "labour_results_api.rules": (STAFF, "401 403 403 403 404 200 200"),
 }
 
 
@@ -411,7 +437,32 @@ def _labour_world(orgs, users, own: Registration) -> dict:
     ids = {"unit_id": unit.id, "member_id": member.id, "period_id": period.id, "group_id": group_id,
            "indicator_id": indicators["O1"].id, "assessor_id": assessor.id, "adjustment_id": bonus.id,
            "veto_id": veto.id}
-    return ids | {f"{bp}:competition_id": comp.id for bp in ("labour", "labour_api")}
+    return ids | {f"{bp}:competition_id": comp.id for bp in ("labour", "labour_api")} | _labour_results_world(
+        comp, period, unit, own)
+
+
+def _labour_results_world(comp, period, unit, own: Registration) -> dict:
+    """January of the labour competition published (a frozen snapshot as publishing writes it) and the
+    competitor nominated as an advanced individual by their unit; the ids the publication routes need."""
+    from competitions.labour_results.models import LabourHonour, LabourPublication
+
+    row = {"unit_id": unit.id, "code": unit.code, "name": unit.name, "kind": unit.kind, "rank": 1, "tied": False,
+           "total": "88.50", "groups": {}, "bonus": "2.00", "deduction": "0.00", "vetoed": False,
+           "veto_reasons": [], "eligible": True}
+    snapshot = {"period": {"id": period.id, "number": period.number, "name": period.name, "kind": period.kind,
+                           "starts_on": period.starts_on.isoformat(), "ends_on": period.ends_on.isoformat(),
+                           "weight": "1", "signed_off_at": None},
+                "groups": [], "rules": {}, "rows": [row], "flag": {"holders": [unit.id], "reason": None},
+                "money": [{"unit_id": unit.id, "rank": 1, "amount": "5000.00", "reason": "place"}]}
+    publication = LabourPublication(competition_id=comp.id, period_id=period.id, active_period_id=period.id,
+                                    period_number=period.number, version=1, status="published", snapshot=snapshot)
+    honour = LabourHonour(competition_id=comp.id, kind="advanced_individual", unit_id=unit.id,
+                          worker_id=own.worker_id, status="nominated",
+                          active_key=f"advanced_individual:{own.worker_id}")
+    db.session.add_all([publication, honour])
+    db.session.flush()
+    return {"publication_id": publication.id, "honour_id": honour.id,
+            **{f"{bp}:competition_id": comp.id for bp in ("labour_results", "labour_results_api")}}
 
 
 def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, appeal) -> dict[str, int]:
