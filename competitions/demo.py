@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from competitions.auth.models import User
 from competitions.auth.services import create_user
-from competitions.domain.errors import NotAllowed
+from competitions.domain.errors import NotAllowed, ReadingTaken
 from competitions.domain.identity import make_national_id
 from competitions.domain.schemes import CriterionDraft, PartDraft, SchemeDraft
 from competitions.extensions import db
@@ -322,6 +322,8 @@ def _demo_marks(event: Event, judges: list[User], competitors: int | None = None
                                                                                  f"{judge.id}/{criterion.id}/{reg.id}"))))
                 except NotAllowed:
                     continue  # recused (same employer): this judge never marks this competitor
+                except ReadingTaken:
+                    continue  # a measurement taken once: another judge already recorded its reading
 
 
 def _load_contest_day(organizer: User) -> None:
