@@ -152,11 +152,18 @@ def _collect_final_lines(conn: Connection, params: dict) -> None:
         JOIN competition c ON c.id = rs.competition_id
         JOIN result_entry re ON re.snapshot_id = rs.id"""
     where = f"rs.status = '{rules.FINAL_SNAPSHOT_STATUS}' AND c.ends_on BETWEEN :first AND :last"
-    joins, participation = _participation_of("re.registration_id")
+    # Final rounds are few: their lines are reached from the final-round events through the (snapshot, event)
+    # index, in this order (CROSS JOIN fixes SQLite's join order; PostgreSQL plans it as an inner join).
     _run(conn, f"""
         INSERT INTO stat_final (registration_id, finalist, award)
-        SELECT {participation}, {line} {joins}
-        WHERE {where} AND re.round_reached = '{rules.FINAL_ROUND}'
+        SELECT pr.id, CASE WHEN {_finalist_sql()} THEN 1 ELSE 0 END,
+               CASE WHEN re.prize IN ({_quoted(rules.AWARD_PRIZES)}) THEN 1 ELSE 0 END
+        FROM result_snapshot rs CROSS JOIN competition c CROSS JOIN event fe CROSS JOIN result_entry re
+             CROSS JOIN registration fr CROSS JOIN registration pr
+        WHERE {where} AND c.id = rs.competition_id AND fe.competition_id = c.id AND fe.round = '{rules.FINAL_ROUND}'
+          AND re.snapshot_id = rs.id AND re.event_id = fe.id AND re.round_reached = '{rules.FINAL_ROUND}'
+          AND fr.id = re.registration_id AND fr.event_id = fe.id
+          AND pr.event_id = fe.preliminary_event_id AND pr.worker_id = fr.worker_id
         ON CONFLICT (registration_id) DO NOTHING""", params)
     _run(conn, f"""
         INSERT INTO stat_final (registration_id, finalist, award)
