@@ -45,6 +45,27 @@ age band, with the change from last year. The rules:
 * **Age band**: the age a worker reaches in the statistics year (year of the
   figures minus year of birth), in the bands of ``AGE_BANDS``.
 
+Labour competitions and innovation contests (issue 15) are reported beside
+the skills figures, by region, industry and enterprise, in the year the
+competition ends:
+
+* **Labour competitions** (劳动竞赛, kind ``labor``): competitions held, filed
+  under the organizing union like every competition held; **periods
+  assessed** (a period closed by its chief assessor or signed off) under the
+  organizer too. **Participating units** (标段, enterprises, workshops,
+  teams) belong to the union the unit is (``LabourUnit.organization``), or to
+  the organizer when the unit is no union of the tree. A unit withdrawn before
+  any assessment did not take part; one withdrawn after it did.
+  **Workers**: the units' named members -- each membership a participation
+  (人次), each worker once (人数), like a registration; **vetoes** (一票否决)
+  that stand (not voided), under the vetoed unit's union.
+* **Innovation entries** (职工创新: rationalization proposals, technical
+  improvements, inventions, methods) belong to the entrant's unit frozen at
+  submission. **Submitted**: sent to the contest and not withdrawn (a draft is
+  not); **adopted** (采纳): adopted or implemented; **implemented** (实施),
+  with the **realized benefit** (yuan) recorded then -- the benefit claimed at
+  submission is not a result.
+
 Why the compilation can add up cells (``roll_up_rule``): a worker has one
 gender and one birth year, and (nearly always) one employer in a year, so the
 distinct workers of a union are the sum of the distinct workers of its
@@ -103,6 +124,16 @@ DIMENSIONS = (TOTAL, *COMPETITION_DIMENSIONS, "industry", *WORKER_DIMENSIONS)
 HELD_DIMENSIONS = (TOTAL, *COMPETITION_DIMENSIONS, "industry")
 METRICS = ("competitions", "events", "participations", "workers", "enterprises", "finalists", "awards",
            "promotions")
+# Labour competitions and innovation contests (issue 15): counted per union (total and industry cells only).
+LABOUR_KIND = "labor"
+ASSESSED_PERIOD_STATUSES = ("assessed", "signed_off")
+LABOUR_METRICS = ("labour_competitions", "labour_units", "labour_workers", "labour_participations",
+                  "periods_assessed", "vetoes")
+NOT_SUBMITTED_STATUSES = ("draft", "withdrawn")
+ADOPTED_STATUSES = ("adopted", "implemented")
+IMPLEMENTED_STATUSES = ("implemented",)
+INNOVATION_METRICS = ("innovation_entries", "innovation_adopted", "innovation_implemented", "innovation_benefit")
+EXTRA_METRICS = (*LABOUR_METRICS, *INNOVATION_METRICS)
 
 
 def statistics_year(ends_on: date) -> int:
@@ -194,6 +225,36 @@ def is_finalist(p: Participation) -> bool:
 def is_awarded(p: Participation) -> bool:
     """A participation with a prize in the final results."""
     return is_participation(p) and p.final is not None and p.final.prize in AWARD_PRIZES
+
+
+def unit_took_part(withdrawn: bool, assessed: bool) -> bool:
+    """A labour unit took part unless it was withdrawn before any assessment of it was recorded."""
+    return not withdrawn or assessed
+
+
+def period_assessed(status: str) -> bool:
+    """A labour period counts as assessed once its chief assessor closed it (and after sign-off)."""
+    return status in ASSESSED_PERIOD_STATUSES
+
+
+@dataclass(frozen=True)
+class InnovationCount:
+    """What one innovation entry adds: submitted, adopted, implemented (0/1) and its realized benefit (yuan)."""
+
+    submitted: int
+    adopted: int
+    implemented: int
+    benefit: Decimal
+
+
+def innovation_count(status: str, submitted: bool, realized_benefit: Decimal | None) -> InnovationCount:
+    """One entry's contribution: ``status`` as the innovation stage keeps it, ``submitted`` whether it was ever
+    sent (a submission time); the benefit counts only once implemented (None: not recorded, 0)."""
+    sent = submitted and status not in NOT_SUBMITTED_STATUSES
+    adopted = sent and status in ADOPTED_STATUSES
+    implemented = sent and status in IMPLEMENTED_STATUSES
+    benefit = (realized_benefit or Decimal("0")) if implemented else Decimal("0")
+    return InnovationCount(int(sent), int(adopted), int(implemented), benefit)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ Content-Security-Policy forbids them) and no second request.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import jsonify, url_for
@@ -24,7 +25,8 @@ from competitions.stats.permissions import load_scope_or_404
 from competitions.web import id_arg
 
 PIE_CHARTS = ("kind", "class", "gender")
-HORIZONTAL = ("region", "trade", "industry", "enterprise")
+HORIZONTAL = ("region", "trade", "industry", "enterprise", "labour", "labour_industry", "innovation",
+              "innovation_industry")
 CHART_ROWS = 15
 
 
@@ -32,21 +34,26 @@ def _percent(change: rules.Change) -> str | None:
     return None if change.percent is None else f"{change.percent:+.1f}"
 
 
-def headline_json(report: YearReport) -> list[dict]:
+def _plain(value):
+    """A figure for JSON: counts as they are, the benefit in yuan as a string with its two decimals."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def headline_json(report: YearReport, metrics=rules.METRICS) -> list[dict]:
     """The headline figures with last year's and the change in percent ("+12.5"; None when not comparable)."""
     out = []
-    for metric in rules.METRICS:
+    for metric in metrics:
         value = report.headline.figures[metric]
         previous = report.headline.previous[metric] if report.headline.previous else None
-        out.append({"metric": metric, "label": metric_label(metric), "value": value, "previous": previous,
-                    "change_percent": _percent(rules.change(value, previous))})
+        out.append({"metric": metric, "label": metric_label(metric), "value": _plain(value),
+                    "previous": _plain(previous), "change_percent": _percent(rules.change(value, previous))})
     return out
 
 
 def _links(breakdown, year: int, scope_id: int) -> list[str | None]:
     """Where selecting each row leads (one ``url_for``, then plain query strings: a chart may have many rows)."""
     base = url_for("stats.dashboard")
-    if breakdown.name in ("region", "enterprise"):
+    if breakdown.name in ("region", "enterprise", "labour", "innovation"):
         return [f"{base}?{urlencode({'year': year, 'scope': row.scope_id})}" for row in breakdown.rows]
     if breakdown.name in DRILLABLE:
         return [f"{base}?{urlencode({'year': year, 'scope': scope_id, 'drill': f'{breakdown.name}:{row.key}'})}"
@@ -83,6 +90,8 @@ def figures_json(report: YearReport, drilled=None) -> dict:
         "labels": {"this_year": str(report.year), "last_year": str(report.year - 1),
                    "no_data": _("No figures"), "download": _("Download (xlsx)")},
         "headline": headline_json(report),
+        "labour": headline_json(report, rules.LABOUR_METRICS),
+        "innovation": headline_json(report, rules.INNOVATION_METRICS),
         "charts": [chart_json(b, report.year, scope_id) for b in report.breakdowns],
     }
     if drilled is not None:
@@ -131,6 +140,11 @@ register_path("/api/v1/stats/figures", {
                 "schema": {"type": "object", "properties": {
                     "year": {"type": "integer"}, "compiled_at": {"type": "string", "nullable": True},
                     "final": {"type": "boolean"}, "headline": {"type": "array", "items": {"type": "object"}},
+                    "labour": {"type": "array", "items": {"type": "object"}, "description":
+                               "Labour competitions: held, units, named workers, periods assessed, vetoes."},
+                    "innovation": {"type": "array", "items": {"type": "object"}, "description":
+                                   "Innovation entries submitted, adopted, implemented; realized benefit (yuan, "
+                                   "a string with two decimals)."},
                     "charts": {"type": "array", "items": {"$ref": "#/components/schemas/StatsChart"}},
                     "drill": {"$ref": "#/components/schemas/StatsChart"}}}}}},
             "401": {"description": "Not logged in."}, "403": {"description": "Not staff."},

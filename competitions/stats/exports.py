@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from competitions.domain import statistics as rules
 from competitions.spreadsheets import Book
-from competitions.stats.figures import Breakdown, YearReport, metric_label
+from competitions.stats.figures import Breakdown, YearReport, headline_lines, metric_label
 from competitions.timezone import to_local
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,7 +76,10 @@ def report_xlsx(report: YearReport) -> bytes:
     sheet.header([_("Annual statistics of labour and skills competitions")])
     sheet.row([subtitle(report)])
     sheet.header(["", str(report.year), str(report.year - 1), _("Change")])
-    for metric in rules.METRICS:
+    for title, metric in headline_lines():
+        if metric is None:  # a group: labour competitions, innovation contests
+            sheet.header([title])
+            continue
         value = report.headline.figures[metric]
         previous = report.headline.previous[metric] if report.headline.previous else None
         sheet.row([metric_label(metric), value, previous, _change_text(value, previous)])

@@ -33,6 +33,16 @@ METRIC_LABELS = {
     "finalists": _l("Finalists"),
     "awards": _l("Awards"),
     "promotions": _l("Promotions through competitions"),
+    "labour_competitions": _l("Labour competitions held"),
+    "labour_units": _l("Participating units"),
+    "labour_workers": _l("Named workers (persons)"),
+    "labour_participations": _l("Named workers (person-times)"),
+    "periods_assessed": _l("Periods assessed"),
+    "vetoes": _l("Vetoes"),
+    "innovation_entries": _l("Innovation entries submitted"),
+    "innovation_adopted": _l("Entries adopted"),
+    "innovation_implemented": _l("Entries implemented"),
+    "innovation_benefit": _l("Realized benefit (yuan)"),
 }
 AGE_BAND_LABELS = {
     "to25": _l("25 and under"), "26_35": _l("26 to 35"), "36_45": _l("36 to 45"), "46_55": _l("46 to 55"),
@@ -49,6 +59,10 @@ BREAKDOWN_TITLES = {
     "gender": _l("By gender"),
     "age_band": _l("By age band"),
     "years": _l("Year over year"),
+    "labour": _l("Labour competitions by region"),
+    "labour_industry": _l("Labour competitions by industry"),
+    "innovation": _l("Innovation entries by region"),
+    "innovation_industry": _l("Innovation entries by industry"),
 }
 HELD_METRICS = ("competitions", "events", "participations", "workers", "finalists", "awards")
 PEOPLE_METRICS = ("participations", "workers", "enterprises", "finalists", "awards", "promotions")
@@ -66,7 +80,16 @@ BREAKDOWNS = {
     "gender": ("participations", WORKER_METRICS),
     "age_band": ("participations", WORKER_METRICS),
     "years": ("participations", rules.METRICS),
+    "labour": ("labour_units", rules.LABOUR_METRICS),
+    "labour_industry": ("labour_units", rules.LABOUR_METRICS),
+    "innovation": ("innovation_entries", rules.INNOVATION_METRICS),
+    "innovation_industry": ("innovation_entries", rules.INNOVATION_METRICS),
 }
+# The labour and innovation breakdowns: (the figures' dimension, whether the rows are the unions below).
+EXTRA_BREAKDOWNS = {"labour": "region", "labour_industry": "industry", "innovation": "region",
+                    "innovation_industry": "industry"}
+HEADLINE_GROUPS = (("skills", rules.METRICS), ("labour", rules.LABOUR_METRICS),
+                   ("innovation", rules.INNOVATION_METRICS))
 CHART_BREAKDOWNS = tuple(BREAKDOWNS)
 DRILLABLE = ("trade", "industry")
 TOP_ENTERPRISES = 20
@@ -123,6 +146,19 @@ class YearReport:
         return next((b for b in self.breakdowns if b.name == name), None)
 
 
+GROUP_TITLES = {"labour": _l("Labour competitions"), "innovation": _l("Workers' innovation contests")}
+
+
+def headline_lines() -> list[tuple[str, str | None]]:
+    """The annual report's summary lines: (label, metric), with (group title, None) before each later group."""
+    lines = []
+    for group, metrics in HEADLINE_GROUPS:
+        if group in GROUP_TITLES:
+            lines.append((str(GROUP_TITLES[group]), None))
+        lines += [(metric_label(metric), metric) for metric in metrics]
+    return lines
+
+
 def metric_label(metric: str) -> str:
     """The name of a figure in the reader's language."""
     return str(METRIC_LABELS[metric])
@@ -139,11 +175,18 @@ def key_label(dimension: str, key: str, stored: str | None = None) -> str:
     return stored or key
 
 
+ALL_METRICS = (*rules.METRICS, *rules.EXTRA_METRICS)
+
+
 def _figures(row: StatFigure | None) -> dict:
     if row is None:
         return {metric: (0 if metric not in ("competitions", "events", "promotions") else None)
-                for metric in rules.METRICS}
-    return {metric: getattr(row, metric) for metric in rules.METRICS}
+                for metric in ALL_METRICS}
+    return {metric: getattr(row, metric) for metric in ALL_METRICS}
+
+
+def _any(figures: dict, metrics) -> bool:
+    return any(figures.get(metric) for metric in metrics)
 
 
 def compiled_years() -> tuple[int, ...]:
@@ -178,7 +221,9 @@ def _dimension_breakdown(name: str, year: int, own: dict) -> Breakdown:
     return Breakdown(name, str(BREAKDOWN_TITLES[name]), plotted, metrics, rows)
 
 
-def _region_breakdown(year: int, scope: Organization) -> Breakdown:
+def _region_breakdown(year: int, scope: Organization, name: str = "region") -> Breakdown:
+    """The unions directly below ``scope`` (their totals), as breakdown ``name`` (region, labour, innovation)."""
+    plotted, metrics = BREAKDOWNS[name]
     children = db.session.execute(select(Organization).where(Organization.parent_id == scope.id)
                                   .order_by(Organization.id)).scalars().all()
     rows_by = {}
@@ -190,8 +235,22 @@ def _region_breakdown(year: int, scope: Organization) -> Breakdown:
     rows = [Row(str(c.id), c.name, _figures(rows_by.get((c.id, year))),
                 _figures(rows_by[(c.id, year - 1)]) if (c.id, year - 1) in rows_by else None, scope_id=c.id)
             for c in children if (c.id, year) in rows_by or c.kind != "enterprise"]
-    rows.sort(key=lambda r: -(r.figures["participations"] or 0))
-    return Breakdown("region", str(BREAKDOWN_TITLES["region"]), *BREAKDOWNS["region"], tuple(rows))
+    if name != "region":  # labour, innovation: the unions below with such figures (this year or last)
+        rows = [r for r in rows if _any(r.figures, metrics) or (r.previous and _any(r.previous, metrics))]
+    rows.sort(key=lambda r: -(r.figures[plotted] or 0))
+    return Breakdown(name, str(BREAKDOWN_TITLES[name]), plotted, metrics, tuple(rows))
+
+
+def _industry_extra_breakdown(name: str, year: int, own: dict) -> Breakdown:
+    """Labour or innovation figures by industry (the industry cells that have any)."""
+    plotted, metrics = BREAKDOWNS[name]
+    keys = [key for (y, dim, key), row in own.items()
+            if y == year and dim == "industry" and _any(_figures(row), metrics)]
+    rows = [Row(key, key_label("industry", key), _figures(own[(year, "industry", key)]),
+                _figures(own[(year - 1, "industry", key)]) if (year - 1, "industry", key) in own else None)
+            for key in keys]
+    rows.sort(key=lambda r: (-(r.figures[plotted] or 0), r.key))
+    return Breakdown(name, str(BREAKDOWN_TITLES[name]), plotted, metrics, tuple(rows))
 
 
 def enterprise_rows(year: int, scope: Organization, *, limit: int | None = TOP_ENTERPRISES,
@@ -235,6 +294,11 @@ def year_report(year: int, scope: Organization, *, enterprise_limit: int | None 
         breakdowns.append(_enterprise_breakdown(year, scope, enterprise_limit))
     breakdowns += [_dimension_breakdown(name, year, own) for name in ("gender", "age_band")]
     breakdowns.append(_years_breakdown(scope.id))
+    for name, dimension in EXTRA_BREAKDOWNS.items():
+        if dimension == "region" and scope.kind != "enterprise":
+            breakdowns.append(_region_breakdown(year, scope, name))
+        elif dimension == "industry":
+            breakdowns.append(_industry_extra_breakdown(name, year, own))
     return YearReport(
         year=year, scope=_scope(scope), compiled_at=compilation.compiled_at if compilation else None,
         final=bool(compilation and compilation.final),

@@ -6,7 +6,9 @@
   breakdown (``total``, ``level``, ``class``, ``kind``, ``trade``, ``industry``,
   ``gender``, ``age_band``: see ``competitions.domain.statistics``) and ``key``
   the code within it ("" for the total). The dashboard and the reports read
-  only these rows, never the registrations.
+  only these rows, never the registrations. The labour-competition and
+  innovation figures (issue 15) are kept on the ``total`` and ``industry``
+  cells.
 * ``StatCompilation``: when a year was last compiled, how long it took, and
   whether it was the final compile (the one of 1 January for the year before).
 """
@@ -14,8 +16,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from competitions.db import UTCDateTime, utcnow
@@ -48,6 +51,17 @@ class StatFigure(db.Model):
     finalists: Mapped[int] = mapped_column(Integer, default=0)
     awards: Mapped[int] = mapped_column(Integer, default=0)
     promotions: Mapped[int | None] = mapped_column(Integer)
+    # Labour competitions and innovation contests (``total`` and ``industry`` cells; 0 elsewhere).
+    labour_competitions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    labour_units: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    labour_workers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    labour_participations: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    periods_assessed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    vetoes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    innovation_entries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    innovation_adopted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    innovation_implemented: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    innovation_benefit: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal("0"), server_default="0")
 
 
 class StatCompilation(db.Model):

@@ -24,9 +24,9 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDoc
 from competitions.domain import statistics as rules
 from competitions.pdf_fonts import FontChain, font_chain
 from competitions.pdf_layout import cell, numbered_canvas, wrapping_style
-from competitions.stats.api import CHART_ROWS, PIE_CHARTS
+from competitions.stats.api import CHART_ROWS, HORIZONTAL, PIE_CHARTS
 from competitions.stats.exports import subtitle
-from competitions.stats.figures import Breakdown, YearReport, metric_label
+from competitions.stats.figures import Breakdown, YearReport, headline_lines, metric_label
 
 PALETTE = [colors.HexColor(c) for c in ("#2f6fb3", "#e0873a", "#3a9b6a", "#c44e52", "#8172b2", "#937860",
                                          "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd")]
@@ -48,7 +48,7 @@ def _bar_chart(breakdown: Breakdown, font: str) -> Drawing:
         drawing = Drawing(WIDTH, 10 * mm)
         drawing.add(String(0, 3 * mm, _("No figures"), fontName=font, fontSize=9, fillColor=colors.grey))
         return drawing
-    horizontal = breakdown.name in ("region", "trade", "industry", "enterprise")
+    horizontal = breakdown.name in HORIZONTAL
     height = max(60 * mm if not horizontal else 14 * mm + len(rows) * (9 if with_previous else 6) * mm / 1.2,
                  45 * mm)
     drawing = Drawing(WIDTH, height)
@@ -138,7 +138,10 @@ def _table(breakdown: Breakdown, fonts: FontChain) -> Table:
 
 def _headline(report: YearReport, fonts: FontChain) -> Table:
     rows = [["", str(report.year), str(report.year - 1), _("Change")]]
-    for metric in rules.METRICS:
+    for title, metric in headline_lines():
+        if metric is None:  # a group: labour competitions, innovation contests
+            rows.append([fonts.cell(title, 9), "", "", ""])
+            continue
         value = report.headline.figures[metric]
         previous = report.headline.previous[metric] if report.headline.previous else None
         change = rules.change(value, previous)

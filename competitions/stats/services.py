@@ -26,6 +26,10 @@ How the year is compiled (``compile_year``), all inside one transaction:
    employers).
 5. The year's ``stat_figure`` rows are replaced by the sums per (scope,
    dimension, key) in one ``INSERT ... SELECT``.
+6. Labour competitions and innovation entries (``_count_labour_and_innovation``):
+   a few small grouped statements per union into ``stat_extra``, rolled up the
+   same scopes and written onto the ``total`` and ``industry`` cells (inserted
+   where a union has no skills figure).
 
 Promotions through competitions come from the promotion stage through
 ``promotions_source`` (approved skill-level flags), the one place it is read.
@@ -44,7 +48,8 @@ from competitions.domain import statistics as rules
 from competitions.extensions import db
 from competitions.stats.models import StatCompilation
 
-TEMP_TABLES = ("stat_final", "stat_promoted", "stat_part", "stat_worker_cell", "stat_cell", "stat_scope", "stat_trade")
+TEMP_TABLES = ("stat_final", "stat_promoted", "stat_part", "stat_worker_cell", "stat_cell", "stat_scope", "stat_trade",
+               "stat_extra")
 
 COMPETITION_KEYS = {  # dimension -> column of stat_part holding its key (a worker may have several keys)
     "level": "level", "class": "cls", "kind": "kind", "trade": "trade",
@@ -291,6 +296,61 @@ def _write_figures(conn: Connection, year: int, promotions_counted: bool) -> int
     return result.rowcount
 
 
+EXTRA_COLUMNS = rules.EXTRA_METRICS
+
+
+def _count_labour_and_innovation(conn: Connection, params: dict, year: int) -> int:
+    """The year's labour-competition and innovation figures per union, rolled up and written (see the domain)."""
+    _run(conn, "CREATE TEMP TABLE stat_extra (org_id INTEGER, " + ", ".join(
+        f"{name} {'NUMERIC' if name == 'innovation_benefit' else 'INTEGER'} DEFAULT 0" for name in EXTRA_COLUMNS)
+        + ")")
+    held = (f"c.ends_on BETWEEN :first AND :last AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)})")
+    labour = f"{held} AND c.kind = '{rules.LABOUR_KIND}'"
+    # A unit belongs to its own union, else to the organizer; one withdrawn before any assessment did not take part.
+    unit_org = "COALESCE(u.organization_id, c.organization_id)"
+    took_part = "(u.withdrawn_at IS NULL OR EXISTS (SELECT 1 FROM labour_score ls WHERE ls.unit_id = u.id))"
+    _run(conn, f"""INSERT INTO stat_extra (org_id, labour_competitions)
+        SELECT c.organization_id, COUNT(*) FROM competition c WHERE {labour} GROUP BY c.organization_id""", params)
+    _run(conn, f"""INSERT INTO stat_extra (org_id, periods_assessed)
+        SELECT c.organization_id, COUNT(*) FROM labour_period p JOIN competition c ON c.id = p.competition_id
+        WHERE {labour} AND p.status IN ({_quoted(rules.ASSESSED_PERIOD_STATUSES)}) GROUP BY c.organization_id""",
+         params)
+    _run(conn, f"""INSERT INTO stat_extra (org_id, labour_units)
+        SELECT {unit_org}, COUNT(*) FROM labour_unit u JOIN competition c ON c.id = u.competition_id
+        WHERE {labour} AND {took_part} GROUP BY {unit_org}""", params)
+    _run(conn, f"""INSERT INTO stat_extra (org_id, labour_participations, labour_workers)
+        SELECT {unit_org}, COUNT(*), COUNT(DISTINCT m.worker_id)
+        FROM labour_unit_member m JOIN labour_unit u ON u.id = m.unit_id JOIN competition c ON c.id = u.competition_id
+        WHERE {labour} AND {took_part} GROUP BY {unit_org}""", params)
+    _run(conn, f"""INSERT INTO stat_extra (org_id, vetoes)
+        SELECT {unit_org}, COUNT(*)
+        FROM labour_veto v JOIN labour_unit u ON u.id = v.unit_id JOIN competition c ON c.id = u.competition_id
+        WHERE {labour} AND v.voided_at IS NULL GROUP BY {unit_org}""", params)
+    sent = (f"(e.submitted_at IS NOT NULL AND e.status NOT IN ({_quoted(rules.NOT_SUBMITTED_STATUSES)}))")
+    _run(conn, f"""INSERT INTO stat_extra (org_id, innovation_entries, innovation_adopted, innovation_implemented,
+                                          innovation_benefit)
+        SELECT e.employer_id, SUM(CASE WHEN {sent} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {sent} AND e.status IN ({_quoted(rules.ADOPTED_STATUSES)}) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {sent} AND e.status IN ({_quoted(rules.IMPLEMENTED_STATUSES)}) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {sent} AND e.status IN ({_quoted(rules.IMPLEMENTED_STATUSES)})
+                        THEN COALESCE(e.realized_benefit_yuan, 0) ELSE 0 END)
+        FROM innovation_entry e JOIN competition c ON c.id = e.competition_id
+        WHERE {held} GROUP BY e.employer_id""", params)
+    sums = ", ".join(f"SUM(x.{name})" for name in EXTRA_COLUMNS)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in EXTRA_COLUMNS)
+    written = 0
+    for dimension, key in ((rules.TOTAL, "''"), ("industry", "COALESCE(o.industry, '')")):
+        group = "s.scope_id" if dimension == rules.TOTAL else f"s.scope_id, {key}"
+        written += conn.execute(text(f"""
+            INSERT INTO stat_figure (year, scope_id, dimension, key, participations, workers, enterprises, finalists,
+                                     awards, {", ".join(EXTRA_COLUMNS)})
+            SELECT :year, s.scope_id, '{dimension}', {key}, 0, 0, 0, 0, 0, {sums}
+            FROM stat_extra x JOIN stat_scope s ON s.org_id = x.org_id JOIN organization o ON o.id = x.org_id
+            WHERE 1 = 1 GROUP BY {group}
+            ON CONFLICT (scope_id, year, dimension, key) DO UPDATE SET {updates}"""), {"year": year}).rowcount
+    return written
+
+
 def compile_year(year: int, *, final: bool = False, now: datetime | None = None) -> StatCompilation:
     """Replace ``year``'s figures with a fresh count; flushes, the caller commits.
 
@@ -312,6 +372,7 @@ def compile_year(year: int, *, final: bool = False, now: datetime | None = None)
     _analyze(conn, "stat_cell", "stat_scope", "stat_trade")
     promotions_counted = promotions_source() is not None
     written = _write_figures(conn, year, promotions_counted)
+    _count_labour_and_innovation(conn, params, year)
     _drop_temp_tables(conn)
     compilation = db.session.execute(select(StatCompilation).where(StatCompilation.year == year)).scalar_one_or_none()
     if compilation is None:

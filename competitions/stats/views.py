@@ -7,6 +7,8 @@ in the page (the same document ``/api/v1/stats/figures`` serves).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,8 +26,12 @@ from competitions.web import id_arg
 
 @bp.app_template_filter("stat_num")
 def stat_num(value) -> str:
-    """A figure with thousands separators; a dash where the figure does not apply (a filter: many per page)."""
-    return "—" if value is None else f"{value:,}"
+    """A figure with thousands separators; a dash where the figure does not apply (a filter: many per page).
+
+    The realized benefit arrives as yuan with two decimals (a Decimal, or its text from the chart data)."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value):,}" if isinstance(value, str) else f"{value:,}"
 
 
 def _report(**kwargs):

@@ -83,3 +83,31 @@ def test_tally_counts_a_worker_in_three_events_as_three_participations_and_one_w
     assert (enterprise.competitions, enterprise.participations, enterprise.finalists) == (0, 3, 3)
     assert figures[(1, "gender", "male")].competitions is None
     assert figures[(1, "trade", "WELD")].participations == 1
+
+
+@pytest.mark.parametrize("status, submitted, realized, expected", [
+    ("draft", False, None, (0, 0, 0, Decimal(0))),                      # never sent
+    ("submitted", True, None, (1, 0, 0, Decimal(0))),
+    ("returned", True, None, (1, 0, 0, Decimal(0))),                   # back with the entrant, still submitted
+    ("withdrawn", True, None, (0, 0, 0, Decimal(0))),                  # withdrawn after submission: not counted
+    ("passed", True, None, (1, 0, 0, Decimal(0))),
+    ("not_adopted", True, None, (1, 0, 0, Decimal(0))),
+    ("adopted", True, Decimal("500"), (1, 1, 0, Decimal(0))),          # a benefit before implementation: not yet
+    ("implemented", True, Decimal("12000.50"), (1, 1, 1, Decimal("12000.50"))),
+    ("implemented", True, None, (1, 1, 1, Decimal(0))),                # implemented, no benefit recorded
+])
+def test_innovation_entry_counts(status, submitted, realized, expected):
+    count = rules.innovation_count(status, submitted, realized)
+    assert (count.submitted, count.adopted, count.implemented, count.benefit) == expected
+
+
+@pytest.mark.parametrize("withdrawn, assessed, took_part", [
+    (False, False, True), (False, True, True), (True, True, True), (True, False, False),
+])
+def test_a_labour_unit_withdrawn_before_any_assessment_did_not_take_part(withdrawn, assessed, took_part):
+    assert rules.unit_took_part(withdrawn, assessed) is took_part
+
+
+@pytest.mark.parametrize("status, assessed", [("open", False), ("assessed", True), ("signed_off", True)])
+def test_periods_assessed(status, assessed):
+    assert rules.period_assessed(status) is assessed

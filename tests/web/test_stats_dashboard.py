@@ -153,7 +153,7 @@ def test_annual_report_xlsx_has_a_sheet_per_breakdown(year, client, auth):
     auth.login("cityorg")
     response = client.get("/stats/report.xlsx?year=2026", headers={"Accept-Language": "en"})
     book = load_workbook(BytesIO(response.data))
-    assert len(book.worksheets) == 1 + 10
+    assert len(book.worksheets) == 1 + 10 + 4  # + labour and innovation by region and by industry
     summary = {row[0]: row[1:] for row in book.worksheets[0].iter_rows(min_row=4, values_only=True) if row[0]}
     assert summary["Participations (person-times)"] == (8, 2, "+300.0%")
     assert summary["Workers (persons)"][:2] == (5, 2)

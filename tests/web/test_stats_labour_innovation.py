@@ -1,0 +1,221 @@
+"""Yearly statistics of labour competitions and innovation contests (issue 15 §4), against a hand count.
+
+Unions (``f.org_tree``): city > east (district) > plant (通用设备制造业); city > west > works (电力).
+
+Labour: east runs a key-project labour competition (kind labor, ends 2026-09-30). Units and named members:
+U1 plant: A, B, C; U5 plant: B (B named twice in the plant: 2 person-times, 1 person); U2 a project section
+that is no union of the tree: D (filed under the organizer, east); U3 works, withdrawn before any assessment:
+E, F (did not take part); U4 works, withdrawn after its first assessment: A (took part; A is also named for the
+plant, so A counts once for each union, as the roll-up rule says). Periods: May signed off, June assessed, July
+open (2 assessed). Vetoes: U1 in May (stands), U1 in June (voided, does not count), U4 in May (stands).
+West has a labour competition still in draft (never held). A labour competition of 2025 (ends 2025-06-30) with
+one unit of the plant counts in 2025 only.
+
+Innovation: the city's contest (ends 2026-11-30). Plant: e1 implemented with 12,000.50 yuan realized, e2
+adopted, e6 implemented with no benefit recorded; works: e3 passed by its unit (submitted), e4 a draft, e5
+withdrawn after submission, e7 not adopted. The benefit e2 claims is not a result.
+
+Hand count, 2026, in ``LABOUR_2026`` (competitions held, units, persons, person-times, periods assessed, vetoes)
+and ``INNOVATION_2026`` (submitted, adopted -- adopted or implemented --, implemented, realized benefit).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from competitions.extensions import db
+from competitions.innovation.models import InnovationEntry
+from competitions.labour.models import (
+    LabourIndicator,
+    LabourIndicatorGroup,
+    LabourPeriod,
+    LabourScore,
+    LabourUnit,
+    LabourUnitMember,
+    LabourVeto,
+)
+from competitions.stats.models import StatFigure
+from competitions.stats.services import compile_year
+from tests import factories as f
+
+LABOUR = ("labour_competitions", "labour_units", "labour_workers", "labour_participations", "periods_assessed",
+          "vetoes")
+INNOVATION = ("innovation_entries", "innovation_adopted", "innovation_implemented", "innovation_benefit")
+# scope -> labour figures, 2026
+LABOUR_2026 = {"city": (1, 4, 5, 6, 2, 2), "east": (1, 3, 4, 5, 2, 1), "plant": (0, 2, 3, 4, 0, 1),
+               "west": (0, 1, 1, 1, 0, 1), "works": (0, 1, 1, 1, 0, 1)}
+INNOVATION_2026 = {"city": (5, 3, 2, Decimal("12000.50")), "east": (3, 3, 2, Decimal("12000.50")),
+                   "plant": (3, 3, 2, Decimal("12000.50")), "west": (2, 0, 0, Decimal("0")),
+                   "works": (2, 0, 0, Decimal("0"))}
+LABOUR_BY_INDUSTRY = {"通用设备制造业": (0, 2, 3, 4, 0, 1), "电力": (0, 1, 1, 1, 0, 1), "": (1, 1, 1, 1, 2, 0)}
+
+
+def _comp(org, name, *, kind, ends, status="in_progress"):
+    comp = f.competition(org, name=name, year=ends.year, level="district", kind=kind,
+                         starts_on=date(ends.year, 1, 10), ends_on=ends)
+    comp.status = status
+    return comp
+
+
+def _unit(comp, code, org, members, *, withdrawn=False):
+    unit = LabourUnit(competition_id=comp.id, code=code, name=f"{code} 标段", kind="section",
+                      organization_id=org.id if org else None,
+                      withdrawn_at=datetime(2026, 6, 1, tzinfo=UTC) if withdrawn else None)
+    db.session.add(unit)
+    db.session.flush()
+    for worker in members:
+        db.session.add(LabourUnitMember(unit_id=unit.id, worker_id=worker.id))
+    return unit
+
+
+def _period(comp, number, status, month):
+    period = LabourPeriod(competition_id=comp.id, number=number, name=f"{month}月", starts_on=date(2026, month, 1),
+                          ends_on=date(2026, month, 28), status=status)
+    db.session.add(period)
+    db.session.flush()
+    return period
+
+
+def _entry(comp, event, number, employer, lead, status, *, submitted=True, realized=None, claimed=None):
+    db.session.add(InnovationEntry(
+        competition_id=comp.id, event_id=event.id, number=number, title=f"创新成果 {number}", category="technical",
+        status=status, lead_worker_id=lead.id, employer_id=employer.id,
+        submitted_at=datetime(2026, 10, 1, tzinfo=UTC) if submitted else None,
+        realized_benefit_yuan=realized, claimed_benefit_yuan=claimed))
+
+
+@pytest.fixture
+def world(app):
+    orgs = f.org_tree()
+    plant, works, east = orgs["plant"], orgs["works"], orgs["east"]
+    people = {name: f.worker(plant if name in "ABCD" else works, name=f"工人{name}") for name in "ABCDEFG"}
+    a, b, c, d, e, g = (people[n] for n in "ABCDEG")
+    labour = _comp(east, "地铁7号线劳动竞赛", kind="labor", ends=date(2026, 9, 30))
+    u1 = _unit(labour, "S1", plant, (a, b, c))
+    _unit(labour, "S5", plant, (b,))
+    _unit(labour, "S2", None, (d,))
+    _unit(labour, "S3", works, (e, people["F"]), withdrawn=True)
+    u4 = _unit(labour, "S4", works, (a,), withdrawn=True)
+    may, june = _period(labour, 1, "signed_off", 5), _period(labour, 2, "assessed", 6)
+    _period(labour, 3, "open", 7)
+    group = LabourIndicatorGroup(competition_id=labour.id, code="ORG", name="组织", max_points=Decimal(20))
+    db.session.add(group)
+    db.session.flush()
+    indicator = LabourIndicator(competition_id=labour.id, group_id=group.id, code="O1", name="组织领导",
+                                max_points=Decimal(20))
+    db.session.add(indicator)
+    db.session.flush()
+    assessor = f.user("assessor", "judge", org=east)
+    db.session.add(LabourScore(period_id=may.id, unit_id=u4.id, indicator_id=indicator.id, assessor_id=assessor.id,
+                               value=Decimal(15), points=Decimal(15)))
+    db.session.add_all([
+        LabourVeto(period_id=may.id, unit_id=u1.id, category="safety_accident", reason="高处坠落",
+                   document_ref="安监〔2026〕5号"),
+        LabourVeto(period_id=june.id, unit_id=u1.id, category="fight", reason="斗殴", document_ref="X-1",
+                   voided_at=datetime(2026, 7, 2, tzinfo=UTC)),
+        LabourVeto(period_id=may.id, unit_id=u4.id, category="quality_accident", reason="混凝土强度不足",
+                   document_ref="质监〔2026〕9号"),
+    ])
+    _unit(_comp(orgs["west"], "西区草稿劳动竞赛", kind="labor", ends=date(2026, 10, 1), status="draft"), "W1", works,
+          (g,))
+    last_year = _comp(east, "2025年劳动竞赛", kind="labor", ends=date(2025, 6, 30))
+    _unit(last_year, "S1", plant, (a,))
+
+    contest = _comp(orgs["city"], "2026年职工创新大赛", kind="innovation", ends=date(2026, 11, 30), status="draft")
+    event = f.event(contest, trade_name="创新成果", trade_code="INNO")
+    contest.status = "in_progress"
+    _entry(contest, event, "CX-1", plant, a, "implemented", realized=Decimal("12000.50"), claimed=Decimal(90000))
+    _entry(contest, event, "CX-2", plant, b, "adopted", claimed=Decimal(50000))
+    _entry(contest, event, "CX-6", plant, c, "implemented")
+    _entry(contest, event, "CX-3", works, e, "passed")
+    _entry(contest, event, "CX-4", works, e, "draft", submitted=False)
+    _entry(contest, event, "CX-5", works, g, "withdrawn")
+    _entry(contest, event, "CX-7", works, g, "not_adopted")
+    db.session.flush()
+    for year in (2025, 2026):
+        compile_year(year)
+    f.user("cityorg", "organizer", org=orgs["city"])
+    f.user("eastorg", "organizer", org=east)
+    db.session.commit()
+    return orgs
+
+
+def _row(scope_id: int, year: int = 2026, dimension: str = "total", key: str = "") -> StatFigure | None:
+    return db.session.execute(select(StatFigure).where(
+        StatFigure.scope_id == scope_id, StatFigure.year == year, StatFigure.dimension == dimension,
+        StatFigure.key == key)).scalar_one_or_none()
+
+
+def test_labour_and_innovation_figures_match_the_hand_count(world):
+    for scope, expected in LABOUR_2026.items():
+        row = _row(world[scope].id)
+        assert tuple(getattr(row, m) for m in LABOUR) == expected, scope
+    for scope, expected in INNOVATION_2026.items():
+        row = _row(world[scope].id)
+        assert tuple(getattr(row, m) for m in INNOVATION) == expected, scope
+
+
+def test_labour_figures_by_industry(world):
+    for industry, expected in LABOUR_BY_INDUSTRY.items():
+        row = _row(world["city"].id, dimension="industry", key=industry)
+        assert tuple(getattr(row, m) for m in LABOUR) == expected, industry
+
+
+def test_last_year_and_the_draft_stay_apart(world):
+    row = _row(world["city"].id, year=2025)
+    assert (row.labour_competitions, row.labour_units, row.labour_workers) == (1, 1, 1)
+    assert row.innovation_entries == 0
+    # A union with labour figures but no skills registration still has its row (written for it).
+    assert _row(world["west"].id).participations == 0
+
+
+def test_compiling_again_gives_the_same_figures(world):
+    before = {m: getattr(_row(world["city"].id), m) for m in (*LABOUR, *INNOVATION)}
+    compile_year(2026)
+    db.session.commit()
+    db.session.expire_all()
+    assert {m: getattr(_row(world["city"].id), m) for m in (*LABOUR, *INNOVATION)} == before
+
+
+def test_dashboard_api_and_report_show_them(world, client, auth, tmp_path):
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": "en"})
+    document = client.get("/api/v1/stats/figures?year=2026").get_json()
+    labour = {item["metric"]: item["value"] for item in document["labour"]}
+    innovation = {item["metric"]: item["value"] for item in document["innovation"]}
+    assert labour == dict(zip(LABOUR, LABOUR_2026["city"], strict=True))
+    assert innovation == {"innovation_entries": 5, "innovation_adopted": 3, "innovation_implemented": 2,
+                          "innovation_benefit": "12000.50"}
+    charts = {chart["name"]: chart for chart in document["charts"]}
+    assert dict(zip(charts["labour"]["categories"], charts["labour"]["values"], strict=True)) == {
+        "东区总工会": 3, "西区总工会": 1}
+    assert dict(zip(charts["innovation_industry"]["categories"], charts["innovation_industry"]["values"],
+                    strict=True)) == {"通用设备制造业": 3, "电力": 2}
+    page = client.get("/stats/?year=2026").get_data(as_text=True)
+    assert 'id="labour-headline"' in page and "12,000.50" in page and "Periods assessed" in page
+    # East's organizer sees its own subtree: the plant's row in the labour table, not the west.
+    auth.login("eastorg")
+    east = client.get("/api/v1/stats/figures?year=2026").get_json()
+    assert {item["metric"]: item["value"] for item in east["labour"]}["labour_units"] == 3
+    assert [c for c in east["charts"] if c["name"] == "labour"][0]["categories"] == ["东区机床厂工会"]
+    # The annual report: the summary has both groups; a sheet per breakdown.
+    auth.login("cityorg")
+    book = load_workbook(BytesIO(client.get("/stats/report.xlsx?year=2026").data))
+    summary = [row for row in book.worksheets[0].iter_rows(values_only=True)]
+    labels = {row[0]: row[1] for row in summary if row and row[0]}
+    assert labels["Participating units"] == 4 and labels["Vetoes"] == 2
+    assert labels["Realized benefit (yuan)"] == 12000.5
+    assert "Labour competitions by region" in book.sheetnames and "Innovation entries by industry" in book.sheetnames
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(client.get("/stats/report.pdf?year=2026").data)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for words in ("Labour competitions by region", "Innovation entries by industry", "Participating units",
+                  "12,000.50"):
+        assert words in text, words
