@@ -1,7 +1,7 @@
 """Statistics: the index the dashboard reads the top enterprises of a subtree in (no sort).
 
 Revision ID: eb6662bc2176
-Revises: 7a5b021320e8
+Revises: 820db7ae5367
 Create Date: 2026-11-29 12:49:32.505562
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'eb6662bc2176'
-down_revision = '7a5b021320e8'
+down_revision = '820db7ae5367'
 branch_labels = None
 depends_on = None
 
