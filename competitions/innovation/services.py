@@ -554,8 +554,9 @@ def certificate_wanted(competition: Competition, wanted: list) -> list:
     """The final results' award certificates with each entry's prize printed for the entry: its title and team.
 
     ``wanted`` is the certificates module's list (``certificates.services.Wanted``); an award of a
-    registration that is an entry's becomes one certificate of source ``innovation:<entry id>``, held by
-    the lead (every member reaches it from the entry page).
+    registration that is an entry's becomes one certificate per team member (source
+    ``innovation:<entry id>:<worker id>``, held by that member, as team prizes are), each printing the whole
+    team's names, the entry's title and its unit.
     """
     from dataclasses import replace
 
@@ -564,11 +565,23 @@ def certificate_wanted(competition: Competition, wanted: list) -> list:
     result = []
     for want in wanted:
         entry = entries.get(want.registration_id)
-        if entry is not None and want.kind == "award" and want.source.startswith("award:"):
-            want = replace(want, source=f"innovation:{entry.id}", name=team_names(entry),
-                           employer=entry.employer.name, title=entry.title[:200])
-        result.append(want)
+        if entry is None or want.kind != "award" or not want.source.startswith("award:"):
+            result.append(want)
+            continue
+        printed = dict(name=team_names(entry), employer=entry.employer.name, title=entry.title[:200])
+        result += [replace(want, source=f"innovation:{entry.id}:{member.worker_id}", worker_id=member.worker_id,
+                           **printed) for member in entry.members]
     return result
+
+
+def entry_certificate(entry: InnovationEntry, worker_ids: set[int]):
+    """The entry's active award certificate held by one of ``worker_ids`` (else any of the team's), or None."""
+    from competitions.certificates.models import Certificate
+
+    rows = list(db.session.execute(select(Certificate).where(
+        Certificate.competition_id == entry.competition_id, Certificate.status == "active",
+        Certificate.source.startswith(f"innovation:{entry.id}:")).order_by(Certificate.id)).scalars())
+    return next((c for c in rows if c.worker_id in worker_ids), rows[0] if rows else None)
 
 
 def published_result(entry: InnovationEntry):

@@ -27,6 +27,11 @@ from competitions.organize.permissions import load_competition_or_404
 from competitions.orgs.models import Organization
 
 
+def _my_worker_ids() -> set[int]:
+    worker = services.worker_of(current_user)
+    return {worker.id} if worker else set()
+
+
 def _entry_url(entry: InnovationEntry) -> str:
     return url_for("innovation.entry", entry_id=entry.id)
 
@@ -110,12 +115,7 @@ def edit_entry(entry_id: int):
 def entry(entry_id: int):
     """One entry: its facts, files and state, with the actions the viewer may take."""
     entry, seen = load_entry_or_404(entry_id, for_user=current_user)
-    certificate = None
-    if seen.sees_names:
-        from competitions.certificates.models import Certificate
-
-        certificate = db.session.execute(select(Certificate).where(
-            Certificate.source == f"innovation:{entry.id}", Certificate.status == "active")).scalar()
+    certificate = services.entry_certificate(entry, _my_worker_ids()) if seen.sees_names else None
     recommend_form = RecommendForm()
     recommend_form.to_organization_id.choices = _ancestors(entry)
     return render_template(
@@ -356,14 +356,12 @@ def expert():
 def certificate(entry_id: int):
     """The entry's award certificate as PDF, for every member of its team and its organizers."""
     from competitions.certificates import services as certificates
-    from competitions.certificates.models import Certificate
 
     entry, seen = load_entry_or_404(entry_id, for_user=current_user)
     language = request.args.get("lang", "zh")
     if not seen.sees_names or language not in certificates.LANGUAGES:
         abort(404)
-    issued = db.session.execute(select(Certificate).where(
-        Certificate.source == f"innovation:{entry.id}", Certificate.status == "active")).scalar()
+    issued = services.entry_certificate(entry, _my_worker_ids())
     if issued is None:
         abort(404)
     data = certificates.certificate_pdf_bytes(issued, language)

@@ -31,6 +31,7 @@ from competitions.extensions import db
 from competitions.innovation.models import InnovationEntry
 from competitions.judging import services as judging
 from competitions.organize import services as organize
+from competitions.orgs.models import Worker
 from competitions.registration.models import Registration
 from competitions.results import services as results
 from tests.conftest import ARTIFACTS
@@ -196,10 +197,13 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     assert f"/innovation/contests/{comp.id}" in _text(client.get("/innovation/review"))
     response = client.post(f"/certificates/competitions/{comp.id}/issue", follow_redirects=True)
     assert response.status_code == 200
-    issued = db.session.execute(select(Certificate).where(Certificate.source == f"innovation:{entry.id}")
-                                ).scalar_one()
-    assert (issued.name, issued.title, issued.award) == ("张伟、李强", "数控车床快速换刀夹具", "first")
-    _login(client, auth, "mate")   # a member who is not the lead downloads it from the entry page
+    issued = list(db.session.execute(select(Certificate).where(
+        Certificate.source.startswith(f"innovation:{entry.id}:")).order_by(Certificate.id)).scalars())
+    assert [(c.name, c.title, c.award) for c in issued] == [("张伟、李强", "数控车床快速换刀夹具", "first")] * 2
+    mate = db.session.execute(select(Worker).where(Worker.user_id == users["mate"].id)).scalar_one()
+    issued = next(c for c in issued if c.worker_id == mate.id)   # each member holds their own
+    _login(client, auth, "mate")   # a member who is not the lead finds it in "My certificates" and on the entry
+    assert certificates.display_number(issued.number) in _text(client.get("/certificates/mine"))
     for language in ("zh", "en"):
         pdf = client.get(f"/innovation/entries/{entry.id}/certificate.pdf?lang={language}")
         assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
