@@ -27,9 +27,9 @@ def _optional_int(value):
 class UnitForm(Form):
     """A participating unit: code, name, kind, organization in the union tree, headcount."""
 
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
+    code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=20)],
                        description=_l("Short and unique in this competition, e.g. S3 or 3标."))
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Unit name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind of unit"), validators=[InputRequired()])
     organization_id = SelectField(_l("Organization in the union tree"), coerce=_optional_int,
                                   validators=[Optional()])
@@ -79,7 +79,7 @@ class GenerateForm(Form):
 class PeriodForm(Form):
     """One period: name, kind, dates, weight in the cumulative standings."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
+    name = StringField(_l("Period name"), validators=[DataRequired(), Length(max=100)],
                        description=_l("e.g. 2026-03, or the milestone: Station 3 topped out"))
     kind = SelectField(_l("Kind of period"), validators=[InputRequired()])
     starts_on = DateField(_l("First day"), validators=[InputRequired()])
@@ -115,8 +115,8 @@ class SettingsForm(Form):
 class GroupForm(Form):
     """An indicator group and the points that cap it."""
 
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    code = StringField(_l("Group code"), validators=[DataRequired(), Length(max=20)])
+    name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=100)])
     max_points = DecimalField(_l("Points"), validators=[InputRequired(), two_decimals,
                                                         NumberRange(min=0.01, max=1000)])
 
@@ -124,9 +124,9 @@ class GroupForm(Form):
 class IndicatorForm(Form):
     """An indicator: judged (points in steps) or measured (a value, its range and the formula's figures)."""
 
-    group_id = SelectField(_l("Group"), coerce=int, validators=[InputRequired()])
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    group_id = SelectField(_l("Indicator group"), coerce=int, validators=[InputRequired()])
+    code = StringField(_l("Indicator code"), validators=[DataRequired(), Length(max=20)])
+    name = StringField(_l("Indicator name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
     max_points = DecimalField(_l("Points"), validators=[InputRequired(), two_decimals,
                                                         NumberRange(min=0.01, max=1000)])
@@ -180,7 +180,7 @@ class AdjustmentForm(Form):
     kind = SelectField(_l("Bonus or deduction"), validators=[InputRequired()])
     points = DecimalField(_l("Points"), validators=[InputRequired(), two_decimals, NumberRange(min=0.01, max=100)])
     source = SelectField(_l("Source"), validators=[Optional()])   # the service names a missing source
-    issuer = StringField(_l("Issued by"), validators=[Optional(), Length(max=200)],
+    issuer = StringField(_l("Issued by (office)"), validators=[Optional(), Length(max=200)],
                          description=_l("e.g. Line 7 owner's project office"))
     document_ref = StringField(_l("Document reference"), validators=[DataRequired(), Length(max=200)],
                                description=_l("The notice, letter or commendation, e.g. 监理通报〔2026〕12号"))

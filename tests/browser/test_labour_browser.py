@@ -126,3 +126,25 @@ def test_chief_and_organizer_pages(live_app, page, lang):
     assert page.locator("table.scores tr.vetoed").count() == 1
     assert page.locator("button.primary.big").is_disabled()   # entries are missing
     screenshot(page, f"labour-chief-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_organizer_scorecard_and_period_pages(live_app, page, lang):
+    app, base = live_app
+    ids = _seed(app)
+    with app.app_context():
+        from competitions.labour.models import LabourPeriod
+
+        competition_id = db.session.get(LabourPeriod, ids["period"]).competition_id
+    _login(page, base, "labour-admin", lang)
+    page.goto(f"{base}/labour/competitions/{competition_id}/scorecard")
+    assert page.locator("section.group-card").count() == 6
+    screenshot(page, f"labour-scorecard-{lang}")
+    page.goto(f"{base}/labour/periods/{ids['period']}")
+    page.select_option("#a-kind", "deduction")
+    page.fill("#a-points", "2")
+    page.fill("#a-document_ref", "监理通报〔2026〕5号")
+    page.click("form[action$='/adjustments'] button")
+    page.wait_for_load_state()
+    assert page.locator("#a-source").evaluate("e => e.closest('.field').classList.contains('has-error')")
+    screenshot(page, f"labour-period-refused-{lang}")
