@@ -418,7 +418,10 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     from competitions.stats.demo import load_statistics_history
 
     load_statistics_history(organizer)
-    load_labour_demo(organizer, _org, _user)
+    labour = load_labour_demo(organizer, _org, _user)
+    from competitions.labour_results.demo import load_publication_demo
+
+    load_publication_demo(labour, organizer)
     load_innovation_demo(organizer)
     db.session.flush()
     return logins

@@ -130,7 +130,7 @@ def money_command(competition_id, xlsx_path):
     competition = _competition(competition_id)
     table = money_table(competition.id)
     for unit_id, code, name in table.units:
-        click.echo(f"{code:8} {name}  {table.totals.get(unit_id, 0)}")
+        click.echo(f"{code:8} {name}  {table.totals.get(unit_id, 0):,.2f}")
     if xlsx_path:
         xlsx_path.write_bytes(money_xlsx(competition, table))
         click.echo(f"Wrote {xlsx_path}.")

@@ -257,3 +257,22 @@ def test_cli_publish_and_standings(runner, world):
     result = runner.invoke(args=["labour-results", "standings", str(comp.id)])
     assert "period 1: red flag 2标段" in result.output and "88.10" in result.output
     assert publication.active_publication(period.id) is not None
+
+
+def test_demo_competition_in_its_third_month_shows_two_published_months_and_the_flag(client, app):
+    from competitions.demo import load_demo_data
+    from competitions.labour.demo import DEMO_NAME
+    from competitions.organize.models import Competition
+
+    load_demo_data()
+    db.session.commit()
+    comp = db.session.execute(select(Competition).where(Competition.name == DEMO_NAME)).scalar_one()
+    shown = publication.published(comp.id)
+    assert [p.period_number for p in shown] == [1, 2]
+    flag = publication.current_flag(shown)
+    assert flag.period_number == 2 and len(flag.holders) == 1
+    page = client.get(f"/labour-results/public/{comp.id}").get_data(as_text=True)
+    assert flag.holders[0]["name"] in page.split('id="red-flag"')[1].split("</section>")[0]
+    load_demo_data()   # twice changes nothing
+    db.session.commit()
+    assert len(publication.publications_of(comp.id)) == 2

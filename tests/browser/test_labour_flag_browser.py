@@ -1,0 +1,97 @@
+"""The rotating red flag in a real browser: the organizer publishes a month, the public page and the venue board
+show who holds the flag, in Chinese and English, on a phone (390), a tablet (1024) and a large screen (1920).
+
+Screenshots go to tests/artifacts/labour-*.png (looked at while writing this).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from competitions.extensions import db
+from competitions.labour_results.publication import publish_period
+from competitions.labour_results.rules import save_rules
+from tests import factories as f
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+MONTHS = [{"S1": "6", "S2": "10", "S3": "8", "S4": "8"},
+          {"S1": "9", "S2": "10", "S3": "8", "S4": "7"},
+          {"S1": "10", "S2": "9", "S3": "8", "S4": "7.5"}]
+TEXT = {"zh": {"flag": "流动红旗", "kept": "连续保持 2 期", "publish": "公布", "ranking": "周期排名"},
+        "en": {"flag": "Rotating red flag", "kept": "held 2 periods in a row", "publish": "Publish",
+               "ranking": "Period ranking"}}
+
+
+def _seed(app) -> dict:
+    with app.app_context():
+        w = f.labour_world()
+        organizer = f.user("metro-office", "organizer", org=w["orgs"]["city"])
+        save_rules(w["competition"], {"rewards": ["5000", "3000"], "last_place_penalty": "2000",
+                                      "tie_break": ["deductions"]}, actor_id=organizer.id)
+        for index, values in enumerate(MONTHS):
+            vetoes = [("S4", "高处坠落，一人重伤")] if index == 1 else []
+            period = f.labour_signed_off_period(w, w["periods"][index], values, vetoes=vetoes)
+            if index < 2:
+                publish_period(period, actor_id=organizer.id, now=datetime.now(UTC))
+        db.session.commit()
+        return {"competition_id": w["competition"].id, "period3": w["periods"][2].id}
+
+
+def _overflow(page) -> int:
+    """How far the page is wider than the window (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_publishing_a_month_hands_the_red_flag_on_publicly(live_app, page, lang):
+    app, base = live_app
+    seeded = _seed(app)
+    words = TEXT[lang]
+    comp = seeded["competition_id"]
+
+    # A visitor: after two months 2标段 holds the flag, the second month in a row.
+    page.goto(f"{base}/labour-results/public/{comp}")
+    if lang == "en":
+        page.click("form.langswitch button[value=en]")
+    flag = page.locator("#red-flag")
+    assert words["flag"] in flag.inner_text()
+    assert "2标段" in flag.locator(".redflag-holder").inner_text()
+    assert words["kept"] in flag.inner_text()
+    assert "高处坠落" in page.locator("#period-2").inner_text()   # the veto's reason is public
+    for width, height in ((390, 844), (1024, 768), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert _overflow(page) <= 1, f"the public page scrolls sideways at {width}px"
+        box = flag.bounding_box()
+        assert box["y"] < height and box["width"] <= width   # the flag is in the first screen
+        screenshot(page, f"labour-public-{lang}-{width}")
+
+    # The organizer publishes the third month: 1标段 takes the flag over.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", "metro-office")
+    page.fill("#password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+    page.goto(f"{base}/labour-results/competitions/{comp}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#period-row-3 button", has_text=words["publish"]).click()
+    page.wait_for_selector(".flash-success")
+    assert "1标段" in page.locator("#red-flag").inner_text()
+    screenshot(page, f"labour-manage-{lang}")
+    page.click("form[action$='/auth/logout'] button")
+
+    page.goto(f"{base}/labour-results/public/{comp}")
+    assert "1标段" in page.locator("#red-flag .redflag-holder").inner_text()
+    # The venue board: the flag panel and the latest month, on a hall screen and a tablet.
+    for width, height in ((1920, 1080), (1024, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{base}/labour-results/board/{comp}?seconds=600")
+        holder = page.locator("#board-flag-holder")
+        assert holder.inner_text().strip() == "1标段"
+        assert holder.bounding_box()["y"] < height / 2
+        assert words["ranking"] in page.locator(".board-event h2").inner_text()
+        screenshot(page, f"labour-board-{lang}-{width}")
