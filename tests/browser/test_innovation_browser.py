@@ -130,3 +130,49 @@ def test_an_expert_reviews_on_a_tablet(live_app, browser, lang, tmp_path):
     screenshot(page, f"innovation-tablet-scoring-{lang}")
     context.close()
     assert not refused, refused
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_organizer_adopts_implements_and_recommends_on_a_tablet(live_app, browser, lang, tmp_path):
+    app, base = live_app
+    app.config["INNOVATION_FILES_DIR"] = str(tmp_path / "files")
+    with app.app_context():
+        world = iw.build()
+        users = world["users"]
+        worker = db.session.execute(select(Worker).where(Worker.user_id == users["lead"].id)).scalar_one()
+        entry = services.create_entry(world["comp"], lead=worker, actor=users["lead"], data=services.EntryData(
+            event_id=world["event"].id, title="数控车床快速换刀夹具", category="technical",
+            description="把换刀时间从15分钟缩短到3分钟。", claimed_benefit_yuan=iw.Decimal(120000),
+            member_names=("李强",)))
+        services.add_attachment(entry, actor=users["lead"], upload=services.Upload(iw.pdf_bytes(), "图纸.pdf"))
+        services.entrant_action(entry, "submit", actor=users["lead"], now=datetime.now(UTC))
+        services.unit_action(entry, "pass", actor=users["plantorg"], now=datetime.now(UTC))
+        db.session.commit()
+        entry_id, comp_id, city = entry.id, world["comp"].id, world["orgs"]["city"].id
+    context, page, refused = _page(browser, TABLET)
+    _login(page, base, "eastorg", lang)
+    page.goto(f"{base}/innovation/review")
+    page.click(f"a[href='/innovation/contests/{comp_id}']")
+    page.wait_for_load_state()
+    screenshot(page, f"innovation-tablet-contest-{lang}")
+    page.goto(f"{base}/innovation/entries/{entry_id}")
+    page.fill("#note-adopt", "在全厂推广")
+    page.click("form.action-adopt button")
+    page.wait_for_load_state()
+    assert page.locator(".badge.innovation-adopted").count() == 1
+    page.fill("#implemented_on", datetime.now(UTC).date().isoformat())
+    page.fill("#realized_benefit_yuan", "86000")
+    page.fill("#realized_benefit_note", "财务部确认")
+    page.set_input_files("#evidence", files=[{"name": "财务确认.pdf", "mimeType": "application/pdf",
+                                              "buffer": iw.pdf_bytes("finance")}])
+    screenshot(page, f"innovation-tablet-implement-form-{lang}")
+    page.click("form[action$='/implement'] input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".badge.innovation-implemented").count() == 1
+    page.select_option("#to_organization_id", str(city))
+    page.click("form[action$='/recommend'] input[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".badge.warn").count() == 1
+    screenshot(page, f"innovation-tablet-implemented-{lang}")
+    context.close()
+    assert not refused, refused
