@@ -95,6 +95,26 @@ def import_units_command(competition_id, path):
     click.echo(f"Imported {summary.total} unit(s): {summary.created} new, {summary.updated} updated.")
 
 
+@labour_cli.command("add-member")
+@click.argument("competition_id", type=int)
+@click.argument("unit_code")
+@click.option("--id-number", "national_id", required=True, help="The worker's national ID number.")
+@click.option("--role", default="", help="e.g. 班组长 (team leader).")
+def add_member_command(competition_id, unit_code, national_id, role):
+    """Name a worker (found by ID number) as a member of UNIT_CODE."""
+    from competitions.labour.setup import add_member
+    from competitions.orgs.models import Worker
+
+    with operation():
+        _competition(competition_id)
+        worker = db.session.execute(select(Worker).where(Worker.national_id == national_id.strip().upper())
+                                    ).scalar_one_or_none()
+        if worker is None:
+            raise click.ClickException("No person with this ID number is on file.")
+        add_member(_unit(competition_id, unit_code), worker_id=worker.id, role=role, actor=None)
+    click.echo(f"{worker.name} is a member of {unit_code}.")
+
+
 @labour_cli.command("generate-periods")
 @click.argument("competition_id", type=int)
 @click.option("--cadence", default="month", type=click.Choice(["half_month", "month", "quarter"]))

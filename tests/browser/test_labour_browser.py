@@ -148,3 +148,30 @@ def test_organizer_scorecard_and_period_pages(live_app, page, lang):
     page.wait_for_load_state()
     assert page.locator("#a-source").evaluate("e => e.closest('.field').classList.contains('has-error')")
     screenshot(page, f"labour-period-refused-{lang}")
+
+
+def test_a_dropped_connection_while_saving_loses_nothing_typed(live_app, page):
+    app, base = live_app
+    ids = _seed(app)
+    _login(page, base, "assessor-one", "en")
+    sheet = f"{base}/labour/periods/{ids['period']}/units/{ids['s2']}/assess"
+    page.goto(sheet)
+    page.fill(f"#i{ids['o1']}", "9.5")
+    page.fill(f"#i{ids['q1']}", "97")
+    page.context.set_offline(True)
+    try:
+        with page.expect_navigation():
+            page.click("button.primary.big")
+    except Exception:   # noqa: BLE001 - the browser shows its own offline error page
+        pass
+    page.context.set_offline(False)
+    page.goto(sheet)
+    assert page.locator("#draft-restored").is_visible()
+    assert page.locator(f"#i{ids['o1']}").input_value() == "9.5"
+    assert page.locator(f"#i{ids['q1']}").input_value() == "97"
+    screenshot(page, "labour-tablet-draft-restored-en")
+    page.click("button.primary.big")
+    page.wait_for_url(f"**/labour/periods/{ids['period']}/assess")
+    page.goto(sheet)
+    assert page.locator("#draft-restored").is_hidden()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('labour-draft')).length") == 0

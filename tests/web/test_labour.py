@@ -390,3 +390,24 @@ def test_units_import_from_the_command_line(w, runner, tmp_path):
     path.write_bytes(_units_csv("1,S10,10标段,隧道,,12"))
     result = runner.invoke(args=["labour", "import-units", str(w["competition"].id), str(path)])
     assert result.exit_code != 0 and "Unknown kind of unit" in result.output
+
+
+def test_members_by_id_number_on_the_page_and_the_command_line(w, client, auth, runner):
+    unit = w["units"][2]
+    person = f.worker(w["orgs"]["works"], name="周建华")
+    other = f.worker(w["orgs"]["works"], name="吴海燕")
+    db.session.commit()
+    login(client, auth, "metro-org")
+    client.post(f"/labour/units/{unit.id}/members", data={"national_id": person.national_id, "role": "班组长"})
+    page = client.post(f"/labour/units/{unit.id}/members", data={"national_id": "110101199001011234", "role": ""},
+                       follow_redirects=True)
+    assert "No person with this ID number" in page.get_data(as_text=True)
+    page = client.post(f"/labour/units/{unit.id}/members", data={"national_id": person.national_id},
+                       follow_redirects=True)
+    assert "already a member" in page.get_data(as_text=True)
+    result = runner.invoke(args=["labour", "add-member", str(w["competition"].id), unit.code, "--id-number",
+                                 other.national_id])
+    assert result.exit_code == 0 and other.national_id not in result.output
+    db.session.expire_all()
+    assert sorted(m.worker.name for m in unit.members) == ["吴海燕", "周建华"]
+    assert services.participations(w["competition"])[unit.id] == 2
