@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, event, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competitions.db import UTCDateTime, utcnow
@@ -87,8 +87,19 @@ def _facts_of_worker(connection, worker_id: int):
     ).one()
 
 
-@event.listens_for(Registration, "before_insert")
 @event.listens_for(Registration, "before_update")
+def _refill_facts(mapper, connection, target: Registration) -> None:
+    """On an update, the facts are looked at again only when the worker or the employer changed.
+
+    A station draw updates every registration of an event; looking up each
+    employer's parent again there cost one query per competitor for nothing.
+    """
+    changed = inspect(target).committed_state  # the attributes changed since loaded, with their old values
+    if "employer_id" in changed or "worker_id" in changed:
+        _fill_facts(mapper, connection, target)
+
+
+@event.listens_for(Registration, "before_insert")
 def _fill_facts(_mapper, connection, target: Registration) -> None:
     """A registration written without stated facts takes the person's profile as they are now; the
     employer's parent always follows the stated employer (the tree is not re-parented)."""

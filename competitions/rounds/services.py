@@ -258,6 +258,11 @@ def confirm_qualification(standing: RoundStanding, *, actor, now: datetime) -> l
         raise Conflict("The qualification is already confirmed.")
     if final.cancelled:
         raise InvalidState("The final of %(event)s has been cancelled.", event=final.trade_name)
+    from competitions.judging.services import is_locked
+
+    if not is_locked(standing.preliminary_event_id):
+        raise InvalidState("The preliminary was reopened after its standing was computed; sign it off and compute"
+                           " the qualification again.")
     if dict(final.qualification_rule or {}) != dict(standing.rule or {}):
         raise InvalidState("The qualification rule changed after the standing was computed; compute it again.")
     qualified = [e for e in standing.entries if e.qualified]
@@ -265,31 +270,35 @@ def confirm_qualification(standing: RoundStanding, *, actor, now: datetime) -> l
         raise InvalidState("Nobody qualifies for the final.")
     sources = {r.id: r for r in db.session.execute(
         select(Registration).where(Registration.id.in_([e.registration_id for e in qualified]))).scalars()}
-    made = []
+    rows = []
     for entry in qualified:
         source = sources[entry.registration_id]
         if source.status != "approved":
             raise InvalidState("The preliminary registration of %(competitor)s is no longer approved; compute the"
                                " qualification again.", competitor=entry.anonymous_code or entry.registration_id)
-        registration = Registration(
-            event_id=final.id, worker_id=source.worker_id, status="approved", source="qualified",
-            submitted_by_id=actor.id, decided_by_id=actor.id, decided_at=now, checked_in=False,
-            employer_id=source.employer_id, employer_parent_id=source.employer_parent_id,
-            skill_level=source.skill_level, is_student=source.is_student,
-            decision_reason="qualified from the preliminary")
-        db.session.add(registration)
-        made.append((entry, registration))
-    db.session.flush()
-    for entry, registration in made:
-        entry.final_registration_id = registration.id
+        # The facts frozen on the approved preliminary registration, copied as they are (never a live profile).
+        rows.append({"event_id": final.id, "worker_id": source.worker_id, "status": "approved", "source": "qualified",
+                     "submitted_by_id": actor.id, "decided_by_id": actor.id, "decided_at": now, "checked_in": False,
+                     "employer_id": source.employer_id, "employer_parent_id": source.employer_parent_id,
+                     "skill_level": source.skill_level, "is_student": source.is_student,
+                     "decision_reason": "qualified from the preliminary", "team_name": None})
+    # One statement for every qualifier (a final of hundreds); the rows are read back by worker.
+    db.session.execute(Registration.__table__.insert(), rows)
+    entered = dict(db.session.execute(
+        select(Registration.worker_id, Registration.id).where(Registration.event_id == final.id)).all())
+    made = []
+    for entry in qualified:
+        registration_id = entered[sources[entry.registration_id].worker_id]
+        entry.final_registration_id = registration_id
+        made.append((entry, registration_id))
     standing.status, standing.confirmed_at, standing.confirmed_by_id = "confirmed", now, actor.id
     db.session.flush()
     draw_event(final, actor)
     record("rounds.confirm", actor_id=actor.id, object_type="round_standing", object_id=standing.id,
            competition_id=final.competition_id, event_id=final.id,
-           new={"qualifiers": [e.registration_id for e, _ in made],
-                "final_registrations": [r.id for _, r in made]})
-    return [r for _, r in made]
+           new={"qualifiers": [e.registration_id for e, _ in made], "final_registrations": [r for _, r in made]})
+    return list(db.session.execute(select(Registration).where(Registration.event_id == final.id)
+                                   .order_by(Registration.id)).scalars())
 
 
 def undo_qualification(standing: RoundStanding, *, actor_id: int | None, reason: str) -> None:

@@ -429,3 +429,28 @@ def test_promotion_reads_the_round_reached(two_rounds):
     assert any("Did not qualify for the final" in str(reason) for reason in out.reasons), out.reasons
     winner = lines[w["regs"]["A03"].worker_id]
     assert winner.rank == 1 and winner.awards  # first prize of the final: the preset promotes
+
+
+def test_a_preliminary_reopened_after_computing_must_be_computed_again(two_rounds):
+    w = two_rounds
+    sign = f.sign_off(w["prelim"], w["chief"])
+    standing = rounds.compute_qualification(w["prelim"], actor_id=w["organizer"].id, now=NOW)
+    sign.locked = False  # the chief judge reopened the preliminary: marks may change
+    db.session.flush()
+    with pytest.raises(InvalidState, match="reopened after its standing was computed"):
+        rounds.confirm_qualification(standing, actor=w["organizer"], now=NOW)
+    assert finalists(w) == {}
+
+
+def test_the_registration_page_offers_the_preliminary_only(app, client):
+    orgs = f.org_tree()
+    comp = f.competition(orgs["city"])
+    prelim = f.event(comp)
+    final = rounds.create_final(prelim, rule=rounds.rule_json(top=8), actor_id=None)
+    organize.save_scheme(final, final_scheme(), organize.AwardRuleData("bands", Decimal(1), Decimal(1), Decimal(1)))
+    organize.change_status(comp, "open")  # both rounds need their scheme first
+    db.session.commit()
+    client.post("/lang", data={"lang": "en"})
+    text = page(client.get(f"/registration/competitions/{comp.id}"))
+    assert text.count("<h3>电工") == 1
+    assert "register for the preliminary; its qualifiers go on to the final." in text
