@@ -15,6 +15,7 @@ stored, and the change is audited with the old and new settings.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -25,7 +26,7 @@ from competitions.domain import labour_flag as flag
 from competitions.domain import labour_honours as honours
 from competitions.domain import labour_money as money
 from competitions.domain import labour_ranking as ranking
-from competitions.domain.errors import N_, RuleViolation
+from competitions.domain.errors import N_, Phrase, RuleViolation
 from competitions.domain.inputs import InputError, parse_decimal, parse_int
 from competitions.extensions import db
 from competitions.labour.models import LabourIndicatorGroup
@@ -127,12 +128,53 @@ def _choice(data: dict, name: str, allowed: tuple[str, ...], current: str) -> st
     return value
 
 
+# What a message calls a setting: the rules form's label, in the reader's language.
+LABELS = {
+    "rewards": N_("Rewards by place (yuan)"),
+    "last_place_penalty": N_("Last-place penalty (yuan)"),
+    "veto_penalty": N_("Veto penalty (yuan)"),
+    "flag_min_total": N_("Minimum total for the red flag"),
+}
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d.])")
+_REWARD_SEPARATORS = re.compile(r"\s*[,，、;；\n]\s*|\s+")
+
+
+def _label(name: str) -> Phrase | str:
+    return Phrase(LABELS[name], {}) if name in LABELS else name
+
+
 def _amount(value, name: str, *, maximum: str = "99999999.99", places: int = 2) -> Decimal:
     try:
         return parse_decimal(value, minimum=0, maximum=Decimal(maximum), places=places)
     except (InputError, TypeError):
         raise RuleViolation(N_("%(name)s must be a number from 0 to %(max)s with at most %(places)d decimals."),
-                            field=name, name=name, max=maximum, places=places) from None
+                            field=name, name=_label(name), max=maximum, places=places) from None
+
+
+def reward_list(text: str) -> list[str]:
+    """The amounts typed for places 1, 2, 3 ... (``"5000, 3000, 1000"`` → ``["5000", "3000", "1000"]``).
+
+    Places are separated by commas (ASCII or full-width), 、, semicolons, spaces
+    or new lines. Refused (RuleViolation on ``rewards``) rather than read with
+    another meaning: an empty place between two separators (``5000,,3000``
+    would move 3,000 yuan to second place: write 0 for a place without money),
+    and what reads like a thousands separator (``5,000`` is five thousand to a
+    clerk but two places to a list; ``500, 300`` with a space is two places).
+    """
+    text = text.strip().rstrip(",，、;；").strip()
+    if not text:
+        return []
+    found = _THOUSANDS.search(text)
+    if found:
+        raise RuleViolation(N_("“%(value)s” reads like a number with a thousands separator. Write 5000, not 5,000; "
+                               "to list places, put a space after each comma (500, 300)."),
+                            field="rewards", value=found.group(0)[:20])
+    parts = _REWARD_SEPARATORS.split(text)
+    for place, part in enumerate(parts, start=1):
+        if not part:
+            raise RuleViolation(N_("Place %(place)d has no amount: write 0 for a place without money."),
+                                field="rewards", place=place)
+    return parts
 
 
 def _count(value, name: str, *, minimum: int = 0, maximum: int = 1000, optional: bool = False) -> int | None:
@@ -195,10 +237,17 @@ def checked_settings(competition_id: int, data: dict, current: LabourPublication
                              else _amount(merged["flag_min_total"], "flag_min_total", maximum="1000"))
     rewards = merged["rewards"]
     if isinstance(rewards, str):
-        rewards = [part.strip() for part in rewards.replace("，", ",").split(",") if part.strip()]
+        rewards = reward_list(rewards)
     if not isinstance(rewards, list) or len(rewards) > MAX_REWARDS:
         raise RuleViolation(N_("Rewards must be a list of at most %(max)d amounts."), field="rewards", max=MAX_REWARDS)
-    new["rewards"] = [_amount(a, "rewards") for a in rewards]
+    new["rewards"] = []
+    for place, amount in enumerate(rewards, start=1):
+        try:
+            new["rewards"].append(parse_decimal(amount, minimum=0, maximum=Decimal("99999999.99"), places=2))
+        except (InputError, TypeError):
+            raise RuleViolation(N_("Place %(place)d: “%(value)s” is not an amount from 0 to 99999999.99 yuan with at "
+                                   "most 2 decimals."), field="rewards", place=place,
+                                value=str(amount)[:20]) from None
     new["last_place_penalty"] = _amount(merged["last_place_penalty"] or 0, "last_place_penalty")
     new["veto_money"] = _choice(merged, "veto_money", tuple(money.VetoMoney), current.veto_money)
     new["veto_penalty"] = _amount(merged["veto_penalty"] or 0, "veto_penalty")

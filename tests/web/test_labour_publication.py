@@ -276,3 +276,24 @@ def test_demo_competition_in_its_third_month_shows_two_published_months_and_the_
     load_demo_data()   # twice changes nothing
     db.session.commit()
     assert len(publication.publications_of(comp.id)) == 2
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("5,000", "千位分隔符"),            # five thousand to a clerk, never 5 and 0
+    ("5000,,3000", "第 2 名没有金额"),   # an empty place never moves 3,000 yuan up to second
+    ("5000, abc", "第 2 名：“abc”"),     # the place and what was typed, under the form's own label
+])
+def test_money_typed_as_clerks_type_it_is_refused_not_misread(client, world, typed, message):
+    login(client, "metro-office")
+    comp = world["competition"]
+    base = {"veto_placement": "unplaced", "flag_on_tie": "none", "veto_money": "nothing", "money_ties": "each",
+            "combine": "weighted_sum", "missing": "zero", "veto_count": "zero", "ties_at_cut": "include"}
+    page = client.post(f"/labour-results/competitions/{comp.id}/rules", data={**base, "rewards": typed})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and message in text and "rewards 须" not in text
+    assert audit_count("labour_rules_changed") == 0
+    ok = client.post(f"/labour-results/competitions/{comp.id}/rules",
+                     data={**base, "rewards": "5000、3000，1000 500,"})
+    assert ok.status_code == 302
+    api = client.get(f"/api/v1/labour-results/competitions/{comp.id}/rules")
+    assert api.json["rules"]["rewards"] == ["5000", "3000", "1000", "500"]
