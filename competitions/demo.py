@@ -417,12 +417,12 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     from competitions.labour.demo import load_labour_demo
     from competitions.stats.demo import load_statistics_history
 
-    load_statistics_history(organizer)
     labour = load_labour_demo(organizer, _org, _user)
     from competitions.labour_results.demo import load_publication_demo
 
     load_publication_demo(labour, organizer)
     load_innovation_demo(organizer)
+    load_statistics_history(organizer)  # last: it compiles the years, labour and innovation figures too
     db.session.flush()
     return logins
 

@@ -49,16 +49,22 @@ Labour competitions and innovation contests (issue 15) are reported beside
 the skills figures, by region, industry and enterprise, in the year the
 competition ends:
 
-* **Labour competitions** (劳动竞赛, kind ``labor``): competitions held, filed
-  under the organizing union like every competition held; **periods
-  assessed** (a period closed by its chief assessor or signed off) under the
-  organizer too. **Participating units** (标段, enterprises, workshops,
+* **Labour competitions** (劳动竞赛, kind ``labor``) on key projects run for
+  months or years (a metro line, "100 days of all-out work"), so their figures
+  count in **every year one of their assessment periods ends** -- the years
+  the campaign was held -- and, for one without periods, in the year it ends
+  (``labour_years``). A campaign of March 2026 to June 2027 is a 2026 and a
+  2027 figure; the "competitions by kind" of the skills figures still count it
+  once, in the year it ends. Held campaigns are filed under the organizing
+  union; **periods assessed** (closed by the chief assessor or signed off) in
+  the year their period ends, under the organizer too. **Participating units** (标段, enterprises, workshops,
   teams) belong to the union the unit is (``LabourUnit.organization``), or to
   the organizer when the unit is no union of the tree. A unit withdrawn before
   any assessment did not take part; one withdrawn after it did.
   **Workers**: the units' named members -- each membership a participation
-  (人次), each worker once (人数), like a registration; **vetoes** (一票否决)
-  that stand (not voided), under the vetoed unit's union.
+  (人次), each worker once per union (人数), like a registration; **vetoes**
+  (一票否决) that stand (not voided), in the year their period ends, under the
+  vetoed unit's union.
 * **Innovation entries** (职工创新: rationalization proposals, technical
   improvements, inventions, methods) belong to the entrant's unit frozen at
   submission. **Submitted**: sent to the contest and not withdrawn (a draft is
@@ -225,6 +231,13 @@ def is_finalist(p: Participation) -> bool:
 def is_awarded(p: Participation) -> bool:
     """A participation with a prize in the final results."""
     return is_participation(p) and p.final is not None and p.final.prize in AWARD_PRIZES
+
+
+def labour_years(period_end_years: Iterable[int], ends_year: int) -> tuple[int, ...]:
+    """The years a labour competition's figures count in: each year one of its periods ends (sorted), or the
+    year the competition ends when it has no periods."""
+    years = tuple(sorted(set(period_end_years)))
+    return years or (ends_year,)
 
 
 def unit_took_part(withdrawn: bool, assessed: bool) -> bool:

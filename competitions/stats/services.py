@@ -305,7 +305,11 @@ def _count_labour_and_innovation(conn: Connection, params: dict, year: int) -> i
         f"{name} {'NUMERIC' if name == 'innovation_benefit' else 'INTEGER'} DEFAULT 0" for name in EXTRA_COLUMNS)
         + ")")
     held = (f"c.ends_on BETWEEN :first AND :last AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)})")
-    labour = f"{held} AND c.kind = '{rules.LABOUR_KIND}'"
+    # A labour competition counts in every year one of its periods ends, or (no periods) in the year it ends.
+    labour = f"""c.kind = '{rules.LABOUR_KIND}' AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)}) AND (
+        EXISTS (SELECT 1 FROM labour_period yp WHERE yp.competition_id = c.id AND yp.ends_on BETWEEN :first AND :last)
+        OR (c.ends_on BETWEEN :first AND :last
+            AND NOT EXISTS (SELECT 1 FROM labour_period np WHERE np.competition_id = c.id)))"""
     # A unit belongs to its own union, else to the organizer; one withdrawn before any assessment did not take part.
     unit_org = "COALESCE(u.organization_id, c.organization_id)"
     took_part = "(u.withdrawn_at IS NULL OR EXISTS (SELECT 1 FROM labour_score ls WHERE ls.unit_id = u.id))"
@@ -313,7 +317,8 @@ def _count_labour_and_innovation(conn: Connection, params: dict, year: int) -> i
         SELECT c.organization_id, COUNT(*) FROM competition c WHERE {labour} GROUP BY c.organization_id""", params)
     _run(conn, f"""INSERT INTO stat_extra (org_id, periods_assessed)
         SELECT c.organization_id, COUNT(*) FROM labour_period p JOIN competition c ON c.id = p.competition_id
-        WHERE {labour} AND p.status IN ({_quoted(rules.ASSESSED_PERIOD_STATUSES)}) GROUP BY c.organization_id""",
+        WHERE {labour} AND p.ends_on BETWEEN :first AND :last
+          AND p.status IN ({_quoted(rules.ASSESSED_PERIOD_STATUSES)}) GROUP BY c.organization_id""",
          params)
     _run(conn, f"""INSERT INTO stat_extra (org_id, labour_units)
         SELECT {unit_org}, COUNT(*) FROM labour_unit u JOIN competition c ON c.id = u.competition_id
@@ -324,8 +329,10 @@ def _count_labour_and_innovation(conn: Connection, params: dict, year: int) -> i
         WHERE {labour} AND {took_part} GROUP BY {unit_org}""", params)
     _run(conn, f"""INSERT INTO stat_extra (org_id, vetoes)
         SELECT {unit_org}, COUNT(*)
-        FROM labour_veto v JOIN labour_unit u ON u.id = v.unit_id JOIN competition c ON c.id = u.competition_id
-        WHERE {labour} AND v.voided_at IS NULL GROUP BY {unit_org}""", params)
+        FROM labour_veto v JOIN labour_period vp ON vp.id = v.period_id JOIN labour_unit u ON u.id = v.unit_id
+        JOIN competition c ON c.id = u.competition_id
+        WHERE {labour} AND vp.ends_on BETWEEN :first AND :last AND v.voided_at IS NULL GROUP BY {unit_org}""",
+         params)
     sent = (f"(e.submitted_at IS NOT NULL AND e.status NOT IN ({_quoted(rules.NOT_SUBMITTED_STATUSES)}))")
     _run(conn, f"""INSERT INTO stat_extra (org_id, innovation_entries, innovation_adopted, innovation_implemented,
                                           innovation_benefit)

@@ -111,3 +111,12 @@ def test_a_labour_unit_withdrawn_before_any_assessment_did_not_take_part(withdra
 @pytest.mark.parametrize("status, assessed", [("open", False), ("assessed", True), ("signed_off", True)])
 def test_periods_assessed(status, assessed):
     assert rules.period_assessed(status) is assessed
+
+
+@pytest.mark.parametrize("period_years, ends_year, years", [
+    ((2026, 2026, 2027), 2027, (2026, 2027)),   # a campaign over the turn of the year: both years
+    ((), 2026, (2026,)),                         # no periods: the year it ends
+    ((2025,), 2026, (2025,)),                    # only periods of 2025 so far
+])
+def test_labour_years(period_years, ends_year, years):
+    assert rules.labour_years(period_years, ends_year) == years

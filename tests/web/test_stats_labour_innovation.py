@@ -219,3 +219,26 @@ def test_dashboard_api_and_report_show_them(world, client, auth, tmp_path):
     for words in ("Labour competitions by region", "Innovation entries by industry", "Participating units",
                   "12,000.50"):
         assert words in text, words
+
+
+def test_a_campaign_over_two_years_counts_in_each_year_one_of_its_periods_ends(world):
+    """East's metro campaign runs from October 2026 to March 2027: a 2026 and a 2027 figure (not only 2027)."""
+    campaign = _comp(world["east"], "地铁9号线百日攻坚", kind="labor", ends=date(2027, 3, 31))
+    _unit(campaign, "M1", world["plant"], ())
+    db.session.add_all([
+        LabourPeriod(competition_id=campaign.id, number=1, name="2026年第四季度", starts_on=date(2026, 10, 1),
+                     ends_on=date(2026, 12, 31), status="signed_off"),
+        LabourPeriod(competition_id=campaign.id, number=2, name="2027年第一季度", starts_on=date(2027, 1, 1),
+                     ends_on=date(2027, 3, 31), status="open"),
+    ])
+    db.session.flush()
+    for year in (2026, 2027):
+        compile_year(year)
+    db.session.commit()
+    city = world["city"].id
+    this_year, next_year = _row(city), _row(city, year=2027)
+    assert (this_year.labour_competitions, this_year.labour_units, this_year.periods_assessed) == (2, 5, 3)
+    assert (next_year.labour_competitions, next_year.labour_units, next_year.periods_assessed) == (1, 1, 0)
+    # The skills figures' "competitions by kind" count it once, in the year it ends.
+    assert _row(city, year=2027, dimension="kind", key="labor").competitions == 1
+    assert _row(city, dimension="kind", key="labor").competitions == 1
