@@ -228,3 +228,19 @@ def test_participations_count_named_members_else_the_headcount(world):
         services.add_member(s1, worker_id=worker(world["orgs"]["plant"], name=name).id, role="班组长", actor=None)
     counts = services.participations(world["competition"])
     assert counts[s1.id] == 2 and counts[s2.id] == 102   # S2 names nobody: its declared 102 workers
+
+
+def test_a_racing_duplicate_entry_is_refused_by_the_unique_index(world, monkeypatch):
+    """Two tablets of one assessor send the same new entry at once: both pass the check for an existing entry;
+    the second insert hits the unique index and is answered as a conflict, never stored twice."""
+    from competitions.labour import assessment
+
+    period, unit = world["periods"][0], world["units"][1]
+    services.record_scores(period, unit, assessor=world["a1"], entries=entries(world, GOOD, ["O1"]))
+    db.session.commit()
+    monkeypatch.setattr(assessment, "scores_by", lambda *args: {})   # the racing request saw nothing yet
+    with pytest.raises(Conflict, match="already been assessed"):
+        services.record_scores(period, unit, assessor=world["a1"], entries=entries(world, {"O1": "7", "O2": "8"}))
+    db.session.rollback()
+    assert db.session.execute(select(func.count()).select_from(LabourScore)).scalar_one() == 1
+    assert services.scores_by(period, unit, world["a1"].id)[world["indicators"]["O1"].id].value == D(9)
