@@ -348,10 +348,14 @@ def add_adjustment(period: LabourPeriod, data: AdjustmentData, *, actor: User | 
     if not Decimal(0) < points <= MAX_ADJUSTMENT:
         raise RuleViolation(N_("The points must be above 0 and at most %(max)s."), field="points",
                             max=MAX_ADJUSTMENT)
+    reason = _text(data.reason, "reason", limit=2000, multiline=True)
+    if data.kind == "deduction" and not reason:
+        raise RuleViolation(N_("A deduction needs its reason (what the notice criticised)."), field="reason")
+    _refuse_twice(LabourAdjustment, period, unit, document, LabourAdjustment.kind == data.kind)
     adjustment = LabourAdjustment(
         period_id=period.id, unit_id=unit.id, kind=data.kind, points=points, source=data.source,
         issuer=_text(data.issuer, "issuer"), document_ref=document,
-        reason=_text(data.reason, "reason", limit=2000, multiline=True), recorded_by_id=actor.id if actor else None)
+        reason=reason, recorded_by_id=actor.id if actor else None)
     db.session.add(adjustment)
     db.session.flush()
     record(f"labour.{data.kind}", actor_id=actor.id if actor else None, object_type="labour_adjustment",
@@ -359,6 +363,28 @@ def add_adjustment(period: LabourPeriod, data: AdjustmentData, *, actor: User | 
            new={"period": period.number, "unit": unit.code, "points": str(points), "source": data.source,
                 "issuer": adjustment.issuer, "document_ref": document}, reason=adjustment.reason)
     return adjustment
+
+
+def _same_document(ref: str) -> str:
+    return "".join(ref.split()).casefold()
+
+
+def _refuse_twice(model, period: LabourPeriod, unit: LabourUnit, document: str, *criteria) -> None:
+    """Refuse a second live entry of the same kind for the same unit, period and document (a double tap, a
+    browser resending the form on flaky Wi-Fi, a clerk entering a notice already entered): Conflict naming it.
+
+    Document references are compared without spaces and case. A document that really carries two entries for
+    one unit is told apart by its item number (〔2026〕12号-2).
+    """
+    rows = db.session.execute(select(model.id, model.document_ref).where(
+        model.period_id == period.id, model.unit_id == unit.id, model.voided_at.is_(None), *criteria)).all()
+    key = _same_document(document)
+    for row_id, ref in rows:
+        if _same_document(ref) == key:
+            raise Conflict(N_("%(unit)s already has an entry for document “%(document)s” in this period (entry "
+                              "%(id)d). If the document really carries a second one, add its item number to the "
+                              "reference; to change the entry, void it and enter it again."),
+                           field="document_ref", unit=unit.code, document=ref, id=row_id)
 
 
 def _text(value: str, field: str, *, limit: int = 200, multiline: bool = False) -> str:
@@ -408,6 +434,7 @@ def add_veto(period: LabourPeriod, data: VetoData, *, actor: User | None) -> Lab
     if data.occurred_on is not None and not period.starts_on <= data.occurred_on <= period.ends_on:
         raise RuleViolation(N_("The date must lie within the period (%(start)s to %(end)s)."), field="occurred_on",
                             start=period.starts_on, end=period.ends_on)
+    _refuse_twice(LabourVeto, period, unit, document)
     veto = LabourVeto(period_id=period.id, unit_id=unit.id, category=data.category, reason=reason,
                       document_ref=document, occurred_on=data.occurred_on, recorded_by_id=actor.id if actor else None)
     db.session.add(veto)

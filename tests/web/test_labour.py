@@ -411,3 +411,29 @@ def test_members_by_id_number_on_the_page_and_the_command_line(w, client, auth, 
     db.session.expire_all()
     assert sorted(m.worker.name for m in unit.members) == ["吴海燕", "周建华"]
     assert services.participations(w["competition"])[unit.id] == 2
+
+
+def test_a_double_submitted_entry_is_kept_once_and_a_deduction_needs_its_reason(w, client, auth):
+    """A double tap or a browser resending the form never doubles a bonus, a deduction or a veto."""
+    period, unit = w["periods"][0], w["units"][1]
+    login(client, auth, "metro-org")
+    url = f"/labour/periods/{period.id}"
+    bonus = {"a-unit_id": unit.id, "a-kind": "bonus", "a-points": "2", "a-source": "owner", "a-issuer": "业主",
+             "a-document_ref": "业主表扬〔2026〕7号", "a-reason": ""}
+    assert client.post(f"{url}/adjustments", data=bonus).status_code == 302
+    again = client.post(f"{url}/adjustments", data={**bonus, "a-document_ref": " 业主表扬〔2026〕7号 "})
+    assert again.status_code == 422 and "already has an entry for document" in again.get_data(as_text=True)
+    assert count(LabourAdjustment) == 1
+    # a second item of the same notice is told apart by its item number
+    second_item = {**bonus, "a-document_ref": "业主表扬〔2026〕7号-2"}
+    assert client.post(f"{url}/adjustments", data=second_item).status_code == 302
+    no_reason = client.post(f"{url}/adjustments", data={**bonus, "a-kind": "deduction", "a-source": "supervisor",
+                                                        "a-document_ref": "监理通报〔2026〕9号"})
+    assert no_reason.status_code == 422 and "needs its reason" in no_reason.get_data(as_text=True)
+    veto = {"v-unit_id": unit.id, "v-category": "fight", "v-reason": "工地斗殴", "v-document_ref": "通报〔2026〕3号"}
+    assert client.post(f"{url}/vetoes", data=veto).status_code == 302
+    assert client.post(f"{url}/vetoes", data=veto).status_code == 422
+    assert count(LabourVeto) == 1 and count(LabourAdjustment) == 2
+    api = client.post(f"/api/v1/labour/periods/{period.id}/vetoes",
+                      json={"unit_id": unit.id, "category": "fight", "reason": "x", "document_ref": "通报〔2026〕3号"})
+    assert api.status_code == 409 and count(LabourVeto) == 1
