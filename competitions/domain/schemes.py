@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from competitions.domain.errors import Phrase
 from competitions.domain.points import HUNDRED, plain_decimal
+from competitions.domain.readings import rule_problems
 
 AGGREGATIONS = ("mean", "trimmed", "median")
 CRITERION_KINDS = ("measurement", "judgement")
@@ -41,6 +43,9 @@ class CriterionDraft:
     kind: str = "judgement"
     aggregation: str = "mean"
     judges_required: int = 1
+    reading_mode: str = "once"  # measurement: "once" or "check" (a check reading within ``tolerance``)
+    tolerance: Decimal | None = None  # check mode: largest difference that agrees, in the criterion's unit
+    check_counts: str = "first"  # check mode: the "first" reading or the "mean" of both counts
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,10 @@ def _one_criterion_problems(row: int, crit: CriterionDraft, part_codes: set[str]
     elif crit.aggregation == "trimmed" and crit.judges_required < 3:
         problems.append(Problem("criteria", "Dropping the highest and lowest mark of %(code)s needs at least 3 judges.",
                                 row, {"code": crit.code}))
+    for message, params in rule_problems(crit.kind, crit.reading_mode, crit.judges_required, crit.tolerance,
+                                         crit.check_counts, crit.max_mark):
+        problems.append(Problem("criteria", "%(code)s: %(problem)s", row,
+                                {"code": crit.code, "problem": Phrase(message, params)}))
     return problems
 
 

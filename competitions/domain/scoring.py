@@ -65,6 +65,7 @@ from operator import itemgetter
 
 from competitions.domain.errors import N_, RuleViolation
 from competitions.domain.points import HUNDRED, POINTS_QUANTUM, ZERO, round_points
+from competitions.domain.readings import CheckOutcome, ReadingRule, check_readings
 
 DEFAULT_TRIM_MIN_JUDGES = 5
 DEFAULT_PRECISION = 2
@@ -124,6 +125,7 @@ class ProblemCode(StrEnum):
     UNKNOWN_COMPETITOR = "unknown_competitor"
     NEGATIVE_DEDUCTION = "negative_deduction"
     MISSING_TIME = "missing_time"  # a time tie-break decides the place, but no time used is recorded
+    CHECK_DISAGREEMENT = "check_disagreement"  # a reading and its check reading differ beyond the tolerance
     MISSING_CARRIED = "missing_carried"  # a part carried from the preliminary has no mark for the competitor
 
 
@@ -159,6 +161,8 @@ class Criterion:
     judges_required: int = 1
     measurement_mode: MeasurementMode = MeasurementMode.ONCE
     code: str = ""
+    # A check reading (domain.readings, mode CHECK): two readings that must agree within the tolerance.
+    reading: ReadingRule | None = None
 
     def __post_init__(self) -> None:
         """Accept stored values (strings, ints) and turn them into enums and Decimals."""
@@ -428,6 +432,8 @@ def score_event(
     disqualified: Iterable[int] = (),
     absent: Iterable[int] = (),
     carried: Mapping[int, Mapping[str, Decimal]] | None = None,
+    absent_parts: Mapping[int, Iterable[str]] | None = None,
+    decided: Mapping[int, Mapping[int, Decimal]] | None = None,
 ) -> EventScores:
     """Score every competitor of one event from the judges' marks.
 
@@ -439,9 +445,18 @@ def score_event(
     100) of the parts carried from the preliminary, by part code. Raises
     RuleViolation when the scheme itself is unusable (see ``validate_scheme``).
     Figures are rounded once, here.
+
+    ``absent_parts``: competitor -> codes of the parts they were absent from
+    (缺考 for a part): each such part's criteria score 0 whatever is recorded,
+    owe no marks, and the part's own mark is 0 (so a pass mark on it is not
+    reached). ``decided``: competitor -> criterion -> the reading the chief
+    judge kept where a reading and its check reading disagree (the caller
+    checked the readings are still those decided on). Marks of a check-read
+    criterion must be given in the order they were taken.
     """
     check_scheme(scheme)
-    return _score_panels(scheme, group_marks(marks), competitor_ids, deductions, disqualified, absent, carried)
+    return _score_panels(scheme, group_marks(marks), competitor_ids, deductions, disqualified, absent, carried,
+                         absent_parts, decided)
 
 
 def group_marks(marks: Iterable[Mark]) -> Panels:
@@ -469,6 +484,8 @@ def score_panels(
     disqualified: Iterable[int] = (),
     absent: Iterable[int] = (),
     carried: Mapping[int, Mapping[str, Decimal]] | None = None,
+    absent_parts: Mapping[int, Iterable[str]] | None = None,
+    decided: Mapping[int, Mapping[int, Decimal]] | None = None,
 ) -> EventScores:
     """``score_event`` for marks already grouped into panels (see ``group_marks``); every value a Decimal.
 
@@ -476,7 +493,8 @@ def score_panels(
     instead of building one ``Mark`` per row first. Same rules, same figures.
     """
     check_scheme(scheme)
-    return _score_panels(scheme, panels, competitor_ids, deductions, disqualified, absent, carried)
+    return _score_panels(scheme, panels, competitor_ids, deductions, disqualified, absent, carried, absent_parts,
+                         decided)
 
 
 def _score_panels(
@@ -487,6 +505,8 @@ def _score_panels(
     disqualified: Iterable[int],
     absent: Iterable[int] = (),
     carried: Mapping[int, Mapping[str, Decimal]] | None = None,
+    absent_parts: Mapping[int, Iterable[str]] | None = None,
+    decided: Mapping[int, Mapping[int, Decimal]] | None = None,
 ) -> EventScores:
     """The body of ``score_event`` once the scheme is checked and the marks grouped."""
     disqualified_ids = set(disqualified)
@@ -499,10 +519,12 @@ def _score_panels(
     stray = [_unknown_competitor(cid) for cid in sorted(named - event_ids)]
     layout = _SchemeLayout(scheme)
     no_panels: dict = {}
+    away = {cid: frozenset(codes) for cid, codes in (absent_parts or no_panels).items() if codes}
+    decided = decided or no_panels
     scores = tuple(
         CompetitorScore(cid, ScoreStatus.ABSENT, {}, {}, ZERO, None) if cid in absent_ids else
         _score_competitor(layout, cid, panels.get(cid, no_panels), deducted.get(cid, []), cid in disqualified_ids,
-                          (carried or no_panels).get(cid, no_panels))
+                          (carried or no_panels).get(cid, no_panels), away.get(cid), decided.get(cid))
         for cid in sorted(event_ids)
     )
     problems = tuple(stray) + tuple(p for score in scores for p in score.problems)
@@ -544,7 +566,8 @@ class _SchemeLayout:
         self.plan = tuple(
             (c.id, c, c.max_mark, c.judges_required,
              c.kind is CriterionKind.MEASUREMENT and c.measurement_mode is MeasurementMode.ONCE,
-             _panel_rule(c, scheme.trim_min_judges), set())
+             _panel_rule(c, scheme.trim_min_judges), set(),
+             c.reading if c.kind is CriterionKind.MEASUREMENT else None)
             for c in self.criteria
         )
         self.part_plan = tuple(
@@ -583,6 +606,8 @@ def _score_competitor(
     deductions: list[Decimal],
     disqualified: bool,
     carried: Mapping[str, Decimal] | None = None,
+    absent_parts: frozenset[str] | None = None,
+    decided: Mapping[int, Decimal] | None = None,
 ) -> CompetitorScore:
     """One competitor's figures, or their problems; rounding happens here, once."""
     if disqualified:
@@ -591,8 +616,18 @@ def _score_competitor(
     unknown = panels.keys() - layout.criterion_ids
     problems = [_unknown_criterion(competitor_id, cid) for cid in sorted(unknown)] if unknown else []
     exact: dict[int, Decimal] = {}
-    for criterion_id, criterion, max_mark, required, once, rule, in_range in layout.plan:
+    for criterion_id, criterion, max_mark, required, once, rule, in_range, check in layout.plan:
+        if absent_parts and criterion.part_code in absent_parts:
+            exact[criterion_id] = ZERO  # 缺考 for this part: it scores 0, whatever was recorded
+            continue
         panel = panels.get(criterion_id)
+        if check is not None:
+            value = _checked_reading(competitor_id, criterion, check, panel, decided)
+            if isinstance(value, Decimal):
+                exact[criterion_id] = value
+            else:
+                problems += value
+            continue
         if panel is not None:
             judges, values = panel
             count = len(values)
@@ -670,7 +705,7 @@ def _panel_problems(
             count=len(judges), required=criterion.judges_required,
         ))
     if (criterion.kind is CriterionKind.MEASUREMENT and criterion.measurement_mode is MeasurementMode.ONCE
-            and len({v for _, v in judged}) > 1):
+            and criterion.reading is None and len({v for _, v in judged}) > 1):
         # A reading taken once is never averaged: the chief judge keeps the right one (``readings`` names them).
         problems.append(_criterion_problem(
             ProblemCode.CONFLICTING_MEASUREMENTS, competitor_id, criterion,
@@ -678,6 +713,31 @@ def _panel_problems(
                " the chief judge keeps the right reading and the other is removed."),
             readings=", ".join(f"{judge}: {value}" for judge, value in judged), judges=tuple(j for j, _ in judged)))
     return problems
+
+
+def _checked_reading(competitor_id: int, criterion: Criterion, rule: ReadingRule, panel: Panel | None,
+                     decided: Mapping[int, Decimal] | None) -> Decimal | list[ScoringProblem]:
+    """A check-read criterion's exact value, or what stops it: a reading missing, or a disagreement.
+
+    The chief judge's kept reading wins (``decided``); otherwise the reading and
+    its check reading (in the order taken) agree within the tolerance or are an
+    open disagreement naming both readings with their judges.
+    """
+    if decided and criterion.id in decided:
+        return decided[criterion.id]
+    judged = list(zip(*panel, strict=True)) if panel is not None else []
+    found = _panel_problems(competitor_id, criterion, judged)
+    if found:
+        return found
+    result = check_readings(rule, [v for _, v in judged])
+    if result.outcome is CheckOutcome.AGREE:
+        return result.value
+    return [_criterion_problem(
+        ProblemCode.CHECK_DISAGREEMENT, competitor_id, criterion,
+        N_("The reading and the check reading of criterion %(criterion)s differ by %(difference)s, more than the"
+           " tolerance of %(tolerance)s (%(readings)s); the chief judge keeps one or orders a re-measure."),
+        difference=result.difference, tolerance=rule.tolerance,
+        readings=", ".join(f"{judge}: {value}" for judge, value in judged), judges=tuple(j for j, _ in judged))]
 
 
 def _criterion_problem(

@@ -66,6 +66,45 @@ def sign_off_command(event_id, username):
     click.echo(f"Event {event_id} is signed off and locked.")
 
 
+@judging_cli.command("readings")
+@click.argument("event_id", type=int)
+def readings_command(event_id):
+    """List EVENT_ID's open disagreements between a reading and its check reading."""
+    from competitions.judging.services import reading_disagreements
+
+    for d in reading_disagreements(_event(event_id)):
+        readings = ", ".join(f"{r.judge_name}: {r.value}" for r in d.readings)
+        click.echo(f"{d.registration.anonymous_code}\tstation {d.registration.station}\t{d.criterion.code}\t"
+                   f"{readings}\tdifference {d.difference} > tolerance {d.tolerance}")
+
+
+@judging_cli.command("decide-reading")
+@click.argument("event_id", type=int)
+@click.argument("code")
+@click.argument("criterion_code")
+@click.option("--as", "username", required=True, help="The chief judge deciding.")
+@click.option("--keep", "keep_username", default=None, help="Keep this judge's reading (username).")
+@click.option("--remeasure", is_flag=True, help="Void both readings for the judges to measure again.")
+@click.option("--reason", required=True)
+def decide_reading_command(event_id, code, criterion_code, username, keep_username, remeasure, reason):
+    """Settle the disagreement of competitor CODE on CRITERION_CODE: --keep a judge's reading or --remeasure."""
+    from competitions.judging.services import decide_reading, event_criteria
+    from competitions.registration.models import Registration
+
+    if bool(keep_username) == remeasure:
+        raise click.UsageError("Give exactly one of --keep USERNAME or --remeasure.")
+    with operation():
+        event = _event(event_id)
+        registration_id = db.session.execute(select(Registration.id).where(
+            Registration.event_id == event.id, Registration.anonymous_code == code)).scalar_one_or_none()
+        criterion_id = next((c.id for c in event_criteria(event) if c.code == criterion_code), None)
+        if registration_id is None or criterion_id is None:
+            raise click.ClickException(f"Event {event_id} has no competitor {code} or criterion {criterion_code}.")
+        decide_reading(event, actor=_user(username), registration_id=registration_id, criterion_id=criterion_id,
+                       keep_judge_id=_user(keep_username).id if keep_username else None, reason=reason)
+    click.echo(f"Readings of {code} on {criterion_code} decided.")
+
+
 @judging_cli.command("reopen")
 @click.argument("event_id", type=int)
 @click.option("--reason", required=True, help="Why the event is unlocked (e.g. the appeal upheld).")

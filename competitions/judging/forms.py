@@ -120,3 +120,18 @@ class CorrectionDecisionForm(Form):
     """The chief judge accepts a late correction (an optional note) or declines it (a reason the judge reads)."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class ReadingDecisionForm(Form):
+    """The chief judge settles a disagreement: keep one judge's reading ("<judge id>") or "remeasure", with a reason."""
+
+    registration_id = IntegerField(validators=[InputRequired()])
+    criterion_id = IntegerField(validators=[InputRequired()])
+    decision = StringField(_l("Decision"), validators=[DataRequired(), Length(max=20)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+    def keep_judge_id(self) -> int | None:
+        """The judge whose reading is kept, or None for a re-measure (ValueError for anything else)."""
+        if self.decision.data == "remeasure":
+            return None
+        return int(self.decision.data)

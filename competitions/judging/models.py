@@ -202,3 +202,27 @@ class PendingCorrection(db.Model):
     criterion = relationship("Criterion", lazy="joined")
     judge = relationship("User", foreign_keys=[judge_id], lazy="joined")
     decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
+
+
+class ReadingDecision(db.Model):
+    """The chief judge's decision on a reading and its check reading that disagree beyond the tolerance.
+
+    ``action`` "keep": the reading of ``kept_judge_id`` (``value``) counts, as long as the readings are still
+    those the chief judge saw (``readings``: {judge id: "72.00"}; a reading changed since reopens the
+    disagreement). "remeasure": both readings were voided (audited with their values) for the judges to
+    measure again. The latest decision of a cell is the one that holds; every decision is in the audit trail.
+    """
+
+    __tablename__ = "reading_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    kept_judge_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    readings: Mapped[dict] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -52,6 +52,7 @@ from competitions.judging.models import (
     Mark,
     MarkWriteKey,
     PendingCorrection,
+    ReadingDecision,
     RecusalOverride,
 )
 from competitions.organize.models import Competition, Criterion, Event, SchemePart
@@ -1077,8 +1078,18 @@ def excused_competitors(event_id: int) -> set[int]:
 
 
 def excused_cells(event: Event) -> set[tuple[int, int]]:
-    """(registration, criterion) pairs nobody owes a mark for: the criteria of a part a competitor was absent from."""
-    return set()
+    """(registration, criterion) pairs nobody owes a mark for: the criteria of a part a competitor was absent from.
+
+    Absence from a part (缺考) is recorded with the other adjustments (``results.adjustments.record_part_absence``).
+    """
+    from competitions.results.models import ResultAdjustment
+
+    rows = db.session.execute(select(ResultAdjustment.registration_id, ResultAdjustment.absent_parts).where(
+        ResultAdjustment.event_id == event.id)).all()
+    if not any(parts for _, parts in rows):
+        return set()
+    by_part = {p.code: [c.id for c in p.criteria] for p in event.parts}
+    return {(rid, criterion) for rid, parts in rows for code in (parts or {}) for criterion in by_part.get(code, ())}
 
 
 def _completeness(event: Event, assignments=None, competitors=None, marks=None):
@@ -1319,6 +1330,17 @@ def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
     except InvalidState as error:
         message, params = _first_gap(error, completeness)
         raise InvalidState(message, **params) from None
+    disagreements = reading_disagreements(event)
+    if disagreements:
+        first = disagreements[0]
+        raise InvalidState(
+            N_("The event cannot be signed off yet: %(count)d reading(s) and their check readings disagree beyond"
+               " the tolerance. First: competitor %(competitor)s at station %(station)s, criterion %(criterion)s"
+               " (%(readings)s); keep one or order a re-measure on the readings page."),
+            count=len(disagreements), competitor=first.registration.anonymous_code,
+            station=first.registration.station if first.registration.station is not None else "—",
+            criterion=first.criterion.code,
+            readings=", ".join(f"{r.judge_name}: {plain_decimal(r.value)}" for r in first.readings))
     owing = {j for c in completeness.cells for j in c.expected}
     submitted = set(db.session.execute(select(JudgeSheet.judge_id).where(
         JudgeSheet.event_id == event.id, JudgeSheet.submitted_at.is_not(None))).scalars())
@@ -1350,6 +1372,150 @@ def reopen_event(event: Event, *, actor: User | None, reason: str) -> EventSignO
     _audit("event.unlock", actor, event, "event", event.id, old={"locked": True}, new={"locked": False},
            reason=text)
     return sign_off
+
+
+# ---- check readings: disagreements for the chief judge --------------------------------------------
+
+@dataclass(frozen=True)
+class Reading:
+    """One judge's reading of a check-read criterion, in the order taken."""
+
+    judge_id: int
+    judge_name: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A reading and its check reading that differ beyond the criterion's tolerance: the chief judge decides."""
+
+    registration: Registration
+    criterion: Criterion
+    readings: tuple[Reading, ...]
+    difference: Decimal
+    tolerance: Decimal
+
+
+def _check_criteria(event: Event) -> list[Criterion]:
+    return [c for c in event_criteria(event) if c.kind == "measurement" and c.reading_mode == "check"]
+
+
+def _readings_by_cell(event: Event, criterion_ids: list[int]) -> dict[tuple[int, int], list[Reading]]:
+    rows = db.session.execute(
+        select(Mark.registration_id, Mark.criterion_id, Mark.judge_id, User.display_name, Mark.value)
+        .join(User, User.id == Mark.judge_id)
+        .where(Mark.event_id == event.id, Mark.criterion_id.in_(criterion_ids)).order_by(Mark.id)).all()
+    cells: dict[tuple[int, int], list[Reading]] = {}
+    for registration_id, criterion_id, judge_id, name, value in rows:
+        cells.setdefault((registration_id, criterion_id), []).append(Reading(judge_id, name, Decimal(value)))
+    return cells
+
+
+def _kept(event_id: int) -> dict[tuple[int, int], ReadingDecision]:
+    """The latest decision of each cell."""
+    latest: dict[tuple[int, int], ReadingDecision] = {}
+    for decision in db.session.execute(select(ReadingDecision).where(ReadingDecision.event_id == event_id)
+                                       .order_by(ReadingDecision.id)).scalars():
+        latest[(decision.registration_id, decision.criterion_id)] = decision
+    return latest
+
+
+def _as_readings(readings) -> dict[int, Decimal]:
+    return {r.judge_id: r.value for r in readings}
+
+
+def reading_disagreements(event: Event) -> list[Disagreement]:
+    """The open disagreements of the event's check-read criteria, by station then criterion.
+
+    Open: the two readings differ beyond the tolerance and no decision of the
+    chief judge to keep one holds for them as they are now (a reading changed
+    since reopens it; ``domain.readings.decided_value``).
+    """
+    criteria = _check_criteria(event)
+    if not criteria:
+        return []
+    by_id = {c.id: c for c in criteria}
+    excused = excused_competitors(event.id)
+    competitors = {r.id: r for r in judging_competitors(event.id) if r.id not in excused}
+    kept = _kept(event.id)
+    out = []
+    for (registration_id, criterion_id), readings in _readings_by_cell(event, list(by_id)).items():
+        criterion = by_id[criterion_id]
+        if registration_id not in competitors:
+            continue
+        rule = reading_rules.ReadingRule(reading_rules.ReadingMode.CHECK, criterion.judges_required,
+                                         criterion.tolerance, criterion.check_counts or "first")
+        result = reading_rules.check_readings(rule, [r.value for r in readings])
+        if result.outcome is not reading_rules.CheckOutcome.DISAGREE:
+            continue
+        decision = kept.get((registration_id, criterion_id))
+        if decision is not None and decision.action == "keep" and reading_rules.decided_value(
+                {int(j): Decimal(v) for j, v in (decision.readings or {}).items()}, _as_readings(readings),
+                decision.kept_judge_id) is not None:
+            continue
+        out.append(Disagreement(competitors[registration_id], criterion, tuple(readings), result.difference,
+                                criterion.tolerance))
+    return sorted(out, key=lambda d: (d.registration.station or 0, d.registration.id, d.criterion.position))
+
+
+def reading_decisions(event_id: int) -> list[ReadingDecision]:
+    """Every decision on disagreeing readings of the event, newest first (the page's history)."""
+    return list(db.session.execute(select(ReadingDecision).where(ReadingDecision.event_id == event_id)
+                                   .order_by(ReadingDecision.id.desc())).scalars())
+
+
+def decide_reading(event: Event, *, actor: User, registration_id: int, criterion_id: int, keep_judge_id: int | None,
+                   reason: str) -> ReadingDecision:
+    """The chief judge settles an open disagreement: keep one judge's reading, or order a re-measure; audited.
+
+    Keep (``keep_judge_id``): that reading counts, for as long as both readings
+    stay as they are now. Re-measure (``keep_judge_id`` None): both readings are
+    voided (their values kept in the audit trail) and the judges' submitted
+    sheets reopened, so the two judges read the competitor again; refused once
+    the event is signed off (reopen it first).
+    """
+    if not is_chief(actor, event.id):
+        raise NotAllowed("Only the chief judge of this event can do this.")
+    text = mark_rules.check_reason(reason)
+    open_ones = {(d.registration.id, d.criterion.id): d for d in reading_disagreements(event)}
+    found = open_ones.get((registration_id, criterion_id))
+    if found is None:
+        raise InvalidState("These readings are not an open disagreement (decided already, or they agree).")
+    seen = {str(r.judge_id): str(r.value) for r in found.readings}
+    if keep_judge_id is not None:
+        kept = next((r for r in found.readings if r.judge_id == keep_judge_id), None)
+        if kept is None:
+            raise RuleViolation("Choose one of the two readings.", field="keep")
+        decision = ReadingDecision(event_id=event.id, registration_id=registration_id, criterion_id=criterion_id,
+                                   action="keep", kept_judge_id=kept.judge_id, value=kept.value, readings=seen,
+                                   reason=text, decided_by_id=actor.id)
+        db.session.add(decision)
+        db.session.flush()
+        _audit("reading.keep", actor, event, "registration", registration_id,
+               old={"criterion": found.criterion.code, "readings": seen},
+               new={"criterion": found.criterion.code, "kept": kept.judge_name, "value": str(kept.value)},
+               reason=text)
+        return decision
+    if is_locked(event.id):
+        raise InvalidState("The event has been signed off; reopen it before ordering a re-measure.")
+    judges = [r.judge_id for r in found.readings]
+    for mark in db.session.execute(select(Mark).where(Mark.registration_id == registration_id,
+                                                      Mark.criterion_id == criterion_id)).scalars():
+        _audit("mark.void", actor, event, "mark", mark.id, old=_mark_json(mark), reason=text)
+        db.session.delete(mark)
+    for sheet in db.session.execute(select(JudgeSheet).where(
+            JudgeSheet.event_id == event.id, JudgeSheet.judge_id.in_(judges),
+            JudgeSheet.submitted_at.is_not(None))).scalars():
+        sheet.submitted_at = None
+        _audit("sheet.reopen", actor, event, "judge_sheet", sheet.id, new={"judge_id": sheet.judge_id}, reason=text)
+    decision = ReadingDecision(event_id=event.id, registration_id=registration_id, criterion_id=criterion_id,
+                               action="remeasure", readings=seen, reason=text, decided_by_id=actor.id)
+    db.session.add(decision)
+    db.session.flush()
+    _audit("reading.remeasure", actor, event, "registration", registration_id,
+           old={"criterion": found.criterion.code, "readings": seen}, new={"criterion": found.criterion.code},
+           reason=text)
+    return decision
 
 
 # ---- judge's start page ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from competitions.judging.forms import (
     OverrideForm,
     OwnConflictForm,
     PanelChangeForm,
+    ReadingDecisionForm,
     ReasonForm,
     ThresholdForm,
 )
@@ -43,6 +44,7 @@ from competitions.judging.permissions import (
 )
 from competitions.organize.models import Competition
 from competitions.organize.permissions import scope_competitions
+from competitions.registration.models import Registration
 from competitions.timezone import to_local, to_utc
 from competitions.web import page_arg
 
@@ -145,7 +147,9 @@ def chief(event_id: int):
     appeals = db.session.execute(select(Appeal).where(Appeal.event_id == event.id).order_by(Appeal.id)).scalars().all()
     return render_template("judging/chief.html", event=event, board=board, appeals=appeals,
                            fact_changes=_fact_changes(event), corrections=corrections.corrections_of(event.id),
-                           correction_form=CorrectionDecisionForm(), **_chief_forms(board))
+                           correction_form=CorrectionDecisionForm(), open_readings=services.reading_disagreements(event),
+                           has_check_readings=any(c.reading_mode == "check" and c.kind == "measurement"
+                                                  for c in board.criteria), **_chief_forms(board))
 
 
 def flash_corrections_link(error: CompetitionError) -> None:
@@ -200,6 +204,44 @@ def _fact_changes(event) -> list[dict]:
     return [{"change": c, "recused": [names.get(j, j) for j in (c.recusal or {}).get("recused", [])],
              "cleared": [names.get(j, j) for j in (c.recusal or {}).get("cleared", [])],
              "marks": (c.recusal or {}).get("marks_by_recused", 0)} for c in changes]
+
+
+@bp.route("/events/<int:event_id>/chief/readings")
+@role_required("judge")
+def readings(event_id: int):
+    """The chief judge's page of readings and check readings that disagree beyond the tolerance."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    decisions = services.reading_decisions(event.id)
+    ids = {d.kept_judge_id for d in decisions} | {int(j) for d in decisions for j in (d.readings or {})}
+    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()) if ids else {}
+    codes = dict(db.session.execute(select(Registration.id, Registration.anonymous_code).where(
+        Registration.event_id == event.id)).all())
+    criteria = {c.id: c for c in services.event_criteria(event)}
+    return render_template("judging/readings.html", event=event, open=services.reading_disagreements(event),
+                           decisions=decisions, names=names, codes=codes, criteria=criteria,
+                           locked=services.is_locked(event.id), form=ReadingDecisionForm())
+
+
+@bp.route("/events/<int:event_id>/chief/readings", methods=["POST"])
+@role_required("judge")
+def decide_reading(event_id: int):
+    """Keep one of two disagreeing readings, or order a re-measure, with a reason."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = ReadingDecisionForm()
+    try:
+        keep = form.keep_judge_id() if form.validate_on_submit() else False
+    except (TypeError, ValueError):
+        keep = False
+    if keep is False:
+        flash(_("Choose which reading counts (or a re-measure) and give the reason."), "error")
+    else:
+        commit_or_flash(
+            lambda: services.decide_reading(event, actor=current_user, registration_id=form.registration_id.data,
+                                            criterion_id=form.criterion_id.data, keep_judge_id=keep,
+                                            reason=form.reason.data),
+            _("The reading has been kept; it counts.") if keep is not None
+            else _("Re-measure ordered: both readings are voided and the judges read the competitor again."))
+    return redirect(url_for("judging.readings", event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/chief/fact-changes/read", methods=["POST"])

@@ -135,6 +135,12 @@ class CriterionForm(SubForm):
     kind = SelectField(_l("Kind"))
     aggregation = SelectField(_l("Aggregation"))
     judges_required = IntegerField(_l("Judges"), default=1, validators=[InputRequired(), NumberRange(min=1, max=15)])
+    reading_mode = SelectField(_l("Readings"), default="once",
+                               choices=[("once", _l("Read once")), ("check", _l("Check reading"))])
+    tolerance = DecimalField(_l("Tolerance"), places=None,
+                             validators=[Optional(), two_decimals, NumberRange(min=0, max=1000)])
+    check_counts = SelectField(_l("When they agree"), default="first",
+                               choices=[("first", _l("The first reading counts")), ("mean", _l("The mean counts"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -187,5 +187,11 @@ class Criterion(db.Model):
     aggregation: Mapped[str] = mapped_column(String(20), default="mean")
     judges_required: Mapped[int] = mapped_column(Integer, default=1)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # A measurement's readings (domain.readings): "once" (the judges_required readings, no other judge's) or
+    # "check" (a reading and a check reading by two judges agreeing within ``tolerance``, in the criterion's
+    # unit; then the "first" or the "mean" counts, ``check_counts``; beyond it the chief judge decides).
+    reading_mode: Mapped[str] = mapped_column(String(10), default="once", server_default="once")
+    tolerance: Mapped[Decimal | None] = mapped_column(POINTS)
+    check_counts: Mapped[str] = mapped_column(String(10), default="first", server_default="first")
 
     part: Mapped[SchemePart] = relationship(back_populates="criteria")

@@ -314,7 +314,8 @@ def save_scheme(event: Event, draft: SchemeDraft, award: AwardRuleData) -> None:
                          pass_mark=part.pass_mark, carried_from=part.carried_from or None, position=p_pos)
         row.criteria = [
             Criterion(code=c.code.strip(), name=c.name.strip(), max_mark=c.max_mark, step=c.step, kind=c.kind,
-                      aggregation=c.aggregation, judges_required=c.judges_required, position=c_pos)
+                      aggregation=c.aggregation, judges_required=c.judges_required, position=c_pos,
+                      **_reading_columns(c))
             for c_pos, c in enumerate(c for c in draft.criteria if c.part_code == part.code)
         ]
         event.parts.append(row)
@@ -349,6 +350,13 @@ def carried_part_problems(event: Event, draft: SchemeDraft) -> list[dict]:
     return problems
 
 
+def _reading_columns(c: CriterionDraft) -> dict:
+    """A criterion's reading settings as stored: a tolerance only in check mode."""
+    check = c.reading_mode == "check"
+    return {"reading_mode": c.reading_mode, "tolerance": c.tolerance if check else None,
+            "check_counts": c.check_counts if check else "first"}
+
+
 def award_rule_data_of(event: Event) -> AwardRuleData:
     """The stored award rule of an event as the scheme editor's ``AwardRuleData`` (for CLI edits)."""
     rule = event.award_rule or {"mode": "bands", "first": 1, "second": 2, "third": 3}
@@ -366,7 +374,8 @@ def scheme_draft_of(event: Event) -> SchemeDraft:
     return SchemeDraft(
         parts=tuple(PartDraft(p.code, p.name, p.weight, p.pass_mark, p.carried_from) for p in event.parts),
         criteria=tuple(
-            CriterionDraft(p.code, c.code, c.name, c.max_mark, c.step, c.kind, c.aggregation, c.judges_required)
+            CriterionDraft(p.code, c.code, c.name, c.max_mark, c.step, c.kind, c.aggregation, c.judges_required,
+                           c.reading_mode or "once", c.tolerance, c.check_counts or "first")
             for p in event.parts for c in p.criteria
         ),
         tie_break=tuple(event.tie_break or ()),
@@ -410,7 +419,9 @@ def _copy_scheme_into(source: Event, event: Event) -> None:
                          carried_from=part.carried_from if event.round == "final" else None, position=p_pos)
         row.criteria = [
             Criterion(code=c.code, name=c.name, max_mark=c.max_mark, step=c.step, kind=c.kind,
-                      aggregation=c.aggregation, judges_required=c.judges_required, position=c.position)
+                      aggregation=c.aggregation, judges_required=c.judges_required, position=c.position,
+                      reading_mode=c.reading_mode or "once", tolerance=c.tolerance,
+                      check_counts=c.check_counts or "first")
             for c in part.criteria
         ]
         event.parts.append(row)

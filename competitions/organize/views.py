@@ -291,6 +291,9 @@ def _fill_scheme_form(form: SchemeForm, event: Event) -> None:
                 "part_code": part.code, "code": c.code, "name": c.name, "max_mark": plain_decimal(c.max_mark),
                 "step": plain_decimal(c.step),
                 "kind": c.kind, "aggregation": c.aggregation, "judges_required": c.judges_required,
+                "reading_mode": c.reading_mode or "once",
+                "tolerance": None if c.tolerance is None else plain_decimal(c.tolerance),
+                "check_counts": c.check_counts or "first",
             })
     if not event.parts:
         form.parts.append_entry({"code": "theory", "name": _("Theory"), "weight": Decimal(30)})
@@ -332,7 +335,8 @@ def _draft_from_form(form: SchemeForm) -> tuple[SchemeDraft, services.AwardRuleD
     criteria = tuple(
         CriterionDraft(e.form.part_code.data.strip(), e.form.code.data.strip(), e.form.name.data.strip(),
                        e.form.max_mark.data, e.form.step.data, e.form.kind.data, e.form.aggregation.data,
-                       e.form.judges_required.data)
+                       e.form.judges_required.data, e.form.reading_mode.data, e.form.tolerance.data,
+                       e.form.check_counts.data)
         for e in form.criteria.entries
     )
     ties = tuple(f.data for f in (form.tie_break_1, form.tie_break_2, form.tie_break_3) if f.data)

@@ -99,6 +99,90 @@ def record_adjustment(event: Event, data: AdjustmentData, *, actor_id: int | Non
     return row
 
 
+def _adjustment_row(event: Event, registration_id: int) -> tuple[Registration, ResultAdjustment]:
+    """The competitor (approved, in ``event``) and their adjustment row, created empty when there is none."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id or registration.status != "approved":
+        raise NotFound("This competitor is not in this event.", field="registration_id")
+    row = db.session.execute(select(ResultAdjustment).where(
+        ResultAdjustment.event_id == event.id, ResultAdjustment.registration_id == registration.id
+    )).scalar_one_or_none()
+    if row is None:
+        row = ResultAdjustment(event_id=event.id, registration_id=registration.id, absent_parts={})
+        db.session.add(row)
+    return registration, row
+
+
+def record_part_absence(event: Event, registration_id: int, part_code: str, reason: str, *,
+                        actor_id: int | None) -> ResultAdjustment:
+    """Record that a competitor was absent (缺考) from one part of the event, with the reason; audited.
+
+    The part scores 0 for them (its pass mark, if any, is therefore not
+    reached), nobody owes marks on its criteria, and the results show "absent"
+    in that part's column. A part carried from the preliminary cannot be
+    missed here; a competitor absent from every part is absent from the event
+    (record that instead). Undone by ``undo_part_absence``.
+    """
+    _require_event_open_for_changes(event)
+    text = (reason or "").strip()
+    if not text:
+        raise RuleViolation("Give the reason for the absence.", field="reason")
+    own_parts = [p.code for p in event.parts if not getattr(p, "carried_from", None)]
+    if part_code not in own_parts:
+        raise RuleViolation("This event has no part %(part)s to be absent from.", field="part", part=part_code)
+    registration, row = _adjustment_row(event, registration_id)
+    if row.absent or row.disqualified:
+        raise InvalidState("%(code)s is already absent from the whole event or disqualified.",
+                           code=registration.anonymous_code or registration.id)
+    old = dict(row.absent_parts or {})
+    if part_code in old:
+        raise InvalidState("%(code)s is already recorded as absent from %(part)s.",
+                           code=registration.anonymous_code or registration.id, part=part_code)
+    new = {**old, part_code: text}
+    if set(own_parts) <= set(new):
+        raise RuleViolation("Absent from every part: record the competitor as absent from the event instead.",
+                            field="part")
+    row.absent_parts = new
+    row.updated_by_id = actor_id
+    db.session.flush()
+    record("result_part_absence", actor_id=actor_id, object_type="registration", object_id=registration.id,
+           competition_id=event.competition_id, event_id=event.id, old={"absent_parts": sorted(old)},
+           new={"absent_parts": sorted(new), "part": part_code}, reason=text)
+    return row
+
+
+def undo_part_absence(event: Event, registration_id: int, part_code: str, reason: str, *,
+                      actor_id: int | None) -> ResultAdjustment:
+    """Withdraw a recorded absence from one part (recorded in error), with the reason; audited.
+
+    The part's criteria are owed marks again.
+    """
+    _require_event_open_for_changes(event)
+    text = (reason or "").strip()
+    if not text:
+        raise RuleViolation("Give the reason for withdrawing the absence.", field="reason")
+    registration, row = _adjustment_row(event, registration_id)
+    old = dict(row.absent_parts or {})
+    if part_code not in old:
+        raise InvalidState("%(code)s is not recorded as absent from %(part)s.",
+                           code=registration.anonymous_code or registration.id, part=part_code)
+    new = {code: why for code, why in old.items() if code != part_code}
+    row.absent_parts = new
+    row.updated_by_id = actor_id
+    db.session.flush()
+    record("result_part_absence_undo", actor_id=actor_id, object_type="registration", object_id=registration.id,
+           competition_id=event.competition_id, event_id=event.id, old={"absent_parts": sorted(old)},
+           new={"absent_parts": sorted(new), "part": part_code}, reason=text)
+    return row
+
+
+def part_absences(event_id: int) -> list[tuple[int, str, str]]:
+    """(registration id, part code, reason) of every recorded absence from a part, by registration then part."""
+    rows = db.session.execute(select(ResultAdjustment.registration_id, ResultAdjustment.absent_parts)
+                              .where(ResultAdjustment.event_id == event_id)).all()
+    return sorted((rid, code, why) for rid, parts in rows for code, why in (parts or {}).items())
+
+
 def _adjustment_dict(row: ResultAdjustment) -> dict:
     """An adjustment as audit JSON."""
     return {"time_used_seconds": row.time_used_seconds, "deduction_points": str(row.deduction_points or ZERO),

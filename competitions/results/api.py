@@ -20,7 +20,7 @@ def _entry_json(entry, precision: int = 2) -> dict:
         "name": entry.name, "employer": entry.employer,
         "total": None if entry.total is None else figure(entry.total, precision),
         "part_scores": entry.part_scores, "deductions": figure(entry.deductions, precision), "prize": entry.prize,
-        "absent": bool(entry.absent),
+        "absent": bool(entry.absent), "absent_parts": list(entry.absent_parts or []),
         "passed": entry.passed, "part_passed": entry.part_passed or {}, "part_marks": entry.part_marks or {},
         "round_reached": entry.round_reached, "preliminary_rank": entry.preliminary_rank,
         "preliminary_total": None if entry.preliminary_total is None else figure(entry.preliminary_total, precision),
@@ -85,6 +85,9 @@ register_schema("ResultEntry", {
         "deductions": {"type": "string"},
         "prize": {"type": "string", "nullable": True, "enum": ["first", "second", "third", "honourable", None]},
         "absent": {"type": "boolean", "description": "Did not sit the event (缺考): no place, no figures."},
+        "absent_parts": {"type": "array", "items": {"type": "string"},
+                         "description": "Codes of the parts the competitor was absent from (缺考 for a part):"
+                                        " each scored 0 and fails its pass mark if it has one."},
         "passed": {"type": "boolean", "nullable": True,
                    "description": "Reached every pass mark (false: did not pass, no prize); null: no pass mark."},
         "part_passed": {"type": "object", "additionalProperties": {"type": "boolean"},

@@ -23,6 +23,40 @@ def _competition(competition_id: int):
     return competition
 
 
+def _event_and_registration(event_id: int, code: str):
+    """The event and the registration with anonymous code ``code`` in it (the code a results page shows)."""
+    from sqlalchemy import func, select
+
+    from competitions.organize.models import Event
+    from competitions.registration.models import Registration
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"No event {event_id}.")
+    registration_id = db.session.execute(select(Registration.id).where(
+        Registration.event_id == event.id, func.upper(Registration.anonymous_code) == code.strip().upper())
+    ).scalar_one_or_none()
+    if registration_id is None:
+        raise click.ClickException(f"No competitor {code} in event {event_id}.")
+    return event, registration_id
+
+
+@results_cli.command("part-absent")
+@click.argument("event_id", type=int)
+@click.argument("code")
+@click.argument("part")
+@click.option("--reason", required=True, help="Why the competitor missed the part (kept in the audit trail).")
+@click.option("--undo", is_flag=True, help="Withdraw a recorded absence instead (recorded in error).")
+def part_absent_command(event_id, code, part, reason, undo):
+    """Record that competitor CODE of EVENT_ID was absent (缺考) from PART (its code): the part scores 0."""
+    from competitions.results.services import record_part_absence, undo_part_absence
+
+    with operation():
+        event, registration_id = _event_and_registration(event_id, code)
+        (undo_part_absence if undo else record_part_absence)(event, registration_id, part, reason, actor_id=None)
+    click.echo(f"{code} is {'no longer' if undo else 'now'} recorded as absent from {part}.")
+
+
 @results_cli.command("compute")
 @click.argument("competition_id", type=int)
 def compute_command(competition_id):

@@ -86,7 +86,14 @@ def standing_rows(part_codes: Sequence[str], entries: Iterable, reveal: bool,
         else:
             people = ""
         scores = getattr(e, "part_marks", None) or e.part_scores
-        if failed:
+        away = getattr(e, "absent_parts", None)
+        if away:  # 缺考 for a part: its column says so (the part scored 0, below any pass mark it has)
+            parts = "".join([
+                f'<td class="num part absent-part" title="{below if e.part_passed.get(code) is False else ""}">'
+                f'{absent_cell}</td>' if code in away else f'<td class="num part">{_escape(scores.get(code, ""))}</td>'
+                for code in part_codes
+            ])
+        elif failed:
             part_ok = e.part_passed
             parts = "".join([
                 f'<td class="num part">{_escape(scores.get(code, ""))}</td>' if part_ok.get(code) is not False

@@ -69,7 +69,9 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
                 "rank": "" if e.rank is None else (f"{e.rank}=" if e.tied else str(e.rank)),
                 "code": e.anonymous_code, "name": e.name if revealed else "",
                 "employer": e.employer if revealed else "",
-                "parts": [(e.part_marks or e.part_scores).get(p.code, "") for p in parts],
+                # 缺考 for a part: its column says "absent" (the part scored 0), in the PDF and the workbook alike.
+                "parts": [_("Absent") if p.code in (e.absent_parts or ()) else (e.part_marks or e.part_scores).get(
+                    p.code, "") for p in parts],
                 "deductions": figure(e.deductions, precision) if e.deductions else "",
                 "time": format_time_used(e.time_used_seconds),
                 "total": figure(e.total, precision),

@@ -63,6 +63,14 @@ class AdjustmentForm(Form):
     absent = BooleanField(_l("Absent"))
 
 
+class PartAbsenceForm(Form):
+    """Absent (缺考) from one part: which competitor, which part, why (also used to withdraw it)."""
+
+    registration_id = SelectField(_l("Competitor"), choices=[], validators=[DataRequired()])
+    part = SelectField(_l("Part"), choices=[], validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
 class TieModeForm(Form):
     """Shared places or no tied places."""
 

@@ -73,6 +73,9 @@ class ResultAdjustment(db.Model):
     disqualification_reason: Mapped[str] = mapped_column(Text, default="")
     # 缺考: did not sit the event. Not ranked, listed as absent, never blocks sign-off or computing.
     absent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # 缺考 for single parts: {part code: reason}. The part scores 0 (so its pass mark, if any, is not reached),
+    # its criteria owe no marks, and the results show "absent" in that part's column.
+    absent_parts: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -164,6 +167,8 @@ class ResultEntry(db.Model):
     # ``part_marks``: {part code: "88.46"}: each part's own mark out of 100 (what pass marks compare), beside
     # ``part_scores``, the weighted contributions that add up to the total.
     part_marks: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # Part codes the competitor was absent from (缺考 for that part: its mark is 0, shown as "absent").
+    absent_parts: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     anonymous_code: Mapped[str] = mapped_column(String(20), default="")
     station: Mapped[int | None] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(100), default="")

@@ -19,9 +19,12 @@ from competitions.results.adjustments import (  # noqa: F401
     AdjustmentData,
     _adjustment_dict,
     _require_event_open_for_changes,
+    part_absences,
     record_adjustment,
+    record_part_absence,
     record_tie_decision,
     set_tie_mode,
+    undo_part_absence,
 )
 from competitions.results.appeals import AppealData, decide_appeal, record_appeal, reopen_event_for_appeal  # noqa: F401
 from competitions.results.publication import (  # noqa: F401

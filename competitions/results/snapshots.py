@@ -138,12 +138,12 @@ PublicRow = namedtuple("PublicRow", ["event_id", "registration_id", "rank", "tie
                                      "disqualified", "total", "part_scores", "deductions", "prize",
                                      "anonymous_code", "name", "employer", "passed", "part_passed",
                                      "part_marks", "absent", "round_reached", "preliminary_rank",
-                                     "preliminary_total"])
+                                     "preliminary_total", "absent_parts"])
 _JSON_DECODER = json.JSONDecoder()
 PUBLIC_ROWS_SQL = (
     "SELECT event_id, registration_id, rank, tied, decided_by_chief_judge, disqualified, total, part_scores,"
     " deductions, prize, anonymous_code, name, employer, passed, part_passed, part_marks, absent, round_reached,"
-    " preliminary_rank, preliminary_total"
+    " preliminary_rank, preliminary_total, absent_parts"
     " FROM result_entry WHERE snapshot_id = {p}{event}"
     " ORDER BY event_id, position"
 )
@@ -174,13 +174,14 @@ def public_rows(snapshot: ResultSnapshot, event_id: int | None = None) -> dict[i
     grouped: dict[int, list[PublicRow]] = defaultdict(list)
     new = PublicRow.__new__
     for (ev, rid, rank, tied, cj, dq, total, parts, deductions, prize, code, name, employer, ok, part_ok, marks,
-         absent, round_reached, preliminary_rank, preliminary_total) in rows:
+         absent, round_reached, preliminary_rank, preliminary_total, away) in rows:
         grouped[ev].append(new(PublicRow, ev, rid, rank, bool(tied), bool(cj), bool(dq), decimals[total],
                                decode(parts) if isinstance(parts, str) else (parts or {}), decimals[deductions],
                                prize, code or "", name or "", employer or "", None if ok is None else bool(ok),
                                decode(part_ok) if isinstance(part_ok, str) else (part_ok or {}),
                                decode(marks) if isinstance(marks, str) else (marks or {}), bool(absent),
-                               round_reached, preliminary_rank, decimals[preliminary_total]))
+                               round_reached, preliminary_rank, decimals[preliminary_total],
+                               decode(away) if isinstance(away, str) else (away or [])))
     return grouped
 
 

@@ -33,6 +33,7 @@ from competitions.audit.services import record
 from competitions.domain import awards as award_rules
 from competitions.domain import passing, scoring
 from competitions.domain import ranking as ranking_rules
+from competitions.domain import readings as reading_rules
 from competitions.domain.consistency import JudgeConsistency, judge_consistency_report
 from competitions.domain.errors import N_, InvalidState, Phrase, RuleViolation
 from competitions.extensions import db
@@ -66,11 +67,65 @@ def scheme_of(event: Event) -> scoring.MarkingScheme:
     parts = [scoring.Part(p.code, p.weight, carried=bool(p.carried_from)) for p in event.parts]
     criteria = [
         scoring.Criterion(id=c.id, part_code=p.code, max_mark=c.max_mark, kind=c.kind, aggregation=c.aggregation,
-                          judges_required=c.judges_required, code=c.code)
+                          judges_required=c.judges_required, code=c.code, reading=reading_rule_of(c))
         for p in event.parts for c in p.criteria
     ]
     precision = event.precision if event.precision is not None else scoring.DEFAULT_PRECISION
     return scoring.MarkingScheme(parts, criteria, trim_min_judges=event.trim_min_judges or 5, precision=precision)
+
+
+def reading_rule_of(criterion) -> reading_rules.ReadingRule | None:
+    """A measured criterion's check-reading rule (``domain.readings``); None unless it has a check reading."""
+    if criterion.kind != "measurement" or (criterion.reading_mode or "once") != "check":
+        return None
+    return reading_rules.ReadingRule(reading_rules.ReadingMode.CHECK, criterion.judges_required,
+                                     criterion.tolerance, criterion.check_counts or "first")
+
+
+def check_readings_of(event: Event, panels: scoring.Panels) -> dict[int, dict[int, Decimal]]:
+    """Put each check-read criterion's readings in the order taken, and return the chief judge's kept readings.
+
+    The marks of check-read criteria are read again in the order they were
+    stored (the first reading is the first mark), and replace their panels in
+    ``panels``. Returns competitor -> criterion -> kept reading, for the
+    decisions still made on the readings as they are now (``domain.readings.decided_value``).
+    """
+    from competitions.judging.models import Mark, ReadingDecision
+
+    check_ids = [c.id for p in event.parts for c in p.criteria if reading_rule_of(c) is not None]
+    if not check_ids:
+        return {}
+    rows = db.session.execute(select(Mark.registration_id, Mark.criterion_id, Mark.judge_id, Mark.value)
+                              .where(Mark.event_id == event.id, Mark.criterion_id.in_(check_ids))
+                              .order_by(Mark.id)).all()
+    ordered: dict[tuple[int, int], tuple[list[int], list[Decimal]]] = {}
+    for registration_id, criterion_id, judge_id, value in rows:
+        judges, values = ordered.setdefault((registration_id, criterion_id), ([], []))
+        judges.append(judge_id)
+        values.append(Decimal(value))
+    for (registration_id, criterion_id), panel in ordered.items():
+        if registration_id in panels:
+            panels[registration_id][criterion_id] = panel
+    decided: dict[int, dict[int, Decimal]] = {}
+    latest = db.session.execute(select(ReadingDecision).where(ReadingDecision.event_id == event.id,
+                                                                ReadingDecision.action == "keep")
+                                .order_by(ReadingDecision.id)).scalars()
+    for decision in latest:  # later decisions of a cell overwrite earlier ones
+        judges, values = ordered.get((decision.registration_id, decision.criterion_id), ([], []))
+        value = reading_rules.decided_value({int(j): Decimal(v) for j, v in (decision.readings or {}).items()},
+                                            dict(zip(judges, values, strict=True)), decision.kept_judge_id)
+        by_criterion = decided.setdefault(decision.registration_id, {})
+        if value is None:
+            by_criterion.pop(decision.criterion_id, None)
+        else:
+            by_criterion[decision.criterion_id] = value
+    return decided
+
+
+def absent_parts_of(adjustments) -> dict[int, list[str]]:
+    """Registration -> codes of the parts they were absent from (缺考 for a part), from the adjustments."""
+    return {rid: sorted(a.absent_parts) for rid, a in adjustments.items()
+            if a.absent_parts and not a.absent and not a.disqualified}
 
 
 def pass_rule_of(event: Event) -> passing.PassRule:
@@ -198,6 +253,8 @@ class EventStanding:
     mark_count: int
     # By competitor: whether they reached the pass marks (``domain.passing``); empty while problems remain.
     passes: dict[int, passing.PassOutcome] = field(default_factory=dict)
+    # By competitor: codes of the parts they were absent from (缺考 for a part; the part scored 0).
+    absent_parts: dict[int, list[str]] = field(default_factory=dict)
 
 
 @contextmanager
@@ -247,10 +304,13 @@ def _event_standing(event: Event, marks: list[PanelMark] | None) -> EventStandin
         from competitions.rounds.services import carried_marks
 
         carried = carried_marks(event)
+    away = absent_parts_of(adjustments)
+    decided = check_readings_of(event, panels)
     scores = scoring.score_panels(scheme_of(event), panels, competitor_ids=ids,
-                                  deductions=deductions, disqualified=disqualified, absent=absent, carried=carried)
+                                  deductions=deductions, disqualified=disqualified, absent=absent, carried=carried,
+                                  absent_parts=away, decided=decided)
     if scores.problems:
-        return EventStanding(event, scores, None, (), time_used, scores.problems, mark_count)
+        return EventStanding(event, scores, None, (), time_used, scores.problems, mark_count, absent_parts=away)
     chain = ranking_rules.standing_chain(event.tie_break or [], [p.code for p in event.parts])
     rule = pass_rule_of(event)
     passes = {s.competitor_id: passing.judge_pass(rule, s.part_marks, s.total)
@@ -262,7 +322,7 @@ def _event_standing(event: Event, marks: list[PanelMark] | None) -> EventStandin
             scoring.ProblemCode.MISSING_TIME, cid, None,
             N_("No time used is recorded, and the tie-break on time decides this place; record the time on the"
                " chief judge's page."), {"competitor": cid}) for cid in untimed)
-        return EventStanding(event, scores, None, (), time_used, problems, mark_count)
+        return EventStanding(event, scores, None, (), time_used, problems, mark_count, absent_parts=away)
     ranking = ranking_rules.rank_with_ties(entries, chain, mode=tie_mode_of(event.id),
                                            failed_after=rule.placement is passing.FailedPlacement.AFTER)
     ranking = _only_decisive_ties(ranking, award_rule_of(event), bool(event.absent_are_entrants))
@@ -270,7 +330,7 @@ def _event_standing(event: Event, marks: list[PanelMark] | None) -> EventStandin
     awards = award_rules.assign_awards(ranking, award_rule_of(event), absent_are_entrants=bool(
         event.absent_are_entrants)) if ranking.is_final else ()
     ranking = ranking_rules.renumber(ranking, event.rank_style or ranking_rules.RankStyle.STANDARD)
-    return EventStanding(event, scores, ranking, awards, time_used, (), mark_count, passes)
+    return EventStanding(event, scores, ranking, awards, time_used, (), mark_count, passes, absent_parts=away)
 
 
 def _only_decisive_ties(ranking: ranking_rules.Ranking, rule: award_rules.AwardRule,
@@ -457,6 +517,7 @@ def _write_entries(snapshot: ResultSnapshot, standings: list[EventStanding]) -> 
                 "passed": None if outcome is None else outcome.passed,
                 "part_passed": {} if outcome is None else outcome.parts,
                 "part_marks": {k: str(v) for k, v in score.part_marks.items()},
+                "absent_parts": standing.absent_parts.get(entry.competitor_id, []),
                 "name": name, "employer": employer, "worker_id": worker_id,
                 "round_reached": "final" if standing.event.round == "final" else None,
                 "preliminary_rank": None, "preliminary_total": None,

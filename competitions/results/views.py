@@ -34,6 +34,7 @@ from competitions.results.forms import (
     CalendarDayForm,
     CalendarRemoveForm,
     OwnAppealForm,
+    PartAbsenceForm,
     PublishForm,
     TeamAggregationForm,
     TieDecisionForm,
@@ -342,6 +343,8 @@ def _adjustments_page(event, posted=None):
         adjustments=services.adjustments_of(event.id), tie_form=tie_form, decision_form=TieDecisionForm(),
         team_form=TeamAggregationForm(team_aggregation=teams.team_aggregation_of(event.id)) if event.is_team else None,
         problems=problems, prizes={a.competitor_id: a.prize for a in standing.awards},
+        absence_form=_part_absence_form(event, codes), part_absences=services.part_absences(event.id),
+        part_names={p.code: p.name for p in event.parts},
         ranks={r.competitor_id: r for r in standing.ranking.entries} if standing.ranking else {},
         posted=posted,
     )
@@ -377,6 +380,34 @@ def tie_mode(event_id: int):
             db.session.commit()
             flash(_("Saved."), "success")
     return redirect(url_for("results.adjustments", event_id=event.id))
+
+
+def _part_absence_form(event, codes, **kwargs) -> PartAbsenceForm:
+    form = PartAbsenceForm(**kwargs)
+    form.registration_id.choices = [("", "—")] + [(str(rid), code) for rid, code in sorted(
+        codes.items(), key=lambda item: item[1])]
+    form.part.choices = [(p.code, f"{p.name} ({p.code})") for p in event.parts if not p.carried_from]
+    return form
+
+
+@bp.route("/events/<int:event_id>/part-absence", methods=["POST"])
+@role_required("organizer", "judge")
+def part_absence(event_id: int):
+    """Record (or, with ``undo``, withdraw) a competitor's absence (缺考) from one part, with the reason."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = _part_absence_form(event, services.codes_of(services.competitor_ids(event.id)))
+    if not form.validate_on_submit():
+        flash(_("Choose the competitor and the part, and give the reason."), "error")
+        return redirect(url_for("results.adjustments", event_id=event.id) + "#part-absence")
+    undo = request.form.get("undo") == "1"
+    action = services.undo_part_absence if undo else services.record_part_absence
+    commit_or_flash(
+        lambda: action(event, int(form.registration_id.data), form.part.data, form.reason.data,
+                       actor_id=current_user.id),
+        _("The absence from the part has been withdrawn.") if undo
+        else _("The absence from the part has been recorded; the part scores 0."),
+    )
+    return redirect(url_for("results.adjustments", event_id=event.id) + "#part-absence")
 
 
 @bp.route("/events/<int:event_id>/tie-decision", methods=["POST"])
