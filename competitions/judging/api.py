@@ -194,7 +194,12 @@ register_path("/api/v1/judging/events/{event_id}/sheet", {"get": {
                         "id": {"type": "integer"}, "station": {"type": "integer"}, "code": {"type": "string"}}}},
                     "marks": {"type": "array", "items": {"$ref": "#/components/schemas/JudgeMark"}},
                     "corrections": {"type": "array",
-                                    "items": {"$ref": "#/components/schemas/PendingCorrection"}}}}}}},
+                                    "items": {"$ref": "#/components/schemas/PendingCorrection"}},
+                    "taken": {"type": "array", "description": "Cells of a measured criterion whose readings other"
+                              " judges already hold (a reading here is refused): registration_id, criterion_id,"
+                              " readings ('judge: value, ...').", "items": {"type": "object"}},
+                    "excused": {"type": "array", "description": "Cells nobody owes: the competitor was absent"
+                                " from the criterion's part.", "items": {"type": "object"}}}}}}},
         "401": {"description": "Not logged in.", **_ERROR},
         "404": {"description": "Not a judge in this event's panel.", **_ERROR},
     },
@@ -234,7 +239,9 @@ register_path("/api/v1/judging/marks", {"post": {
         "401": {"description": "Not logged in.", **_ERROR},
         "403": {"description": "Not a judge of this event or criterion, recused, or the event is locked.", **_ERROR},
         "404": {"description": "Unknown competitor or criterion.", **_ERROR},
-        "409": {"description": "Stale version (body carries `current`), sheet submitted, or request id reused.",
+        "409": {"description": "Stale version (body carries `current`), sheet submitted, request id reused, or"
+                               " `reading_taken`: a measured criterion already holds its readings from other"
+                               " judges (final: the same write is refused again, never stored).",
                 **_ERROR},
         "422": {"description": "Out of range, not a number, wrong step, or malformed request id.", **_ERROR},
     },

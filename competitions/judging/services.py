@@ -466,6 +466,9 @@ def judge_sheet(event: Event, judge: User) -> dict:
                                             PendingCorrection.judge_id == judge.id,
                                             PendingCorrection.status != "superseded")
             .order_by(PendingCorrection.id)).scalars() if c.registration_id in visible_ids],
+        # Cells nobody owes: the criteria of a part the competitor was absent from (缺考).
+        "excused": [{"registration_id": r, "criterion_id": c} for r, c in sorted(excused_cells(event))
+                    if r in visible_ids and c in {x.id for x in criteria}],
     }
 
 

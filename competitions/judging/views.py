@@ -83,10 +83,14 @@ def my_sheet(event_id: int):
     event = load_event_for_judge_or_404(event_id, for_user=current_user)
     sheet = services.judge_sheet(event, current_user)
     values = {(m["registration_id"], m["criterion_id"]): m["value"] for m in sheet["marks"]}
-    owed = sum(1 for r in sheet["competitors"] for c in sheet["criteria"] if (r["id"], c["id"]) not in values)
+    # Nothing is owed where another judge holds a measured criterion's reading, or the competitor missed the part.
+    taken = {(t["registration_id"], t["criterion_id"]): t["readings"] for t in sheet["taken"]}
+    excused = {(e["registration_id"], e["criterion_id"]) for e in sheet["excused"]}
+    owed = sum(1 for r in sheet["competitors"] for c in sheet["criteria"]
+               if (r["id"], c["id"]) not in values and (r["id"], c["id"]) not in taken.keys() | excused)
     mine = corrections.corrections_of(event.id, judge_id=current_user.id)
     return render_template("judging/my_sheet.html", event=event, sheet=sheet, values=values, owed=owed,
-                           form=ReasonForm(), corrections=mine,
+                           form=ReasonForm(), corrections=mine, taken=taken, excused=excused,
                            pending_cells={(c.registration_id, c.criterion_id): plain_decimal(c.new_value)
                                           for c in reversed(mine) if c.status == "pending"})
 

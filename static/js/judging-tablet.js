@@ -15,6 +15,7 @@
   var errors = {};      // "reg:crit" -> message of a refused write
   var taken = {};       // "reg:crit" -> readings other judges recorded on a criterion measured once (judge: value)
   var late = {};        // "reg:crit" -> the latest late correction the server kept for the chief judge
+  var excused = {};     // "reg:crit" -> true: the competitor was absent from this criterion's part (缺考)
   var queue = load();   // [{key, reg, crit, value, tried}] oldest first
   var current = null;   // selected registration id
   var draining = false;
@@ -37,11 +38,13 @@
   }
   function setServer(m) { server[cell(m.registration_id, m.criterion_id)] = {value: m.value, version: m.version}; }
   sheet.marks.forEach(setServer);
-  function setTaken(list) {
+  function setTaken(list, away) {
     taken = {};
+    excused = {};
     (list || []).forEach(function (t) { taken[cell(t.registration_id, t.criterion_id)] = t.readings; });
+    (away || []).forEach(function (e) { excused[cell(e.registration_id, e.criterion_id)] = true; });
   }
-  setTaken(sheet.taken);
+  setTaken(sheet.taken, sheet.excused);
   /* A correction that arrived after the sheet was submitted is kept by the server as pending, for the chief
      judge: it stays in view (never "saved", never dropped) until the chief judge accepts or declines it. */
   function setLate(list) {
@@ -172,7 +175,7 @@
       var reg = Number(btn.dataset.id), done = 0, waiting = false, bad = false;
       sheet.criteria.forEach(function (c) {
         var k = cell(reg, c.id);
-        if (shown(reg, c.id) !== "" || (taken[k] && !errors[k])) { done++; }
+        if (shown(reg, c.id) !== "" || ((taken[k] || excused[k]) && !errors[k])) { done++; }
         if (pendingFor(k) || latePending(k)) { waiting = true; }
         if (errors[k]) { bad = true; }
       });
@@ -190,6 +193,7 @@
       var label = document.querySelector('[data-state-for="' + crit + '"]');
       label.className = "mark-state";
       if (errors[k]) { label.classList.add("bad"); label.textContent = "✗ " + errors[k]; input.setAttribute("aria-invalid", "true"); }
+      else if (excused[k] && !server[k] && !pendingFor(k)) { label.classList.add("taken"); label.textContent = "⊘ " + T.excused; input.removeAttribute("aria-invalid"); }
       else if (taken[k] && !server[k] && !pendingFor(k)) { label.classList.add("taken"); label.textContent = "⊘ " + T.taken.replace("{readings}", taken[k]); input.removeAttribute("aria-invalid"); }
       else if (pendingFor(k)) { label.classList.add("waiting"); label.textContent = "○ " + T.waiting; input.removeAttribute("aria-invalid"); }
       else if (latePending(k)) { label.classList.add("late"); label.textContent = "◐ " + T.late.replace("{v}", late[k].value); input.removeAttribute("aria-invalid"); }
@@ -246,7 +250,7 @@
     return fetch(cfg.sheetUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (fresh) {
-        if (fresh) { fresh.marks.forEach(setServer); setTaken(fresh.taken); setLate(fresh.corrections); render(); }
+        if (fresh) { fresh.marks.forEach(setServer); setTaken(fresh.taken, fresh.excused); setLate(fresh.corrections); render(); }
       }, function () {});
   }
   // While a correction waits for the chief judge, look every half minute for the decision.

@@ -134,3 +134,55 @@ def test_the_chief_judge_decides_a_disagreement(live_app, page, lang, size):
     with app.app_context():
         decision = db.session.execute(select(ReadingDecision)).scalar_one()
         assert (decision.kept_judge_id, decision.value) == (second_id, Decimal("70.5"))
+
+
+def _seed_part_absence(app):
+    """K02 missed the theory; the chief judge records it on the adjustments page (done in the test)."""
+    from tests.web.test_part_absence import make_world
+
+    with app.app_context():
+        w = make_world(theory_pass=Decimal(60))
+        return w.ev.id, w.comp.id, {"K01": w.a.id, "K02": w.b.id}, {c: x.id for c, x in w.crit.items()}
+
+
+@pytest.mark.parametrize("size", ["tablet", "phone"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_absence_from_a_part_on_the_chief_judges_page_and_in_the_public_standing(live_app, page, lang, size):
+    from competitions.organize.models import Event
+
+    app, base = live_app
+    ev, comp, regs, crit = _seed_part_absence(app)
+    page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))
+    _login(page, base, "chief", lang)
+    page.goto(f"{base}/results/events/{ev}/adjustments")
+    page.select_option("#part-absence select[name=registration_id]", str(regs["K02"]))
+    page.select_option("#part-absence select[name=part]", "theory")
+    page.fill("#part-absence input[name=reason]", "身体不适未参加理论考试")
+    page.click("#part-absence button.primary")
+    page.wait_for_selector("#part-absence table")
+    assert "身体不适未参加理论考试" in page.locator("#part-absence").inner_text()
+    screenshot(page, f"readings-part-absence-chief-{size}-{lang}")
+    with app.app_context():
+        from competitions.auth.models import User
+        from competitions.results import services as results
+
+        judge = {u.username: u for u in db.session.execute(select(User)).scalars()}
+        for who, reg, code, value in (("theory", "K01", "T1", "80"), ("practical", "K01", "P1", "90"),
+                                      ("practical", "K02", "P1", "95")):
+            judging.submit_mark(judge[who], judging.MarkInput(regs[reg], crit[code], value, None, str(uuid.uuid4())))
+        db.session.commit()
+        event = db.session.get(Event, ev)
+        for who in ("theory", "practical"):
+            judging.submit_sheet(event, judge=judge[who])
+        judging.sign_off_event(event, actor=judge["chief"])
+        results.compute_provisional_results(event.competition, actor_id=None)
+        from datetime import UTC, datetime
+        from zoneinfo import ZoneInfo
+
+        results.publish_results(event.competition, actor_id=None, now=datetime.now(UTC),
+                                zone=ZoneInfo("Asia/Shanghai"))
+        db.session.commit()
+    page.goto(f"{base}/results/public/events/{ev}")
+    cell = page.locator("td.absent-part")
+    assert cell.count() == 1 and cell.inner_text().strip() in ("Absent", "缺考")
+    screenshot(page, f"readings-part-absence-public-{size}-{lang}")

@@ -217,3 +217,18 @@ def test_a_sheet_is_not_blocked_by_the_absent_part(w, client, auth):
     sheet = judging.submit_sheet(db.session.get(Event, w.ev.id), judge=w.theory)
     db.session.commit()
     assert db.session.get(JudgeSheet, sheet.id).submitted_at is not None
+
+
+def test_the_theory_judges_tablet_and_sheet_show_the_absent_part_as_nothing_owed(w, client, auth):
+    auth.login("chief")
+    _record(client, w, w.b)
+    auth.logout()
+    auth.login("theory")
+    client.post("/lang", data={"lang": "en"})
+    sheet = client.get(f"/api/v1/judging/events/{w.ev.id}/sheet").get_json()
+    assert sheet["excused"] == [{"registration_id": w.b.id, "criterion_id": w.crit["T1"].id}]
+    _mark(w.theory, w.a, w.crit["T1"], "80")
+    db.session.commit()
+    page = client.get(f"/judging/events/{w.ev.id}/my-sheet").get_data(as_text=True)
+    assert "You still owe" not in page and 'class="num excused"' in page
+    assert 'id="submit-sheet" disabled' not in page

@@ -329,3 +329,14 @@ def test_readings_cli_lists_and_decides(cw, client, auth, runner):
                              "--keep", "second", "--reason", "复核量具后确认"])
     assert ok.exit_code == 0, ok.output
     assert runner.invoke(args=["judging", "readings", str(cw.ev.id)]).output.strip() == ""
+
+
+def test_my_sheet_owes_nothing_where_another_judge_holds_the_reading(w, client, auth):
+    auth.login("first")
+    _post(client, w.a, w.crit["T1"], "72")
+    auth.logout()
+    auth.login("second")
+    client.post("/lang", data={"lang": "en"})
+    _post(client, w.b, w.crit["T1"], "64")
+    page = client.get(f"/judging/events/{w.ev.id}/my-sheet").get_data(as_text=True)
+    assert "You still owe" not in page and "First: 72" in page
