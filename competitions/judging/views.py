@@ -151,7 +151,8 @@ def chief(event_id: int):
     appeals = db.session.execute(select(Appeal).where(Appeal.event_id == event.id).order_by(Appeal.id)).scalars().all()
     return render_template("judging/chief.html", event=event, board=board, appeals=appeals,
                            fact_changes=_fact_changes(event), corrections=corrections.corrections_of(event.id),
-                           correction_form=CorrectionDecisionForm(), open_readings=services.reading_disagreements(event),
+                           correction_form=CorrectionDecisionForm(),
+                           open_readings=services.reading_disagreements(event),
                            has_check_readings=any(c.reading_mode == "check" and c.kind == "measurement"
                                                   for c in board.criteria), **_chief_forms(board))
 

@@ -545,7 +545,8 @@ def _non_qualifier_rows(snapshot: ResultSnapshot, final: Event, after: int) -> l
             "disqualified": False, "absent": bool(entry.absent), "total": None, "part_scores": {},
             "deductions": Decimal(0), "time_used_seconds": None, "prize": None,
             "anonymous_code": entry.anonymous_code, "station": entry.station, "passed": None, "part_passed": {},
-            "part_marks": {}, "absent_parts": [], "name": entry.name, "employer": entry.employer, "worker_id": entry.worker_id,
+            "part_marks": {}, "absent_parts": [], "name": entry.name, "employer": entry.employer,
+            "worker_id": entry.worker_id,
             "round_reached": "preliminary", "preliminary_rank": entry.rank, "preliminary_total": entry.total,
         })
     return rows
