@@ -107,8 +107,11 @@ def perform(entry, seen: Access, actor: User, body: dict):
             realized_yuan=None if yuan in (None, "") else parse_decimal(yuan, field="realized_benefit_yuan", places=2))
     if action == "recommend" and seen.organizer:
         target = body.get("to_organization_id")
-        return services.recommend(entry, actor=actor, note=text["note"], now=now,
-                                  to_organization_id=parse_id(target) if target is not None else None)
+        target_id = parse_id(target) if target is not None else None
+        if target is not None and target_id is None:
+            raise RuleViolation("Recommend to an organization above %(org)s.", field="to_organization_id",
+                                org=entry.competition.organization.name)
+        return services.recommend(entry, actor=actor, note=text["note"], now=now, to_organization_id=target_id)
     if action == "unrecommend" and seen.organizer:
         return services.unrecommend(entry, actor=actor, reason=text["reason"])
     if action not in (*rules.ACTIONS, "recommend", "unrecommend"):

@@ -23,7 +23,8 @@ class EntryForm(Form):
     claimed_benefit_text = TextAreaField(_l("Benefit in words (safety, quality, time saved ...)"),
                                          validators=[Optional(), Length(max=2000)])
     team_name = StringField(_l("Team name (optional)"), validators=[Optional(), Length(max=100)])
-    member_names = TextAreaField(_l("Other team members: colleagues of your unit, one name per line"),
+    member_names = TextAreaField(_l("Other team members: colleagues of your unit, one name per line (two with the "
+                                    "same name: add the last four characters of the ID number)"),
                                  validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Save draft"))
 

@@ -158,22 +158,35 @@ def _check_data(competition: Competition, data: EntryData) -> None:
 
 def _members(lead: Worker, names: tuple[str, ...]) -> list[rules.Member]:
     """The lead and the named colleagues, found by exact name among the workers of the lead's unit."""
+    import re
+
     members = [rules.Member(lead.id, is_lead=True)]
     for raw in names:
-        name = normalize_name(raw)
+        match = re.fullmatch(r"(.*?)\s*([0-9]{3}[0-9Xx])", normalize_name(raw))   # "张伟 1234": ID number's end
+        name, tail = (match.group(1).strip(), match.group(2).upper()) if match else (normalize_name(raw), "")
         if not name:
             continue
-        found = list(db.session.execute(select(Worker.id).where(
-            Worker.employer_id == lead.employer_id, Worker.name == name)).scalars())
+        stmt = select(Worker.id).where(Worker.employer_id == lead.employer_id, Worker.name == name)
+        if tail:
+            stmt = stmt.where(Worker.national_id.endswith(tail))
+        found = list(db.session.execute(stmt).scalars())
         if not found:
             raise RuleViolation(N_("No worker named %(name)s works at %(unit)s. Members are colleagues of the "
                                    "lead's unit, named as on file."), field="member_names", name=name,
                                 unit=lead.employer.name)
         if len(found) > 1:
-            raise RuleViolation(N_("Several workers of %(unit)s are named %(name)s; ask your unit's organizer to "
-                                   "add this member."), field="member_names", name=name, unit=lead.employer.name)
+            raise RuleViolation(N_("Several workers of %(unit)s are named %(name)s: add the last four characters of "
+                                   "the member's ID number after the name (e.g. %(name)s 1234)."),
+                                field="member_names", name=name, unit=lead.employer.name)
         members.append(rules.Member(found[0]))
     return list(rules.check_team(tuple(members)))
+
+
+def member_label(worker: Worker) -> str:
+    """How the lead names a member: the name, with the ID number's last four characters when the unit has two."""
+    namesakes = db.session.execute(select(func.count(Worker.id)).where(
+        Worker.employer_id == worker.employer_id, Worker.name == worker.name)).scalar_one()
+    return f"{worker.name} {worker.national_id[-4:]}" if namesakes > 1 else worker.name
 
 
 def _next_number(competition_id: int) -> str:
@@ -294,6 +307,7 @@ def unit_action(entry: InnovationEntry, action: str, *, actor: User, reason: str
     reason = rules.check_reason(action, reason)
     registration = entry.registration_id and db.session.get(Registration, entry.registration_id)
     if action == "pass":
+        _event_of(entry.competition, entry.event_id)   # a cancelled track takes no entries to its experts
         registration = _register(entry, actor=actor, now=now)
         entry.registration_id = registration.id
     elif action == "unpass":

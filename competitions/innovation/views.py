@@ -48,7 +48,7 @@ def _entry_form(competition, entry: InnovationEntry | None = None) -> EntryForm:
     form.event_id.choices = [(e.id, e.trade_name) for e in competition.live_events]
     form.category.choices = choices("innovation_category")
     if entry is not None and request.method == "GET":
-        form.member_names.data = "\n".join(m.worker.name for m in entry.members if not m.is_lead)
+        form.member_names.data = "\n".join(services.member_label(m.worker) for m in entry.members if not m.is_lead)
     return form
 
 

@@ -403,6 +403,10 @@ def test_the_json_api_and_the_command_line_drive_the_flow(client, auth, world, a
     assert _entry().realized_benefit_yuan == Decimal("4200.50")
     result = runner.invoke(args=["innovation", "act", str(entry.id), "revert", "--by", "eastorg"])
     assert result.exit_code != 0 and "reason" in result.output
+    bad = client.post(api, json={"action": "recommend", "to_organization_id": "abc"})
+    assert bad.status_code == 422 and not _entry().recommended
+    bad = client.post(api, json={"action": "recommend", "to_organization_id": world["orgs"]["west"].id})
+    assert bad.status_code == 422 and not _entry().recommended   # not above the east district
     result = runner.invoke(args=["innovation", "act", str(entry.id), "recommend", "--by", "eastorg"])
     assert result.exit_code == 0 and _entry().recommended_to_id == world["orgs"]["city"].id
     result = runner.invoke(args=["innovation", "list", str(world["comp"].id)])
@@ -444,3 +448,20 @@ def test_an_innovation_contest_has_no_station_draw(world):
     organize.change_status(world["comp"], "closed")
     with pytest.raises(InvalidState, match="no station draw"):
         draw_event(world["event"], world["users"]["eastorg"])
+
+
+def test_namesakes_are_told_apart_by_the_id_number_end(client, auth, world):
+    from tests import factories as f
+
+    other = f.worker(world["orgs"]["plant"], name="李强")
+    db.session.commit()
+    _login(client, auth, "lead")
+    url = f"/innovation/contests/{world['comp'].id}/new"
+    response = client.post(url, data={**ENTRY_FORM, "event_id": world["event"].id, "member_names": "李强"})
+    assert "add the last four characters" in _text(response)
+    response = client.post(url, data={**ENTRY_FORM, "event_id": world["event"].id,
+                                      "member_names": f"李强 {other.national_id[-4:]}"})
+    assert response.status_code == 302
+    assert [m.worker_id for m in _entry().members][1] == other.id
+    form = _text(client.get(f"/innovation/entries/{_entry().id}/edit"))
+    assert f"李强 {other.national_id[-4:]}" in form
