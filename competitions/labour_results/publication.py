@@ -252,3 +252,14 @@ def current_flag(publications: Sequence[LabourPublication]) -> FlagHolder | None
                      "streak": term.streaks.get(u, 1)} for u in term.holders)
     return FlagHolder(latest.snapshot["period"]["name"], latest.period_number, holders,
                       term.reason.value if term.reason else None)
+
+
+def published_competitions() -> list[tuple[Competition, LabourPublication]]:
+    """Labour competitions with at least one published period, newest publication first (the public's way in)."""
+    latest = (select(LabourPublication.competition_id, func.max(LabourPublication.id).label("id"))
+              .where(LabourPublication.status == "published").group_by(LabourPublication.competition_id).subquery())
+    rows = db.session.execute(select(Competition, LabourPublication)
+                              .join(latest, latest.c.competition_id == Competition.id)
+                              .join(LabourPublication, LabourPublication.id == latest.c.id)
+                              .order_by(LabourPublication.published_at.desc(), Competition.id)).all()
+    return [(competition, item) for competition, item in rows]

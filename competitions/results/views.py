@@ -558,7 +558,10 @@ def board(competition_id: int):
 @public
 def public_index():
     """Competitions whose results are published or final, newest first (the public's way in)."""
-    return render_template("results/public_index.html", rows=services.published_competitions())
+    from competitions.labour_results.publication import published_competitions as labour_published
+
+    return render_template("results/public_index.html", rows=services.published_competitions(),
+                           labour=labour_published())
 
 
 # --- working-day calendar (administrator) -------------------------------------------------------

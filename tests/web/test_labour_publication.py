@@ -72,6 +72,7 @@ def test_publishing_a_month_ranks_it_awards_the_flag_and_freezes_it(client, worl
     assert "高处坠落，一人重伤" in page   # the veto's reason is published with the ranking
     board = client.get(f"/labour-results/board/{comp.id}").get_data(as_text=True)
     assert 'id="board-flag-holder">2标段<' in board
+    assert comp.name in client.get("/results/public").get_data(as_text=True)   # the public's way in
 
     # Reopen, change a score and sign off again: the published month does not move.
     labour.reopen(period, actor=world["chief"], reason="Owner's commendation arrived late")
@@ -97,6 +98,9 @@ def test_correcting_and_unpublishing_need_a_reason_and_are_audited(client, world
     labour.add_adjustment(period, labour.AdjustmentData(world["units"][0].id, "bonus", "5", "owner", "业主表扬"),
                           actor=world["admin"])
     db.session.commit()
+    login(client, "metro-office")
+    desk = client.get(f"/labour-results/competitions/{world['competition'].id}").get_data(as_text=True)
+    assert "公布后已重新打开" in desk
     # not signed off again yet: refused, nothing changes
     client.post(f"/labour-results/publications/{item.id}/correct", data={"reason": "S1 commendation"})
     assert publication.active_publication(period.id).version == 1
