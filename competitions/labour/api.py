@@ -88,7 +88,16 @@ def scores_document(period: LabourPeriod) -> dict:
                        "groups": {s.code: _num(s.subtotal) for s in r.groups}, "bonus": _num(r.bonus),
                        "deduction": _num(r.deduction), "total": str(r.total), "vetoed": r.vetoed,
                        "veto_reasons": list(r.veto_reasons), "complete": r.complete}
-                      for r in services.period_scores(period)]}
+                      for r in services.period_scores(period)],
+            "adjustments": [{"id": a.id, "unit_id": a.unit_id, "kind": a.kind, "points": _num(a.points),
+                             "source": a.source, "issuer": a.issuer, "document_ref": a.document_ref,
+                             "reason": a.reason, "voided": a.voided_at is not None, "void_reason": a.void_reason}
+                            for a in services.adjustments_of(period)],
+            "vetoes": [{"id": v.id, "unit_id": v.unit_id, "category": v.category, "reason": v.reason,
+                        "document_ref": v.document_ref,
+                        "occurred_on": v.occurred_on.isoformat() if v.occurred_on else None,
+                        "voided": v.voided_at is not None, "void_reason": v.void_reason}
+                       for v in services.vetoes_of(period)]}
 
 
 @api_bp.route("/competitions/<int:competition_id>")
@@ -162,6 +171,29 @@ def save_scorecard(competition_id: int):
     services.load_scorecard(comp, _body(), actor=_user())
     db.session.commit()
     return jsonify(services.scorecard_document(comp))
+
+
+@api_bp.route("/competitions/<int:competition_id>/assessors", methods=["POST"])
+@role_required("organizer")
+def add_assessor(competition_id: int):
+    """Assign an assessor: ``{"user_id", "group_id"?, "unit_id"?, "is_chief"?}``."""
+    _writing()
+    comp = load_labour_competition_or_404(competition_id, for_user=_user())
+    body = _body()
+    ids = {}
+    for key in ("user_id", "group_id", "unit_id"):
+        value = body.get(key)
+        ids[key] = None if value is None and key != "user_id" else parse_id(value)
+        if ids[key] is None and (key == "user_id" or value is not None):
+            raise RuleViolation("'%(field)s' is required.", field=key)
+    is_chief = body.get("is_chief", False)
+    if not isinstance(is_chief, bool):
+        raise RuleViolation("'%(field)s' must be true or false.", field="is_chief")
+    row = services.assign_assessor(comp, user_id=ids["user_id"], group_id=ids["group_id"], unit_id=ids["unit_id"],
+                                   is_chief=is_chief, actor=_user())
+    db.session.commit()
+    return jsonify(id=row.id, user_id=row.user_id, group_id=row.group_id, unit_id=row.unit_id,
+                   is_chief=row.is_chief), 201
 
 
 @api_bp.route("/periods/<int:period_id>/scores")
@@ -299,7 +331,9 @@ register_schema("LabourPeriodScores", {"type": "object", "properties": {
         "groups": {"type": "object", "additionalProperties": {"type": "string"}},
         "bonus": {"type": "string"}, "deduction": {"type": "string"}, "total": {"type": "string"},
         "vetoed": {"type": "boolean"}, "veto_reasons": {"type": "array", "items": {"type": "string"}},
-        "complete": {"type": "boolean"}}}}}})
+        "complete": {"type": "boolean"}}}},
+    "adjustments": {"type": "array", "items": {"type": "object"}},
+    "vetoes": {"type": "array", "items": {"type": "object"}}}})
 
 register_path("/api/v1/labour/competitions/{competition_id}", {"get": {
     "summary": "A labour competition's scorecard, units, periods and assessors (its organizers).",
@@ -332,6 +366,13 @@ register_path("/api/v1/labour/competitions/{competition_id}/scorecard", {"post":
     "requestBody": {"required": True, **_json({"$ref": "#/components/schemas/LabourScorecard"})},
     "responses": {"200": {"description": "Saved; the scorecard as it now is.",
                           **_json({"$ref": "#/components/schemas/LabourScorecard"})}, **_ERRORS}}})
+register_path("/api/v1/labour/competitions/{competition_id}/assessors", {"post": {
+    "summary": "Assign an assessor (a judge) to all or one indicator group and all or one unit; the chief signs off.",
+    "security": [{"session": []}], "parameters": [_param("competition_id")],
+    "requestBody": {"required": True, **_json({"type": "object", "required": ["user_id"], "properties": {
+        "user_id": {"type": "integer"}, "group_id": {"type": "integer", "nullable": True},
+        "unit_id": {"type": "integer", "nullable": True}, "is_chief": {"type": "boolean"}}})},
+    "responses": {"201": {"description": "Assigned.", **_json({"type": "object"})}, **_ERRORS}}})
 register_path("/api/v1/labour/periods/{period_id}/scores", {"get": {
     "summary": "A period's completeness and each unit's score, not ranked (organizers, chief assessor).",
     "security": [{"session": []}], "parameters": [_param("period_id")],

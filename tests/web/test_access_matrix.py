@@ -285,6 +285,7 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "labour_api.competition": (STAFF, "401 403 403 403 404 200 200"),
     "labour_api.add_unit": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.add_periods": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.add_assessor": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.save_scorecard": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.period_scores": (JUDGE_OR_STAFF, "401 403 404 200 404 200 200"),
     "labour_api.add_adjustment": (STAFF, "401 403 403 403 404 - -"),

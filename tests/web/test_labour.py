@@ -284,6 +284,7 @@ def test_api_organizer_entries_and_scores(w, client, auth):
                                                    "source": "owner", "document_ref": "业主表扬信"}).status_code == 201
     scores = client.get(f"{url}/scores").get_json()
     assert scores["period"]["status"] == "open" and scores["completeness"]["expected"] == 78
+    assert [(a["kind"], a["document_ref"]) for a in scores["adjustments"]] == [("bonus", "业主表扬信")]
     assert next(u for u in scores["units"] if u["code"] == "S1")["bonus"] == "3"
     setup = client.get(f"/api/v1/labour/competitions/{w['competition'].id}").get_json()
     assert [g["code"] for g in setup["scorecard"]["groups"]] == ["ORG", "PROG", "QUAL", "SAFE", "CIVIL", "INNOV"]
@@ -308,6 +309,13 @@ def test_api_scorecard_document_round_trips_all_or_nothing(w, client, auth):
 def test_api_units_and_periods(w, client, auth):
     login(client, auth, "metro-org")
     url = f"/api/v1/labour/competitions/{w['competition'].id}"
+    extra = f.user("assessor-four", "judge", org=w["orgs"]["west"])
+    db.session.commit()
+    assigned = client.post(f"{url}/assessors", json={"user_id": extra.id, "unit_id": w["units"][1].id})
+    assert assigned.status_code == 201 and assigned.get_json()["group_id"] is None
+    assert client.post(f"{url}/assessors", json={"user_id": extra.id, "unit_id": w["units"][1].id}).status_code == 422
+    assert client.post(f"{url}/assessors", json={"user_id": w["organizer"].id}).status_code == 422   # not a judge
+    assert client.post(f"{url}/assessors", json={"user_id": extra.id, "is_chief": "yes"}).status_code == 422
     created = client.post(f"{url}/units", json={"code": "S9", "name": "9标段", "kind": "team", "headcount": 12})
     assert created.status_code == 201 and created.get_json()["kind"] == "team"
     assert client.post(f"{url}/units", json={"code": "S9", "name": "x"}).status_code == 422
