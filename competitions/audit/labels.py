@@ -46,6 +46,7 @@ ACTIONS: dict[str, object] = {
     "innovation.decline": _l("Innovation entry not adopted"),
     "innovation.detach": _l("File removed from an innovation entry"),
     "innovation.implement": _l("Innovation entry implemented"),
+    "innovation.implementation_corrected": _l("Innovation entry's implementation record corrected"),
     "innovation.pass": _l("Innovation entry passed by its unit"),
     "innovation.recommend": _l("Innovation entry recommended to the next level"),
     "innovation.reopen": _l("Innovation entry reopened"),

@@ -47,6 +47,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("not_adopted", "adopt"): "adopted",
     ("passed", "decline"): "not_adopted",
     ("adopted", "implement"): "implemented",
+    ("implemented", "implement"): "implemented",   # correcting the record (the real benefit became known)
     ("adopted", "revert"): "passed",
     ("not_adopted", "revert"): "passed",
     ("implemented", "revert"): "adopted",
@@ -119,18 +120,19 @@ def check_claim(yuan: Decimal | None, text: str) -> None:
 
 
 def check_implementation(*, realized_yuan: Decimal | None, note: str, implemented_on: date | None,
-                         today: date, submitted_on: date | None) -> None:
-    """An implementation states when (not in the future, not before the entry was submitted) and its benefit.
+                         today: date) -> None:
+    """An implementation states when (not in the future) and its benefit.
 
-    The realized benefit is a figure or a text (a safety improvement may save no money), like the claim.
+    The date may lie before the entry was submitted: workers' innovation
+    contests mostly take achievements already in use (entry forms ask for
+    "问题、改进内容与实施效果", and many rules require a year of use). The
+    realized benefit is a figure or a text (a safety improvement may save no
+    money), like the claim.
     """
     if implemented_on is None:
         raise RuleViolation(N_("Give the date the entry was put into practice."), field="implemented_on")
     if implemented_on > today:
         raise RuleViolation(N_("The implementation date cannot be in the future."), field="implemented_on")
-    if submitted_on is not None and implemented_on < submitted_on:
-        raise RuleViolation(N_("The implementation date is before the entry was submitted (%(day)s)."),
-                            field="implemented_on", day=submitted_on)
     check_yuan(realized_yuan, field="realized_benefit_yuan")
     if realized_yuan is None and not (note or "").strip():
         raise RuleViolation(N_("State the realized benefit: yuan, a description, or both."),

@@ -399,23 +399,33 @@ class Upload:
 
 def implement(entry: InnovationEntry, *, actor: User, implemented_on: date | None, realized_yuan: Decimal | None,
               note: str, evidence: Upload | None, now: datetime) -> InnovationEntry:
-    """Record the implementation (实施): the date, the realized benefit and, optionally, an evidence file."""
+    """Record the implementation (实施): the date, the realized benefit and, optionally, an evidence file.
+
+    On an entry already implemented it corrects the record (the real benefit
+    became known, a figure was typed wrong): audited with the old and new values.
+    """
     new = rules.transition(entry.status, "implement")
-    submitted_on = to_local(entry.submitted_at).date() if entry.submitted_at else None
     rules.check_implementation(realized_yuan=realized_yuan, note=note, implemented_on=implemented_on,
-                               today=to_local(now).date(), submitted_on=submitted_on)
+                               today=to_local(now).date())
     if evidence is not None:
         add_attachment(entry, actor=actor, upload=evidence, purpose="evidence", audit=False)
-    old = entry.status
+    old = {"status": entry.status}
+    correction = entry.status == "implemented"
+    if correction:
+        old.update(implemented_on=entry.implemented_on.isoformat() if entry.implemented_on else None,
+                   realized_benefit_yuan=(str(entry.realized_benefit_yuan)
+                                          if entry.realized_benefit_yuan is not None else None),
+                   realized_benefit_note=entry.realized_benefit_note)
     entry.status = new
     entry.implemented_on, entry.implemented_by_id = implemented_on, actor.id
     entry.realized_benefit_yuan = rules.check_yuan(realized_yuan, field="realized_benefit_yuan")
     entry.realized_benefit_note = note.strip()
     db.session.flush()
-    _audit("innovation.implement", entry, actor, old={"status": old}, new={
-        "status": new, "implemented_on": implemented_on.isoformat(),
-        "realized_benefit_yuan": str(entry.realized_benefit_yuan) if entry.realized_benefit_yuan is not None else None,
-        "evidence": evidence is not None})
+    _audit("innovation.implementation_corrected" if correction else "innovation.implement", entry, actor, old=old,
+           new={"status": new, "implemented_on": implemented_on.isoformat(),
+                "realized_benefit_yuan": (str(entry.realized_benefit_yuan)
+                                          if entry.realized_benefit_yuan is not None else None),
+                "realized_benefit_note": entry.realized_benefit_note, "evidence": evidence is not None})
     return entry
 
 

@@ -120,7 +120,7 @@ def entry(entry_id: int):
     recommend_form.to_organization_id.choices = _ancestors(entry)
     return render_template(
         "innovation/entry.html", entry=entry, seen=seen, action_form=ActionForm(), upload_form=UploadForm(),
-        implement_form=ImplementForm(), recommend_form=recommend_form, certificate=certificate,
+        implement_form=_implement_form(entry), recommend_form=recommend_form, certificate=certificate,
         result=services.published_result(entry) if seen.sees_names else None,
         entrant_actions=rules.possible_actions(entry.status, rules.ENTRANT_ACTIONS) if seen.lead else [],
         unit_actions=rules.possible_actions(entry.status, rules.UNIT_ACTIONS) if seen.unit else [],
@@ -211,6 +211,15 @@ def implement(entry_id: int):
     return _entry_page_with(entry, implement_form=form)
 
 
+def _implement_form(entry: InnovationEntry) -> ImplementForm:
+    """The implementation form, holding the recorded values when it corrects them."""
+    if entry.status != "implemented":
+        return ImplementForm()
+    return ImplementForm(formdata=None, implemented_on=entry.implemented_on,
+                         realized_benefit_yuan=entry.realized_benefit_yuan,
+                         realized_benefit_note=entry.realized_benefit_note)
+
+
 def _entry_page_with(entry: InnovationEntry, **forms):
     """The entry page again with a form's errors shown (status 422, nothing saved)."""
     _entry, seen = load_entry_or_404(entry.id, for_user=current_user)
@@ -218,7 +227,8 @@ def _entry_page_with(entry: InnovationEntry, **forms):
     recommend_form.to_organization_id.choices = _ancestors(entry)
     page = render_template(
         "innovation/entry.html", entry=entry, seen=seen, action_form=ActionForm(),
-        upload_form=forms.get("upload_form", UploadForm()), implement_form=forms.get("implement_form", ImplementForm()),
+        upload_form=forms.get("upload_form", UploadForm()),
+        implement_form=forms.get("implement_form") or _implement_form(entry),
         recommend_form=recommend_form, certificate=None, result=None,
         entrant_actions=rules.possible_actions(entry.status, rules.ENTRANT_ACTIONS) if seen.lead else [],
         unit_actions=rules.possible_actions(entry.status, rules.UNIT_ACTIONS) if seen.unit else [],

@@ -233,11 +233,25 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     assert (entry.status, entry.realized_benefit_yuan, entry.implemented_on) == \
         ("implemented", Decimal("86000.00"), today)
     assert [a.purpose for a in entry.attachments] == ["entry", "evidence"]
+    # The real benefit became known: the record is corrected on the entry's page (prefilled), audited; a date
+    # before the submission is fine (achievements are mostly entered once in use).
+    page = _text(client.get(f"/innovation/entries/{entry.id}"))
+    assert "Correct the implementation record" in page and 'value="86000.00"' in page
+    earlier = today - timedelta(days=400)
+    response = client.post(f"/innovation/entries/{entry.id}/implement", data={
+        "implemented_on": earlier.isoformat(), "realized_benefit_yuan": "91500",
+        "realized_benefit_note": "财务部年度确认"}, content_type="multipart/form-data")
+    assert response.status_code == 302, _text(response)
+    assert (_entry().realized_benefit_yuan, _entry().implemented_on) == (Decimal("91500.00"), earlier)
+    corrected = db.session.execute(select(AuditEntry).where(
+        AuditEntry.action == "innovation.implementation_corrected")).scalar_one()
+    assert corrected.old_value["realized_benefit_yuan"] == "86000.00"
+    assert corrected.new_value["realized_benefit_yuan"] == "91500.00"
     client.post(f"/innovation/entries/{entry.id}/recommend",
                 data={"to_organization_id": world["orgs"]["city"].id, "note": "推荐参加市级评选"})
     assert _entry().recommended and _entry().recommended_to_id == world["orgs"]["city"].id
     page = _text(client.get(f"/innovation/contests/{comp.id}"))
-    assert "86,000.00" in page
+    assert "91,500.00" in page
     _login(client, auth, "cityorg")
     assert "数控车床快速换刀夹具" in _text(client.get("/innovation/review"))
     _login(client, auth, "westorg")
