@@ -1533,6 +1533,7 @@ class MyEvent:
     locked: bool
     submitted: bool
     percent_complete: int | None = None  # chief judge's events: how complete the marks are, in whole percent
+    late_corrections: int = 0  # late corrections waiting for the chief judge (the chief's: all; a judge's: their own)
 
 
 def my_events(user: User) -> list[MyEvent]:
@@ -1546,8 +1547,12 @@ def my_events(user: User) -> list[MyEvent]:
             continue
         chief = any(a.is_chief for a in rows if a.event_id == event_id)
         percent = int(_completeness(event)[0].fraction * 100) if chief else None
+        waiting = select(func.count(PendingCorrection.id)).where(PendingCorrection.event_id == event_id,
+                                                                 PendingCorrection.status == "pending")
+        if not chief:
+            waiting = waiting.where(PendingCorrection.judge_id == user.id)
         out.append(MyEvent(event, chief, [] if chief else judge_criteria(event, user.id), is_locked(event_id),
-                           _sheet_submitted(event_id, user.id), percent))
+                           _sheet_submitted(event_id, user.id), percent, db.session.execute(waiting).scalar_one()))
     return out
 
 

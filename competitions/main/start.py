@@ -54,7 +54,7 @@ def organizer_todo(competitions) -> list[tuple[object, str, dict, str]]:
 
     from competitions.db import utcnow
     from competitions.domain.errors import N_
-    from competitions.judging.models import EventSignOff
+    from competitions.judging.models import EventSignOff, PendingCorrection
     from competitions.organize.models import Event
     from competitions.registration.models import Registration
     from competitions.results.models import Appeal, ResultSnapshot
@@ -79,6 +79,12 @@ def organizer_todo(competitions) -> list[tuple[object, str, dict, str]]:
         select(Appeal.competition_id, func.count(Appeal.id)).where(Appeal.competition_id.in_(ids),
                                                                    Appeal.decision == "pending")
         .group_by(Appeal.competition_id)).all())
+    late: dict[int, list[int]] = {}  # competition -> events with late corrections waiting for the chief judge
+    for competition_id, event_id in db.session.execute(
+            select(Event.competition_id, PendingCorrection.event_id).join(Event, Event.id == PendingCorrection.event_id)
+            .where(Event.competition_id.in_(ids), PendingCorrection.status == "pending").distinct()
+            .order_by(PendingCorrection.event_id)).all():
+        late.setdefault(competition_id, []).append(event_id)
     now = utcnow()
     todo = []
     for c in competitions:
@@ -97,12 +103,17 @@ def organizer_todo(competitions) -> list[tuple[object, str, dict, str]]:
         if pending.get(c.id):
             todo.append((c, N_("%(count)d registration(s) await review."), {"count": pending[c.id]},
                          url_for("registration.manage", competition_id=c.id, status="pending")))
+        if late.get(c.id):
+            names = {e.id: e.trade_name for e in c.events}
+            todo.append((c, N_("Late corrections wait for the chief judge: %(events)s."),
+                         {"events": ", ".join(names.get(e, str(e)) for e in late[c.id])},
+                         url_for("judging.assignments", event_id=late[c.id][0], _anchor="corrections")))
         if c.status in ("closed", "in_progress"):
             unsigned = [e.trade_name for e in live if e.id in entrants and e.id not in signed]
             if unsigned:
                 todo.append((c, N_("Not signed off yet: %(events)s."), {"events": ", ".join(unsigned)},
                              url_for("judging.manage")))
-            elif snapshot is None:
+            elif snapshot is None and not late.get(c.id):
                 todo.append((c, N_("Every event is signed off: compute the results."), {}, results))
         if snapshot is not None and snapshot.status == "provisional":
             todo.append((c, N_("Provisional results await publication."), {}, results))

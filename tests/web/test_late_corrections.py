@@ -268,3 +268,18 @@ def test_cli_lists_accepts_and_declines(w, client, late, runner):
     assert "0 correction(s)." in left.output
     everything = runner.invoke(args=["judging", "corrections", "list", str(w.ev.id), "--all"])
     assert "accepted" in everything.output and "declined" in everything.output and "原分正确" in everything.output
+
+
+def test_start_pages_point_to_waiting_corrections(w, client, auth, late):
+    page = client.get("/judging/").get_data(as_text=True)
+    assert "1 of your corrections wait for the chief judge" in page
+    auth.login("chief")
+    client.post("/lang", data={"lang": "en"})
+    page = client.get("/judging/").get_data(as_text=True)
+    assert "1 late correction(s) wait for your decision" in page
+    assert f'href="/judging/events/{w.ev.id}/chief#corrections"' in page
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": "en"})
+    desk = client.get("/organize/").get_data(as_text=True)
+    assert "Late corrections wait for the chief judge: 电工." in desk
+    assert f'/judging/events/{w.ev.id}/assignments#corrections' in desk
