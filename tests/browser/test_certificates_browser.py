@@ -11,6 +11,7 @@ from competitions.certificates.models import Certificate
 from competitions.extensions import db
 from competitions.scheduler import job_named, run_job
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 from tests.web.test_certificates import _final_world
 
 pytestmark = pytest.mark.browser
@@ -27,16 +28,6 @@ def _seal_png() -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.click(f"form.langswitch button[value={lang}]")
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

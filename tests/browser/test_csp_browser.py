@@ -8,7 +8,7 @@ from sqlalchemy import select
 from competitions.extensions import db
 from competitions.organize.models import Event
 from tests import factories as f
-from tests.support.browser import watch_csp
+from tests.support.browser import login, watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -42,11 +42,7 @@ def test_a_confirmation_works_without_an_inline_handler(live_app, page):
         f.event(comp, trade_name="焊工", trade_code="WELD")
         db.session.commit()
         comp_id = comp.id
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", "cityorg")
-    page.fill("#password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
+    login(page, base, "cityorg")
     page.goto(f"{base}/organize/competitions/{comp_id}")
     delete = page.locator("form[data-confirm] button").first
     page.once("dialog", lambda dialog: dialog.dismiss())

@@ -14,6 +14,7 @@ from competitions.innovation.models import InnovationEntry
 from competitions.orgs.models import Worker
 from tests.conftest import screenshot
 from tests.support import innovation_world as iw
+from tests.support.browser import login as _login
 from tests.support.browser import watch_csp
 
 pytestmark = pytest.mark.browser
@@ -26,16 +27,6 @@ def _page(browser, viewport):
     page = context.new_page()
     page.set_default_timeout(15000)
     return context, page, watch_csp(page)
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.click(f"form.langswitch button[value={lang}]")
-    page.wait_for_load_state()
 
 
 def _no_horizontal_scroll(page):

@@ -10,6 +10,7 @@ from competitions.extensions import db
 from competitions.judging.models import Mark, MarkWriteKey
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login
 
 pytestmark = pytest.mark.browser
 
@@ -33,13 +34,7 @@ def _seed(app):
 
 
 def _login(page, base, username, lang="zh"):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
-    page.click(f"form.langswitch button[value={lang}]")
-    page.wait_for_load_state()
+    login(page, base, username, lang)
 
 
 def _enter(page, reg_id, crit_id, value):

@@ -10,6 +10,7 @@ from competitions.extensions import db
 from competitions.labour import services
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 
@@ -33,16 +34,6 @@ def _seed(app) -> dict:
         return {"period": period.id, "s1": world["units"][0].id, "s2": s2.id,
                 "o1": world["indicators"]["O1"].id, "q1": world["indicators"]["Q1"].id,
                 "p1": world["indicators"]["P1"].id}
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
-    page.click(f"form.langswitch button[value={lang}]")
-    page.wait_for_load_state()
 
 
 def _no_sideways_scroll(page):

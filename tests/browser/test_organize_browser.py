@@ -9,6 +9,7 @@ from competitions.extensions import db
 from competitions.organize.models import Competition, Event
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +27,7 @@ def _seed(app, *, with_event=False):
 
 
 def _login(page, base):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", "cityorg")
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
+    login(page, base, "cityorg")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

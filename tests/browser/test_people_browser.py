@@ -14,6 +14,7 @@ from competitions.people import services as people
 from competitions.registration.models import Registration
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 BORN = date(1990, 5, 17)
@@ -37,14 +38,6 @@ def _seed(app):
         db.session.commit()
         return {"worker": victim.id, "national_id": victim.national_id, "code": code, "event": ev.id,
                 "works": orgs["works"].id}
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

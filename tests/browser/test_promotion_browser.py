@@ -16,6 +16,7 @@ from competitions.promotion.models import PromotionFlag
 from competitions.results import services as results
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +53,6 @@ def _seed(app) -> int:
         results.finalize_results(published, actor_id=None, now=utcnow())
         db.session.commit()
         return comp.id, row.id
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
-    page.click(f"form.langswitch button[value={lang}]")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

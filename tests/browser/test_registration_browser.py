@@ -16,6 +16,7 @@ from competitions.registration.importer import COLUMNS
 from competitions.registration.models import Registration
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 BORN = date(1991, 3, 8)
@@ -35,14 +36,6 @@ def _seed(app):
                                         decision_reason="证书编号无法核实" if i == 2 else ""))
         db.session.commit()
         return {"comp": comp.id, "event": ev.id, "plant": orgs["plant"].id}
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

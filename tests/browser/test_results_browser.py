@@ -13,6 +13,7 @@ from competitions.results.jobs import finalize_due_results
 from competitions.results.models import ResultSnapshot
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 
@@ -40,15 +41,6 @@ def _seed(app) -> tuple[int, int, int]:
             f.sign_off(ev, chief)
         db.session.commit()
         return comp.id, events[0].id, events[1].id
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
-    page.click(f"form.langswitch button[value={lang}]")
 
 
 def _logout(page, base):

@@ -14,6 +14,7 @@ from competitions.organize import services as organize
 from competitions.rounds import services as rounds
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 
@@ -45,15 +46,6 @@ def _seed(app) -> int:
         rounds.publish_standing(standing, actor_id=organizer.id, now=datetime.now(UTC))
         db.session.commit()
         return prelim.id
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
-    page.click(f"form.langswitch button[value={lang}]")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -14,6 +14,7 @@ from competitions.judging.models import Mark
 from competitions.results import services as results
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 
@@ -55,15 +56,6 @@ def _seed(app) -> tuple[int, int]:
         results.publish_results(comp, actor_id=None, now=datetime.now(UTC), zone=ZoneInfo("Asia/Shanghai"))
         db.session.commit()
         return comp.id, ev.id
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
-    page.click(f"form.langswitch button[value={lang}]")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -17,6 +17,7 @@ from competitions.extensions import db
 from competitions.judging.models import JudgeAssignment
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 
@@ -55,15 +56,6 @@ def _seed(app):
         f.judging_panel(day, panel, chief)
         db.session.commit()
         return {"done": done.id, "event": ev.id, "day": day.id}
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
-    page.click(f"form.langswitch button[value={lang}]")
 
 
 def _page_width(page) -> int:

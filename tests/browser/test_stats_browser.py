@@ -10,6 +10,7 @@ from competitions.stats.services import compile_year
 from tests import factories as f
 from tests import stats_data as known
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 
@@ -23,15 +24,6 @@ def _seed(app) -> dict:
             compile_year(year)
         db.session.commit()
         return {"east": data["east"].id}
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role's own start page
-    page.click(f"form.langswitch button[value={lang}]")
 
 
 def _rendered(page) -> dict[str, str]:

@@ -8,6 +8,7 @@ from competitions.extensions import db
 from competitions.judging.models import JudgeAssignment
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login as _login
 
 pytestmark = pytest.mark.browser
 
@@ -33,15 +34,6 @@ def _seed(app) -> tuple[int, int]:
         f.sign_off(ev, chief)
         db.session.commit()
         return comp.id, ev.id
-
-
-def _login(page, base, username, lang):
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "lathe-bench-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
-    page.click(f"form.langswitch button[value={lang}]")
 
 
 def _logout(page, base):

@@ -11,6 +11,7 @@ import pytest
 
 from tests import factories as f
 from tests.conftest import screenshot
+from tests.support.browser import login
 
 pytestmark = pytest.mark.browser
 TOO_BIG = 6 * 1024 * 1024
@@ -31,12 +32,7 @@ def _seed(app):
 def test_a_roster_above_the_limit_is_refused_with_a_message(live_app, page, lang):
     app, base = live_app
     comp = _seed(app)
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", "cityorg")
-    page.fill("#password", f.PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
-    page.click(f"form.langswitch button[value={lang}]")
+    login(page, base, "cityorg", lang)
     page.goto(f"{base}/registration/roster/competitions/{comp}")
     file_input = page.locator("input[type=file]")
     file_input.set_input_files({"name": "roster.xlsx", "mimeType": "application/octet-stream",

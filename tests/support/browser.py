@@ -24,6 +24,7 @@ __all__ = [
     "find_chromium",
     "in_ci",
     "launch_browser",
+    "login",
     "require",
 ]
 
@@ -102,3 +103,21 @@ def watch_csp(page) -> list[str]:
 
     page.on("console", on_console)
     return refused
+
+
+def login(page, base: str, username: str, lang: str | None = None, *, password: str | None = None) -> None:
+    """Log in through the login form as a person would, wait for the role's start page, then pick ``lang``.
+
+    The one login of every browser test (each used to carry its own copy). ``password`` defaults to the
+    factories' ``PASSWORD``; ``lang`` ("zh" or "en") clicks the page's language switch.
+    """
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/auth/login" not in url)  # each role lands on its own start page
+    if lang:
+        page.click(f"form.langswitch button[value={lang}]")
+        page.wait_for_load_state()
