@@ -53,7 +53,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -138,6 +138,46 @@ class Job:
         from apscheduler.triggers.cron import CronTrigger
 
         return CronTrigger(timezone=zone, **self.cron)
+
+
+def schedule_in_words(cron: dict) -> str:
+    """A job's cron fields as an administrator reads them, in the reader's language (local time).
+
+    Covers the shapes the jobs use: every minute, every n minutes, every day at
+    hh:mm, every year on a month and day at hh:mm; anything else falls back to
+    the cron fields themselves.
+    """
+    from flask_babel import gettext
+
+    fields = {key: str(value) for key, value in cron.items()}
+    minute, hour = fields.pop("minute", "*"), fields.pop("hour", None)
+    month, day = fields.pop("month", None), fields.pop("day", None)
+    if not fields and hour is None and month is None and day is None:
+        if minute == "*":
+            return gettext("Every minute")
+        if minute.startswith("*/") and minute[2:].isdigit():
+            return gettext("Every %(n)s minutes", n=minute[2:])
+    if not fields and hour is not None and hour.isdigit() and minute.isdigit():
+        time = f"{int(hour):02d}:{int(minute):02d}"
+        if month is None and day is None:
+            return gettext("Every day at %(time)s", time=time)
+        if month is not None and day is not None and month.isdigit() and day.isdigit():
+            return gettext("Every year on %(month)s/%(day)s at %(time)s", month=month, day=day, time=time)
+    return ", ".join(f"{key}={value}" for key, value in cron.items())
+
+
+# A scheduler process that runs: the every-minute jobs leave a run at least this often.
+HEARTBEAT = timedelta(minutes=3)
+
+
+def scheduler_last_seen() -> datetime | None:
+    """When the scheduler process last started a job on its own (schedule or catch-up), UTC; None if never.
+
+    The every-minute jobs make this a heartbeat: older than ``HEARTBEAT`` means
+    no scheduler process is running, and queued runs wait until one starts.
+    """
+    return db.session.execute(select(func.max(JobRun.started_at)).where(
+        JobRun.trigger.in_(("schedule", "catch_up")))).scalar_one()
 
 
 JOBS: tuple[Job, ...] = (

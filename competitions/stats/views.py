@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from competitions.auth.permissions import role_required
+from competitions.db import utcnow
 from competitions.extensions import db
 from competitions.stats import bp, exports
 from competitions.stats.api import figures_json
@@ -103,10 +104,21 @@ TRIGGER_LABELS = {"schedule": _l("Schedule"), "catch_up": _l("Catch-up after a r
 @role_required("admin")
 def jobs():
     """Every scheduled job with its trigger and next run, and the latest runs (start, end, status, error)."""
-    from competitions.scheduler import INTERRUPTED, PENDING_STATUSES, recent_runs, scheduled_jobs
+    from competitions.scheduler import (
+        HEARTBEAT,
+        INTERRUPTED,
+        PENDING_STATUSES,
+        recent_runs,
+        schedule_in_words,
+        scheduled_jobs,
+        scheduler_last_seen,
+    )
 
     runs = recent_runs(100)
+    last_seen = scheduler_last_seen()
     return render_template("stats/jobs.html", scheduled=scheduled_jobs(), runs=runs,
+                           in_words=schedule_in_words, last_seen=last_seen,
+                           scheduler_down=last_seen is None or utcnow() - last_seen > HEARTBEAT,
                            pending={run.job for run in runs if run.status in PENDING_STATUSES},
                            run_status=lambda code: str(RUN_STATUS_LABELS.get(code, code)),
                            run_trigger=lambda code: str(TRIGGER_LABELS.get(code, code)),
@@ -125,9 +137,10 @@ def run_job_now(name: str):
     run, queued = request_run(job, requested_by_id=current_user.id)
     db.session.commit()
     if queued:
-        flash(_("%(job)s is queued: the scheduler process runs it within a few seconds.", job=name), "success")
+        flash(_("Queued — %(job)s The scheduler process runs it within a few seconds.", job=job.description),
+              "success")
     else:
-        flash(_("%(job)s is already queued or running; it was not queued again.", job=name), "info")
+        flash(_("Already queued or running, not queued again — %(job)s", job=job.description), "info")
     return redirect(url_for("stats.jobs"))
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from competitions.db import utcnow
 from competitions.extensions import db
-from competitions.scheduler import JobRun, run_requested
+from competitions.scheduler import JobRun, job_named, run_job, run_requested
 from competitions.stats.models import StatCompilation
 from competitions.stats.services import compile_year
 from competitions.timezone import local_zone
@@ -214,7 +214,8 @@ def test_admin_sees_job_runs_and_run_now_queues_for_the_scheduler(year, client, 
     assert run.status == "succeeded" and run.result["year"] == this_year and run.finished_at is not None
     assert _compiled_at(this_year) != compiled
     page = client.get("/stats/jobs").get_data(as_text=True)
-    assert "run-succeeded" in page and run.period_key in page and 'http-equiv="refresh"' not in page
+    assert "run-succeeded" in page and 'http-equiv="refresh"' not in page
+    assert run.period_key not in page
     assert client.post("/stats/jobs/no_such_job/run").status_code == 404
 
 
@@ -238,3 +239,20 @@ def test_competitors_and_anonymous_are_kept_out(year, client, auth):
     auth.login("worker")
     assert client.get("/stats/").status_code == 403
     assert client.get("/api/v1/stats/figures").status_code == 403
+
+
+def test_jobs_page_says_when_each_job_runs_in_words_and_whether_the_scheduler_runs(year, client, auth):
+    """An administrator reads "every day at 02:30", not a cron expression, and is told when no scheduler runs."""
+    auth.login("admin")
+    page = client.get("/stats/jobs").get_data(as_text=True)
+    assert "每分钟" in page and "每 5 分钟" in page and "每天 02:30" in page and "每年 1月1日 00:30" in page
+    assert "cron[" not in page
+    assert 'id="scheduler-down"' in page and "没有调度进程在运行" in page
+    # The scheduler process runs its every-minute job: the page says so.
+    run_job(job_named("close_due_registrations"), now=utcnow())
+    db.session.commit()
+    page = client.get("/stats/jobs").get_data(as_text=True)
+    assert 'id="scheduler-down"' not in page and 'id="scheduler-up"' in page
+    client.post("/stats/jobs/refresh_statistics/run")
+    flashed = client.get("/stats/jobs").get_data(as_text=True)
+    assert "已排队 —— 重新统计本年度数据（每晚）。" in flashed
