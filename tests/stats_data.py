@@ -29,6 +29,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from competitions.extensions import db
+from competitions.innovation.models import InnovationEntry
+from competitions.labour.models import (
+    LabourIndicator,
+    LabourIndicatorGroup,
+    LabourPeriod,
+    LabourScore,
+    LabourUnit,
+    LabourUnitMember,
+    LabourVeto,
+)
 from competitions.registration.models import Registration
 from competitions.results.models import ResultEntry, ResultSnapshot
 from tests import factories as f
@@ -156,3 +166,95 @@ def known_year() -> dict:
         comp.status = "draft" if key == "draft" else "results"
     db.session.flush()
     return {**orgs, **comps, "workers": {"A": a, "B": b, "C": c, "D": d, "E": e}}
+
+
+# --- labour competitions and innovation contests (issue 15 §4); the hand count is in test_stats_labour_innovation
+
+
+def labour_comp(org, name, *, kind, ends, status="in_progress"):
+    comp = f.competition(org, name=name, year=ends.year, level="district", kind=kind,
+                         starts_on=date(ends.year, 1, 10), ends_on=ends)
+    comp.status = status
+    return comp
+
+
+def labour_unit(comp, code, org, members, *, withdrawn=False):
+    unit = LabourUnit(competition_id=comp.id, code=code, name=f"{code} 标段", kind="section",
+                      organization_id=org.id if org else None,
+                      withdrawn_at=datetime(2026, 6, 1, tzinfo=UTC) if withdrawn else None)
+    db.session.add(unit)
+    db.session.flush()
+    for worker in members:
+        db.session.add(LabourUnitMember(unit_id=unit.id, worker_id=worker.id))
+    return unit
+
+
+def _labour_period(comp, number, status, month):
+    period = LabourPeriod(competition_id=comp.id, number=number, name=f"{month}月", starts_on=date(2026, month, 1),
+                          ends_on=date(2026, month, 28), status=status)
+    db.session.add(period)
+    db.session.flush()
+    return period
+
+
+def _innovation_entry(comp, event, number, employer, lead, status, *, submitted=True, realized=None, claimed=None):
+    db.session.add(InnovationEntry(
+        competition_id=comp.id, event_id=event.id, number=number, title=f"创新成果 {number}", category="technical",
+        status=status, lead_worker_id=lead.id, employer_id=employer.id,
+        submitted_at=datetime(2026, 10, 1, tzinfo=UTC) if submitted else None,
+        realized_benefit_yuan=realized, claimed_benefit_yuan=claimed))
+
+
+def labour_innovation_year() -> dict:
+    """Write the labour and innovation year described in tests/web/test_stats_labour_innovation.py (flushes)."""
+    orgs = f.org_tree()
+    plant, works, east = orgs["plant"], orgs["works"], orgs["east"]
+    people = {name: f.worker(plant if name in "ABCD" else works, name=f"工人{name}") for name in "ABCDEFG"}
+    a, b, c, d, e, g = (people[n] for n in "ABCDEG")
+    labour = labour_comp(east, "地铁7号线劳动竞赛", kind="labor", ends=date(2026, 9, 30))
+    u1 = labour_unit(labour, "S1", plant, (a, b, c))
+    labour_unit(labour, "S5", plant, (b,))
+    labour_unit(labour, "S2", None, (d,))
+    labour_unit(labour, "S3", works, (e, people["F"]), withdrawn=True)
+    u4 = labour_unit(labour, "S4", works, (a,), withdrawn=True)
+    may, june = _labour_period(labour, 1, "signed_off", 5), _labour_period(labour, 2, "assessed", 6)
+    _labour_period(labour, 3, "open", 7)
+    group = LabourIndicatorGroup(competition_id=labour.id, code="ORG", name="组织", max_points=Decimal(20))
+    db.session.add(group)
+    db.session.flush()
+    indicator = LabourIndicator(competition_id=labour.id, group_id=group.id, code="O1", name="组织领导",
+                                max_points=Decimal(20))
+    db.session.add(indicator)
+    db.session.flush()
+    assessor = f.user("assessor", "judge", org=east)
+    db.session.add(LabourScore(period_id=may.id, unit_id=u4.id, indicator_id=indicator.id, assessor_id=assessor.id,
+                               value=Decimal(15), points=Decimal(15)))
+    db.session.add_all([
+        LabourVeto(period_id=may.id, unit_id=u1.id, category="safety_accident", reason="高处坠落",
+                   document_ref="安监〔2026〕5号"),
+        LabourVeto(period_id=june.id, unit_id=u1.id, category="fight", reason="斗殴", document_ref="X-1",
+                   voided_at=datetime(2026, 7, 2, tzinfo=UTC)),
+        LabourVeto(period_id=may.id, unit_id=u4.id, category="quality_accident", reason="混凝土强度不足",
+                   document_ref="质监〔2026〕9号"),
+    ])
+    draft = labour_comp(orgs["west"], "西区草稿劳动竞赛", kind="labor", ends=date(2026, 10, 1), status="draft")
+    labour_unit(draft, "W1", works, (g,))
+    last_year = labour_comp(east, "2025年劳动竞赛", kind="labor", ends=date(2025, 6, 30))
+    labour_unit(last_year, "S1", plant, (a,))
+
+    contest = labour_comp(orgs["city"], "2026年职工创新大赛", kind="innovation", ends=date(2026, 11, 30),
+                          status="draft")
+    event = f.event(contest, trade_name="创新成果", trade_code="INNO")
+    contest.status = "in_progress"
+    _innovation_entry(contest, event, "CX-1", plant, a, "implemented", realized=Decimal("12000.50"),
+                      claimed=Decimal(90000))
+    _innovation_entry(contest, event, "CX-2", plant, b, "adopted", claimed=Decimal(50000))
+    _innovation_entry(contest, event, "CX-6", plant, c, "implemented")
+    _innovation_entry(contest, event, "CX-3", works, e, "passed")
+    _innovation_entry(contest, event, "CX-4", works, e, "draft", submitted=False)
+    _innovation_entry(contest, event, "CX-5", works, g, "withdrawn")
+    _innovation_entry(contest, event, "CX-7", works, g, "not_adopted")
+    db.session.flush()
+    return orgs
+
+

@@ -53,7 +53,10 @@ def test_charts_render_with_data_in_both_languages(live_app, page, lang, words):
     rendered = _rendered(page)
     assert rendered["region"] == "2:canvas" and rendered["trade"] == "3:canvas" and rendered["years"] == "2:canvas"
     assert rendered["level"] == "3:canvas" and rendered["gender"] == "2:canvas" and rendered["age_band"] == "5:canvas"
-    assert all(value.endswith(":canvas") for value in rendered.values()), rendered
+    # This year's only labour competition is east's district contest (no units); no innovation entry: "No figures".
+    assert (rendered["labour"], rendered["labour_industry"]) == ("1:canvas", "1:canvas")
+    assert (rendered["innovation"], rendered["innovation_industry"]) == ("", "")
+    assert all(value.endswith(":canvas") for name, value in rendered.items() if "innovation" not in name), rendered
     # The headline shows the hand count and the change from 2025 (2 -> 8 participations).
     tile = page.inner_text("#headline [data-metric='participations']")
     assert "8" in tile and "+300.0%" in tile
@@ -125,3 +128,30 @@ def test_admin_runs_the_nightly_statistics_now(live_app, page, lang):
     page.wait_for_selector("#runs tr.run-succeeded", timeout=15000)  # the page reloads itself
     assert "refresh_statistics" in page.inner_text("#runs")
     screenshot(page, f"stats-jobs-{lang}")
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ("劳动竞赛", "职工创新竞赛", "参赛单位", "12,000.50", "劳动竞赛（按地区）", "创新成果（按行业）")),
+    ("en", ("Labour competitions", "Workers' innovation contests", "Participating units", "12,000.50",
+            "Labour competitions by region", "Innovation entries by industry")),
+])
+def test_labour_and_innovation_figures_in_both_languages(live_app, page, lang, words):
+    app, base = live_app
+    with app.app_context():
+        orgs = known.labour_innovation_year()
+        f.user("cityorg", "organizer", org=orgs["city"])
+        compile_year(2026)
+        db.session.commit()
+    _login(page, base, "cityorg", lang)
+    page.goto(f"{base}/stats/?year=2026")
+    page.wait_for_selector(".chart[data-chart='labour'] canvas")
+    body = page.inner_text("body")
+    for word in words:
+        assert word in body, word
+    assert page.inner_text("#labour-headline [data-metric='labour_units'] strong") == "4"
+    assert page.inner_text("#innovation-headline [data-metric='innovation_entries'] strong") == "5"
+    rendered = _rendered(page)
+    assert rendered["labour"] == "2:canvas" and rendered["innovation"] == "2:canvas"
+    assert rendered["labour_industry"] == "3:canvas" and rendered["innovation_industry"] == "2:canvas"
+    page.locator("#labour-title").scroll_into_view_if_needed()
+    screenshot(page, f"stats-dashboard-labour-{lang}")

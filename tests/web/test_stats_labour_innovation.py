@@ -22,7 +22,7 @@ and ``INNOVATION_2026`` (submitted, adopted -- adopted or implemented --, implem
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -31,19 +31,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from competitions.extensions import db
-from competitions.innovation.models import InnovationEntry
 from competitions.labour.models import (
-    LabourIndicator,
-    LabourIndicatorGroup,
     LabourPeriod,
-    LabourScore,
-    LabourUnit,
-    LabourUnitMember,
-    LabourVeto,
 )
 from competitions.stats.models import StatFigure
 from competitions.stats.services import compile_year
 from tests import factories as f
+from tests import stats_data as known
 
 LABOUR = ("labour_competitions", "labour_units", "labour_workers", "labour_participations", "periods_assessed",
           "vetoes")
@@ -57,92 +51,13 @@ INNOVATION_2026 = {"city": (5, 3, 2, Decimal("12000.50")), "east": (3, 3, 2, Dec
 LABOUR_BY_INDUSTRY = {"通用设备制造业": (0, 2, 3, 4, 0, 1), "电力": (0, 1, 1, 1, 0, 1), "": (1, 1, 1, 1, 2, 0)}
 
 
-def _comp(org, name, *, kind, ends, status="in_progress"):
-    comp = f.competition(org, name=name, year=ends.year, level="district", kind=kind,
-                         starts_on=date(ends.year, 1, 10), ends_on=ends)
-    comp.status = status
-    return comp
-
-
-def _unit(comp, code, org, members, *, withdrawn=False):
-    unit = LabourUnit(competition_id=comp.id, code=code, name=f"{code} 标段", kind="section",
-                      organization_id=org.id if org else None,
-                      withdrawn_at=datetime(2026, 6, 1, tzinfo=UTC) if withdrawn else None)
-    db.session.add(unit)
-    db.session.flush()
-    for worker in members:
-        db.session.add(LabourUnitMember(unit_id=unit.id, worker_id=worker.id))
-    return unit
-
-
-def _period(comp, number, status, month):
-    period = LabourPeriod(competition_id=comp.id, number=number, name=f"{month}月", starts_on=date(2026, month, 1),
-                          ends_on=date(2026, month, 28), status=status)
-    db.session.add(period)
-    db.session.flush()
-    return period
-
-
-def _entry(comp, event, number, employer, lead, status, *, submitted=True, realized=None, claimed=None):
-    db.session.add(InnovationEntry(
-        competition_id=comp.id, event_id=event.id, number=number, title=f"创新成果 {number}", category="technical",
-        status=status, lead_worker_id=lead.id, employer_id=employer.id,
-        submitted_at=datetime(2026, 10, 1, tzinfo=UTC) if submitted else None,
-        realized_benefit_yuan=realized, claimed_benefit_yuan=claimed))
-
-
 @pytest.fixture
 def world(app):
-    orgs = f.org_tree()
-    plant, works, east = orgs["plant"], orgs["works"], orgs["east"]
-    people = {name: f.worker(plant if name in "ABCD" else works, name=f"工人{name}") for name in "ABCDEFG"}
-    a, b, c, d, e, g = (people[n] for n in "ABCDEG")
-    labour = _comp(east, "地铁7号线劳动竞赛", kind="labor", ends=date(2026, 9, 30))
-    u1 = _unit(labour, "S1", plant, (a, b, c))
-    _unit(labour, "S5", plant, (b,))
-    _unit(labour, "S2", None, (d,))
-    _unit(labour, "S3", works, (e, people["F"]), withdrawn=True)
-    u4 = _unit(labour, "S4", works, (a,), withdrawn=True)
-    may, june = _period(labour, 1, "signed_off", 5), _period(labour, 2, "assessed", 6)
-    _period(labour, 3, "open", 7)
-    group = LabourIndicatorGroup(competition_id=labour.id, code="ORG", name="组织", max_points=Decimal(20))
-    db.session.add(group)
-    db.session.flush()
-    indicator = LabourIndicator(competition_id=labour.id, group_id=group.id, code="O1", name="组织领导",
-                                max_points=Decimal(20))
-    db.session.add(indicator)
-    db.session.flush()
-    assessor = f.user("assessor", "judge", org=east)
-    db.session.add(LabourScore(period_id=may.id, unit_id=u4.id, indicator_id=indicator.id, assessor_id=assessor.id,
-                               value=Decimal(15), points=Decimal(15)))
-    db.session.add_all([
-        LabourVeto(period_id=may.id, unit_id=u1.id, category="safety_accident", reason="高处坠落",
-                   document_ref="安监〔2026〕5号"),
-        LabourVeto(period_id=june.id, unit_id=u1.id, category="fight", reason="斗殴", document_ref="X-1",
-                   voided_at=datetime(2026, 7, 2, tzinfo=UTC)),
-        LabourVeto(period_id=may.id, unit_id=u4.id, category="quality_accident", reason="混凝土强度不足",
-                   document_ref="质监〔2026〕9号"),
-    ])
-    _unit(_comp(orgs["west"], "西区草稿劳动竞赛", kind="labor", ends=date(2026, 10, 1), status="draft"), "W1", works,
-          (g,))
-    last_year = _comp(east, "2025年劳动竞赛", kind="labor", ends=date(2025, 6, 30))
-    _unit(last_year, "S1", plant, (a,))
-
-    contest = _comp(orgs["city"], "2026年职工创新大赛", kind="innovation", ends=date(2026, 11, 30), status="draft")
-    event = f.event(contest, trade_name="创新成果", trade_code="INNO")
-    contest.status = "in_progress"
-    _entry(contest, event, "CX-1", plant, a, "implemented", realized=Decimal("12000.50"), claimed=Decimal(90000))
-    _entry(contest, event, "CX-2", plant, b, "adopted", claimed=Decimal(50000))
-    _entry(contest, event, "CX-6", plant, c, "implemented")
-    _entry(contest, event, "CX-3", works, e, "passed")
-    _entry(contest, event, "CX-4", works, e, "draft", submitted=False)
-    _entry(contest, event, "CX-5", works, g, "withdrawn")
-    _entry(contest, event, "CX-7", works, g, "not_adopted")
-    db.session.flush()
+    orgs = known.labour_innovation_year()
     for year in (2025, 2026):
         compile_year(year)
     f.user("cityorg", "organizer", org=orgs["city"])
-    f.user("eastorg", "organizer", org=east)
+    f.user("eastorg", "organizer", org=orgs["east"])
     db.session.commit()
     return orgs
 
@@ -223,8 +138,8 @@ def test_dashboard_api_and_report_show_them(world, client, auth, tmp_path):
 
 def test_a_campaign_over_two_years_counts_in_each_year_one_of_its_periods_ends(world):
     """East's metro campaign runs from October 2026 to March 2027: a 2026 and a 2027 figure (not only 2027)."""
-    campaign = _comp(world["east"], "地铁9号线百日攻坚", kind="labor", ends=date(2027, 3, 31))
-    _unit(campaign, "M1", world["plant"], ())
+    campaign = known.labour_comp(world["east"], "地铁9号线百日攻坚", kind="labor", ends=date(2027, 3, 31))
+    known.labour_unit(campaign, "M1", world["plant"], ())
     db.session.add_all([
         LabourPeriod(competition_id=campaign.id, number=1, name="2026年第四季度", starts_on=date(2026, 10, 1),
                      ends_on=date(2026, 12, 31), status="signed_off"),
