@@ -71,6 +71,12 @@ def test_claim_a_record_then_the_organizer_moves_it_and_the_chief_is_told(live_a
     page.wait_for_selector("#history td")
     screenshot(page, f"people-person-{lang}")
     assert page.locator("#history tbody tr").count() >= 3  # code issued, claimed, changed
+    page.set_viewport_size({"width": 390, "height": 844})
+    # On a phone the record's tables become one card per row: nothing scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("[...document.querySelectorAll('#history, #registrations')]"
+                         ".every(t => t.parentElement.scrollWidth <= t.parentElement.clientWidth)")
+    screenshot(page, f"people-person-phone-{lang}")
     page.set_viewport_size({"width": 1920, "height": 1080})
     screenshot(page, f"people-person-wide-{lang}")
     page.set_viewport_size({"width": 1024, "height": 768})
