@@ -344,6 +344,9 @@ def _adjustments_page(event, posted=None):
         team_form=TeamAggregationForm(team_aggregation=teams.team_aggregation_of(event.id)) if event.is_team else None,
         problems=problems, prizes={a.competitor_id: a.prize for a in standing.awards},
         absence_form=_part_absence_form(event, codes), part_absences=services.part_absences(event.id),
+        # Disagreeing check readings are decided on the chief judge's readings page (judging.readings).
+        readings_link=any(p.code == "check_disagreement" for p in standing.problems)
+        and services.is_chief_judge(current_user.id, event.id),
         part_names={p.code: p.name for p in event.parts},
         ranks={r.competitor_id: r for r in standing.ranking.entries} if standing.ranking else {},
         posted=posted,

@@ -340,3 +340,16 @@ def test_my_sheet_owes_nothing_where_another_judge_holds_the_reading(w, client, 
     _post(client, w.b, w.crit["T1"], "64")
     page = client.get(f"/judging/events/{w.ev.id}/my-sheet").get_data(as_text=True)
     assert "You still owe" not in page and "First: 72" in page
+
+
+def test_the_chief_judges_adjustments_page_links_to_the_readings_to_decide(cw, client, auth):
+    _fill(cw, client, auth)
+    auth.logout()
+    auth.login("chief")
+    page = client.get(f"/results/events/{cw.ev.id}/adjustments").get_data(as_text=True)
+    assert 'id="readings-link"' in page and f"/judging/events/{cw.ev.id}/chief/readings" in page
+    auth.logout()
+    auth.login("cityorg")  # the organizer sees the problem, not a link to a page only the chief judge opens
+    client.post("/lang", data={"lang": "en"})
+    page = client.get(f"/results/events/{cw.ev.id}/adjustments").get_data(as_text=True)
+    assert 'id="readings-link"' not in page and "check reading" in page
