@@ -81,13 +81,16 @@ def parse_value(indicator: LabourIndicator, raw: object) -> Decimal:
     except RuleViolation as exc:
         raise RuleViolation(N_("%(indicator)s: %(problem)s"), field=f"indicator-{indicator.id}",
                             indicator=f"{indicator.code} {indicator.name}",
-                            problem=Phrase(exc.message, _named(exc))) from exc
+                            problem=Phrase(exc.message, _named(exc, raw))) from exc
 
 
-def _named(exc: RuleViolation) -> dict:
+def _named(exc: RuleViolation, raw: object) -> dict:
+    """The inner message's parameters, its subject being what was typed (cut to 20 characters: a
+    400-digit number is not echoed whole); the indicator is named by the outer message."""
     params = dict(exc.params)
     if isinstance(exc, InputError) and "name" in params:
-        params["name"] = ""
+        typed = str(raw).strip()
+        params["name"] = typed if len(typed) <= 20 else typed[:20] + "…"
     return params
 
 

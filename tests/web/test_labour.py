@@ -172,7 +172,7 @@ def test_a_second_entry_is_refused_and_a_correction_needs_a_reason(w, client, au
     ("O1", "10.5", "between 0 and 10"),
     ("O1", "8.25", "steps of 0.5"),
     ("Q1", "101", "between 0 and 100"),
-    ("P1", "1e400", "number"),
+    ("P1", "1e400", "1e400 must be a number"),   # what was typed is quoted back
     ("P1", "١٠", "number"),
 ])
 def test_a_value_outside_its_range_saves_nothing_of_the_sheet(w, client, auth, code, value, message):
@@ -182,6 +182,9 @@ def test_a_value_outside_its_range_saves_nothing_of_the_sheet(w, client, auth, c
     text = page.get_data(as_text=True)
     assert message in text and "Nothing was saved" in text
     assert count(LabourScore) == 0
+    # screen readers hear only the wrong line as invalid; each version field is sent once
+    assert text.count('aria-invalid="true"') == 1 and 'aria-invalid="None"' not in text
+    assert all(text.count(f'name="v{i.id}"') == 1 for i in w["indicators"].values())
 
 
 def test_an_assessor_never_scores_a_unit_of_their_own_organization(w, client, auth):
