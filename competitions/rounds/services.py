@@ -41,7 +41,7 @@ from competitions.audit.services import record
 from competitions.domain import qualification as rules
 from competitions.domain.awards import FractionRounding
 from competitions.domain.errors import Conflict, InvalidState, RuleViolation
-from competitions.domain.inputs import parse_decimal, parse_int
+from competitions.domain.inputs import clean_text, parse_decimal, parse_int
 from competitions.extensions import db
 from competitions.organize.models import Event
 from competitions.registration.models import Registration, StationDraw
@@ -158,14 +158,26 @@ def set_rule(final: Event, rule: dict, *, actor_id: int | None, reason: str = ""
     if standing is not None and standing.status == "confirmed":
         raise InvalidState("The qualification is confirmed; undo it (with a reason) before changing the rule.")
     old = dict(final.qualification_rule or {})
-    if standing is not None and not (reason or "").strip():
+    reason = _reason(reason)
+    if standing is not None and not reason:
         raise RuleViolation("The preliminary's standing is already computed; give the reason for changing the rule.",
                             field="reason")
     final.qualification_rule = rule
     record("rounds.rule", actor_id=actor_id, object_type="event", object_id=final.id,
            competition_id=final.competition_id, event_id=final.id, old={"rule": old}, new={"rule": rule},
-           reason=(reason or "").strip())
+           reason=reason)
     db.session.flush()
+
+
+MAX_REASON = 1000
+
+
+def _reason(text: str | None) -> str:
+    """A reason as typed: the shared text rules (no control characters), trimmed, at most 1,000 characters."""
+    reason = clean_text(text or "", field="reason", multiline=True).strip()
+    if len(reason) > MAX_REASON:
+        raise RuleViolation("The reason is too long (at most %(max)s characters).", field="reason", max=MAX_REASON)
+    return reason
 
 
 # --- the preliminary's standing and qualification ----------------------------------------------
@@ -206,7 +218,7 @@ def compute_qualification(preliminary: Event, *, actor_id: int | None, now: date
                            " computed.", field="sign_off", event=preliminary.trade_name)
     rule = rule_of(final)
     current = standing_of(preliminary.id)
-    reason = (reason or "").strip()
+    reason = _reason(reason)
     if current is not None:
         if current.status == "confirmed":
             raise InvalidState("The qualification is confirmed; undo it (with a reason) before computing again.")
@@ -304,7 +316,7 @@ def confirm_qualification(standing: RoundStanding, *, actor, now: datetime) -> l
 def undo_qualification(standing: RoundStanding, *, actor_id: int | None, reason: str) -> None:
     """Take the qualifiers out of the final again, until the final has begun; with a reason, audited."""
     final = db.session.get(Event, standing.final_event_id)
-    reason = (reason or "").strip()
+    reason = _reason(reason)
     if standing.status != "confirmed":
         raise InvalidState("The qualification is not confirmed; there is nothing to undo.")
     if not reason:

@@ -364,6 +364,10 @@ def test_rule_by_share_and_its_api_and_command(two_rounds, client, auth, runner)
     assert (standing["cut"], standing["qualifiers"]) == (3, 4)
     assert client.post(f"{url}/confirm").get_json()["standing"]["status"] == "confirmed"
     assert client.post(f"{url}/rule", json={"top": 2}).status_code == 409
+    pasted = client.post(f"{url}/undo", json={"reason": "mistyped\x1b[0m"})
+    assert pasted.status_code == 422 and "control character" in pasted.get_json()["message"]
+    assert client.post(f"{url}/undo", json={"reason": "x" * 1001}).status_code == 422
+    assert client.post(f"{url}/undo", json=["not", "an", "object"]).status_code == 422
     assert "/api/v1/rounds/events/{event_id}/confirm" in client.get("/api/v1/openapi.json").get_json()["paths"]
     # the command line shows the same standing and refuses an undo without a reason
     shown = runner.invoke(args=["rounds", "show", str(w["prelim"].id)])
