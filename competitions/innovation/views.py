@@ -147,14 +147,14 @@ def entrant_action(entry_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         commit_or_flash(lambda: services.entrant_action(entry, form.action.data, actor=current_user, now=utcnow()),
-                        _("Done: the entry is now %(status)s.", status=_status_after(entry, form.action.data)))
+                        _done(form.action.data))
     return redirect(_entry_url(entry))
 
 
-def _status_after(entry: InnovationEntry, action: str) -> str:
+def _done(action: str) -> str:
     from competitions.labels import label
 
-    return label("innovation_status", rules.TRANSITIONS.get((entry.status, action), entry.status))
+    return _("Done: the entry is %(action)s.", action=label("innovation_action", action))
 
 
 @bp.route("/entries/<int:entry_id>/unit", methods=["POST"])
@@ -168,7 +168,7 @@ def unit_action(entry_id: int):
     if form.validate_on_submit():
         commit_or_flash(lambda: services.unit_action(entry, form.action.data, actor=current_user,
                                                      reason=form.reason.data or "", now=utcnow()),
-                        _("Done: the entry is now %(status)s.", status=_status_after(entry, form.action.data)))
+                        _done(form.action.data))
     return redirect(_entry_url(entry))
 
 
@@ -184,7 +184,7 @@ def outcome_action(entry_id: int):
         commit_or_flash(lambda: services.outcome_action(entry, form.action.data, actor=current_user,
                                                         reason=form.reason.data or "", note=form.note.data or "",
                                                         now=utcnow()),
-                        _("Done: the entry is now %(status)s.", status=_status_after(entry, form.action.data)))
+                        _done(form.action.data))
     return redirect(_entry_url(entry))
 
 
