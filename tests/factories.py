@@ -269,12 +269,13 @@ def labour_signed_off_period(world, period, o1_by_unit: dict[str, str], *, vetoe
     for code, reason in vetoes:
         services.add_veto(period, services.VetoData(units[code].id, "safety_accident", reason, "事故快报〔2026〕1号"),
                           actor=world["admin"])
-    for code, points in bonus:
-        services.add_adjustment(period, services.AdjustmentData(units[code].id, "bonus", points, "owner", "业主通报"),
-                                actor=world["admin"])
-    for code, points in deductions:
+    for n, (code, points) in enumerate(bonus, start=1):
+        services.add_adjustment(period, services.AdjustmentData(units[code].id, "bonus", points, "owner", f"业主{n}",
+                                                                reason="提前完成节点"), actor=world["admin"])
+    for n, (code, points) in enumerate(deductions, start=1):
         services.add_adjustment(period, services.AdjustmentData(units[code].id, "deduction", points, "supervisor",
-                                                                "监理通报"), actor=world["admin"])
+                                                                f"监理通报第{n}项", reason="围挡破损未及时修复"),
+                                actor=world["admin"])
     services.close_assessment(period, actor=world["chief"])
     services.sign_off(period, actor=world["chief"])
     db.session.flush()

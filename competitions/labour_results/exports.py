@@ -36,7 +36,7 @@ def money_xlsx(competition, table: MoneyTable) -> bytes:
     for unit_id, code, name in table.units:
         cells = [table.cells.get((unit_id, p.period_number)) for p in periods]
         sheet.row([code, name, *cells, table.totals.get(unit_id, ZERO)])
-    sums = [sum((table.cells.get((u, p.period_number), ZERO) for u, _c, _n in table.units), ZERO) for p in periods]
+    sums = [table.period_total(p.period_number) for p in periods]
     sheet.row(["", _("Total amount"), *sums, table.grand_total])
     reasons = book.sheet(_("Lines"), widths=(14, 10, 28, 8, 14, 24), freeze_rows=1)
     reasons.header([_("Period"), _("Code"), _("Unit"), _("Place"), _("Amount (yuan)"), _("Why")])

@@ -28,7 +28,7 @@ class ReasonForm(Form):
 
 
 UNIT_KIND_CHOICES = [("section", _l("Project section")), ("enterprise", _l("Enterprise")),
-                     ("workshop", _l("Workshop")), ("team", _l("Team"))]
+                     ("workshop", _l("Workshop")), ("team", _l("Work team"))]
 
 
 class RulesForm(Form):

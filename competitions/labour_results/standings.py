@@ -75,6 +75,10 @@ class MoneyTable:
     reasons: dict[tuple[int, int], str]
     totals: dict[int, Decimal]
 
+    def period_total(self, period_number: int) -> Decimal:
+        """Rewards minus penalties of one period."""
+        return sum((v for (_u, n), v in self.cells.items() if n == period_number), ZERO)
+
     @property
     def grand_total(self) -> Decimal:
         """Rewards minus penalties over everything."""

@@ -82,6 +82,10 @@ def test_publishing_a_month_hands_the_red_flag_on_publicly(live_app, page, lang)
     page.wait_for_selector(".flash-success")
     assert "1标段" in page.locator("#red-flag").inner_text()
     screenshot(page, f"labour-manage-{lang}")
+    for path, name in (("money", "money"), ("rules", "rules"), ("honours", "honours")):
+        page.goto(f"{base}/labour-results/competitions/{comp}/{path}")
+        screenshot(page, f"labour-{name}-{lang}")
+    assert "+5,000.00" in page.goto(f"{base}/labour-results/competitions/{comp}/money").text()
     page.click("form[action$='/auth/logout'] button")
 
     page.goto(f"{base}/labour-results/public/{comp}")
