@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 
 from competitions.audit.services import record
 from competitions.auth.models import User
@@ -517,13 +517,18 @@ def draw_event(event: Event, actor: User, *, reason: str = "", seed: str | None 
     code_seed = code_seed or draw_rules.new_seed()
     result = draw_rules.draw_stations([r.id for r in competitors], seed, code_seed=code_seed)
     by_id = result.by_competitor()
-    # Clear first: (event, station) and (event, code) are unique, and a re-draw swaps them around.
-    for registration in db.session.execute(select(Registration).where(Registration.event_id == event.id)).scalars():
-        registration.station, registration.anonymous_code = None, None
+    # Two statements whatever the field's size: clear first ((event, station) and (event, code) are unique, and a
+    # re-draw swaps them around), then one UPDATE executed for every competitor.
+    table = Registration.__table__
     db.session.flush()
-    for registration in competitors:
-        row = by_id[registration.id]
-        registration.station, registration.anonymous_code = int(row.station), row.code
+    db.session.execute(update(table).where(table.c.event_id == event.id).values(station=None, anonymous_code=None))
+    db.session.execute(
+        update(table).where(table.c.id == bindparam("b_id")).values(station=bindparam("b_station"),
+                                                                    anonymous_code=bindparam("b_code")),
+        [{"b_id": r.id, "b_station": int(by_id[r.id].station), "b_code": by_id[r.id].code} for r in competitors])
+    for loaded in list(db.session.identity_map.values()):  # loaded rows read their new station and code
+        if isinstance(loaded, Registration) and loaded.event_id == event.id:
+            db.session.expire(loaded, ["station", "anonymous_code", "updated_at"])
     draw = StationDraw(event_id=event.id, seed=seed, code_seed=code_seed, drawn_by_id=actor.id, reason=reason,
                        competitor_count=len(competitors))
     db.session.add(draw)
