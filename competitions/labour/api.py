@@ -24,10 +24,12 @@ from competitions.extensions import db
 from competitions.labour import api_bp, services
 from competitions.labour.models import LabourPeriod, LabourUnit
 from competitions.labour.permissions import (
+    load_adjustment_or_404,
     load_labour_competition_or_404,
     load_period_for_assessor_or_404,
     load_period_for_chief_or_404,
     load_period_or_404,
+    load_veto_or_404,
 )
 
 
@@ -275,6 +277,62 @@ def post_scores(period_id: int, unit_id: int):
                            "version": s.version} for s in written])
 
 
+def _reason() -> str:
+    return _str(_body(), "reason")
+
+
+@api_bp.route("/adjustments/<int:adjustment_id>/void", methods=["POST"])
+@role_required("organizer")
+def void_adjustment(adjustment_id: int):
+    """Void a bonus or deduction: ``{"reason"}`` (required)."""
+    _writing()
+    row = load_adjustment_or_404(adjustment_id, for_user=_user())
+    services.void_adjustment(row, actor=_user(), reason=_reason())
+    db.session.commit()
+    return jsonify(id=row.id, voided=True, void_reason=row.void_reason)
+
+
+@api_bp.route("/vetoes/<int:veto_id>/void", methods=["POST"])
+@role_required("organizer")
+def void_veto(veto_id: int):
+    """Void a veto item: ``{"reason"}`` (required)."""
+    _writing()
+    row = load_veto_or_404(veto_id, for_user=_user())
+    services.void_veto(row, actor=_user(), reason=_reason())
+    db.session.commit()
+    return jsonify(id=row.id, voided=True, void_reason=row.void_reason)
+
+
+def _period_step(period_id: int, step) -> tuple:
+    _writing()
+    user = _user()
+    period = load_period_for_chief_or_404(period_id, for_user=user)
+    step(period, user)
+    db.session.commit()
+    return jsonify(period_json(period))
+
+
+@api_bp.route("/periods/<int:period_id>/close", methods=["POST"])
+@role_required("judge")
+def close_period(period_id: int):
+    """The chief assessor closes the period's assessment (every entry made)."""
+    return _period_step(period_id, lambda period, user: services.close_assessment(period, actor=user))
+
+
+@api_bp.route("/periods/<int:period_id>/sign-off", methods=["POST"])
+@role_required("judge")
+def sign_off_period(period_id: int):
+    """The chief assessor signs the period off (its scores are final)."""
+    return _period_step(period_id, lambda period, user: services.sign_off(period, actor=user))
+
+
+@api_bp.route("/periods/<int:period_id>/reopen", methods=["POST"])
+@role_required("judge")
+def reopen_period(period_id: int):
+    """The chief assessor reopens the period for corrections: ``{"reason"}`` (required)."""
+    return _period_step(period_id, lambda period, user: services.reopen(period, actor=user, reason=_reason()))
+
+
 # ---- OpenAPI ---------------------------------------------------------------------------------------
 
 _ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -412,3 +470,21 @@ register_path("/api/v1/labour/periods/{period_id}/units/{unit_id}/scores", {"pos
         "reason": {"type": "string"}}})},
     "responses": {"200": {"description": "Saved (unchanged values are left out).", **_json({"type": "object"})},
                   **_ERRORS}}})
+
+_REASON = {"required": True, **_json({"type": "object", "required": ["reason"],
+                                      "properties": {"reason": {"type": "string"}}})}
+for _kind, _name in (("adjustments", "adjustment_id"), ("vetoes", "veto_id")):
+    register_path(f"/api/v1/labour/{_kind}/{{{_name}}}/void", {"post": {
+        "summary": "Void a bonus/deduction or veto entry with a reason (kept, struck through; audited).",
+        "security": [{"session": []}], "parameters": [_param(_name)], "requestBody": _REASON,
+        "responses": {"200": {"description": "Voided.", **_json({"type": "object"})}, **_ERRORS}}})
+_STEP = {"security": [{"session": []}], "parameters": [_param("period_id")],
+         "responses": {"200": {"description": "The period as it now is.",
+                               **_json({"$ref": "#/components/schemas/LabourPeriod"})}, **_ERRORS}}
+register_path("/api/v1/labour/periods/{period_id}/close", {"post": {
+    "summary": "The chief assessor closes the period's assessment (every entry made).", **_STEP}})
+register_path("/api/v1/labour/periods/{period_id}/sign-off", {"post": {
+    "summary": "The chief assessor signs the period off (its scores are final).", **_STEP}})
+register_path("/api/v1/labour/periods/{period_id}/reopen", {"post": {
+    "summary": "The chief assessor reopens the period for corrections, with a reason.", "requestBody": _REASON,
+    **_STEP}})

@@ -290,6 +290,11 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "labour_api.period_scores": (JUDGE_OR_STAFF, "401 403 404 200 404 200 200"),
     "labour_api.add_adjustment": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.add_veto": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.void_adjustment": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.void_veto": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.close_period": (JUDGE, "401 403 404 - 403 403 404"),
+    "labour_api.sign_off_period": (JUDGE, "401 403 404 - 403 403 404"),
+    "labour_api.reopen_period": (JUDGE, "401 403 404 - 403 403 404"),
     "labour_api.post_scores": (JUDGE, "401 403 - - 403 403 404"),
     # Labour publication side (labour_results): the same labour competition with January published and the
     # competitor named as an advanced individual by their unit (S1, of the west power company).

@@ -448,3 +448,36 @@ def test_a_double_submitted_entry_is_kept_once_and_a_deduction_needs_its_reason(
     api = client.post(f"/api/v1/labour/periods/{period.id}/vetoes",
                       json={"unit_id": unit.id, "category": "fight", "reason": "x", "document_ref": "通报〔2026〕3号"})
     assert api.status_code == 409 and count(LabourVeto) == 1
+
+
+def test_api_close_sign_off_reopen_and_void(w, client, auth):
+    period, s4 = w["periods"][0], w["units"][3]
+    login(client, auth, "assessor-chief")
+    url = f"/api/v1/labour/periods/{period.id}"
+    missing = client.post(f"{url}/close")
+    assert missing.status_code == 409 and "still missing" in missing.get_json()["message"]
+    for unit in w["units"]:
+        for assessor in ("a1", "a2", "chief"):
+            if assessor == "a2" and unit.code == "S1":
+                continue
+            codes = {"O1", "O2"} if assessor == "chief" else None
+            services.record_scores(period, unit, assessor=w[assessor], entries=[
+                services.ScoreInput(w["indicators"][c].id, v) for c, v in GOOD.items() if codes is None or c in codes])
+    db.session.commit()
+    assert client.post(f"{url}/sign-off").status_code == 409        # close first
+    assert client.post(f"{url}/close").get_json()["status"] == "assessed"
+    assert client.post(f"{url}/sign-off").get_json()["status"] == "signed_off"
+    assert client.post(f"{url}/reopen", json={"reason": " "}).status_code == 422
+    assert client.post(f"{url}/reopen", json={"reason": "复核"}).get_json()["status"] == "open"
+    auth.logout()
+    login(client, auth, "assessor-one")
+    assert client.post(f"{url}/close").status_code == 404          # not the chief
+    auth.logout()
+    login(client, auth, "metro-org")
+    data = services.AdjustmentData(s4.id, "deduction", "1", "owner", "通报", reason="扬尘")
+    row = services.add_adjustment(period, data, actor=None)
+    db.session.commit()
+    assert client.post(f"/api/v1/labour/adjustments/{row.id}/void", json={}).status_code == 422
+    voided = client.post(f"/api/v1/labour/adjustments/{row.id}/void", json={"reason": "通报撤回"})
+    assert voided.status_code == 200 and voided.get_json()["voided"]
+    assert client.post(f"/api/v1/labour/adjustments/{row.id}/void", json={"reason": "again"}).status_code == 409

@@ -131,7 +131,8 @@ def test_bonus_deduction_and_veto_need_source_document_and_reason(world):
     services.add_adjustment(period, services.AdjustmentData(unit.id, "bonus", "3", "authority", "市建委通报"),
                             actor=world["admin"])
     wrong = services.add_adjustment(period, services.AdjustmentData(unit.id, "deduction", "1.5", "supervisor",
-                                                                    "监理通报〔2026〕5号"), actor=world["admin"])
+                                                                    "监理通报〔2026〕5号", reason="围挡破损"),
+                                    actor=world["admin"])
     veto = services.add_veto(period, services.VetoData(unit.id, "safety_accident", "高处坠落，一人重伤",
                                                        "安全事故快报〔2026〕1号"), actor=world["admin"])
     row = next(r for r in services.period_scores(period) if r.unit_id == unit.id)
