@@ -22,6 +22,9 @@ Every change is audited in the same transaction; services flush, the caller comm
 
 from __future__ import annotations
 
+import hashlib
+import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -158,8 +161,6 @@ def _check_data(competition: Competition, data: EntryData) -> None:
 
 def _members(lead: Worker, names: tuple[str, ...]) -> list[rules.Member]:
     """The lead and the named colleagues, found by exact name among the workers of the lead's unit."""
-    import re
-
     members = [rules.Member(lead.id, is_lead=True)]
     for raw in names:
         match = re.fullmatch(r"(.*?)\s*([0-9]{3}[0-9Xx])", normalize_name(raw))   # "张伟 1234": ID number's end
@@ -472,7 +473,7 @@ def add_attachment(entry: InnovationEntry, *, actor: User | None, upload: Upload
     """Check and store one file of the entry (an entrant's file while editable; evidence by the organizer)."""
     if purpose == "entry" and entry.status not in rules.EDITABLE:
         raise InvalidState(N_("Files can be added only to a draft or a returned entry."), field="file")
-    held = [a for a in entry.attachments]
+    held = list(entry.attachments)
     checked = attachment_rules.check_upload(
         upload.data, upload.filename, max_bytes=_setting("UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
         entry_bytes=sum(a.size for a in held), entry_limit=_setting("INNOVATION_ENTRY_MAX_BYTES", DEFAULT_ENTRY_BYTES),
@@ -480,8 +481,6 @@ def add_attachment(entry: InnovationEntry, *, actor: User | None, upload: Upload
         max_unpacked=_setting("INNOVATION_MAX_UNPACKED_BYTES", attachment_rules.MAX_UNPACKED))
     if checked.kind in ("png", "jpeg"):
         _check_image(upload.data)
-    import hashlib
-
     stored = files.write(db.session(), upload.data)
     attachment = InnovationAttachment(entry=entry, purpose=purpose, filename=checked.filename, stored_name=stored,
                                       kind=checked.kind, size=checked.size,
@@ -497,8 +496,6 @@ def add_attachment(entry: InnovationEntry, *, actor: User | None, upload: Upload
 
 def _check_image(data: bytes) -> None:
     """A picture must decode (Pillow) and stay under its pixel limit (no decompression bomb)."""
-    import io
-
     from PIL import Image, UnidentifiedImageError
 
     try:
