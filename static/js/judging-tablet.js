@@ -190,6 +190,7 @@
     Array.prototype.forEach.call(inputs, function (input) {
       var crit = Number(input.dataset.criterion), k = cell(current, crit);
       if (document.activeElement !== input) { input.value = shown(current, crit); }
+      input.readOnly = Boolean(excused[k] && !server[k] && !pendingFor(k));  // absent from this part: nothing to type
       var label = document.querySelector('[data-state-for="' + crit + '"]');
       label.className = "mark-state";
       if (errors[k]) { label.classList.add("bad"); label.textContent = "✗ " + errors[k]; input.setAttribute("aria-invalid", "true"); }
@@ -236,7 +237,7 @@
   document.querySelectorAll(".stepper .step").forEach(function (btn) {
     btn.addEventListener("click", function () {
       var input = btn.parentNode.querySelector(".mark-input");
-      if (input.disabled || current === null) { return; }
+      if (input.disabled || input.readOnly || current === null) { return; }
       var step = Number(input.dataset.step) || 1, max = Number(input.dataset.max);
       var now = Number((input.value || "0").replace(",", "."));
       if (isNaN(now)) { now = 0; }

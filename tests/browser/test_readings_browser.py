@@ -186,3 +186,26 @@ def test_absence_from_a_part_on_the_chief_judges_page_and_in_the_public_standing
     cell = page.locator("td.absent-part")
     assert cell.count() == 1 and cell.inner_text().strip() in ("Absent", "缺考")
     screenshot(page, f"readings-part-absence-public-{size}-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_tablet_shows_an_absent_part_as_nothing_to_enter(live_app, page, lang):
+    from competitions.organize.models import Event
+    from competitions.results import services as results
+
+    app, base = live_app
+    ev, comp, regs, crit = _seed_part_absence(app)
+    with app.app_context():
+        results.record_part_absence(db.session.get(Event, ev), regs["K02"], "theory", "身体不适未参加理论考试",
+                                    actor_id=None)
+        db.session.commit()
+    _login(page, base, "theory", lang)
+    page.goto(f"{base}/judging/events/{ev}/tablet")
+    page.click(f"#station-{regs['K02']}")
+    label = page.locator(f"[data-state-for='{crit['T1']}']")
+    assert ("Absent from this part" in label.inner_text()) if lang == "en" else ("缺考" in label.inner_text())
+    assert page.locator(f"#mark-{crit['T1']}").evaluate("el => el.readOnly")
+    assert "1/1" in page.locator(f"#station-{regs['K02']}").inner_text()  # nothing owed there
+    screenshot(page, f"readings-tablet-absent-part-{lang}")
+    _enter(page, regs["K01"], crit["T1"], "80")  # K01 sat the test: an ordinary reading
+    page.wait_for_selector(f"[data-state-for='{crit['T1']}'].saved")
