@@ -221,9 +221,10 @@ def _dimension_breakdown(name: str, year: int, own: dict) -> Breakdown:
     return Breakdown(name, str(BREAKDOWN_TITLES[name]), plotted, metrics, rows)
 
 
-def _region_breakdown(year: int, scope: Organization, name: str = "region") -> Breakdown:
-    """The unions directly below ``scope`` (their totals), as breakdown ``name`` (region, labour, innovation)."""
-    plotted, metrics = BREAKDOWNS[name]
+def _children_totals(year: int, scope: Organization) -> list[tuple[Organization, StatFigure | None,
+                                                                     StatFigure | None]]:
+    """The unions directly below ``scope`` with their total rows of ``year`` and the year before (two queries,
+    shared by the region, labour and innovation breakdowns)."""
     children = db.session.execute(select(Organization).where(Organization.parent_id == scope.id)
                                   .order_by(Organization.id)).scalars().all()
     rows_by = {}
@@ -232,9 +233,14 @@ def _region_breakdown(year: int, scope: Organization, name: str = "region") -> B
             StatFigure.scope_id.in_([c.id for c in children]), StatFigure.dimension == rules.TOTAL,
             StatFigure.year.in_((year, year - 1)))).scalars()
         rows_by = {(r.scope_id, r.year): r for r in found}
-    rows = [Row(str(c.id), c.name, _figures(rows_by.get((c.id, year))),
-                _figures(rows_by[(c.id, year - 1)]) if (c.id, year - 1) in rows_by else None, scope_id=c.id)
-            for c in children if (c.id, year) in rows_by or c.kind != "enterprise"]
+    return [(c, rows_by.get((c.id, year)), rows_by.get((c.id, year - 1))) for c in children]
+
+
+def _region_breakdown(children: list, name: str = "region") -> Breakdown:
+    """The unions directly below the scope (their totals), as breakdown ``name`` (region, labour, innovation)."""
+    plotted, metrics = BREAKDOWNS[name]
+    rows = [Row(str(c.id), c.name, _figures(now), _figures(before) if before is not None else None, scope_id=c.id)
+            for c, now, before in children if now is not None or c.kind != "enterprise"]
     if name != "region":  # labour, innovation: the unions below with such figures (this year or last)
         rows = [r for r in rows if _any(r.figures, metrics) or (r.previous and _any(r.previous, metrics))]
     rows.sort(key=lambda r: -(r.figures[plotted] or 0))
@@ -287,8 +293,9 @@ def year_report(year: int, scope: Organization, *, enterprise_limit: int | None 
     previous = own.get((year - 1, rules.TOTAL, ""))
     headline = Row("", scope.name, _figures(total), _figures(previous) if previous else None)
     breakdowns = [_dimension_breakdown(name, year, own) for name in ("level", "kind", "class")]
+    children = _children_totals(year, scope) if scope.kind != "enterprise" else []
     if scope.kind != "enterprise":
-        breakdowns.append(_region_breakdown(year, scope))
+        breakdowns.append(_region_breakdown(children))
     breakdowns += [_dimension_breakdown(name, year, own) for name in ("trade", "industry")]
     if scope.kind != "enterprise":
         breakdowns.append(_enterprise_breakdown(year, scope, enterprise_limit))
@@ -296,7 +303,7 @@ def year_report(year: int, scope: Organization, *, enterprise_limit: int | None 
     breakdowns.append(_years_breakdown(scope.id))
     for name, dimension in EXTRA_BREAKDOWNS.items():
         if dimension == "region" and scope.kind != "enterprise":
-            breakdowns.append(_region_breakdown(year, scope, name))
+            breakdowns.append(_region_breakdown(children, name))
         elif dimension == "industry":
             breakdowns.append(_industry_extra_breakdown(name, year, own))
     return YearReport(
