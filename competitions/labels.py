@@ -121,7 +121,7 @@ LABELS: dict[str, dict[str, object]] = {
     },
     # Labour competitions (competitions/labour): units, periods, scorecards, entries.
     "unit_kind": {"section": _l("Project section"), "enterprise": _l("Enterprise"), "workshop": _l("Workshop"),
-                  "team": _l("Team")},
+                  "team": _l("Work team")},
     "cadence": {"half_month": _l("Half-month"), "month": _l("Month"), "quarter": _l("Quarter"),
                 "milestone": _l("Milestone")},
     "period_status": {"open": _l("Open for assessment"), "assessed": _l("Assessed"), "signed_off": _l("Signed off")},

@@ -32,14 +32,14 @@ def money_xlsx(competition, table: MoneyTable) -> bytes:
     sheet = book.sheet(_("Money by rank"), widths=(10, 28, *([16] * len(periods)), 16), freeze_rows=3)
     sheet.row([competition.name])
     sheet.row([_("Rewards (+) and penalties (−) in yuan, by published period")])
-    sheet.header([_("Code"), _("Unit"), *[p.snapshot["period"]["name"] for p in periods], _("Net total")])
+    sheet.header([_("Unit code"), _("Unit"), *[p.snapshot["period"]["name"] for p in periods], _("Net total")])
     for unit_id, code, name in table.units:
         cells = [table.cells.get((unit_id, p.period_number)) for p in periods]
         sheet.row([code, name, *cells, table.totals.get(unit_id, ZERO)])
     sums = [table.period_total(p.period_number) for p in periods]
     sheet.row(["", _("Total amount"), *sums, table.grand_total])
     reasons = book.sheet(_("Lines"), widths=(14, 10, 28, 8, 14, 24), freeze_rows=1)
-    reasons.header([_("Period"), _("Code"), _("Unit"), _("Place"), _("Amount (yuan)"), _("Why")])
+    reasons.header([_("Period"), _("Unit code"), _("Unit"), _("Place"), _("Amount (yuan)"), _("Why")])
     names = {unit_id: (code, name) for unit_id, code, name in table.units}
     for publication in periods:
         for line in publication.snapshot["money"]:
