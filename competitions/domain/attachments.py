@@ -13,7 +13,8 @@ download header. So:
   breaks, no NUL). Anything else — HTML, SVG, executables, old .doc/.xls, other archives — is refused;
 * a zip archive is read member by member with a cap on what it unpacks to (the real bytes are counted,
   not the sizes the archive claims) and on its number of members; a member with an absolute or ``..``
-  path is refused; a damaged archive is refused;
+  path is refused; a damaged archive is refused; a document carrying macros (a ``vbaProject.bin`` part or a
+  macro-enabled content type, i.e. a renamed .docm/.xlsm) is refused;
 * a name that claims one of the accepted types (``plan.pdf``) must hold that type: a ``.pdf`` whose bytes
   do not start with ``%PDF-`` is refused as damaged or renamed, never stored as something else;
 * the name is kept only as a label for the download: NFC, no path separators, no control or bidi
@@ -141,6 +142,10 @@ def _office_kind(data: bytes, max_unpacked: int) -> str:
                     raise DangerousArchive(N_("The document holds a part with an unsafe path; it is refused."),
                                             field="file")
             _unpack_all(archive, members, max_unpacked)
+            if any(name.lower().endswith("vbaproject.bin") for name in names) or (
+                    "[Content_Types].xml" in names and b"macroEnabled" in archive.read("[Content_Types].xml")):
+                raise DangerousArchive(N_("Documents with macros are not accepted. Save it as a plain Word (.docx) "
+                                          "or Excel (.xlsx) file, or as PDF."), field="file")
     except AttachmentRefused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError,

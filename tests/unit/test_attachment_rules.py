@@ -77,6 +77,16 @@ def test_a_bomb_that_lies_about_its_size_is_still_caught():
         rules.sniff(bytes(bomb), max_unpacked=1024 * 1024)
 
 
+@pytest.mark.parametrize("parts", [
+    {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>", "word/vbaProject.bin": b"x"},
+    {"[Content_Types].xml": b'<Types><Override ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/>'
+                            b"</Types>", "xl/workbook.xml": b"<workbook/>"},
+])
+def test_documents_with_macros_are_refused(parts):
+    with pytest.raises(rules.AttachmentRefused, match="macros"):
+        rules.sniff(office(parts))
+
+
 def test_a_corrupt_archive_is_refused():
     with pytest.raises(rules.AttachmentRefused, match="damaged"):
         rules.sniff(DOCX[:40] + b"\0" * 40 + DOCX[80:])
