@@ -391,8 +391,14 @@ def non_qualifiers(final: Event) -> list[RoundStandingEntry]:
 
 
 def unconfirmed_finals(events: list[Event]) -> list[Event]:
-    """The live finals among ``events`` whose qualification is not confirmed yet (their results cannot exist)."""
-    finals = [e for e in events if e.round == "final" and not e.cancelled]
+    """The live finals among ``events`` whose qualification is not confirmed yet (their results cannot exist).
+
+    A final whose preliminary was cancelled cannot be held; it never holds up the others.
+    """
+    cancelled = set(db.session.execute(select(Event.id).where(
+        Event.id.in_([e.preliminary_event_id for e in events if e.round == "final"]),
+        Event.cancelled_at.is_not(None))).scalars())
+    finals = [e for e in events if e.round == "final" and not e.cancelled and e.preliminary_event_id not in cancelled]
     if not finals:
         return []
     confirmed = set(db.session.execute(

@@ -458,3 +458,26 @@ def test_the_registration_page_offers_the_preliminary_only(app, client):
     text = page(client.get(f"/registration/competitions/{comp.id}"))
     assert text.count("<h3>电工") == 1
     assert "register for the preliminary; its qualifiers go on to the final." in text
+
+
+def test_a_cancelled_round_never_holds_up_the_results(two_rounds):
+    """Cancel the final: the preliminary is ranked as the event. Cancel the preliminary: its final waits for nothing."""
+    from competitions.results.standing import compute_provisional_results
+    w = two_rounds
+    f.sign_off(w["prelim"], w["chief"])
+    organize.cancel_event(w["final"], actor_id=None, reason="场地故障", now=NOW)
+    snapshot = compute_provisional_results(w["comp"], actor_id=None)
+    rows = db.session.execute(select(ResultEntry).where(ResultEntry.snapshot_id == snapshot.id)).scalars().all()
+    assert {r.event_id for r in rows} == {w["prelim"].id} and len(rows) == 5
+    assert {r.round_reached for r in rows} == {None}
+    db.session.rollback()
+    w["comp"].status = "closed"  # a second trade, set up before judging
+    other = f.event(w["comp"], trade_name="焊工", trade_code="WELD")
+    w["comp"].status = "in_progress"
+    reg = f.results_competitor(other, w["orgs"]["plant"], name="焊工选手", code="W01", station=1)
+    f.results_marks(other, reg, w["judges"], theory=80, p1=50, p2=30)
+    f.sign_off(other, w["chief"])
+    organize.cancel_event(w["prelim"], actor_id=None, reason="停赛", now=NOW)
+    snapshot = compute_provisional_results(w["comp"], actor_id=None)
+    rows = db.session.execute(select(ResultEntry).where(ResultEntry.snapshot_id == snapshot.id)).scalars().all()
+    assert {r.event_id for r in rows} == {other.id}
