@@ -178,9 +178,9 @@ def labour_comp(org, name, *, kind, ends, status="in_progress"):
     return comp
 
 
-def labour_unit(comp, code, org, members, *, withdrawn=False):
+def labour_unit(comp, code, org, members, *, withdrawn=False, headcount=0):
     unit = LabourUnit(competition_id=comp.id, code=code, name=f"{code} 标段", kind="section",
-                      organization_id=org.id if org else None,
+                      organization_id=org.id if org else None, headcount=headcount,
                       withdrawn_at=datetime(2026, 6, 1, tzinfo=UTC) if withdrawn else None)
     db.session.add(unit)
     db.session.flush()
@@ -214,7 +214,8 @@ def labour_innovation_year() -> dict:
     labour = labour_comp(east, "地铁7号线劳动竞赛", kind="labor", ends=date(2026, 9, 30))
     u1 = labour_unit(labour, "S1", plant, (a, b, c))
     labour_unit(labour, "S5", plant, (b,))
-    labour_unit(labour, "S2", None, (d,))
+    labour_unit(labour, "S2", None, (d,), headcount=50)  # named members win over the headcount
+    labour_unit(labour, "S7", works, (), headcount=30)    # no one named: its headcount counts
     labour_unit(labour, "S3", works, (e, people["F"]), withdrawn=True)
     u4 = labour_unit(labour, "S4", works, (a,), withdrawn=True)
     may, june = _labour_period(labour, 1, "signed_off", 5), _labour_period(labour, 2, "assessed", 6)

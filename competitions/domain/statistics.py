@@ -62,7 +62,10 @@ competition ends:
   the organizer when the unit is no union of the tree. A unit withdrawn before
   any assessment did not take part; one withdrawn after it did.
   **Workers**: the units' named members -- each membership a participation
-  (人次), each worker once per union (人数), like a registration; **vetoes**
+  (人次), each worker once per union (人数), like a registration; a unit whose
+  rules name no members counts its declared headcount as both
+  (``unit_participations``: no names tell one worker in two units apart);
+  **vetoes**
   (一票否决) that stand (not voided), in the year their period ends, under the
   vetoed unit's union.
 * **Innovation entries** (职工创新: rationalization proposals, technical
@@ -238,6 +241,11 @@ def labour_years(period_end_years: Iterable[int], ends_year: int) -> tuple[int, 
     year the competition ends when it has no periods."""
     years = tuple(sorted(set(period_end_years)))
     return years or (ends_year,)
+
+
+def unit_participations(named_members: int, headcount: int) -> int:
+    """A labour unit's participations (参赛人次): its named members, or its declared headcount when none is named."""
+    return named_members or headcount
 
 
 def unit_took_part(withdrawn: bool, assessed: bool) -> bool:

@@ -327,6 +327,12 @@ def _count_labour_and_innovation(conn: Connection, params: dict, year: int) -> i
         SELECT {unit_org}, COUNT(*), COUNT(DISTINCT m.worker_id)
         FROM labour_unit_member m JOIN labour_unit u ON u.id = m.unit_id JOIN competition c ON c.id = u.competition_id
         WHERE {labour} AND {took_part} GROUP BY {unit_org}""", params)
+    # A unit whose rules name no members counts its declared headcount (persons and person-times alike).
+    _run(conn, f"""INSERT INTO stat_extra (org_id, labour_participations, labour_workers)
+        SELECT {unit_org}, SUM(u.headcount), SUM(u.headcount)
+        FROM labour_unit u JOIN competition c ON c.id = u.competition_id
+        WHERE {labour} AND {took_part} AND NOT EXISTS (SELECT 1 FROM labour_unit_member nm WHERE nm.unit_id = u.id)
+        GROUP BY {unit_org}""", params)
     _run(conn, f"""INSERT INTO stat_extra (org_id, vetoes)
         SELECT {unit_org}, COUNT(*)
         FROM labour_veto v JOIN labour_period vp ON vp.id = v.period_id JOIN labour_unit u ON u.id = v.unit_id

@@ -148,7 +148,7 @@ def test_labour_and_innovation_figures_in_both_languages(live_app, page, lang, w
     body = page.inner_text("body")
     for word in words:
         assert word in body, word
-    assert page.inner_text("#labour-headline [data-metric='labour_units'] strong") == "4"
+    assert page.inner_text("#labour-headline [data-metric='labour_units'] strong") == "5"
     assert page.inner_text("#innovation-headline [data-metric='innovation_entries'] strong") == "5"
     rendered = _rendered(page)
     assert rendered["labour"] == "2:canvas" and rendered["innovation"] == "2:canvas"

@@ -120,3 +120,8 @@ def test_periods_assessed(status, assessed):
 ])
 def test_labour_years(period_years, ends_year, years):
     assert rules.labour_years(period_years, ends_year) == years
+
+
+@pytest.mark.parametrize("named, headcount, participations", [(3, 50, 3), (0, 30, 30), (0, 0, 0)])
+def test_a_unit_counts_its_named_members_else_its_headcount(named, headcount, participations):
+    assert rules.unit_participations(named, headcount) == participations

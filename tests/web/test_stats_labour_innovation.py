@@ -4,7 +4,9 @@ Unions (``f.org_tree``): city > east (district) > plant (通用设备制造业);
 
 Labour: east runs a key-project labour competition (kind labor, ends 2026-09-30). Units and named members:
 U1 plant: A, B, C; U5 plant: B (B named twice in the plant: 2 person-times, 1 person); U2 a project section
-that is no union of the tree: D (filed under the organizer, east); U3 works, withdrawn before any assessment:
+that is no union of the tree: D (filed under the organizer, east; its declared headcount of 50 is not counted,
+the named member is); U7 works names no one and declares a headcount of 30 (30 persons and person-times);
+U3 works, withdrawn before any assessment:
 E, F (did not take part); U4 works, withdrawn after its first assessment: A (took part; A is also named for the
 plant, so A counts once for each union, as the roll-up rule says). Periods: May signed off, June assessed, July
 open (2 assessed). Vetoes: U1 in May (stands), U1 in June (voided, does not count), U4 in May (stands).
@@ -43,12 +45,12 @@ LABOUR = ("labour_competitions", "labour_units", "labour_workers", "labour_parti
           "vetoes")
 INNOVATION = ("innovation_entries", "innovation_adopted", "innovation_implemented", "innovation_benefit")
 # scope -> labour figures, 2026
-LABOUR_2026 = {"city": (1, 4, 5, 6, 2, 2), "east": (1, 3, 4, 5, 2, 1), "plant": (0, 2, 3, 4, 0, 1),
-               "west": (0, 1, 1, 1, 0, 1), "works": (0, 1, 1, 1, 0, 1)}
+LABOUR_2026 = {"city": (1, 5, 35, 36, 2, 2), "east": (1, 3, 4, 5, 2, 1), "plant": (0, 2, 3, 4, 0, 1),
+               "west": (0, 2, 31, 31, 0, 1), "works": (0, 2, 31, 31, 0, 1)}
 INNOVATION_2026 = {"city": (5, 3, 2, Decimal("12000.50")), "east": (3, 3, 2, Decimal("12000.50")),
                    "plant": (3, 3, 2, Decimal("12000.50")), "west": (2, 0, 0, Decimal("0")),
                    "works": (2, 0, 0, Decimal("0"))}
-LABOUR_BY_INDUSTRY = {"通用设备制造业": (0, 2, 3, 4, 0, 1), "电力": (0, 1, 1, 1, 0, 1), "": (1, 1, 1, 1, 2, 0)}
+LABOUR_BY_INDUSTRY = {"通用设备制造业": (0, 2, 3, 4, 0, 1), "电力": (0, 2, 31, 31, 0, 1), "": (1, 1, 1, 1, 2, 0)}
 
 
 @pytest.fixture
@@ -110,7 +112,7 @@ def test_dashboard_api_and_report_show_them(world, client, auth, tmp_path):
                           "innovation_benefit": "12000.50"}
     charts = {chart["name"]: chart for chart in document["charts"]}
     assert dict(zip(charts["labour"]["categories"], charts["labour"]["values"], strict=True)) == {
-        "东区总工会": 3, "西区总工会": 1}
+        "东区总工会": 3, "西区总工会": 2}
     assert dict(zip(charts["innovation_industry"]["categories"], charts["innovation_industry"]["values"],
                     strict=True)) == {"通用设备制造业": 3, "电力": 2}
     page = client.get("/stats/?year=2026").get_data(as_text=True)
@@ -125,7 +127,7 @@ def test_dashboard_api_and_report_show_them(world, client, auth, tmp_path):
     book = load_workbook(BytesIO(client.get("/stats/report.xlsx?year=2026").data))
     summary = [row for row in book.worksheets[0].iter_rows(values_only=True)]
     labels = {row[0]: row[1] for row in summary if row and row[0]}
-    assert labels["Participating units"] == 4 and labels["Vetoes"] == 2
+    assert labels["Participating units"] == 5 and labels["Vetoes"] == 2
     assert labels["Realized benefit (yuan)"] == 12000.5
     assert "Labour competitions by region" in book.sheetnames and "Innovation entries by industry" in book.sheetnames
     pdf = tmp_path / "report.pdf"
@@ -152,7 +154,7 @@ def test_a_campaign_over_two_years_counts_in_each_year_one_of_its_periods_ends(w
     db.session.commit()
     city = world["city"].id
     this_year, next_year = _row(city), _row(city, year=2027)
-    assert (this_year.labour_competitions, this_year.labour_units, this_year.periods_assessed) == (2, 5, 3)
+    assert (this_year.labour_competitions, this_year.labour_units, this_year.periods_assessed) == (2, 6, 3)
     assert (next_year.labour_competitions, next_year.labour_units, next_year.periods_assessed) == (1, 1, 0)
     # The skills figures' "competitions by kind" count it once, in the year it ends.
     assert _row(city, year=2027, dimension="kind", key="labor").competitions == 1
