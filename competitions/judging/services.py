@@ -997,6 +997,13 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
         live = None  # overtaken since it was read (a sign-off, a conflict, another edit): decide again
     else:
         raise Conflict("This mark keeps changing; reload the score sheet.", field="value")
+    if audit is not None and p.correction_id is None:
+        # The mark was written again (the judge on a handed-back sheet, or the chief judge): a late correction
+        # of it still pending is overtaken, so it no longer waits for a decision nor blocks the sign-off.
+        conn.execute(_correction_t.update().where(
+            _correction_t.c.registration_id == p.registration_id, _correction_t.c.criterion_id == p.criterion_id,
+            _correction_t.c.judge_id == p.judge_id, _correction_t.c.status == "pending")
+            .values(status="superseded", decided_at=guarded["now"], decided_by_id=actor_id))
     return MarkOutcome(decision.action.value, new)
 
 

@@ -237,15 +237,20 @@ def test_the_chief_judges_own_writes_are_never_kept_as_corrections(w, client, au
     assert _count(PendingCorrection) == 0
 
 
-def test_accepting_is_refused_when_the_mark_changed_since_the_correction_arrived(w, client, auth, late):
+def test_a_correction_is_overtaken_when_the_judge_writes_the_mark_again_on_a_handed_back_sheet(w, client, auth, late):
     row = db.session.execute(select(PendingCorrection)).scalar_one()
     services.reopen_sheet(w.ev, actor=w.chief, judge_id=w.j_city.id, reason="重看")
     db.session.commit()
     assert _post(client, w.a, w.crit["P1"], "35", version=1).status_code == 200  # the judge, sheet open again
-    with pytest.raises(Exception, match="changed since this correction arrived"):
+    db.session.expire_all()
+    row = db.session.get(PendingCorrection, row.id)
+    assert row.status == "superseded" and row.decided_at is not None   # nothing left for the chief to decline
+    with pytest.raises(Exception, match="already been decided"):
         corrections.accept_correction(w.ev, row, actor=w.chief)
     db.session.rollback()
     assert _mark(w, w.j_city, w.a, "P1").value == Decimal("35")
+    page = client.get(f"/judging/events/{w.ev.id}/my-sheet").get_data(as_text=True)
+    assert "pending correction: 31" not in page
 
 
 def test_cli_lists_accepts_and_declines(w, client, late, runner):
