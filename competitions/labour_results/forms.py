@@ -126,6 +126,18 @@ class RulesForm(Form):
             "individuals_per_other_unit": self.individuals_per_other_unit.data or 0,
         }
 
+    @staticmethod
+    def extra_honour_rules(rules) -> list[dict]:
+        """Stored honour rules the form does not show (any after the first of each kind, set through the API or
+        the command line): saving the form keeps them."""
+        seen: set[str] = set()
+        extra = []
+        for item in rules.honours or []:
+            if item["kind"] in seen:
+                extra.append(item)
+            seen.add(item["kind"])
+        return extra
+
     def add_error(self, error) -> None:
         """Show a rule's error on its field (the honours' on the advanced collectives' count)."""
         if error.field == "honours":

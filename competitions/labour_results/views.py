@@ -115,7 +115,9 @@ def rules(competition_id: int):
     form = RulesForm.from_rules(current) if request.method == "GET" else RulesForm()
     if form.validate_on_submit():
         try:
-            rules_mod.save_rules(competition, form.settings(), actor_id=current_user.id)
+            settings = form.settings()
+            settings["honours"] += RulesForm.extra_honour_rules(current)
+            rules_mod.save_rules(competition, settings, actor_id=current_user.id)
         except CompetitionError as error:
             db.session.rollback()
             form.add_error(error)
@@ -124,7 +126,8 @@ def rules(competition_id: int):
             flash(_("The rules are saved. They apply to periods published from now on."), "success")
             return redirect(url_for("labour_results.rules", competition_id=competition.id))
     return render_template("labour_results/rules.html", competition=competition, form=form,
-                           groups=rules_mod.group_codes(competition.id))
+                           groups=rules_mod.group_codes(competition.id),
+                           extra=RulesForm.extra_honour_rules(current))
 
 
 @bp.route("/competitions/<int:competition_id>/money")

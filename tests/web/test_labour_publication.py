@@ -301,3 +301,23 @@ def test_money_typed_as_clerks_type_it_is_refused_not_misread(client, world, typ
     assert ok.status_code == 302
     api = client.get(f"/api/v1/labour-results/competitions/{comp.id}/rules")
     assert api.json["rules"]["rewards"] == ["5000", "3000", "1000", "500"]
+
+
+def test_the_rules_form_keeps_honour_rules_it_does_not_show(client, world):
+    comp = world["competition"]
+    save_rules(comp, {"honours": [{"kind": "advanced_collective", "count": 2, "participant_kinds": ["section"]},
+                                  {"kind": "advanced_collective", "count": 1, "participant_kinds": ["team"]}]},
+               actor_id=world["organizer"].id)
+    db.session.commit()
+    login(client, "metro-office")
+    page = client.get(f"/labour-results/competitions/{comp.id}/rules").get_data(as_text=True)
+    assert 'id="extra-honours"' in page
+    client.post(f"/labour-results/competitions/{comp.id}/rules", data={
+        "veto_placement": "unplaced", "flag_on_tie": "none", "veto_money": "nothing", "money_ties": "each",
+        "combine": "weighted_sum", "missing": "zero", "veto_count": "zero", "ties_at_cut": "include",
+        "collective_count": "3", "collective_kinds": ["section"]})
+    from competitions.labour_results.rules import rules_of
+
+    db.session.expire_all()
+    assert [(r["count"], r["participant_kinds"]) for r in rules_of(comp.id).honours] == [(3, ["section"]),
+                                                                                       (1, ["team"])]
