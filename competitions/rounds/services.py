@@ -35,7 +35,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 
 from competitions.audit.services import record
 from competitions.domain import qualification as rules
@@ -242,18 +242,23 @@ def compute_qualification(preliminary: Event, *, actor_id: int | None, now: date
                         computed_by_id=actor_id, published_at=published_at, published_by_id=published_by,
                         reason=reason)
     db.session.add(row)
+    db.session.flush()
+    lines = []
     for position, outcome in enumerate(outcomes, start=1):
         entry = entries[outcome.competitor_id]
-        score = scores[outcome.competitor_id]
         passed = standing.passes.get(outcome.competitor_id)
         code, station, name, employer, worker_id = people[outcome.competitor_id]
-        row.entries.append(RoundStandingEntry(
-            registration_id=outcome.competitor_id, position=position, rank=entry.rank, tied=entry.tied,
-            total=entry.total, part_marks={k: str(v) for k, v in score.part_marks.items()},
-            passed=None if passed is None else passed.passed, absent=bool(entry.absent),
-            disqualified=bool(entry.disqualified), qualified=outcome.qualified, reason=outcome.reason.value,
-            anonymous_code=code, station=station, name=name, employer=employer, worker_id=worker_id))
-    db.session.flush()
+        lines.append({
+            "standing_id": row.id, "registration_id": outcome.competitor_id, "position": position,
+            "rank": entry.rank, "tied": entry.tied, "total": entry.total,
+            "part_marks": {k: str(v) for k, v in scores[outcome.competitor_id].part_marks.items()},
+            "passed": None if passed is None else passed.passed, "absent": bool(entry.absent),
+            "disqualified": bool(entry.disqualified), "qualified": outcome.qualified, "reason": outcome.reason.value,
+            "anonymous_code": code, "station": station, "name": name, "employer": employer, "worker_id": worker_id,
+            "final_registration_id": None})
+    if lines:  # one statement for the whole standing (a preliminary of a thousand), as results entries are written
+        db.session.execute(RoundStandingEntry.__table__.insert(), lines)
+    db.session.expire(row, ["entries"])
     record("rounds.compute" if current is None else "rounds.recompute", actor_id=actor_id,
            object_type="round_standing", object_id=row.id, competition_id=preliminary.competition_id,
            event_id=preliminary.id, new={"rule": row.rule, "cut": cut, "qualifiers": count}, reason=reason)
@@ -298,11 +303,13 @@ def confirm_qualification(standing: RoundStanding, *, actor, now: datetime) -> l
     db.session.execute(Registration.__table__.insert(), rows)
     entered = dict(db.session.execute(
         select(Registration.worker_id, Registration.id).where(Registration.event_id == final.id)).all())
-    made = []
-    for entry in qualified:
-        registration_id = entered[sources[entry.registration_id].worker_id]
-        entry.final_registration_id = registration_id
-        made.append((entry, registration_id))
+    made = [(entry, entered[sources[entry.registration_id].worker_id]) for entry in qualified]
+    lines = RoundStandingEntry.__table__
+    db.session.execute(update(lines).where(lines.c.id == bindparam("b_id"))
+                       .values(final_registration_id=bindparam("b_registration")),
+                       [{"b_id": entry.id, "b_registration": rid} for entry, rid in made])
+    for entry, _rid in made:
+        db.session.expire(entry, ["final_registration_id"])
     standing.status, standing.confirmed_at, standing.confirmed_by_id = "confirmed", now, actor.id
     db.session.flush()
     draw_event(final, actor)
@@ -325,9 +332,10 @@ def undo_qualification(standing: RoundStanding, *, actor_id: int | None, reason:
         raise InvalidState("The final of %(event)s has begun (marks are recorded); the qualification can no longer"
                            " be undone.", event=final.trade_name)
     ids = [e.final_registration_id for e in standing.entries if e.final_registration_id]
+    lines = RoundStandingEntry.__table__
+    db.session.execute(update(lines).where(lines.c.standing_id == standing.id).values(final_registration_id=None))
     for entry in standing.entries:
-        entry.final_registration_id = None
-    db.session.flush()
+        db.session.expire(entry, ["final_registration_id"])
     from competitions.results.models import ResultAdjustment
 
     db.session.execute(delete(ResultAdjustment).where(ResultAdjustment.event_id == final.id))

@@ -481,3 +481,16 @@ def test_a_cancelled_round_never_holds_up_the_results(two_rounds):
     snapshot = compute_provisional_results(w["comp"], actor_id=None)
     rows = db.session.execute(select(ResultEntry).where(ResultEntry.snapshot_id == snapshot.id)).scalars().all()
     assert {r.event_id for r in rows} == {other.id}
+
+
+def test_the_session_sees_what_confirm_and_undo_wrote(two_rounds):
+    """The final's registrations are written in one statement; loaded lines read them at once, without a commit."""
+    w = two_rounds
+    f.sign_off(w["prelim"], w["chief"])
+    standing = rounds.compute_qualification(w["prelim"], actor_id=w["organizer"].id, now=NOW)
+    assert [e.anonymous_code for e in standing.entries] == ["A02", "A01", "A03", "A04", "A05"]
+    rounds.confirm_qualification(standing, actor=w["organizer"], now=NOW)
+    made = {e.anonymous_code: e.final_registration_id for e in rounds.standing_of(w["prelim"].id).entries}
+    assert made["A05"] is None and all(made[c] for c in ("A01", "A02", "A03", "A04"))
+    rounds.undo_qualification(standing, actor_id=None, reason="复核")
+    assert all(e.final_registration_id is None for e in standing.entries)
