@@ -305,7 +305,8 @@ def board(competition_id: int):
         return unchanged
     seconds = min(parse_page(request.args.get("seconds")), 600) if request.args.get("seconds") else 30
     page = render_template("labour_results/board.html", competition=competition, latest=shown[-1],
-                           flag=publication.current_flag(shown), seconds=min(max(seconds, 5), 600))
+                           flag=publication.current_flag(shown), seconds=min(max(seconds, 5), 600),
+                           standing=standings.cumulative_view(competition.id, shown))
     return _cacheable(Response(page, mimetype="text/html"), key)
 
 

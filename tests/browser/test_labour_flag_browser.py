@@ -100,5 +100,9 @@ def test_publishing_a_month_hands_the_red_flag_on_publicly(live_app, page, lang)
         holder = page.locator("#board-flag-holder")
         assert holder.inner_text().strip() == "1标段"
         assert holder.bounding_box()["y"] < height / 2
-        assert words["ranking"] in page.locator(".board-event h2").inner_text()
+        assert words["ranking"] in page.locator(".board-event.active h2").inner_text()
         screenshot(page, f"labour-board-{lang}-{width}")
+    # the board moves on to the cumulative standing by itself, then reloads
+    page.goto(f"{base}/labour-results/board/{comp}?seconds=5")
+    page.locator(".board-cumulative.active").wait_for(timeout=15000)
+    screenshot(page, f"labour-board-cumulative-{lang}")
