@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Select, and_, bindparam, case, delete, exists, func, select
+from sqlalchemy import Boolean, Select, and_, bindparam, case, column, delete, exists, func, select, table
 from sqlalchemy.engine import Connection
 
 from competitions.audit import labels as audit_labels
@@ -974,6 +974,8 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
                 continue
             return late
         mark_rules.check_can_write_mark(p.role, live.submitted, live.locked, p.reason)
+        if live.locked:
+            _refuse_after_publication(conn, p.event.competition_id)
         if p.reading_limit is not None and reading_rules.reading_refused(
                 reading_rules.ReadingRule(readings=p.reading_limit), live.others, own_reading=live.mark_id is not None):
             raise _reading_taken(conn, p)
@@ -1005,6 +1007,30 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
             _correction_t.c.judge_id == p.judge_id, _correction_t.c.status == "pending")
             .values(status="superseded", decided_at=guarded["now"], decided_by_id=actor_id))
     return MarkOutcome(decision.action.value, new)
+
+
+# The results stage's snapshots, read (never written) by name: judging must not import the later stage.
+_result_snapshot_t = table("result_snapshot", column("competition_id"), column("status"))
+
+
+def _refuse_after_publication(conn: Connection, competition_id: int) -> None:
+    """Refuse changing a signed-off mark once the competition's results are published or final.
+
+    After publication the published figures are the record: a mark changes
+    only through an upheld appeal, which reopens the event (unlocking it) and
+    leads to a corrected results version (and certificates resynced). A chief
+    judge's override of a locked mark, or the acceptance of a late tablet
+    correction, would otherwise leave the marks and the published results
+    disagreeing with no notice. Raises InvalidState.
+    """
+    published = conn.execute(select(_result_snapshot_t.c.status).where(
+        _result_snapshot_t.c.competition_id == competition_id,
+        _result_snapshot_t.c.status.in_(("published", "final"))).limit(1)).first()
+    if published is not None:
+        raise InvalidState(
+            "The results of this competition are published: a signed-off mark now changes only through an upheld "
+            "appeal, which reopens the event. Record the appeal on the results page (or decline this correction, "
+            "saying so).", field="value")
 
 
 # A judgement criterion takes every panel judge's mark: the insert's reading guard never refuses it.

@@ -225,6 +225,35 @@ def test_publishing_is_refused_while_a_correction_waits(w, client, auth):
     assert results.current_snapshot(w.comp.id).status == "provisional"
 
 
+@pytest.mark.parametrize("status", ["published", "final"])
+def test_once_results_are_published_a_signed_off_mark_changes_only_through_an_appeal(w, client, auth, status):
+    """Accepting a late correction (or the chief's own override) would leave marks and published results apart."""
+    _fill(w)
+    _submit_all(w)
+    services.sign_off_event(w.ev, actor=w.chief)
+    db.session.add(ResultSnapshot(competition_id=w.comp.id, version=1, status=status))
+    db.session.commit()
+    auth.login("j_city")
+    assert _post(client, w.a, w.crit["P1"], "29", version=1).status_code == 202   # kept, never dropped
+    row = db.session.execute(select(PendingCorrection)).scalar_one()
+    with pytest.raises(Exception, match="results of this competition are published"):
+        corrections.accept_correction(w.ev, row, actor=w.chief, note="录入错误，裁判已确认")
+    db.session.rollback()
+    assert _mark(w, w.j_city, w.a, "P1").value == Decimal("30")
+    auth.login("chief")
+    client.post("/lang", data={"lang": "en"})
+    body = {"registration_id": w.a.id, "criterion_id": w.crit["P1"].id, "value": "28", "version": 1,
+            "idempotency_key": str(uuid.uuid4()), "judge_id": w.j_city.id, "reason": "裁判长复核后更改"}
+    answer = client.post("/api/v1/judging/marks", json=body)
+    assert answer.status_code == 409 and "upheld appeal" in answer.get_json()["message"]
+    assert _mark(w, w.j_city, w.a, "P1").value == Decimal("30")
+    # The way out: decline, saying so.
+    corrections.decline_correction(w.ev, db.session.get(PendingCorrection, row.id), actor=w.chief,
+                                   reason="成绩已公示，请通过申诉更正")
+    db.session.commit()
+    assert db.session.get(PendingCorrection, row.id).status == "declined"
+
+
 def test_the_chief_judges_own_writes_are_never_kept_as_corrections(w, client, auth):
     _fill(w)
     _submit_all(w)
