@@ -75,7 +75,9 @@ def results_data(competition: Competition, snapshot: ResultSnapshot | None) -> R
                 "deductions": figure(e.deductions, precision) if e.deductions else "",
                 "time": format_time_used(e.time_used_seconds),
                 "total": figure(e.total, precision),
-                "prize": outcome_label(e),
+                "prize": outcome_label(e) if e.round_reached != "preliminary" else  # rounds: did not qualify
+                outcome_label(e) + " · " + _("preliminary: place %(rank)s, %(total)s", rank=e.preliminary_rank or "—",
+                                             total=figure(e.preliminary_total, precision) or "—"),
             })
         title = f"{event.trade_name} · {label('group', event.group)}"
         teams = tuple(_team_line(t, revealed) for t in team_groups.get(event.id, []))

@@ -494,3 +494,33 @@ def test_the_session_sees_what_confirm_and_undo_wrote(two_rounds):
     assert made["A05"] is None and all(made[c] for c in ("A01", "A02", "A03", "A04"))
     rounds.undo_qualification(standing, actor_id=None, reason="复核")
     assert all(e.final_registration_id is None for e in standing.entries)
+
+
+@pytest.mark.parametrize("lang, words", [("zh", ("未晋级", "一等奖")), ("en", ("Did not qualify", "First prize"))])
+def test_results_pdf_and_workbook_list_the_final_with_those_who_did_not_qualify(two_rounds, client, auth, lang, words):
+    import shutil
+    import subprocess
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from tests.conftest import ARTIFACTS
+    w = two_rounds
+    through_to_final_results(w)
+    auth.login("cityorg")
+    client.post("/lang", data={"lang": lang})
+    pdf = client.get(f"/results/competitions/{w['comp'].id}/export.pdf")
+    assert pdf.mimetype == "application/pdf"
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf.data)).pages)
+    assert all("".join(word.split()) in text for word in words) and "84.00" in text and "选手A05" in text, text
+    assert text.count("电工·") == 1  # one table: the final's, with the preliminary's non-qualifiers in it
+    workbook = load_workbook(BytesIO(client.get(f"/results/competitions/{w['comp'].id}/export.xlsx").data))
+    cells = [str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert any(cell.startswith(words[0]) and "63.50" in cell for cell in cells), cells
+    if shutil.which("pdftoppm"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        source = ARTIFACTS / f"rounds-results-pdf-{lang}.pdf"
+        source.write_bytes(pdf.data)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(source),
+                        str(ARTIFACTS / f"rounds-results-pdf-{lang}")], check=True)
