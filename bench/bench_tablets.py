@@ -226,6 +226,8 @@ def count_after(url: str) -> tuple[dict, int, int]:
 
 # ---- gunicorn ---------------------------------------------------------------------------------------
 
+READY_SECONDS = 180
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as s:
@@ -247,18 +249,25 @@ class Gunicorn:
         self._wait_ready()
 
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + 30
+        # The master binds the port at once; each worker then imports the app (seconds, more on a loaded
+        # machine). Ready means a worker answers a request: until then a tablet's first login could time out.
+        deadline = time.monotonic() + READY_SECONDS
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("gunicorn exited: " + self.proc.stderr.read().decode(errors="replace")[-2000:])
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    time.sleep(1.0)  # let every worker boot
-                    return
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                try:
+                    conn.request("GET", "/")
+                    conn.getresponse().read()
+                finally:
+                    conn.close()
+                time.sleep(1.0)  # let the other workers finish booting
+                return
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.5)
         self.stop()
-        raise RuntimeError("gunicorn did not start in 30 s")
+        raise RuntimeError(f"gunicorn did not answer in {READY_SECONDS} s")
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the master and its workers (from /proc; 0 where unavailable)."""
