@@ -17,6 +17,7 @@ form gets them without anyone remembering to:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -31,6 +32,7 @@ from wtforms.fields import (
     DecimalField,
     FileField,
     FloatField,
+    HiddenField,
     IntegerField,
     PasswordField,
     StringField,
@@ -216,3 +218,36 @@ def commit_or_form_error(form, operation: Callable[[], T], *, field: str, succes
     db.session.commit()
     flash(success, "success")
     return True, result
+
+
+# ---- optimistic version check for set-up forms ----------------------------------------------------------
+
+def row_version(row) -> str:
+    """A short digest of every stored column of ``row`` (a model instance, saved or not): what a set-up form
+    was shown for. Any change by anyone since (a rename, a new headcount, a save that touched ``updated_at``)
+    gives another digest, so no version column is needed."""
+    values = tuple((column.key, repr(getattr(row, column.key, None))) for column in row.__table__.columns)
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:20]
+
+
+class VersionedForm(Form):
+    """A page form for editing one stored record, carrying the record's ``row_version`` in a hidden field.
+
+    The page fills it with ``form.show_version(row)``; on saving, ``form.changed_meanwhile(row)`` refuses a
+    form opened before a colleague's change ("changed by someone else; reload"), so a stale form never
+    silently overwrites it. A request without the field (the JSON API, the command line) is not checked."""
+
+    version = HiddenField()
+
+    def show_version(self, row) -> None:
+        """Fill the hidden field with the record's current version (when the page is first shown)."""
+        self.version.data = row_version(row)
+
+    def changed_meanwhile(self, row) -> bool:
+        """True, with a flashed message, when the record changed after this form was shown; nothing is saved."""
+        seen = (self.version.data or "").strip()
+        if not seen or seen == row_version(row):
+            return False
+        flash(_("This was changed by someone else after you opened the page; nothing was saved. Reload the "
+                "page to see the change, then make yours again."), "error")
+        return True

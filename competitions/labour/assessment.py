@@ -43,6 +43,7 @@ from competitions.db import utcnow
 from competitions.domain import scorecards as rules
 from competitions.domain.errors import N_, Conflict, InvalidState, NotAllowed, NotFound, Phrase, RuleViolation
 from competitions.domain.inputs import InputError, clean_text, parse_decimal
+from competitions.domain.marks import MIN_REASON_WIDTH, reason_width
 from competitions.domain.points import plain_decimal
 from competitions.extensions import db
 from competitions.labour import signals
@@ -576,6 +577,8 @@ def close_assessment(period: LabourPeriod, *, actor: User) -> None:
 def sign_off(period: LabourPeriod, *, actor: User) -> None:
     """The chief signs the period off (assessed → signed off): its scores are final and may be published."""
     _require_chief(actor, period)
+    if period.status == "signed_off":   # a double tap: say so, not "close the assessment first"
+        raise InvalidState(N_("This period is already signed off."))
     if period.status != "assessed":
         raise InvalidState(N_("Close the assessment before signing the period off."))
     _require_complete(period)
@@ -591,6 +594,9 @@ def reopen(period: LabourPeriod, *, actor: User, reason: str) -> None:
     _require_chief(actor, period)
     reason = _required_text(reason, "reason", N_("Give the reason for reopening the period."), limit=500,
                             multiline=True)
+    if reason_width(reason) < MIN_REASON_WIDTH:   # the same floor as reasons for changing a locked mark
+        raise RuleViolation(N_("The reason is too short (at least %(min)d characters); say what must be "
+                               "corrected."), field="reason", min=MIN_REASON_WIDTH)
     if period.status == "open":
         raise InvalidState(N_("This period is already open."))
     old = period.status

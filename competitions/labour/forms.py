@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from competitions.forms import Form, two_decimals
+from competitions.forms import Form, VersionedForm, two_decimals
 from competitions.labels import choices
 
 
@@ -24,7 +24,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class UnitForm(Form):
+class UnitForm(VersionedForm):
     """A participating unit: code, name, kind, organization in the union tree, headcount."""
 
     code = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=20)],
@@ -121,7 +121,7 @@ class GroupForm(Form):
                                                         NumberRange(min=0.01, max=1000)])
 
 
-class IndicatorForm(Form):
+class IndicatorForm(VersionedForm):
     """An indicator: judged (points in steps) or measured (a value, its range and the formula's figures)."""
 
     group_id = SelectField(_l("Indicator group"), coerce=int, validators=[InputRequired()])

@@ -169,12 +169,30 @@ def add_member(unit: LabourUnit, *, worker_id: int, role: str, actor: User | Non
     if db.session.execute(select(LabourUnitMember.id).where(LabourUnitMember.unit_id == unit.id,
                                                             LabourUnitMember.worker_id == worker_id)).first():
         raise RuleViolation(N_("%(name)s is already a member of this unit."), field="worker_id", name=worker.name)
+    other = _competing_unit_of(unit, worker_id)
+    if other is not None:
+        raise RuleViolation(N_("%(name)s is already a member of %(unit)s in this competition; one person counts "
+                               "for one competing unit."), field="worker_id", name=worker.name,
+                            unit=f"{other.code} {other.name}")
     member = LabourUnitMember(unit_id=unit.id, worker_id=worker_id, role=role)
     db.session.add(member)
     db.session.flush()
     _audit("labour.member_add", actor, member, unit.competition_id, new={"unit": unit.code, "worker_id": worker_id,
                                                                         "role": role})
     return member
+
+
+def _competing_unit_of(unit: LabourUnit, worker_id: int) -> LabourUnit | None:
+    """Another unit of the same competition that already names the worker, or None.
+
+    A withdrawn unit no longer competes, and a team's own parent unit (or the unit's own teams) is the same
+    side, so neither counts; any other unit would count the person twice in participations and honours."""
+    related = {unit.id} | ({unit.parent_unit_id} if unit.parent_unit_id else set())
+    rows = db.session.execute(select(LabourUnit).join(LabourUnitMember, LabourUnitMember.unit_id == LabourUnit.id)
+                              .where(LabourUnit.competition_id == unit.competition_id,
+                                     LabourUnitMember.worker_id == worker_id, LabourUnit.withdrawn_at.is_(None))
+                              .order_by(LabourUnit.position, LabourUnit.id)).scalars()
+    return next((row for row in rows if row.id not in related and row.parent_unit_id != unit.id), None)
 
 
 def remove_member(member: LabourUnitMember, *, actor: User | None) -> None:

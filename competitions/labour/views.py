@@ -172,7 +172,9 @@ def unit(unit_id: int):
     row = load_unit_or_404(unit_id, for_user=current_user)
     comp = db.session.get(Competition, row.competition_id)
     form = UnitForm(obj=row, organization_choices=_organization_choices())
-    if form.validate_on_submit() and _allowed_org(form) and commit_or_form_error(
+    if request.method == "GET":
+        form.show_version(row)
+    if form.validate_on_submit() and not form.changed_meanwhile(row) and _allowed_org(form) and commit_or_form_error(
             form, lambda: services.update_unit(row, _unit_data(form), actor=current_user), field="code",
             success=_("The unit has been saved."))[0]:
         return redirect(url_for("labour.unit", unit_id=row.id))
@@ -436,7 +438,9 @@ def indicator_edit(indicator_id: int):
     form = IndicatorForm(obj=indicator, group_choices=[(g.id, f"{g.code} {g.name}") for g in groups])
     if request.method == "GET":
         _fill_formula(form, indicator)
-    if form.validate_on_submit() and _save_indicator_from(form, comp, indicator):
+        form.show_version(indicator)
+    if form.validate_on_submit() and not form.changed_meanwhile(indicator) and _save_indicator_from(
+            form, comp, indicator):
         return redirect(url_for("labour.scorecard", competition_id=comp.id))
     return render_template("labour/indicator_form.html", competition=comp, form=form, indicator=indicator,
                            plain=PlainForm())

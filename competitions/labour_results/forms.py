@@ -7,7 +7,7 @@ from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from competitions.auth.forms import MultiCheckboxField
-from competitions.forms import Form, add_form_error
+from competitions.forms import Form, VersionedForm, add_form_error
 from competitions.labels import choices
 from competitions.labour_results.labels import LABELS  # noqa: F401  (registers the families used below)
 
@@ -31,12 +31,12 @@ UNIT_KIND_CHOICES = [("section", _l("Project section")), ("enterprise", _l("Ente
                      ("workshop", _l("Workshop")), ("team", _l("Work team"))]
 
 
-class RulesForm(Form):
+class RulesForm(VersionedForm):
     """The publication rules of one labour competition."""
 
     tie_break = StringField(_l("Tie-breaks after the total"), validators=[Length(max=300)],
                             description=_l("Comma-separated, in order: deductions (fewer first), bonus (more first),"
-                                           " group:<code> (a higher subtotal first)."))
+                                           " group:CODE (a higher subtotal first)."))
     veto_placement = SelectField(_l("Vetoed units"))
     flag_on_tie = SelectField(_l("Red flag when the top is tied"))
     flag_min_total = DecimalField(_l("Minimum total for the red flag"), places=2,

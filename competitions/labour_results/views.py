@@ -113,7 +113,9 @@ def rules(competition_id: int):
     competition = load_labour_competition_or_404(competition_id, for_user=current_user)
     current = rules_mod.rules_of(competition.id)
     form = RulesForm.from_rules(current) if request.method == "GET" else RulesForm()
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.show_version(current)
+    if form.validate_on_submit() and not form.changed_meanwhile(current):
         try:
             settings = form.settings()
             settings["honours"] += RulesForm.extra_honour_rules(current)

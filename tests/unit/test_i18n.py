@@ -313,7 +313,9 @@ def test_nested_forms_translate_wtforms_messages():
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         # ``Form`` imported from competitions.forms is the translated page-form base; wtforms' own is not.
-        bare = any(isinstance(n, ast.ImportFrom) and n.module == "wtforms" and any(a.name == "Form" for a in n.names)
+        # (``from wtforms import Form as WTForm`` is not: classes deriving from it name ``WTForm``.)
+        bare = any(isinstance(n, ast.ImportFrom) and n.module == "wtforms"
+                   and any(a.name == "Form" and a.asname in (None, "Form") for a in n.names)
                    for n in ast.walk(tree))
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and any(

@@ -138,6 +138,12 @@ def test_a_month_of_assessments_from_tablet_to_sign_off(w, client, auth):
     db.session.refresh(period)
     assert period.status == "signed_off" and period.signed_off_by_id == w["chief"].id
     assert count(LabourScore) == 78
+    again = client.post(f"/labour/periods/{period.id}/sign-off", follow_redirects=True).get_data(as_text=True)
+    assert "already signed off" in again and "Close the assessment" not in again   # a double tap
+    short = client.post(f"/labour/periods/{period.id}/reopen", data={"reason": "x"}, follow_redirects=True)
+    assert "The reason is too short (at least 5 characters)" in short.get_data(as_text=True)
+    db.session.refresh(period)
+    assert period.status == "signed_off"
     client.post(f"/labour/periods/{period.id}/reopen", data={"reason": ""})
     db.session.refresh(period)
     assert period.status == "signed_off"
@@ -416,6 +422,12 @@ def test_members_by_id_number_on_the_page_and_the_command_line(w, client, auth, 
     page = client.post(f"/labour/units/{unit.id}/members", data={"national_id": person.national_id},
                        follow_redirects=True)
     assert "already a member" in page.get_data(as_text=True)
+    rival = w["units"][3]   # the same person in a second competing unit of the competition is refused
+    page = client.post(f"/labour/units/{rival.id}/members", data={"national_id": person.national_id},
+                       follow_redirects=True)
+    assert f"周建华 is already a member of {unit.code} {unit.name}" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert rival.members == []
     result = runner.invoke(args=["labour", "add-member", str(w["competition"].id), unit.code, "--id-number",
                                  other.national_id])
     assert result.exit_code == 0 and other.national_id not in result.output
@@ -468,7 +480,8 @@ def test_api_close_sign_off_reopen_and_void(w, client, auth):
     assert client.post(f"{url}/close").get_json()["status"] == "assessed"
     assert client.post(f"{url}/sign-off").get_json()["status"] == "signed_off"
     assert client.post(f"{url}/reopen", json={"reason": " "}).status_code == 422
-    assert client.post(f"{url}/reopen", json={"reason": "复核"}).get_json()["status"] == "open"
+    assert client.post(f"{url}/reopen", json={"reason": "复核"}).status_code == 422      # too short
+    assert client.post(f"{url}/reopen", json={"reason": "复核分数"}).get_json()["status"] == "open"
     auth.logout()
     login(client, auth, "assessor-one")
     assert client.post(f"{url}/close").status_code == 404          # not the chief

