@@ -126,6 +126,7 @@ class ProblemCode(StrEnum):
     NEGATIVE_DEDUCTION = "negative_deduction"
     MISSING_TIME = "missing_time"  # a time tie-break decides the place, but no time used is recorded
     CHECK_DISAGREEMENT = "check_disagreement"  # a reading and its check reading differ beyond the tolerance
+    TOO_MANY_READINGS = "too_many_readings"  # a check-read criterion holds more readings than it takes
     MISSING_CARRIED = "missing_carried"  # a part carried from the preliminary has no mark for the competitor
 
 
@@ -727,6 +728,13 @@ def _checked_reading(competitor_id: int, criterion: Criterion, rule: ReadingRule
         return decided[criterion.id]
     judged = list(zip(*panel, strict=True)) if panel is not None else []
     found = _panel_problems(competitor_id, criterion, judged)
+    if len(judged) > rule.readings:  # a reading that raced past the write guard: never silently ignored
+        found.append(_criterion_problem(
+            ProblemCode.TOO_MANY_READINGS, competitor_id, criterion,
+            N_("Criterion %(criterion)s holds %(count)s readings but takes %(required)s (%(readings)s); the chief"
+               " judge keeps one or orders a re-measure."),
+            count=len(judged), required=rule.readings,
+            readings=", ".join(f"{judge}: {value}" for judge, value in judged), judges=tuple(j for j, _ in judged)))
     if found:
         return found
     result = check_readings(rule, [v for _, v in judged])

@@ -1482,14 +1482,16 @@ def reading_disagreements(event: Event) -> list[Disagreement]:
         rule = reading_rules.ReadingRule(reading_rules.ReadingMode.CHECK, criterion.judges_required,
                                          criterion.tolerance, criterion.check_counts or "first")
         result = reading_rules.check_readings(rule, [r.value for r in readings])
-        if result.outcome is not reading_rules.CheckOutcome.DISAGREE:
+        extra = len(readings) > criterion.judges_required  # a reading that raced past the write guard
+        if result.outcome is not reading_rules.CheckOutcome.DISAGREE and not extra:
             continue
         decision = kept.get((registration_id, criterion_id))
         if decision is not None and decision.action == "keep" and reading_rules.decided_value(
                 {int(j): Decimal(v) for j, v in (decision.readings or {}).items()}, _as_readings(readings),
                 decision.kept_judge_id) is not None:
             continue
-        out.append(Disagreement(competitors[registration_id], criterion, tuple(readings), result.difference,
+        values = [r.value for r in readings]
+        out.append(Disagreement(competitors[registration_id], criterion, tuple(readings), max(values) - min(values),
                                 criterion.tolerance))
     return sorted(out, key=lambda d: (d.registration.station or 0, d.registration.id, d.criterion.position))
 

@@ -138,3 +138,12 @@ def test_a_reading_recorded_for_an_absent_part_does_not_count():
     marks = [scoring.Mark(1, 1, 10, D("80")), scoring.Mark(1, 2, 12, D("90"))]
     scores = scoring.score_event(_scheme(), marks, competitor_ids=[1], absent_parts={1: ["theory"]})
     assert scores.scores[0].total == D("63.00")
+
+
+def test_a_third_check_reading_is_a_problem_never_ignored():
+    rule = ReadingRule(ReadingMode.CHECK, 2, D("0.5"))
+    marks = [scoring.Mark(1, 1, 10, D("80")), scoring.Mark(1, 1, 11, D("80")), scoring.Mark(1, 1, 13, D("60")),
+             scoring.Mark(1, 2, 12, D("90"))]
+    scores = scoring.score_event(_scheme(rule), marks, competitor_ids=[1])
+    assert [p.code for p in scores.problems] == [scoring.ProblemCode.TOO_MANY_READINGS]
+    assert scores.problems[0].params["readings"] == "10: 80, 11: 80, 13: 60"

@@ -353,3 +353,21 @@ def test_the_chief_judges_adjustments_page_links_to_the_readings_to_decide(cw, c
     client.post("/lang", data={"lang": "en"})
     page = client.get(f"/results/events/{cw.ev.id}/adjustments").get_data(as_text=True)
     assert 'id="readings-link"' not in page and "check reading" in page
+
+
+def test_a_third_reading_that_raced_past_the_guard_goes_to_the_chief_judge(cw, client, auth):
+    _fill(cw, client, auth)  # K01: 72 / 72.5 agree
+    db.session.add(Mark(registration_id=cw.a.id, criterion_id=cw.crit["T1"].id, judge_id=cw.third.id,
+                        event_id=cw.ev.id, value=Decimal(60)))  # as two simultaneous PostgreSQL inserts could leave
+    db.session.commit()
+    (extra,) = [d for d in services.reading_disagreements(db.session.get(Event, cw.ev.id))
+                if d.registration.anonymous_code == "K01"]
+    assert [r.judge_name for r in extra.readings] == ["First", "Second", "Third"]
+    auth.logout()
+    auth.login("chief")
+    client.post(f"/judging/events/{cw.ev.id}/chief/readings",
+                data={"registration_id": cw.a.id, "criterion_id": cw.crit["T1"].id, "decision": str(cw.first.id),
+                      "reason": "第三次读数为误录，保留第一次"})
+    db.session.expire_all()
+    assert [d.registration.anonymous_code for d in services.reading_disagreements(db.session.get(Event, cw.ev.id))
+            ] == ["K02"]
