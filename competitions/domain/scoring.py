@@ -621,6 +621,9 @@ def _score_competitor(
         if absent_parts and criterion.part_code in absent_parts:
             exact[criterion_id] = ZERO  # 缺考 for this part: it scores 0, whatever was recorded
             continue
+        if decided and criterion_id in decided:  # the reading the chief judge kept (still on the same readings)
+            exact[criterion_id] = decided[criterion_id]
+            continue
         panel = panels.get(criterion_id)
         if check is not None:
             value = _checked_reading(competitor_id, criterion, check, panel, decided)

@@ -1433,7 +1433,8 @@ class Disagreement:
 
 
 def _check_criteria(event: Event) -> list[Criterion]:
-    return [c for c in event_criteria(event) if c.kind == "measurement" and c.reading_mode == "check"]
+    """The measured criteria: read once, or with a check reading."""
+    return [c for c in event_criteria(event) if c.kind == "measurement"]
 
 
 def _readings_by_cell(event: Event, criterion_ids: list[int]) -> dict[tuple[int, int], list[Reading]]:
@@ -1461,11 +1462,14 @@ def _as_readings(readings) -> dict[int, Decimal]:
 
 
 def reading_disagreements(event: Event) -> list[Disagreement]:
-    """The open disagreements of the event's check-read criteria, by station then criterion.
+    """The open disagreements of the event's measured criteria, by station then criterion.
 
-    Open: the two readings differ beyond the tolerance and no decision of the
-    chief judge to keep one holds for them as they are now (a reading changed
-    since reopens it; ``domain.readings.decided_value``).
+    Open: a check reading differs from the reading beyond the tolerance, a
+    criterion read once holds readings that differ (recorded before readings
+    were refused at write time, or racing past the guard), or a criterion holds
+    more readings than it takes; and no decision of the chief judge to keep one
+    holds for them as they are now (a reading changed since reopens it;
+    ``domain.readings.decided_value``).
     """
     criteria = _check_criteria(event)
     if not criteria:
@@ -1479,11 +1483,15 @@ def reading_disagreements(event: Event) -> list[Disagreement]:
         criterion = by_id[criterion_id]
         if registration_id not in competitors:
             continue
-        rule = reading_rules.ReadingRule(reading_rules.ReadingMode.CHECK, criterion.judges_required,
-                                         criterion.tolerance, criterion.check_counts or "first")
-        result = reading_rules.check_readings(rule, [r.value for r in readings])
         extra = len(readings) > criterion.judges_required  # a reading that raced past the write guard
-        if result.outcome is not reading_rules.CheckOutcome.DISAGREE and not extra:
+        if criterion.reading_mode == "check":
+            rule = reading_rules.ReadingRule(reading_rules.ReadingMode.CHECK, criterion.judges_required,
+                                             criterion.tolerance, criterion.check_counts or "first")
+            differ = reading_rules.check_readings(rule, [r.value for r in readings]).outcome \
+                is reading_rules.CheckOutcome.DISAGREE
+        else:
+            differ = len({r.value for r in readings}) > 1  # read once: one value, however many recorded it
+        if not differ and not extra:
             continue
         decision = kept.get((registration_id, criterion_id))
         if decision is not None and decision.action == "keep" and reading_rules.decided_value(

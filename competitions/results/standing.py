@@ -93,10 +93,16 @@ def check_readings_of(event: Event, panels: scoring.Panels) -> dict[int, dict[in
     from competitions.judging.models import Mark, ReadingDecision
 
     check_ids = [c.id for p in event.parts for c in p.criteria if reading_rule_of(c) is not None]
-    if not check_ids:
+    # Kept readings of criteria read once too (disagreeing readings recorded before the write-time refusal, or
+    # racing past it): one small query, and the marks below only when there is something to look at.
+    decisions = list(db.session.execute(select(ReadingDecision).where(ReadingDecision.event_id == event.id,
+                                                                      ReadingDecision.action == "keep")
+                                        .order_by(ReadingDecision.id)).scalars())
+    wanted = set(check_ids) | {d.criterion_id for d in decisions}
+    if not wanted:
         return {}
     rows = db.session.execute(select(Mark.registration_id, Mark.criterion_id, Mark.judge_id, Mark.value)
-                              .where(Mark.event_id == event.id, Mark.criterion_id.in_(check_ids))
+                              .where(Mark.event_id == event.id, Mark.criterion_id.in_(sorted(wanted)))
                               .order_by(Mark.id)).all()
     ordered: dict[tuple[int, int], tuple[list[int], list[Decimal]]] = {}
     for registration_id, criterion_id, judge_id, value in rows:
@@ -104,13 +110,10 @@ def check_readings_of(event: Event, panels: scoring.Panels) -> dict[int, dict[in
         judges.append(judge_id)
         values.append(Decimal(value))
     for (registration_id, criterion_id), panel in ordered.items():
-        if registration_id in panels:
+        if registration_id in panels and criterion_id in check_ids:
             panels[registration_id][criterion_id] = panel
     decided: dict[int, dict[int, Decimal]] = {}
-    latest = db.session.execute(select(ReadingDecision).where(ReadingDecision.event_id == event.id,
-                                                                ReadingDecision.action == "keep")
-                                .order_by(ReadingDecision.id)).scalars()
-    for decision in latest:  # later decisions of a cell overwrite earlier ones
+    for decision in decisions:  # later decisions of a cell overwrite earlier ones
         judges, values = ordered.get((decision.registration_id, decision.criterion_id), ([], []))
         value = reading_rules.decided_value({int(j): Decimal(v) for j, v in (decision.readings or {}).items()},
                                             dict(zip(judges, values, strict=True)), decision.kept_judge_id)

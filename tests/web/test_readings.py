@@ -371,3 +371,27 @@ def test_a_third_reading_that_raced_past_the_guard_goes_to_the_chief_judge(cw, c
     db.session.expire_all()
     assert [d.registration.anonymous_code for d in services.reading_disagreements(db.session.get(Event, cw.ev.id))
             ] == ["K02"]
+
+
+def test_disagreeing_readings_of_a_criterion_read_once_are_decided_on_the_same_page(w, client, auth):
+    """Readings recorded before the write-time refusal (or racing past it): the chief judge keeps one."""
+    auth.login("first")
+    _post(client, w.a, w.crit["T1"], "72")
+    db.session.add(Mark(registration_id=w.a.id, criterion_id=w.crit["T1"].id, judge_id=w.second.id,
+                        event_id=w.ev.id, value=Decimal(50)))
+    db.session.commit()
+    (open_one,) = services.reading_disagreements(db.session.get(Event, w.ev.id))
+    assert [(r.judge_name, r.value) for r in open_one.readings] == [("First", Decimal(72)), ("Second", Decimal(50))]
+    auth.logout()
+    auth.login("chief")
+    client.post(f"/judging/events/{w.ev.id}/chief/readings",
+                data={"registration_id": w.a.id, "criterion_id": w.crit["T1"].id, "decision": str(w.first.id),
+                      "reason": "第二次读数为误录，保留第一次"})
+    db.session.expire_all()
+    assert services.reading_disagreements(db.session.get(Event, w.ev.id)) == []
+    from competitions.results.standing import event_standing
+
+    standing = event_standing(db.session.get(Event, w.ev.id))
+    assert not [p for p in standing.problems if p.competitor_id == w.a.id and p.criterion_id == w.crit["T1"].id]
+    score = next(s for s in standing.scores.scores if s.competitor_id == w.a.id)
+    assert score.criterion_scores[w.crit["T1"].id] == Decimal("72.00")  # the kept reading, never the mean 61
