@@ -214,7 +214,7 @@ def labour_innovation_year() -> dict:
     labour = labour_comp(east, "地铁7号线劳动竞赛", kind="labor", ends=date(2026, 9, 30))
     u1 = labour_unit(labour, "S1", plant, (a, b, c))
     labour_unit(labour, "S5", plant, (b,))
-    labour_unit(labour, "S2", None, (d,), headcount=50)  # named members win over the headcount
+    labour_unit(labour, "S2", None, (d,), headcount=50)  # names one of 50: the headcount counts
     labour_unit(labour, "S7", works, (), headcount=30)    # no one named: its headcount counts
     labour_unit(labour, "S3", works, (e, people["F"]), withdrawn=True)
     u4 = labour_unit(labour, "S4", works, (a,), withdrawn=True)

@@ -61,10 +61,12 @@ competition ends:
   teams) belong to the union the unit is (``LabourUnit.organization``), or to
   the organizer when the unit is no union of the tree. A unit withdrawn before
   any assessment did not take part; one withdrawn after it did.
-  **Workers**: the units' named members -- each membership a participation
-  (人次), each worker once per union (人数), like a registration; a unit whose
-  rules name no members counts its declared headcount as both
-  (``unit_participations``: no names tell one worker in two units apart);
+  **Workers**: each unit's declared headcount, or its named members when more
+  are named (``unit_participations``: max of the two -- the headcount is who
+  takes part, named members are those eligible for individual honours, so
+  naming a nominee never lowers the figure) as participations (人次); as
+  persons (人数) the named members once per union, like a registration, plus
+  the people of a headcount not named (no names tell them apart);
   **vetoes**
   (一票否决) that stand (not voided), in the year their period ends, under the
   vetoed unit's union.
@@ -244,8 +246,11 @@ def labour_years(period_end_years: Iterable[int], ends_year: int) -> tuple[int, 
 
 
 def unit_participations(named_members: int, headcount: int) -> int:
-    """A labour unit's participations (参赛人次): its named members, or its declared headcount when none is named."""
-    return named_members or headcount
+    """A labour unit's participations (参赛人次): ``max(headcount, named members)``. The declared headcount is
+    who takes part; named members are the people eligible for individual honours (先进个人), so naming one
+    (e.g. the team leader of a 420-strong section) leaves 420. Mirrored in SQL by
+    ``labour.setup.PARTICIPATION_SQL`` (units page, yearly statistics)."""
+    return max(named_members, headcount)
 
 
 def unit_took_part(withdrawn: bool, assessed: bool) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, text
 
 from competitions.audit.services import record
 from competitions.auth.models import User
@@ -820,11 +820,22 @@ def import_units(competition: Competition, data: bytes, filename: str, *, actor:
     return UnitImportSummary(total=len(planned), created=created, updated=updated)
 
 
+# A unit's participation figure (参赛人次), as SQL over a ``labour_unit`` aliased ``u`` -- the one definition the
+# units page and the yearly statistics (competitions/stats/services.py) both read. The declared headcount is the
+# number of people taking part; named members are those eligible for individual honours (先进个人) and never
+# lower the figure: naming the team leader of a 420-strong section leaves it at 420. A unit naming more people
+# than it declared counts the named ones. So: max(headcount, named members).
+NAMED_SQL = "(SELECT COUNT(*) FROM labour_unit_member pm WHERE pm.unit_id = u.id)"
+PARTICIPATION_SQL = f"(CASE WHEN {NAMED_SQL} > u.headcount THEN {NAMED_SQL} ELSE u.headcount END)"
+# The people of the headcount not named (counted as distinct persons next to the named, deduplicated, ones).
+UNNAMED_SQL = f"(CASE WHEN u.headcount > {NAMED_SQL} THEN u.headcount - {NAMED_SQL} ELSE 0 END)"
+
+
 def participations(competition: Competition) -> dict[int, int]:
-    """Each unit's participations (参赛人次) for the statistics: its named members when the rules name them,
-    else its declared headcount. One query; withdrawn units count (they took part)."""
-    stmt = (select(LabourUnitMember.unit_id, func.count(LabourUnitMember.id))
-            .join(LabourUnit, LabourUnit.id == LabourUnitMember.unit_id)
-            .where(LabourUnit.competition_id == competition.id).group_by(LabourUnitMember.unit_id))
-    named = {unit_id: n for unit_id, n in db.session.execute(stmt).all()}
-    return {u.id: named.get(u.id) or u.headcount for u in units_of(competition)}
+    """Each unit's participations (参赛人次): ``max(declared headcount, named members)`` -- the headcount is who
+    takes part, named members are only those eligible for individual honours, so naming one never lowers the
+    figure (``PARTICIPATION_SQL``, the statistics' own expression). One query; withdrawn units count."""
+    db.session.flush()  # a plain SQL query does not autoflush pending changes
+    rows = db.session.execute(text(f"SELECT u.id, {PARTICIPATION_SQL} FROM labour_unit u "
+                                   "WHERE u.competition_id = :competition"), {"competition": competition.id})
+    return {unit_id: int(count) for unit_id, count in rows}

@@ -120,7 +120,7 @@ def units(competition_id: int):
             success=_("The unit has been added."))[0]:
         return redirect(url_for("labour.units", competition_id=comp.id))
     return render_template("labour/units.html", competition=comp, units=services.units_of(comp), form=form,
-                           import_form=UnitImportForm())
+                           import_form=UnitImportForm(), taking_part=services.participations(comp))
 
 
 @bp.route("/competitions/<int:competition_id>/units/import", methods=["POST"])
@@ -150,7 +150,8 @@ def units_import(competition_id: int):
             return redirect(url_for("labour.units", competition_id=comp.id))
     form = UnitForm(formdata=None, organization_choices=_organization_choices())
     return render_template("labour/units.html", competition=comp, units=services.units_of(comp), form=form,
-                           import_form=import_form, problems=problems), 422
+                           import_form=import_form, problems=problems,
+                           taking_part=services.participations(comp)), 422
 
 
 @bp.route("/competitions/<int:competition_id>/units/template.xlsx")

@@ -46,6 +46,7 @@ from sqlalchemy.engine import Connection
 from competitions.db import utcnow
 from competitions.domain import statistics as rules
 from competitions.extensions import db
+from competitions.labour import setup as labour_setup
 from competitions.stats.models import StatCompilation
 
 TEMP_TABLES = ("stat_final", "stat_promoted", "stat_part", "stat_worker_cell", "stat_cell", "stat_scope", "stat_trade",
@@ -323,16 +324,18 @@ def _count_labour_and_innovation(conn: Connection, params: dict, year: int) -> i
     _run(conn, f"""INSERT INTO stat_extra (org_id, labour_units)
         SELECT {unit_org}, COUNT(*) FROM labour_unit u JOIN competition c ON c.id = u.competition_id
         WHERE {labour} AND {took_part} GROUP BY {unit_org}""", params)
+    # Person-times: each unit's participation figure, max(declared headcount, named members) -- the labour
+    # module's own definition (labour.setup.PARTICIPATION_SQL), so naming a nominee never lowers it. Persons: the
+    # named members once each (a worker named for two units of one union is one person), plus the people of a
+    # headcount not named.
     _run(conn, f"""INSERT INTO stat_extra (org_id, labour_participations, labour_workers)
-        SELECT {unit_org}, COUNT(*), COUNT(DISTINCT m.worker_id)
+        SELECT {unit_org}, SUM({labour_setup.PARTICIPATION_SQL}), SUM({labour_setup.UNNAMED_SQL})
+        FROM labour_unit u JOIN competition c ON c.id = u.competition_id
+        WHERE {labour} AND {took_part} GROUP BY {unit_org}""", params)
+    _run(conn, f"""INSERT INTO stat_extra (org_id, labour_workers)
+        SELECT {unit_org}, COUNT(DISTINCT m.worker_id)
         FROM labour_unit_member m JOIN labour_unit u ON u.id = m.unit_id JOIN competition c ON c.id = u.competition_id
         WHERE {labour} AND {took_part} GROUP BY {unit_org}""", params)
-    # A unit whose rules name no members counts its declared headcount (persons and person-times alike).
-    _run(conn, f"""INSERT INTO stat_extra (org_id, labour_participations, labour_workers)
-        SELECT {unit_org}, SUM(u.headcount), SUM(u.headcount)
-        FROM labour_unit u JOIN competition c ON c.id = u.competition_id
-        WHERE {labour} AND {took_part} AND NOT EXISTS (SELECT 1 FROM labour_unit_member nm WHERE nm.unit_id = u.id)
-        GROUP BY {unit_org}""", params)
     _run(conn, f"""INSERT INTO stat_extra (org_id, vetoes)
         SELECT {unit_org}, COUNT(*)
         FROM labour_veto v JOIN labour_period vp ON vp.id = v.period_id JOIN labour_unit u ON u.id = v.unit_id

@@ -122,6 +122,7 @@ def test_labour_years(period_years, ends_year, years):
     assert rules.labour_years(period_years, ends_year) == years
 
 
-@pytest.mark.parametrize("named, headcount, participations", [(3, 50, 3), (0, 30, 30), (0, 0, 0)])
-def test_a_unit_counts_its_named_members_else_its_headcount(named, headcount, participations):
+@pytest.mark.parametrize("named, headcount, participations",
+                         [(3, 50, 50), (1, 420, 420), (0, 30, 30), (5, 2, 5), (0, 0, 0)])
+def test_a_unit_counts_the_larger_of_its_headcount_and_its_named_members(named, headcount, participations):
     assert rules.unit_participations(named, headcount) == participations

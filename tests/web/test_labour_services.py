@@ -221,14 +221,16 @@ def test_same_parent_recusal_follows_the_competition_setting(world):
     assert unit.id in services.scope_of(world["periods"][0], world["a2"]).recused
 
 
-def test_participations_count_named_members_else_the_headcount(world):
+def test_participations_count_the_headcount_or_the_named_members_if_more(world):
     from tests.factories import worker
 
     s1, s2 = world["units"][:2]
     for name in ("李强", "王芳"):
         services.add_member(s1, worker_id=worker(world["orgs"]["plant"], name=name).id, role="班组长", actor=None)
     counts = services.participations(world["competition"])
-    assert counts[s1.id] == 2 and counts[s2.id] == 102   # S2 names nobody: its declared 102 workers
+    assert counts[s1.id] == 101 and counts[s2.id] == 102   # 2 named of 101 leave 101; S2 names nobody: 102
+    s1.headcount = 1
+    assert services.participations(world["competition"])[s1.id] == 2   # more named than declared
 
 
 def test_a_racing_duplicate_entry_is_refused_by_the_unique_index(world, monkeypatch):

@@ -4,8 +4,9 @@ Unions (``f.org_tree``): city > east (district) > plant (通用设备制造业);
 
 Labour: east runs a key-project labour competition (kind labor, ends 2026-09-30). Units and named members:
 U1 plant: A, B, C; U5 plant: B (B named twice in the plant: 2 person-times, 1 person); U2 a project section
-that is no union of the tree: D (filed under the organizer, east; its declared headcount of 50 is not counted,
-the named member is); U7 works names no one and declares a headcount of 30 (30 persons and person-times);
+that is no union of the tree: D (filed under the organizer, east; it declares a headcount of 50 and names D only:
+50 person-times, D + 49 unnamed = 50 persons -- naming a nominee never lowers the figure); U7 works names no
+one and declares a headcount of 30 (30 persons and person-times);
 U3 works, withdrawn before any assessment:
 E, F (did not take part); U4 works, withdrawn after its first assessment: A (took part; A is also named for the
 plant, so A counts once for each union, as the roll-up rule says). Periods: May signed off, June assessed, July
@@ -45,12 +46,12 @@ LABOUR = ("labour_competitions", "labour_units", "labour_workers", "labour_parti
           "vetoes")
 INNOVATION = ("innovation_entries", "innovation_adopted", "innovation_implemented", "innovation_benefit")
 # scope -> labour figures, 2026
-LABOUR_2026 = {"city": (1, 5, 35, 36, 2, 2), "east": (1, 3, 4, 5, 2, 1), "plant": (0, 2, 3, 4, 0, 1),
+LABOUR_2026 = {"city": (1, 5, 84, 85, 2, 2), "east": (1, 3, 53, 54, 2, 1), "plant": (0, 2, 3, 4, 0, 1),
                "west": (0, 2, 31, 31, 0, 1), "works": (0, 2, 31, 31, 0, 1)}
 INNOVATION_2026 = {"city": (5, 3, 2, Decimal("12000.50")), "east": (3, 3, 2, Decimal("12000.50")),
                    "plant": (3, 3, 2, Decimal("12000.50")), "west": (2, 0, 0, Decimal("0")),
                    "works": (2, 0, 0, Decimal("0"))}
-LABOUR_BY_INDUSTRY = {"通用设备制造业": (0, 2, 3, 4, 0, 1), "电力": (0, 2, 31, 31, 0, 1), "": (1, 1, 1, 1, 2, 0)}
+LABOUR_BY_INDUSTRY = {"通用设备制造业": (0, 2, 3, 4, 0, 1), "电力": (0, 2, 31, 31, 0, 1), "": (1, 1, 50, 50, 2, 0)}
 
 
 @pytest.fixture
