@@ -7,7 +7,7 @@ the only conversions.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -30,3 +30,8 @@ def to_local(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.astimezone(local_zone()).replace(tzinfo=None)
+
+
+def local_today() -> date:
+    """Today's date in the federation's time zone (a period "starts" on its local date, not UTC's)."""
+    return datetime.now(local_zone()).date()

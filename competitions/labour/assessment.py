@@ -226,6 +226,9 @@ def record_scores(period: LabourPeriod, unit: LabourUnit, *, assessor: User, ent
     """
     if period.status != "open":
         raise InvalidState(N_("This period is no longer open for assessment."))
+    if period.not_started:
+        raise InvalidState(N_("%(period)s starts on %(date)s; it cannot be assessed before it starts."),
+                           period=period.name, date=period.starts_on.isoformat())
     if unit.competition_id != period.competition_id or unit not in units_in_period(period):
         raise NotFound(N_("No such unit in this period."))
     scope = scope_of(period, assessor)

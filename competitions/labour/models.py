@@ -139,6 +139,18 @@ class LabourPeriod(db.Model):
     reopen_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    @property
+    def not_started(self) -> bool:
+        """An open period whose first day (local date) is still to come: shown as "not started", not scored."""
+        from competitions.timezone import local_today
+
+        return self.status == "open" and self.starts_on > local_today()
+
+    @property
+    def shown_status(self) -> str:
+        """The status as pages show it: ``not_started`` for an open period that has not begun."""
+        return "not_started" if self.not_started else self.status
+
 
 class LabourIndicatorGroup(db.Model):
     """A weighted group of indicators (organization 20 points, progress 30 ...); ``max_points`` caps it."""

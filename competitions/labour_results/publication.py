@@ -39,6 +39,7 @@ from competitions.labour.models import LabourIndicatorGroup, LabourPeriod, Labou
 from competitions.labour_results import rules as rules_mod
 from competitions.labour_results.models import LabourPublication
 from competitions.organize.models import Competition
+from competitions.timezone import to_local
 
 MAX_REASON = 1000
 
@@ -142,6 +143,9 @@ def _new_version(period: LabourPeriod, snapshot: dict, *, actor_id: int | None, 
 def publish_period(period: LabourPeriod, *, actor_id: int | None, now: datetime) -> LabourPublication:
     """Publish a signed-off period's ranking as a new snapshot; InvalidState when already published."""
     _lock(period)
+    if period.starts_on > to_local(now).date():
+        raise InvalidState(N_("%(period)s starts on %(date)s; it cannot be published before it starts."),
+                           period=period.name, date=period.starts_on.isoformat())
     if active_publication(period.id) is not None:
         raise InvalidState(N_("%(period)s is already published; correct or unpublish it instead."),
                            period=period.name)

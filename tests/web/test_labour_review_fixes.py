@@ -102,3 +102,35 @@ def test_a_stale_rules_form_is_refused(w, client, auth):
     assert "changed by someone else" in stale.get_data(as_text=True)
     db.session.expire_all()
     assert rules_of(comp.id).rewards == ["5000", "3000"]
+
+
+def test_a_period_that_has_not_started_is_shown_so_and_cannot_be_scored_or_published(w, client, auth):
+    """L1: a period whose first day is still to come reads "Not started" (未开始), takes no scores and is
+    not published."""
+    from datetime import timedelta
+
+    from competitions.labour.models import LabourScore
+    from competitions.timezone import local_today
+    from tests.web.test_labour import GOOD, assess_unit_url, sheet
+
+    later = w["periods"][5]
+    later.starts_on, later.ends_on = local_today() + timedelta(days=3), local_today() + timedelta(days=33)
+    db.session.commit()
+    login(client, auth, "assessor-one")
+    home = client.get("/labour/").get_data(as_text=True)
+    assert "Not started" in home and f"/labour/periods/{later.id}/assess\"" not in home
+    assert f"/labour/periods/{w['periods'][0].id}/assess" in home     # a past period is still assessed
+    refused = client.post(assess_unit_url(later, w["units"][0]), data=sheet(w, GOOD), follow_redirects=True)
+    assert "cannot be assessed before it starts" in refused.get_data(as_text=True)
+    assert db.session.query(LabourScore).filter_by(period_id=later.id).count() == 0
+    client.post("/lang", data={"lang": "zh"})
+    assert "未开始" in client.get("/labour/").get_data(as_text=True)
+    # a period signed off earlier, then found to lie in the future, is not published
+    month = w["periods"][4]
+    f.labour_signed_off_period(w, month, {"S1": "6", "S2": "10", "S3": "8", "S4": "8"})
+    month.starts_on, month.ends_on = local_today() + timedelta(days=1), local_today() + timedelta(days=2)
+    db.session.commit()
+    auth.logout()
+    login(client, auth, "metro-org")
+    page = client.post(f"/labour-results/periods/{month.id}/publish", follow_redirects=True)
+    assert "cannot be published before it starts" in page.get_data(as_text=True)
