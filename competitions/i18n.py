@@ -41,8 +41,8 @@ def init_app(app: Flask) -> None:
 
 
 def error_message(error: CompetitionError) -> str:
-    """The error's message in the user's language, with its parameters filled in."""
-    return translate(error.message, error.params)
+    """The error's message in the user's language, with its parameters filled in (``%(field)s`` is the field)."""
+    return translate(error.message, {"field": error.field or "", **error.params})
 
 
 def translate(message: str, params: dict | None = None) -> str:

@@ -66,7 +66,7 @@ class CompetitionError(Exception):
 
     def __str__(self) -> str:
         try:
-            return self.message % self.params if self.params else self.message
+            return self.message % {"field": self.field or "", **self.params}
         except (KeyError, ValueError, TypeError):
             return self.message
 

@@ -277,6 +277,9 @@ def test_api_scores_duplicates_and_refusals(w, client, auth):
     assert fixed.status_code == 200 and fixed.get_json()["saved"][0]["version"] == 2
     for body in (None, [], {"entries": "x"}, {"entries": [{"indicator_id": True, "value": 1}]}):
         assert client.post(url, json=body).status_code == 422
+    # a message names the field it is about: no "%(field)s" placeholder left unfilled
+    message = client.post(url, json={"entries": "x"}).get_json()["message"]
+    assert "entries" in message and "200" in message and "%(" not in message
 
 
 def test_api_organizer_entries_and_scores(w, client, auth):
