@@ -508,7 +508,11 @@ def _check_image(data: bytes) -> None:
             probe.verify()
     except attachment_rules.AttachmentRefused:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:   # Pillow refuses to open it at all: far beyond our limit, not damaged
+        raise attachment_rules.AttachmentRefused(
+            N_("The picture has far too many pixels (over 50 megapixels); make it smaller and upload it again."),
+            field="file") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise attachment_rules.AttachmentRefused(N_("The picture is damaged and cannot be opened."),
                                                  field="file") from None
 

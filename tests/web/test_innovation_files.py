@@ -67,6 +67,18 @@ def _png(width=60, height=40) -> bytes:
     return out.getvalue()
 
 
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares its size and holds no pixels: what a pixel bomb looks like to the server."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+
+
 ACCEPTED = [
     (iw.pdf_bytes(), "方案.pdf", "pdf", "application/pdf"),
     (_png(), "photo.png", "png", "image/png"),
@@ -108,6 +120,8 @@ REFUSED = [
     (b"", "empty.pdf", "empty (0 bytes)"),
     (_bomb(), "bomb.docx", "would unpack to more than 2 MB"),
     (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "broken.png", "picture is damaged"),
+    (_png_header(10_000, 6_000), "big.png", "10000 × 6000 pixels"),          # over the limit: told its size
+    (_png_header(20_000, 20_000), "bomb.png", "far too many pixels"),         # a pixel bomb is not "damaged"
     (iw.pdf_bytes(), "..\\..\\static\\evil.pdf", "Rename the file"),
     (iw.pdf_bytes(), "../../static/evil.pdf", "Rename the file"),
     (iw.pdf_bytes(), "a\x1b[31m.pdf", "Rename the file"),
