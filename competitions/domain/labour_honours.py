@@ -25,7 +25,7 @@ nobody equal to an honoured unit is denied) or none of the tied group
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -96,17 +96,23 @@ def check_honour_rule(rule: HonourRule) -> HonourRule:
 
 
 def final_honours(standing: CumulativeStanding, rules: Iterable[HonourRule],
-                  participant_kinds: Mapping[int, str]) -> tuple[HonourAward, ...]:
+                  participant_kinds: Mapping[int, str],
+                  barred: Collection[tuple[str, int]] = ()) -> tuple[HonourAward, ...]:
     """The collective honours of each rule, in rule order, each in standing order.
 
     ``participant_kinds`` maps unit ids to their kind ("unit", "team"); a
-    unit it does not name is never honoured.
+    unit it does not name is never honoured. ``barred`` holds (honour kind
+    value, unit id) pairs of honours withdrawn for cause: that unit is passed
+    over for that honour and the place goes to the next eligible unit (a
+    commendation revoked for a safety accident is not granted again by a
+    recount).
     """
     awards: list[HonourAward] = []
     for rule in rules:
         open_to = set(rule.participant_kinds)
         candidates = [p for p in standing.places
                       if p.honours_eligible and participant_kinds.get(p.unit_id) in open_to
+                      and (rule.kind, p.unit_id) not in barred
                       and (rule.min_total is None or p.row.total >= rule.min_total)]
         awards += [HonourAward(p.unit_id, HonourKind(rule.kind), p.rank) for p in _within_cut(candidates, rule)]
     return tuple(awards)

@@ -170,6 +170,7 @@ def decide(competition_id: int):
     summary = honours.decide_honours(competition, actor_id=current_user.id, now=utcnow(), reason=reason)
     db.session.commit()
     return jsonify(awarded=summary.awarded, withdrawn=summary.withdrawn, unchanged=summary.unchanged,
+                   barred=[{"kind": kind, "unit": unit} for kind, unit in summary.barred],
                    honours=honours_json(honours.honours_of(competition.id), standings.units_of(competition.id)))
 
 

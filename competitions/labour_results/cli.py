@@ -172,6 +172,8 @@ def honours_command(competition_id, decide, certificates, reason, username):
         with operation():
             summary = decide_honours(competition, actor_id=_actor(username), now=utcnow(), reason=reason)
         click.echo(f"{summary.awarded} awarded, {summary.withdrawn} withdrawn, {summary.unchanged} unchanged.")
+        for kind, unit in summary.barred:
+            click.echo(f"Passed over ({kind} withdrawn for cause): {unit}")
     if certificates:
         with operation():
             made = issue_honour_certificates(competition, actor_id=_actor(username), now=utcnow())

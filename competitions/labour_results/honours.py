@@ -11,6 +11,18 @@ figures it rests on. Deciding again after a correction changes only what the
 standing now calls for and needs a reason; a single honour can be withdrawn
 with a reason. Everything is audited.
 
+Withdrawing an honour for cause (``withdraw_honour``: a safety accident found
+later, ...) is final for that unit and that honour: its status becomes
+``revoked``, its certificate is revoked in the same transaction (through
+``certificates.services.revoke``, audited, code ``honour_withdrawn``) so the
+public verification page says so at once, and when the honours are decided
+again the unit is barred from that kind of honour -- its place goes to the
+next eligible unit of the standing (``domain.labour_honours.final_honours``'s
+``barred``). An honour merely no longer called for by a re-decision becomes
+``withdrawn`` (not barred: a later correction may call for it again); its
+certificate is revoked at once too, as is that of a confirmed advanced
+individual who is rejected or withdrawn.
+
 Certificates (荣誉证书) go through the certificates module — signed number, QR
 code to the public verification page, the organization's seal — with the facts
 frozen at issue: a collective certificate names the unit, an individual one
@@ -82,6 +94,8 @@ class DecideSummary:
     awarded: int = 0
     withdrawn: int = 0
     unchanged: int = 0
+    # "kind:unit name" of the honours a unit was barred from by an earlier withdrawal for cause
+    barred: tuple[tuple[str, str], ...] = ()
 
 
 def decide_honours(competition: Competition, *, actor_id: int | None, now: datetime,
@@ -100,7 +114,8 @@ def decide_honours(competition: Competition, *, actor_id: int | None, now: datet
         raise InvalidState(N_("The competition's rules give no collective honours; set them in the rules first."))
     view = cumulative_view(competition.id)
     kinds = {u.id: u.kind for u in view.units.values()}
-    awards = domain.final_honours(view.standing, honour_rules, kinds)
+    barred = barred_from(competition.id)
+    awards = domain.final_honours(view.standing, honour_rules, kinds, barred=barred)
     wanted = {f"{a.kind.value}:{a.unit_id}": a for a in awards}
     current = {h.active_key: h for h in honours_of(competition.id, active_only=True)
                if h.kind != domain.HonourKind.ADVANCED_INDIVIDUAL}
@@ -123,11 +138,16 @@ def decide_honours(competition: Competition, *, actor_id: int | None, now: datet
             decided_at=now, decided_by_id=actor_id, reason=reason))
         awarded += 1
     db.session.flush()
-    summary = DecideSummary(awarded, withdrawn, len(set(current) & set(wanted)))
+    names = {u.id: u.name for u in view.units.values()}
+    passed_over = tuple(sorted((kind, names.get(unit_id, str(unit_id))) for kind, unit_id in barred
+                               if any(r.kind == kind for r in honour_rules)))
+    summary = DecideSummary(awarded, withdrawn, len(set(current) & set(wanted)), passed_over)
     if awarded or withdrawn:
         record("labour_honours_decided", actor_id=actor_id, object_type="competition", object_id=competition.id,
                competition_id=competition.id, new={"awarded": awarded, "withdrawn": withdrawn,
-                                                   "honours": sorted(wanted)}, reason=reason)
+                                                   "honours": sorted(wanted),
+                                                   "barred": [f"{k}:{u}" for k, u in sorted(barred)]},
+               reason=reason)
     return summary
 
 
@@ -137,26 +157,48 @@ def _figures(place) -> dict:
             "flags": row.flags, "rank": place.rank}
 
 
+def barred_from(competition_id: int) -> set[tuple[str, int]]:
+    """(honour kind, unit id) of the collective honours withdrawn for cause: never awarded to that unit again."""
+    return {(h.kind, h.unit_id) for h in honours_of(competition_id)
+            if h.status == "revoked" and h.kind != domain.HonourKind.ADVANCED_INDIVIDUAL}
+
+
+def revoke_certificate_of(honour: LabourHonour, reason: str, *, actor_id: int | None,
+                          now: datetime) -> Certificate | None:
+    """Revoke the honour's active certificate, if it has one (audited by the certificates module); returns it."""
+    certificate = db.session.execute(select(Certificate).where(
+        Certificate.source == f"{SOURCE_PREFIX}{honour.id}", Certificate.status == "active")).scalar_one_or_none()
+    if certificate is not None:
+        revoke(certificate, reason, code="honour_withdrawn", actor_id=actor_id, now=now)
+    return certificate
+
+
 def _withdraw(honour: LabourHonour, reason: str, *, actor_id: int | None, now: datetime,
-              status: str = "withdrawn") -> None:
+              status: str = "withdrawn") -> Certificate | None:
     honour.status = status
     honour.active_key = None
     honour.decided_at = now
     honour.decided_by_id = actor_id
     honour.reason = reason
+    return revoke_certificate_of(honour, reason, actor_id=actor_id, now=now)
 
 
-def withdraw_honour(honour: LabourHonour, reason: str, *, actor_id: int | None, now: datetime) -> None:
-    """Withdraw one awarded or confirmed honour with a reason (its certificate is revoked at the next issue)."""
+def withdraw_honour(honour: LabourHonour, reason: str, *, actor_id: int | None,
+                    now: datetime) -> Certificate | None:
+    """Withdraw one awarded or confirmed honour for cause, with a reason: it becomes ``revoked``, its certificate
+    is revoked in the same transaction, and the unit is barred from that honour when the honours are decided
+    again (module docstring). Returns the revoked certificate, if there was one."""
     reason = _reason(reason)
     if honour.status not in STANDING:
         raise InvalidState(N_("This honour is not awarded."))
     old = honour.status
-    _withdraw(honour, reason, actor_id=actor_id, now=now)
+    certificate = _withdraw(honour, reason, actor_id=actor_id, now=now, status="revoked")
     db.session.flush()
     record("labour_honour_withdrawn", actor_id=actor_id, object_type="labour_honour", object_id=honour.id,
            competition_id=honour.competition_id, old={"status": old, "kind": honour.kind, "unit": honour.unit_id},
+           new={"status": "revoked", "certificate": certificate.number if certificate is not None else None},
            reason=reason)
+    return certificate
 
 
 # --- advanced individuals -------------------------------------------------------------------------
@@ -215,6 +257,7 @@ def decide_nomination(honour: LabourHonour, action: str, reason: str = "", *, ac
         honour.active_key = f"advanced_individual:{honour.worker_id}"
     elif target in (domain.NominationState.REJECTED, domain.NominationState.WITHDRAWN):
         honour.active_key = None
+        revoke_certificate_of(honour, (reason or "").strip(), actor_id=actor_id, now=now)
     honour.status = target.value
     honour.decided_at = now
     honour.decided_by_id = actor_id

@@ -34,7 +34,7 @@ from competitions.db import UTCDateTime, utcnow
 from competitions.extensions import db
 
 PUBLICATION_STATUSES = ("published", "withdrawn", "corrected")
-HONOUR_STATUSES = ("awarded", "nominated", "confirmed", "rejected", "withdrawn")
+HONOUR_STATUSES = ("awarded", "nominated", "confirmed", "rejected", "withdrawn", "revoked")
 POINTS = Numeric(8, 2)
 YUAN = Numeric(12, 2)
 

@@ -18,10 +18,12 @@ from flask_login import current_user
 
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
+from competitions.domain.certificate_numbers import CertificateNumber
 from competitions.domain.errors import CompetitionError
 from competitions.domain.inputs import parse_id, parse_page
 from competitions.errors import commit_or_flash, flash_error
 from competitions.extensions import db
+from competitions.labels import label
 from competitions.labour.models import LabourPeriod
 from competitions.labour_results import bp, exports, honours, publication, standings
 from competitions.labour_results import rules as rules_mod
@@ -180,9 +182,21 @@ def honours_decide(competition_id: int):
     competition = load_labour_competition_or_404(competition_id, for_user=current_user)
     form = ReasonForm(require=False)
     if form.validate_on_submit():
-        commit_or_flash(lambda: honours.decide_honours(competition, actor_id=current_user.id, now=utcnow(),
-                                                       reason=form.reason.data or ""),
-                        _("The honours are decided."))
+        try:
+            summary = honours.decide_honours(competition, actor_id=current_user.id, now=utcnow(),
+                                             reason=form.reason.data or "")
+        except CompetitionError as error:
+            flash_error(error)
+        else:
+            db.session.commit()
+            message = _("The honours are decided: %(awarded)d awarded, %(withdrawn)d no longer called for, "
+                        "%(unchanged)d unchanged.", awarded=summary.awarded, withdrawn=summary.withdrawn,
+                        unchanged=summary.unchanged)
+            if summary.barred:
+                message += " " + _("Passed over, their honour having been withdrawn for cause (the place goes to "
+                                   "the next eligible unit): %(units)s.", units="; ".join(
+                                       f"{unit} ({label('labour_honour', kind)})" for kind, unit in summary.barred))
+            flash(message, "success")
     return redirect(url_for("labour_results.honours_manage", competition_id=competition.id))
 
 
@@ -195,8 +209,18 @@ def honour_withdraw(honour_id: int):
     if not form.validate_on_submit():
         flash(_("Give a reason."), "error")
     else:
-        commit_or_flash(lambda: honours.withdraw_honour(honour, form.reason.data, actor_id=current_user.id,
-                                                        now=utcnow()), _("The honour is withdrawn."))
+        try:
+            certificate = honours.withdraw_honour(honour, form.reason.data, actor_id=current_user.id, now=utcnow())
+        except CompetitionError as error:
+            flash_error(error)
+        else:
+            db.session.commit()
+            message = _("The honour is withdrawn for cause. When the honours are decided again, this unit is passed "
+                        "over for it.")
+            if certificate is not None:
+                message += " " + _("Its certificate %(number)s is revoked: the verification page says so now.",
+                                   number=CertificateNumber(certificate.number).display)
+            flash(message, "success")
     return redirect(url_for("labour_results.honours_manage", competition_id=honour.competition_id))
 
 

@@ -54,3 +54,107 @@ def test_naming_one_member_keeps_the_units_headcount_as_its_participation(w, cli
     login(client, auth, "metro-org", lang="zh")
     page = client.get(f"/labour/competitions/{w['competition'].id}/units").get_data(as_text=True)
     assert "参赛职工人数" in page
+
+
+# ---- H8 -----------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def finished(w):
+    """Six signed-off, published months (S2 first, S1 second, no veto) under rules giving one advanced
+    collective to a section."""
+    from datetime import UTC, datetime
+
+    from competitions.labour_results.publication import publish_period
+    from competitions.labour_results.rules import save_rules
+
+    save_rules(w["competition"], {"honours": [{"kind": "advanced_collective", "count": 1,
+                                               "participant_kinds": ["section"]}]}, actor_id=w["organizer"].id)
+    for period in w["periods"]:
+        period = f.labour_signed_off_period(w, period, {"S1": "9", "S2": "10", "S3": "8", "S4": "7"})
+        publish_period(period, actor_id=w["organizer"].id, now=datetime.now(UTC))
+    db.session.commit()
+    return w
+
+
+def test_withdrawing_an_honour_revokes_its_certificate_and_bars_the_unit_from_it(finished, client, auth):
+    from sqlalchemy import select
+
+    from competitions.audit.models import AuditEntry
+    from competitions.certificates.models import Certificate
+    from competitions.domain.certificate_numbers import CertificateNumber
+    from competitions.labour_results import honours as honours_mod
+
+    w = finished
+    comp = w["competition"]
+    units = {u.code: u for u in w["units"]}
+    login(client, auth, "metro-org")
+    client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
+    [s2] = honours_mod.honours_of(comp.id)
+    assert (s2.unit_id, s2.status) == (units["S2"].id, "awarded")
+    client.post(f"/labour-results/competitions/{comp.id}/certificates")
+    certificate = db.session.execute(select(Certificate).where(Certificate.competition_id == comp.id)).scalar_one()
+    page = client.get(f"/labour-results/competitions/{comp.id}/honours").get_data(as_text=True)
+    assert f"/certificates/{certificate.id}.pdf" in page
+
+    page = client.post(f"/labour-results/honours/{s2.id}/withdraw", data={"reason": "Safety accident found later"},
+                       follow_redirects=True).get_data(as_text=True)
+    display = CertificateNumber(certificate.number).display
+    assert "The honour is withdrawn for cause" in page and f"Its certificate {display} is revoked" in page
+    # at once, without pressing "Issue certificates": revoked (audited), no PDF link, the public check says so
+    assert f"/certificates/{certificate.id}.pdf" not in page and "Withdrawn for cause" in page
+    db.session.expire_all()
+    revoked = db.session.get(Certificate, certificate.id)
+    assert revoked.status == "revoked" and revoked.revoked_code == "honour_withdrawn"
+    assert revoked.revoked_reason == "Safety accident found later"
+    assert db.session.execute(select(AuditEntry).where(AuditEntry.action == "certificate_revoked",
+                                                       AuditEntry.object_id == certificate.id)).scalar_one()
+    client.post("/auth/logout")
+    verify = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
+    assert 'data-state="revoked"' in verify and 'data-state="valid"' not in verify
+
+    # deciding again passes the place to the next eligible unit and never re-awards S2
+    login(client, auth, "metro-org")
+    page = client.post(f"/labour-results/competitions/{comp.id}/honours/decide", data={"reason": "Recount"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "1 awarded" in page and "Passed over" in page and "2标段 (Advanced collective)" in page
+    rows = [(h.unit_id, h.status) for h in honours_mod.honours_of(comp.id)]
+    assert sorted(rows) == sorted([(units["S2"].id, "revoked"), (units["S1"].id, "awarded")])
+    # and again: nothing changes
+    client.post(f"/labour-results/competitions/{comp.id}/honours/decide", data={"reason": "again"})
+    assert len(honours_mod.honours_of(comp.id)) == 2
+    # the next issue gives S1 a certificate and none to S2
+    client.post(f"/labour-results/competitions/{comp.id}/certificates")
+    names = db.session.execute(select(Certificate.name).where(Certificate.competition_id == comp.id,
+                                                              Certificate.status == "active")).scalars().all()
+    assert names == ["1标段"]
+
+
+def test_rejecting_a_confirmed_individual_revokes_their_certificate_at_once(finished, client, auth):
+    from sqlalchemy import select
+
+    from competitions.certificates.models import Certificate
+    from competitions.db import utcnow
+    from competitions.labour import setup
+    from competitions.labour_results import honours as honours_mod
+    from competitions.labour_results.rules import save_rules
+
+    w = finished
+    comp = w["competition"]
+    save_rules(comp, {"honours": [{"kind": "advanced_collective", "count": 1, "participant_kinds": ["section"]}],
+                      "individuals_per_honoured_unit": 1}, actor_id=None)
+    s2 = next(u for u in w["units"] if u.code == "S2")
+    person = f.worker(w["orgs"]["works"], name="周建华")
+    setup.add_member(s2, worker_id=person.id, role="", actor=None)
+    db.session.commit()
+    login(client, auth, "metro-org")
+    client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
+    [nominee] = honours_mod.nominate(s2, [person.id], actor_id=None, now=utcnow())
+    db.session.commit()
+    client.post(f"/labour-results/honours/{nominee.id}/nomination", data={"action": "confirm"})
+    client.post(f"/labour-results/competitions/{comp.id}/certificates")
+    mine = db.session.execute(select(Certificate).where(Certificate.worker_id == person.id)).scalar_one()
+    assert mine.status == "active"
+    client.post(f"/labour-results/honours/{nominee.id}/nomination", data={"action": "reject",
+                                                                          "reason": "Not a member in 2026"})
+    db.session.expire_all()
+    assert db.session.get(Certificate, mine.id).status == "revoked"
