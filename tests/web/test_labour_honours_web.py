@@ -126,6 +126,8 @@ def test_honours_from_the_cumulative_standing_and_their_certificates(client, fin
     # withdrawing an honour revokes its certificate at the next issue
     login(client, "metro-office")
     s3 = next(h for h in honours_mod.honours_of(comp.id) if h.unit_id == units["S3"].id)
+    manage = client.get(f"/labour-results/competitions/{comp.id}/honours").get_data(as_text=True)
+    assert "撤销荣誉" in manage and "撤回报名" not in manage   # an honour is revoked, not a registration withdrawn
     client.post(f"/labour-results/honours/{s3.id}/withdraw", data={"reason": ""})
     assert db.session.get(LabourHonour, s3.id).status == "awarded"
     client.post(f"/labour-results/honours/{s3.id}/withdraw", data={"reason": "Safety accident found later"})
