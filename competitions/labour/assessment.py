@@ -55,6 +55,7 @@ from competitions.labour.models import (
     LabourAssessor,
     LabourIndicator,
     LabourPeriod,
+    LabourPeriodUnit,
     LabourScore,
     LabourUnit,
     LabourVeto,
@@ -130,12 +131,31 @@ def is_chief(user: User, competition_id: int) -> bool:
 
 
 def units_in_period(period: LabourPeriod) -> list[LabourUnit]:
-    """The units assessed in ``period``: those still taking part, and withdrawn ones with entries in it."""
-    scored = select(LabourScore.unit_id).where(LabourScore.period_id == period.id)
+    """The units taking part in ``period`` -- the one answer completeness, ``period_scores``, the tablet
+    pages, publishing and corrections read.
+
+    The rule: a unit takes part from the first period not yet signed off when it is added (or reinstated).
+    A period not yet signed off takes the units still in the competition, plus withdrawn ones with entries in
+    it. When the chief first signs a period off, that set is frozen (``LabourPeriodUnit``) and kept for good,
+    also when the period is reopened for a correction and signed off again: a unit added or reinstated later
+    never makes a signed-off month owe marks (nor blocks publishing it again), and a unit withdrawn later stays
+    in the periods it took part in."""
+    frozen = select(LabourPeriodUnit.unit_id).where(LabourPeriodUnit.period_id == period.id)
+    if db.session.execute(select(exists(frozen))).scalar():
+        taking_part = LabourUnit.id.in_(frozen)
+    else:
+        scored = select(LabourScore.unit_id).where(LabourScore.period_id == period.id)
+        taking_part = LabourUnit.withdrawn_at.is_(None) | LabourUnit.id.in_(scored)
     return list(db.session.execute(
-        select(LabourUnit).where(LabourUnit.competition_id == period.competition_id,
-                                 LabourUnit.withdrawn_at.is_(None) | LabourUnit.id.in_(scored))
+        select(LabourUnit).where(LabourUnit.competition_id == period.competition_id, taking_part)
         .order_by(LabourUnit.position, LabourUnit.id)).scalars())
+
+
+def _freeze_units(period: LabourPeriod) -> None:
+    """Keep the units ``period`` is signed off with (first sign-off only; see ``units_in_period``)."""
+    if not db.session.execute(select(exists().where(LabourPeriodUnit.period_id == period.id))).scalar():
+        db.session.add_all(LabourPeriodUnit(period_id=period.id, unit_id=u.id) for u in units_in_period(period))
+        db.session.flush()
 
 
 def _covered(assignment: LabourAssessor, units: Sequence[LabourUnit], indicators: Sequence[LabourIndicator]):
@@ -585,6 +605,7 @@ def sign_off(period: LabourPeriod, *, actor: User) -> None:
     if period.status != "assessed":
         raise InvalidState(N_("Close the assessment before signing the period off."))
     _require_complete(period)
+    _freeze_units(period)
     period.status, period.signed_off_at, period.signed_off_by_id = "signed_off", utcnow(), actor.id
     db.session.flush()
     record("labour.period_sign_off", actor_id=actor.id, object_type="labour_period", object_id=period.id,

@@ -152,6 +152,18 @@ class LabourPeriod(db.Model):
         return "not_started" if self.not_started else self.status
 
 
+class LabourPeriodUnit(db.Model):
+    """A unit taking part in a period, frozen when the period is first signed off (see
+    ``labour.assessment.units_in_period``): a unit added or reinstated later never joins a signed-off period,
+    and one withdrawn later stays in it."""
+
+    __tablename__ = "labour_period_unit"
+
+    period_id: Mapped[int] = mapped_column(ForeignKey("labour_period.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("labour_unit.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+
+
 class LabourIndicatorGroup(db.Model):
     """A weighted group of indicators (organization 20 points, progress 30 ...); ``max_points`` caps it."""
 

@@ -158,3 +158,70 @@ def test_rejecting_a_confirmed_individual_revokes_their_certificate_at_once(fini
                                                                           "reason": "Not a member in 2026"})
     db.session.expire_all()
     assert db.session.get(Certificate, mine.id).status == "revoked"
+
+
+# ---- H5 -----------------------------------------------------------------------------------------------
+
+def test_a_unit_added_or_reinstated_later_leaves_signed_off_periods_alone(w, client, auth):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from competitions.labour.models import LabourUnit
+    from competitions.labour_results.models import LabourPublication
+    from competitions.labour_results.publication import publish_period
+
+    comp = w["competition"]
+    january, february = w["periods"][0], w["periods"][1]
+    f.labour_signed_off_period(w, january, {"S1": "9", "S2": "10", "S3": "8", "S4": "7"})
+    publish_period(january, actor_id=w["organizer"].id, now=datetime.now(UTC))
+    db.session.commit()
+    login(client, auth, "metro-org")
+    # February: a new section joins, and S4 withdraws then is reinstated ("by mistake")
+    page = client.post(f"/labour/competitions/{comp.id}/units",
+                       data={"code": "S9", "name": "9标段", "kind": "section", "headcount": "80"},
+                       follow_redirects=True)
+    assert page.status_code == 200
+    s9 = db.session.execute(select(LabourUnit).where(LabourUnit.code == "S9")).scalar_one()
+    s4 = next(u for u in w["units"] if u.code == "S4")
+    client.post(f"/labour/units/{s4.id}/withdraw", data={"reason": "退出"})
+    client.post(f"/labour/units/{s4.id}/reinstate", data={"reason": "误操作恢复"})
+    db.session.expire_all()
+    assert s4.withdrawn_at is None
+
+    # January still has exactly its four units and owes nothing
+    state = services.completeness(january)
+    assert state.ok and state.units == 4 and state.expected == state.entered
+    assert [u.code for u in services.units_in_period(january)] == ["S1", "S2", "S3", "S4"]
+    login(client, auth, "assessor-chief")
+    chief = client.get(f"/labour/periods/{january.id}/chief").get_data(as_text=True)
+    assert "9标段" not in chief
+    # February (not signed off yet) takes the new unit
+    assert "S9" in [u.code for u in services.units_in_period(february)]
+
+    # January unpublished and published again: no dead end
+    login(client, auth, "metro-org")
+    active = db.session.execute(select(LabourPublication).where(
+        LabourPublication.period_id == january.id, LabourPublication.status == "published")).scalar_one()
+    client.post(f"/labour-results/publications/{active.id}/unpublish", data={"reason": "复核"})
+    page = client.post(f"/labour-results/periods/{january.id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "still lack points" not in page and "is published" in page
+    again = db.session.execute(select(LabourPublication).where(
+        LabourPublication.period_id == january.id, LabourPublication.status == "published")).scalar_one()
+    assert [row["unit_id"] for row in again.snapshot["rows"]].count(s9.id) == 0
+
+    # reopened for a correction and signed off again, January keeps its units (S9 is not asked for)
+    login(client, auth, "assessor-chief")
+    client.post(f"/labour/periods/{january.id}/reopen", data={"reason": "更正 S1 的 O1 分数"})
+    client.post(f"/labour/periods/{january.id}/close")
+    client.post(f"/labour/periods/{january.id}/sign-off")
+    db.session.expire_all()
+    assert january.status == "signed_off"
+    assert [u.code for u in services.units_in_period(january)] == ["S1", "S2", "S3", "S4"]
+    # and a unit withdrawn now stays in January, where it took part
+    login(client, auth, "metro-org")
+    s1 = next(u for u in w["units"] if u.code == "S1")
+    client.post(f"/labour/units/{s1.id}/withdraw", data={"reason": "合同终止"})
+    db.session.expire_all()
+    assert "S1" in [u.code for u in services.units_in_period(january)]
+    assert services.completeness(january).ok
