@@ -9,7 +9,7 @@ Accept-Language header, and Chinese when nothing matches.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import gettext, refresh
 from flask_login import current_user
 
@@ -62,3 +62,17 @@ def translate(message: str, params: dict | None = None) -> str:
         except (KeyError, ValueError, TypeError):
             return text
     return text
+
+
+def join_list(items) -> str:
+    """``items`` joined as the page's language writes a list, by Babel's CLDR list patterns: 甲、乙和丙 in
+    Chinese, "A, B, and C" in English (never a Chinese 、 on an English page). Outside a request the default
+    language is used."""
+    from babel.lists import format_list
+    from flask_babel import get_locale
+
+    words = [str(item) for item in items]
+    if not words:
+        return ""
+    locale = get_locale() if has_request_context() else None
+    return format_list(words, locale=str(locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")))

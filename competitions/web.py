@@ -29,6 +29,7 @@ from competitions.db import close_request_connection, set_write_intent
 from competitions.domain import inputs
 from competitions.domain.identity import mask_national_id
 from competitions.extensions import db
+from competitions.i18n import join_list
 from competitions.labels import label
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -208,6 +209,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["label"] = label
     app.jinja_env.filters["mask_id"] = mask_national_id
+    app.jinja_env.filters["join_list"] = join_list   # a list as the page's language writes it (、/和 or ", and")
 
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime

@@ -47,6 +47,7 @@ from competitions.domain import certificate_numbers as numbers
 from competitions.domain import labour_honours as domain
 from competitions.domain.errors import N_, InvalidState, NotFound, RuleViolation
 from competitions.extensions import db
+from competitions.i18n import join_list
 from competitions.labour.models import LabourPeriod, LabourUnit, LabourUnitMember
 from competitions.labour_results import rules as rules_mod
 from competitions.labour_results.models import LabourHonour
@@ -107,7 +108,7 @@ def decide_honours(competition: Competition, *, actor_id: int | None, now: datet
     missing = unpublished_periods(competition.id)
     if missing:
         raise InvalidState(N_("Final honours are decided once every period is published; not yet: %(periods)s."),
-                           periods="、".join(p.name for p in missing[:6]))
+                           periods=join_list(p.name for p in missing[:6]))
     rules = rules_mod.rules_of(competition.id)
     honour_rules = rules_mod.honour_rules(rules)
     if not honour_rules:

@@ -35,6 +35,7 @@ from competitions.domain.errors import N_, InvalidState, RuleViolation
 from competitions.domain.labour_money import money_by_rank
 from competitions.domain.labour_ranking import PeriodRow, VetoPlacement, rank_period
 from competitions.extensions import db
+from competitions.i18n import join_list
 from competitions.labour.models import LabourIndicatorGroup, LabourPeriod, LabourUnit
 from competitions.labour_results import rules as rules_mod
 from competitions.labour_results.models import LabourPublication
@@ -65,7 +66,7 @@ def build_snapshot(period: LabourPeriod, scores: Sequence | None = None) -> dict
     incomplete = [s.unit_name for s in scores if not getattr(s, "complete", True)]
     if incomplete:
         raise InvalidState(N_("The period cannot be published: %(units)s still lack points."),
-                           units="、".join(incomplete[:5]))
+                           units=join_list(incomplete[:5]))
     rules = rules_mod.rules_of(period.competition_id)
     groups = list(db.session.execute(select(LabourIndicatorGroup).where(
         LabourIndicatorGroup.competition_id == period.competition_id).order_by(

@@ -134,3 +134,14 @@ def test_a_period_that_has_not_started_is_shown_so_and_cannot_be_scored_or_publi
     login(client, auth, "metro-org")
     page = client.post(f"/labour-results/periods/{month.id}/publish", follow_redirects=True)
     assert "cannot be published before it starts" in page.get_data(as_text=True)
+
+
+def test_lists_are_joined_as_the_page_language_writes_them(w, client, auth):
+    """L4: the honours page's "not yet" periods: commas in English, 、 and 和 in Chinese."""
+    login(client, auth, "metro-org")
+    url = f"/labour-results/competitions/{w['competition'].id}/honours"
+    page = client.get(url).get_data(as_text=True)
+    assert "not yet: 2026-01, 2026-02, 2026-03, 2026-04, 2026-05, and 2026-06." in page and "、" not in page
+    client.post("/lang", data={"lang": "zh"})
+    page = client.get(url).get_data(as_text=True)
+    assert "2026-01、2026-02、2026-03、2026-04、2026-05和2026-06" in page
