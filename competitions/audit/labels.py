@@ -169,6 +169,15 @@ FIELDS: dict[str, object] = {
     "stations": _l("stations"), "status": _l("status"), "step": _l("step"), "subject": _l("subject"),
     "team": _l("team"), "tie_mode": _l("tie mode"), "time_used_seconds": _l("time used (s)"), "total": _l("total"),
     "value": _l("mark"), "version": _l("version"), "voided": _l("marks voided"), "waitlisted": _l("waiting list"),
+    # labour competitions (assessment, set-up, publication), innovation entries, preliminary and final rounds
+    "indicator": _l("indicator"), "period": _l("period"), "points": _l("points given"), "unit": _l("unit"),
+    "unit_id": _l("unit"), "worker": _l("worker"), "worker_id": _l("worker"), "workers": _l("workers"),
+    "role": _l("role"), "group_id": _l("indicator group"), "max_points": _l("maximum points"),
+    "category": _l("category"), "document_ref": _l("document reference"), "flag": _l("red flag"),
+    "cadence": _l("cadence"), "is_chief": _l("chief assessor"), "user_id": _l("user"), "count": _l("count"),
+    "rule": _l("rule"), "cut": _l("qualifying cut"), "qualifiers": _l("qualifiers"),
+    "preliminary": _l("preliminary round"), "final": _l("final round"), "recommended": _l("recommended"),
+    "file": _l("file"), "published_at": _l("published at"),
 }
 
 # Which label family a stored code belongs to, by the field that holds it and the object it describes.

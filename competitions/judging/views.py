@@ -473,7 +473,11 @@ def _visible_competition_ids() -> list[int] | None:
 
 
 AUDIT_ACTIONS = ("mark.", "mark.create", "mark.update", "mark.override", "mark.void", "mark.withdraw", "correction.",
-                 "recusal.", "event.", "sheet.", "judging.", "registration.draw", "registration.", "competition.")
+                 "recusal.", "event.", "sheet.", "judging.", "registration.draw", "registration.", "competition.",
+                 "labour.", "labour.score", "labour.bonus", "labour.deduction", "labour.veto", "labour.period_sign_off",
+                 "labour.period_reopen", "labour_", "labour_period_published", "labour_period_corrected",
+                 "labour_period_unpublished", "innovation.", "innovation.adopt", "rounds.", "rounds.confirm",
+                 "rounds.undo")
 
 
 @bp.route("/audit")

@@ -145,3 +145,19 @@ def test_lists_are_joined_as_the_page_language_writes_them(w, client, auth):
     client.post("/lang", data={"lang": "zh"})
     page = client.get(url).get_data(as_text=True)
     assert "2026-01、2026-02、2026-03、2026-04、2026-05和2026-06" in page
+
+
+def test_the_audit_log_reads_labour_entries_and_filters_them(w, client, auth):
+    """M15: labour entries' fields by their labels in Chinese; the action filter offers labour, innovation and
+    rounds groups, and a labour action filters to its own entries."""
+    f.labour_signed_off_period(w, w["periods"][0], {"S1": "6", "S2": "10", "S3": "8", "S4": "8"},
+                               deductions=[("S1", "1")])
+    db.session.commit()
+    login(client, auth, "metro-org", lang="zh")
+    page = client.get("/judging/audit?action=labour.score").get_data(as_text=True)
+    assert "考评指标: " in page and "参赛单位: S" in page and "考评周期: " in page and "得分: " in page
+    assert "indicator:" not in page and "unit:" not in page and "points:" not in page
+    for group in ("全部劳动竞赛考评与设置变更", "全部劳动竞赛发布与荣誉", "全部创新成果变更", "全部初赛与决赛变更"):
+        assert group in page
+    only = client.get("/judging/audit?action=labour.deduction").get_data(as_text=True)
+    assert "扣分" in only and "录入考评评分" not in only.split("</select>")[-1]
