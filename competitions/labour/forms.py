@@ -76,7 +76,7 @@ class GenerateForm(Form):
         self.cadence.choices = [c for c in choices("cadence") if c[0] != "milestone"]
 
 
-class PeriodForm(Form):
+class PeriodForm(VersionedForm):
     """One period: name, kind, dates, weight in the cumulative standings."""
 
     name = StringField(_l("Period name"), validators=[DataRequired(), Length(max=100)],
@@ -112,7 +112,7 @@ class SettingsForm(Form):
         self.aggregation.choices = choices("labour_aggregation")
 
 
-class GroupForm(Form):
+class GroupForm(VersionedForm):
     """An indicator group and the points that cap it."""
 
     code = StringField(_l("Group code"), validators=[DataRequired(), Length(max=20)])

@@ -272,7 +272,9 @@ def period_edit(period_id: int):
     """Change a period's name, weight or (while open) dates; delete it while nothing is entered."""
     period = load_period_or_404(period_id, for_user=current_user)
     form = PeriodForm(obj=period)
-    if form.validate_on_submit() and commit_or_form_error(
+    if request.method == "GET":
+        form.show_version(period)
+    if form.validate_on_submit() and not form.changed_meanwhile(period) and commit_or_form_error(
             form, lambda: services.update_period(period, _period_data(form), actor=current_user), field="name",
             success=_("The period has been saved."))[0]:
         return redirect(url_for("labour.periods", competition_id=period.competition_id))
@@ -327,9 +329,12 @@ def group_edit(group_id: int):
     group = load_group_or_404(group_id, for_user=current_user)
     comp = db.session.get(Competition, group.competition_id)
     form = GroupForm(obj=group)
-    if form.validate_on_submit() and commit_or_form_error(form, lambda: services.save_group(
-            comp, services.GroupData(form.code.data, form.name.data, form.max_points.data), actor=current_user,
-            group=group), field="code", success=_("The group has been saved."))[0]:
+    if request.method == "GET":
+        form.show_version(group)
+    if form.validate_on_submit() and not form.changed_meanwhile(group) and commit_or_form_error(
+            form, lambda: services.save_group(
+                comp, services.GroupData(form.code.data, form.name.data, form.max_points.data),
+                actor=current_user, group=group), field="code", success=_("The group has been saved."))[0]:
         return redirect(url_for("labour.scorecard", competition_id=comp.id))
     return render_template("labour/group_edit.html", competition=comp, group=group, form=form, plain=PlainForm())
 

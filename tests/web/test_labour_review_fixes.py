@@ -161,3 +161,30 @@ def test_the_audit_log_reads_labour_entries_and_filters_them(w, client, auth):
         assert group in page
     only = client.get("/judging/audit?action=labour.deduction").get_data(as_text=True)
     assert "扣分" in only and "录入考评评分" not in only.split("</select>")[-1]
+
+
+def test_stale_group_and_period_forms_are_refused(w, client, auth):
+    """M16, the same check on the other set-up forms: an indicator group and a period."""
+    from competitions.labour.models import LabourIndicatorGroup, LabourPeriod
+
+    login(client, auth, "metro-org")
+    group = db.session.get(LabourIndicator, w["indicators"]["O1"].id).group_id
+    period = w["periods"][1]
+    group_url, period_url = f"/labour/groups/{group}/edit", f"/labour/periods/{period.id}/edit"
+    group_version = version_in(client.get(group_url).get_data(as_text=True))
+    period_version = version_in(client.get(period_url).get_data(as_text=True))
+    db.session.get(LabourIndicatorGroup, group).name = "同事改的类别"
+    db.session.get(LabourPeriod, period.id).name = "同事改的周期"
+    db.session.commit()
+    row = db.session.get(LabourIndicatorGroup, group)
+    stale = client.post(group_url, data={"version": group_version, "code": row.code, "name": "Mine",
+                                         "max_points": str(row.max_points)}, follow_redirects=True)
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    stale = client.post(period_url, data={"version": period_version, "name": "Mine", "kind": period.kind,
+                                          "starts_on": period.starts_on.isoformat(),
+                                          "ends_on": period.ends_on.isoformat(), "weight": "1"},
+                        follow_redirects=True)
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(LabourIndicatorGroup, group).name == "同事改的类别"
+    assert db.session.get(LabourPeriod, period.id).name == "同事改的周期"
