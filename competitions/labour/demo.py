@@ -47,7 +47,7 @@ INDICATORS = (
 def build_metro_scorecard(competition: Competition, *, actor=None) -> dict:
     """Give ``competition`` the sample 100-point scorecard; returns the indicators by code."""
     setup.save_settings(competition, setup.ScorecardSettings(
-        title="地铁7号线建设劳动竞赛考评办法", document_ref="市重点办〔2026〕3号", cadence="month",
+        title="地铁3号线建设劳动竞赛考评办法", document_ref="市重点办〔2026〕3号", cadence="month",
         bonus_cap=D(5), deduction_cap=D(10), aggregation="mean"), actor=actor)
     groups = {code: setup.save_group(competition, setup.GroupData(code, name, points), actor=actor)
               for code, name, points in GROUPS}
