@@ -45,6 +45,7 @@ STATUSES = ("pending", "accepted", "declined", "superseded")
 
 def corrections_of(event_id: int, *, judge_id: int | None = None) -> list[PendingCorrection]:
     """The event's late corrections (of one judge, when given): pending first, then newest first."""
+    services.reconcile_overtaken_corrections([event_id])
     stmt = select(PendingCorrection).where(PendingCorrection.event_id == event_id)
     if judge_id is not None:
         stmt = stmt.where(PendingCorrection.judge_id == judge_id)
@@ -68,6 +69,8 @@ def load_correction(event: Event, correction_id: int) -> PendingCorrection:
 def _check_decidable(event: Event, correction: PendingCorrection, actor: User) -> None:
     if not services.is_chief(actor, event.id):
         raise NotAllowed("Only the chief judge of this event can do this.")
+    services.reconcile_overtaken_corrections([event.id])
+    db.session.refresh(correction)
     if correction.status != "pending":
         raise InvalidState("This correction has already been decided; reload the page.")
 

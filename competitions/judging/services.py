@@ -461,7 +461,7 @@ def judge_sheet(event: Event, judge: User) -> dict:
         "marks": [_mark_json(m) for m in marks if m.registration_id in visible_ids],
         "taken": readings_taken(event, judge.id, criteria, visible_ids),
         # Corrections this judge sent after submitting, as the chief judge left them (superseded ones left out).
-        "corrections": [correction_json(c) for c in db.session.execute(
+        "corrections": [correction_json(c) for c in _reconciled(event.id) or db.session.execute(
             select(PendingCorrection).where(PendingCorrection.event_id == event.id,
                                             PendingCorrection.judge_id == judge.id,
                                             PendingCorrection.status != "superseded")
@@ -999,14 +999,31 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
         live = None  # overtaken since it was read (a sign-off, a conflict, another edit): decide again
     else:
         raise Conflict("This mark keeps changing; reload the score sheet.", field="value")
-    if audit is not None and p.correction_id is None:
-        # The mark was written again (the judge on a handed-back sheet, or the chief judge): a late correction
-        # of it still pending is overtaken, so it no longer waits for a decision nor blocks the sign-off.
-        conn.execute(_correction_t.update().where(
-            _correction_t.c.registration_id == p.registration_id, _correction_t.c.criterion_id == p.criterion_id,
-            _correction_t.c.judge_id == p.judge_id, _correction_t.c.status == "pending")
-            .values(status="superseded", decided_at=guarded["now"], decided_by_id=actor_id))
     return MarkOutcome(decision.action.value, new)
+
+
+def _reconciled(event_id: int) -> None:
+    """Reconcile the event's overtaken corrections before reading them (returns None, for use inside an ``or``)."""
+    reconcile_overtaken_corrections([event_id])
+
+
+def reconcile_overtaken_corrections(event_ids) -> None:
+    """Mark superseded every pending late correction whose mark was written again since it arrived.
+
+    The judge writing the mark on a handed-back sheet, or the chief judge
+    changing it, overtakes the correction: it no longer waits for a decision
+    nor blocks the sign-off. Done where corrections are read (lists, counts,
+    blockers, decisions), not on the tablet's write path, which stays one
+    statement per mark.
+    """
+    ids = list(event_ids) or [-1]
+    moved = exists().where(_mark_t.c.registration_id == _correction_t.c.registration_id,
+                           _mark_t.c.criterion_id == _correction_t.c.criterion_id,
+                           _mark_t.c.judge_id == _correction_t.c.judge_id,
+                           _mark_t.c.version != func.coalesce(_correction_t.c.old_version, 0))
+    db.session.execute(_correction_t.update().where(
+        _correction_t.c.event_id.in_(ids), _correction_t.c.status == "pending", moved)
+        .values(status="superseded", decided_at=utcnow()))
 
 
 # The results stage's snapshots, read (never written) by name: judging must not import the later stage.
@@ -1328,6 +1345,7 @@ def refuse_pending_corrections(events: Iterable[Event]) -> None:
     event's page lists them. Sign-off and computing results call this.
     """
     events = list(events)
+    reconcile_overtaken_corrections(e.id for e in events)
     pending = list(db.session.execute(
         select(PendingCorrection).where(PendingCorrection.event_id.in_([e.id for e in events] or [-1]),
                                         PendingCorrection.status == "pending")
@@ -1590,6 +1608,7 @@ def my_events(user: User) -> list[MyEvent]:
             continue
         chief = any(a.is_chief for a in rows if a.event_id == event_id)
         percent = int(_completeness(event)[0].fraction * 100) if chief else None
+        reconcile_overtaken_corrections([event_id])
         waiting = select(func.count(PendingCorrection.id)).where(PendingCorrection.event_id == event_id,
                                                                  PendingCorrection.status == "pending")
         if not chief:

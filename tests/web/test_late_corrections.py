@@ -272,6 +272,7 @@ def test_a_correction_is_overtaken_when_the_judge_writes_the_mark_again_on_a_han
     db.session.commit()
     assert _post(client, w.a, w.crit["P1"], "35", version=1).status_code == 200  # the judge, sheet open again
     db.session.expire_all()
+    assert corrections.pending_count(w.ev.id) == 0   # the chief's count (and the sign-off) no longer waits for it
     row = db.session.get(PendingCorrection, row.id)
     assert row.status == "superseded" and row.decided_at is not None   # nothing left for the chief to decline
     with pytest.raises(Exception, match="already been decided"):
