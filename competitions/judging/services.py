@@ -448,6 +448,7 @@ def judge_sheet(event: Event, judge: User) -> dict:
     recused = {r.competitor_id for r in event_recusals(event, [judge], competitors)}
     visible = [r for r in competitors if r.id not in recused]
     visible_ids = {r.id for r in visible}
+    reconcile_overtaken_corrections([event.id])
     marks = db.session.execute(select(Mark).where(Mark.event_id == event.id, Mark.judge_id == judge.id)
                                .order_by(Mark.id)).scalars()
     return {
@@ -461,7 +462,7 @@ def judge_sheet(event: Event, judge: User) -> dict:
         "marks": [_mark_json(m) for m in marks if m.registration_id in visible_ids],
         "taken": readings_taken(event, judge.id, criteria, visible_ids),
         # Corrections this judge sent after submitting, as the chief judge left them (superseded ones left out).
-        "corrections": [correction_json(c) for c in _reconciled(event.id) or db.session.execute(
+        "corrections": [correction_json(c) for c in db.session.execute(
             select(PendingCorrection).where(PendingCorrection.event_id == event.id,
                                             PendingCorrection.judge_id == judge.id,
                                             PendingCorrection.status != "superseded")
@@ -1000,11 +1001,6 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
     else:
         raise Conflict("This mark keeps changing; reload the score sheet.", field="value")
     return MarkOutcome(decision.action.value, new)
-
-
-def _reconciled(event_id: int) -> None:
-    """Reconcile the event's overtaken corrections before reading them (returns None, for use inside an ``or``)."""
-    reconcile_overtaken_corrections([event_id])
 
 
 def reconcile_overtaken_corrections(event_ids) -> None:
@@ -1602,13 +1598,13 @@ def my_events(user: User) -> list[MyEvent]:
     rows = db.session.execute(select(JudgeAssignment).where(JudgeAssignment.user_id == user.id)
                               .order_by(JudgeAssignment.event_id, JudgeAssignment.id)).scalars().all()
     out = []
+    reconcile_overtaken_corrections({a.event_id for a in rows})   # one statement for all the user's events
     for event_id in sorted({a.event_id for a in rows}):
         event = db.session.get(Event, event_id)
         if event.cancelled:
             continue
         chief = any(a.is_chief for a in rows if a.event_id == event_id)
         percent = int(_completeness(event)[0].fraction * 100) if chief else None
-        reconcile_overtaken_corrections([event_id])
         waiting = select(func.count(PendingCorrection.id)).where(PendingCorrection.event_id == event_id,
                                                                  PendingCorrection.status == "pending")
         if not chief:
