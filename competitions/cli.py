@@ -32,6 +32,16 @@ def operation() -> Iterator[None]:
         raise click.ClickException(str(error)) from error
 
 
+def user_named(username: str):
+    """The account called ``username``; click.ClickException naming it when there is none."""
+    from competitions.auth.models import User
+
+    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"No user called {username}.")
+    return user
+
+
 users_cli = AppGroup("users", help="Manage accounts.")
 competitions_cli = AppGroup("competitions", help="Manage competitions.")
 
@@ -64,14 +74,10 @@ def create_user_command(username, display_name, roles, org_name, password):
 @click.password_option()
 def set_password_command(username, password):
     """Set a new password for an account, end its sessions and clear its failed login attempts."""
-    from competitions.auth.models import User
     from competitions.auth.services import reset_password
 
     with operation():
-        user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None:
-            raise click.ClickException(f"No user called {username}.")
-        reset_password(user, password)
+        reset_password(user_named(username), password)
     click.echo(f"Password of {username} changed.")
 
 

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from competitions.cli import operation
+from competitions.cli import operation, user_named
 from competitions.extensions import db
 
 judging_cli = AppGroup("judging", help="Judge assignments, sign-off and the audit log.")
@@ -24,15 +24,6 @@ def _event(event_id: int):
     return event
 
 
-def _user(username: str):
-    from competitions.auth.models import User
-
-    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        raise click.ClickException(f"No user called {username}.")
-    return user
-
-
 @judging_cli.command("assign")
 @click.argument("event_id", type=int)
 @click.argument("username")
@@ -43,7 +34,7 @@ def assign_command(event_id, username, criterion_code, chief):
     from competitions.judging.services import assign_judge, event_criteria
 
     with operation():
-        event, user = _event(event_id), _user(username)
+        event, user = _event(event_id), user_named(username)
         criterion_id = None
         if criterion_code:
             found = [c.id for c in event_criteria(event) if c.code == criterion_code]
@@ -62,7 +53,7 @@ def sign_off_command(event_id, username):
     from competitions.judging.services import sign_off_event
 
     with operation():
-        sign_off_event(_event(event_id), actor=_user(username))
+        sign_off_event(_event(event_id), actor=user_named(username))
     click.echo(f"Event {event_id} is signed off and locked.")
 
 
@@ -100,8 +91,8 @@ def decide_reading_command(event_id, code, criterion_code, username, keep_userna
         criterion_id = next((c.id for c in event_criteria(event) if c.code == criterion_code), None)
         if registration_id is None or criterion_id is None:
             raise click.ClickException(f"Event {event_id} has no competitor {code} or criterion {criterion_code}.")
-        decide_reading(event, actor=_user(username), registration_id=registration_id, criterion_id=criterion_id,
-                       keep_judge_id=_user(keep_username).id if keep_username else None, reason=reason)
+        decide_reading(event, actor=user_named(username), registration_id=registration_id, criterion_id=criterion_id,
+                       keep_judge_id=user_named(keep_username).id if keep_username else None, reason=reason)
     click.echo(f"Readings of {code} on {criterion_code} decided.")
 
 
@@ -148,7 +139,7 @@ def _decide(event_id, correction_id, username, decide):
 
     with operation():
         event = _event(event_id)
-        decide(event, load_correction(event, correction_id), _user(username))
+        decide(event, load_correction(event, correction_id), user_named(username))
 
 
 @corrections_cli.command("accept")

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from competitions.cli import operation
+from competitions.cli import operation, user_named
 from competitions.db import utcnow
 from competitions.extensions import db
 
@@ -45,15 +45,6 @@ def _unit(competition_id: int, code: str):
     if unit is None:
         raise click.ClickException(f"No unit {code} in competition {competition_id}.")
     return unit
-
-
-def _user(username: str):
-    from competitions.auth.models import User
-
-    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        raise click.ClickException(f"No user called {username}.")
-    return user
 
 
 @labour_cli.command("add-unit")
@@ -175,7 +166,7 @@ def assign_command(competition_id, username, group_code, unit_code, chief):
     from competitions.labour.setup import assign_assessor, groups_of
 
     with operation():
-        competition, user = _competition(competition_id), _user(username)
+        competition, user = _competition(competition_id), user_named(username)
         group_id = None
         if group_code:
             group_id = next((g.id for g in groups_of(competition) if g.code == group_code), None)
@@ -242,7 +233,7 @@ def score_command(period_id, unit_code, values, username, correct, reason):
     from competitions.organize.models import Competition
 
     with operation():
-        period, user = _period(period_id), _user(username)
+        period, user = _period(period_id), user_named(username)
         unit = _unit(period.competition_id, unit_code)
         by_code = {i.code: i for i in indicators_of(db.session.get(Competition, period.competition_id))}
         existing = scores_by(period, unit, user.id)
@@ -281,7 +272,7 @@ def close_command(period_id, username):
     from competitions.labour.assessment import close_assessment
 
     with operation():
-        close_assessment(_period(period_id), actor=_user(username))
+        close_assessment(_period(period_id), actor=user_named(username))
     click.echo(f"Period {period_id} is assessed.")
 
 
@@ -293,7 +284,7 @@ def sign_off_command(period_id, username):
     from competitions.labour.assessment import sign_off
 
     with operation():
-        sign_off(_period(period_id), actor=_user(username))
+        sign_off(_period(period_id), actor=user_named(username))
     click.echo(f"Period {period_id} is signed off.")
 
 
@@ -306,7 +297,7 @@ def reopen_command(period_id, username, reason):
     from competitions.labour.assessment import reopen
 
     with operation():
-        reopen(_period(period_id), actor=_user(username), reason=reason)
+        reopen(_period(period_id), actor=user_named(username), reason=reason)
     click.echo(f"Period {period_id} is open again.")
 
 

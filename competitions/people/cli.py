@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from competitions.auth.models import User
-from competitions.cli import operation
+from competitions.cli import operation, user_named
 from competitions.db import utcnow
 from competitions.domain.identity import normalize_national_id
 from competitions.extensions import db
@@ -16,13 +16,6 @@ from competitions.orgs.models import Organization, PersonClaim, Worker
 from competitions.people import services
 
 people_cli = AppGroup("people", help="People: claim codes, claim requests, audited changes of name/employer/ID.")
-
-
-def _user(username: str) -> User:
-    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        raise click.ClickException(f"No user called {username}.")
-    return user
 
 
 def _person(national_id: str) -> Worker:
@@ -49,7 +42,7 @@ def change_command(national_id, username, reason, name, employer_name, new_id):
                                              ).scalar_one_or_none()
             if employer_id is None:
                 raise click.ClickException(f"No organization called {employer_name}.")
-        summary = services.change_person(_person(national_id), _user(username), reason=reason, name=name,
+        summary = services.change_person(_person(national_id), user_named(username), reason=reason, name=name,
                                          employer_id=employer_id, national_id=new_id, now=utcnow())
     click.echo(f"Changed {', '.join(summary.changed)}; {summary.registrations} registration(s) updated; "
                f"recusal checked again in {len(set(summary.events))} event(s).")
@@ -61,7 +54,7 @@ def change_command(national_id, username, reason, name, employer_name, new_id):
 def claim_code_command(national_id, username):
     """Issue a one-time claim code for an unclaimed record (printed once)."""
     with operation():
-        code = services.issue_claim_code(_person(national_id), _user(username), utcnow())
+        code = services.issue_claim_code(_person(national_id), user_named(username), utcnow())
     click.echo(code)
 
 
@@ -69,7 +62,7 @@ def claim_code_command(national_id, username):
 @click.option("--as", "username", required=True, help="The organizer whose queue to list.")
 def claims_command(username):
     """List the claim requests waiting for this organizer."""
-    for claim in services.claims_for(_user(username)):
+    for claim in services.claims_for(user_named(username)):
         claimant = db.session.get(User, claim.user_id)
         click.echo(f"{claim.id}\t{claim.worker.name}\t{claim.worker.employer.name}\t{claimant.username}\t"
                    f"{claim.created_at:%Y-%m-%d %H:%M}")
@@ -86,7 +79,7 @@ def decide_claim_command(claim_id, decision, username, reason):
         claim = db.session.get(PersonClaim, claim_id)
         if claim is None:
             raise click.ClickException(f"No claim request {claim_id}.")
-        services.decide_claim(claim, _user(username), decision, reason, utcnow())
+        services.decide_claim(claim, user_named(username), decision, reason, utcnow())
     click.echo(f"Claim request {claim_id}: {decision}d.")
 
 
@@ -97,7 +90,7 @@ def decide_claim_command(claim_id, decision, username, reason):
 def unlink_command(national_id, username, reason):
     """Unlink a wrongly claimed record from its account."""
     with operation():
-        services.unlink_account(_person(national_id), _user(username), reason)
+        services.unlink_account(_person(national_id), user_named(username), reason)
     click.echo("Unlinked.")
 
 

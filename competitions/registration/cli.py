@@ -12,22 +12,13 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from competitions.auth.models import User
-from competitions.cli import operation
+from competitions.cli import operation, user_named
 from competitions.db import utcnow
 from competitions.extensions import db
 from competitions.organize.models import Competition, Event
 
 registration_cli = AppGroup("registration", help="Registration: rosters, closing, station draws.")
-
-
-def _user(username: str) -> User:
-    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        raise click.ClickException(f"No user called {username}.")
-    return user
 
 
 def _event(event_id: int) -> Event:
@@ -49,7 +40,7 @@ def import_command(event_id, path, username):
 
     try:
         with operation():
-            event, user = _event(event_id), _user(username)
+            event, user = _event(event_id), user_named(username)
             if not can_submit_roster(user, event.competition):
                 raise click.ClickException(f"{username} may not submit rosters to this competition.")
             summary = import_roster(event, path.read_bytes(), path.name, user,
@@ -89,7 +80,7 @@ def draw_command(event_id, username, reason):
     from competitions.registration.services import draw_event
 
     with operation():
-        draw = draw_event(_event(event_id), _user(username), reason=reason)
+        draw = draw_event(_event(event_id), user_named(username), reason=reason)
     click.echo(f"Drew {draw.competitor_count} station(s) for event {event_id}; seed {draw.seed}.")
 
 

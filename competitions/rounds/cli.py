@@ -18,9 +18,8 @@ from dataclasses import replace
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from competitions.cli import operation
+from competitions.cli import operation, user_named
 from competitions.db import utcnow
 from competitions.extensions import db
 
@@ -149,15 +148,12 @@ def compute_command(event_id, reason):
 @click.option("--as", "username", required=True, help="The organizer or chief judge confirming.")
 def confirm_command(event_id, username):
     """Confirm the qualification: the qualifiers are entered in the final and its stations drawn."""
-    from competitions.auth.models import User
     from competitions.rounds.permissions import can_qualify
     from competitions.rounds.services import confirm_qualification, standing_of
 
     with operation():
         preliminary, _final = _rounds(event_id)
-        user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None:
-            raise click.ClickException(f"No user called {username}.")
+        user = user_named(username)
         if not can_qualify(user, preliminary):
             raise click.ClickException(f"{username} is neither an organizer of this competition nor the chief judge"
                                        " of the preliminary.")
