@@ -20,6 +20,7 @@ from competitions.extensions import db
 from competitions.labour_results import api_bp, honours, publication, standings
 from competitions.labour_results import rules as rules_mod
 from competitions.labour_results.permissions import (
+    load_honour_or_404,
     load_labour_competition_or_404,
     load_period_or_404,
     load_public_labour_or_404,
@@ -174,6 +175,21 @@ def decide(competition_id: int):
                    honours=honours_json(honours.honours_of(competition.id), standings.units_of(competition.id)))
 
 
+@api_bp.route("/honours/<int:honour_id>/withdraw", methods=["POST"])
+@role_required("organizer")
+def withdraw_honour(honour_id: int):
+    """Withdraw one awarded or confirmed honour for cause; needs ``reason``. Its certificate is revoked at once and
+    the unit is passed over for that honour when the honours are decided again."""
+    from competitions.domain.certificate_numbers import CertificateNumber
+
+    honour = load_honour_or_404(honour_id, for_user=_caller())
+    certificate = honours.withdraw_honour(honour, _reason_of_body(), actor_id=current_user.id, now=utcnow())
+    db.session.commit()
+    return jsonify(id=honour.id, kind=honour.kind, unit_id=honour.unit_id, worker_id=honour.worker_id,
+                   status=honour.status, reason=honour.reason,
+                   revoked_certificate=None if certificate is None else CertificateNumber(certificate.number).display)
+
+
 @api_bp.route("/competitions/<int:competition_id>/rules", methods=["GET", "POST"])
 @role_required("organizer")
 def rules(competition_id: int):
@@ -225,6 +241,12 @@ register_path("/api/v1/labour-results/competitions/{competition_id}/honours/deci
         "type": "object", "properties": {"reason": {"type": "string"}}}}}},
     "responses": {"200": {"description": "What changed and the honours.", **_OBJ}, "404": _NOT_FOUND,
                   "409": _ERR, "422": _ERR}}})
+register_path("/api/v1/labour-results/honours/{honour_id}/withdraw", {"post": {
+    "summary": "Withdraw one awarded or confirmed honour for cause, with a reason (organizer): its certificate is "
+               "revoked at once and the unit is passed over for that honour when the honours are decided again.",
+    "parameters": [{"name": "honour_id", **_ID}], "requestBody": _REASON,
+    "responses": {"200": {"description": "The withdrawn honour and the number of its revoked certificate.", **_OBJ},
+                  "404": _NOT_FOUND, "409": _ERR, "422": _ERR}}})
 register_path("/api/v1/labour-results/competitions/{competition_id}/rules", {
     "get": {"summary": "The publication rules (organizer).", "parameters": [{"name": "competition_id", **_ID}],
             "responses": {"200": {"description": "The rules.", **_OBJ}, "404": _NOT_FOUND}},

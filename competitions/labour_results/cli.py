@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from competitions.cli import operation
+from competitions.cli import operation, user_named
 from competitions.db import utcnow
 from competitions.extensions import db
 
@@ -38,16 +38,7 @@ def _period(competition_id: int, number: int):
 
 
 def _actor(username: str | None) -> int | None:
-    if not username:
-        return None
-    from sqlalchemy import select
-
-    from competitions.auth.models import User
-
-    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        raise click.ClickException(f"No user {username}.")
-    return user.id
+    return user_named(username).id if username else None
 
 
 @labour_results_cli.command("publish")
@@ -181,6 +172,30 @@ def honours_command(competition_id, decide, certificates, reason, username):
     for honour in honours_of(competition.id):
         click.echo(f"{honour.id:>5} {honour.kind:20} unit {honour.unit_id:<6} worker {honour.worker_id or '-':<6}"
                    f" {honour.status:10} place {honour.rank or '-'}")
+
+
+@labour_results_cli.command("withdraw-honour")
+@click.argument("competition_id", type=int)
+@click.argument("honour_id", type=int)
+@click.option("--reason", required=True, help="Why the honour is withdrawn (a safety accident found later, ...).")
+@click.option("--as", "username", default=None, help="The organizer withdrawing it (recorded in the audit trail).")
+def withdraw_honour_command(competition_id, honour_id, reason, username):
+    """Withdraw honour HONOUR_ID of COMPETITION_ID for cause: its certificate is revoked at once and the unit is
+    passed over for that honour when the honours are decided again (ids from ``honours COMPETITION_ID``)."""
+    from competitions.domain.certificate_numbers import CertificateNumber
+    from competitions.labour_results.honours import withdraw_honour
+    from competitions.labour_results.models import LabourHonour
+
+    with operation():
+        honour = db.session.get(LabourHonour, honour_id)
+        if honour is None or honour.competition_id != _competition(competition_id).id:
+            raise click.ClickException(f"Competition {competition_id} has no honour {honour_id}.")
+        certificate = withdraw_honour(honour, reason, actor_id=_actor(username), now=utcnow())
+        number = CertificateNumber(certificate.number).display if certificate is not None else None
+    click.echo(f"Honour {honour_id} is withdrawn for cause; the unit is passed over for it when the honours are "
+               "decided again.")
+    if number:
+        click.echo(f"Its certificate {number} is revoked.")
 
 
 def init_app(app: Flask) -> None:

@@ -51,6 +51,7 @@ from competitions.i18n import join_list
 from competitions.labour.models import LabourPeriod, LabourUnit, LabourUnitMember
 from competitions.labour_results import rules as rules_mod
 from competitions.labour_results.models import LabourHonour
+from competitions.labour_results.publication import given_reason
 from competitions.labour_results.standings import cumulative_view
 from competitions.organize.models import Competition
 from competitions.orgs.models import Worker
@@ -69,13 +70,6 @@ def honours_of(competition_id: int, *, active_only: bool = False) -> list[Labour
     rows = list(db.session.execute(stmt).scalars())
     order = {k.value: i for i, k in enumerate(domain.HonourKind)}
     return sorted(rows, key=lambda h: (order.get(h.kind, 9), h.rank or 10**6, h.unit_id, h.worker_id or 0, h.id))
-
-
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise RuleViolation(N_("Give a reason."), field="reason")
-    return reason[:1000]
 
 
 def unpublished_periods(competition_id: int) -> list[LabourPeriod]:
@@ -122,7 +116,7 @@ def decide_honours(competition: Competition, *, actor_id: int | None, now: datet
                if h.kind != domain.HonourKind.ADVANCED_INDIVIDUAL}
     changed = set(current) - set(wanted)
     if current and (changed or set(wanted) - set(current)):
-        reason = _reason(reason)
+        reason = given_reason(reason)
     withdrawn = 0
     for key in sorted(changed):
         _withdraw(current[key], reason, actor_id=actor_id, now=now)
@@ -189,7 +183,7 @@ def withdraw_honour(honour: LabourHonour, reason: str, *, actor_id: int | None,
     """Withdraw one awarded or confirmed honour for cause, with a reason: it becomes ``revoked``, its certificate
     is revoked in the same transaction, and the unit is barred from that honour when the honours are decided
     again (module docstring). Returns the revoked certificate, if there was one."""
-    reason = _reason(reason)
+    reason = given_reason(reason)
     if honour.status not in STANDING:
         raise InvalidState(N_("This honour is not awarded."))
     old = honour.status

@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from competitions.audit.services import record
 from competitions.domain import labour_flag as flag
 from competitions.domain.errors import N_, InvalidState, RuleViolation
+from competitions.domain.inputs import clean_text
 from competitions.domain.labour_money import money_by_rank
 from competitions.domain.labour_ranking import PeriodRow, VetoPlacement, rank_period
 from competitions.extensions import db
@@ -102,11 +103,15 @@ def _row_json(place, score, unit: LabourUnit | None) -> dict:
             "veto_reasons": list(score.veto_reasons), "eligible": place.eligible}
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
+def given_reason(reason: str) -> str:
+    """The reason an organizer gave for unpublishing, correcting or withdrawing, as stored: required, at most
+    ``MAX_REASON`` characters, no control characters -- the same check for the pages, the CLI and the API."""
+    reason = clean_text((reason or "").strip(), field="reason", multiline=True)
     if not reason:
         raise RuleViolation(N_("Give a reason."), field="reason")
-    return reason[:MAX_REASON]
+    if len(reason) > MAX_REASON:
+        raise RuleViolation(N_("At most %(max)d characters."), field="reason", max=MAX_REASON)
+    return reason
 
 
 def active_publication(period_id: int) -> LabourPublication | None:
@@ -171,7 +176,7 @@ def _end(publication: LabourPublication, status: str, reason: str, *, actor_id: 
 def withdraw_publication(publication: LabourPublication, reason: str, *, actor_id: int | None,
                          now: datetime) -> None:
     """Unpublish a period's ranking with a reason (kept, no longer public; the flag history skips it)."""
-    reason = _reason(reason)
+    reason = given_reason(reason)
     _end(publication, "withdrawn", reason, actor_id=actor_id, now=now)
     record("labour_period_unpublished", actor_id=actor_id, object_type="labour_period",
            object_id=publication.period_id, competition_id=publication.competition_id,
@@ -185,7 +190,7 @@ def correct_publication(publication: LabourPublication, reason: str, *, actor_id
     Refused when the period is not signed off (reopen, fix and sign off first)
     or when the new ranking would be the same as the published one.
     """
-    reason = _reason(reason)
+    reason = given_reason(reason)
     period = db.session.get(LabourPeriod, publication.period_id)
     _lock(period)
     db.session.refresh(publication)

@@ -322,6 +322,7 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "labour_results_api.correct": (STAFF, "401 403 403 403 404 - -"),
     "labour_results_api.decide": (STAFF, "401 403 403 403 404 - -"),
     "labour_results_api.rules": (STAFF, "401 403 403 403 404 200 200"),
+    "labour_results_api.withdraw_honour": (STAFF, "401 403 403 403 404 - -"),
 }
 
 

@@ -225,3 +225,76 @@ def test_a_unit_added_or_reinstated_later_leaves_signed_off_periods_alone(w, cli
     db.session.expire_all()
     assert "S1" in [u.code for u in services.units_in_period(january)]
     assert services.completeness(january).ok
+
+
+# ---- a single honour withdrawn by the command line and the JSON API (the same service as the page) ----------
+
+def test_withdrawing_an_honour_by_cli_and_api_revokes_it_with_its_certificate(finished, client, auth, runner):
+    from sqlalchemy import select
+
+    from competitions.audit.models import AuditEntry
+    from competitions.certificates.models import Certificate
+    from competitions.labour_results import honours as honours_mod
+
+    w = finished
+    comp = w["competition"]
+    login(client, auth, "metro-org")
+    client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
+    client.post(f"/labour-results/competitions/{comp.id}/certificates")
+    [s2] = honours_mod.honours_of(comp.id)
+    certificate = db.session.execute(select(Certificate).where(Certificate.competition_id == comp.id)).scalar_one()
+
+    # the JSON API: a reason is required (and must be text without control characters); nothing changes until then
+    for body, message in (({}, "Give a reason."), ({"reason": "  "}, "Give a reason."),
+                          ({"reason": 5}, "Give a reason."), ({"reason": "bad\x07bell"}, "control character"),
+                          ({"reason": "x" * 1001}, "At most 1000 characters.")):
+        refused = client.post(f"/api/v1/labour-results/honours/{s2.id}/withdraw", json=body)
+        assert refused.status_code == 422 and message in refused.json["message"], (body, refused.json)
+    db.session.expire_all()
+    assert db.session.get(type(s2), s2.id).status == "awarded"
+
+    # the command line refuses an honour of another competition and an empty reason, changing nothing
+    result = runner.invoke(args=["labour-results", "withdraw-honour", str(comp.id + 1000), str(s2.id),
+                                 "--reason", "Safety accident"])
+    assert result.exit_code == 1 and f"No labour competition {comp.id + 1000}" in result.output
+    result = runner.invoke(args=["labour-results", "withdraw-honour", str(comp.id), str(s2.id + 1000),
+                                 "--reason", "Safety accident"])
+    assert result.exit_code == 1 and f"has no honour {s2.id + 1000}" in result.output
+    result = runner.invoke(args=["labour-results", "withdraw-honour", str(comp.id), str(s2.id), "--reason", " "])
+    assert result.exit_code == 1 and "Give a reason." in result.output
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).status == "active"
+
+    result = runner.invoke(args=["labour-results", "withdraw-honour", str(comp.id), str(s2.id),
+                                 "--reason", "Safety accident found later", "--as", "metro-org"])
+    assert result.exit_code == 0, result.output
+    assert "withdrawn for cause" in result.output and "Its certificate" in result.output
+    db.session.expire_all()
+    assert db.session.get(type(s2), s2.id).status == "revoked"
+    revoked = db.session.get(Certificate, certificate.id)
+    assert revoked.status == "revoked" and revoked.revoked_code == "honour_withdrawn"
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "labour_honour_withdrawn")).scalar_one()
+    assert entry.reason == "Safety accident found later" and entry.actor_id == w["organizer"].id
+    # withdrawing it twice says it is not awarded
+    again = client.post(f"/api/v1/labour-results/honours/{s2.id}/withdraw", json={"reason": "again"})
+    assert again.status_code == 409 and again.json["message"] == "This honour is not awarded."
+
+    # deciding again gives S1 the honour; the API withdraws that one and says which certificate it revoked
+    client.post(f"/labour-results/competitions/{comp.id}/honours/decide", data={"reason": "Recount"})
+    client.post(f"/labour-results/competitions/{comp.id}/certificates")
+    s1 = next(h for h in honours_mod.honours_of(comp.id) if h.status == "awarded")
+    response = client.post(f"/api/v1/labour-results/honours/{s1.id}/withdraw", json={"reason": "假报数据"})
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == "revoked" and response.json["reason"] == "假报数据"
+    assert response.json["revoked_certificate"] and "-" in response.json["revoked_certificate"]
+    assert client.get("/api/v1/openapi.json").json["paths"]["/api/v1/labour-results/honours/{honour_id}/withdraw"]
+
+    # another organizer (not managing this competition) gets 404, and the Chinese message reads in Chinese
+    f.user("other-org", "organizer", org=w["orgs"]["plant"])
+    db.session.commit()
+    login(client, auth, "other-org")
+    assert client.post(f"/api/v1/labour-results/honours/{s2.id}/withdraw", json={"reason": "x"}).status_code == 404
+    login(client, auth, "metro-org", lang="zh")
+    again = client.post(f"/api/v1/labour-results/honours/{s1.id}/withdraw", json={"reason": "x"},
+                        headers={"Accept-Language": "zh"})
+    assert again.status_code == 409 and "This honour" not in again.json["message"]
