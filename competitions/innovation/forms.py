@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from competitions.forms import Form, two_decimals
+from competitions.forms import Form, VersionedForm, two_decimals
 
 
 class EntryForm(Form):
@@ -45,8 +45,9 @@ class ActionForm(Form):
     submit = SubmitField(_l("Confirm"))
 
 
-class ImplementForm(Form):
-    """The implementation (实施) with the realized benefit and its evidence."""
+class ImplementForm(VersionedForm):
+    """The implementation (实施) with the realized benefit and its evidence (a form opened before a colleague
+    recorded or corrected it is refused, not saved over theirs)."""
 
     implemented_on = DateField(_l("Put into practice on"), validators=[DataRequired()])
     realized_benefit_yuan = DecimalField(_l("Realized benefit (yuan per year)"), places=2,

@@ -197,6 +197,8 @@ def implement(entry_id: int):
         abort(404)
     form = ImplementForm()
     if form.validate_on_submit():
+        if form.changed_meanwhile(entry):
+            return redirect(_entry_url(entry))
         upload = _upload(form.evidence.data)
         saved, _result = commit_or_form_error(
             form, lambda: services.implement(entry, actor=current_user, implemented_on=form.implemented_on.data,
@@ -214,10 +216,13 @@ def implement(entry_id: int):
 def _implement_form(entry: InnovationEntry) -> ImplementForm:
     """The implementation form, holding the recorded values when it corrects them."""
     if entry.status != "implemented":
-        return ImplementForm()
-    return ImplementForm(formdata=None, implemented_on=entry.implemented_on,
-                         realized_benefit_yuan=entry.realized_benefit_yuan,
-                         realized_benefit_note=entry.realized_benefit_note)
+        form = ImplementForm(formdata=None)
+    else:
+        form = ImplementForm(formdata=None, implemented_on=entry.implemented_on,
+                             realized_benefit_yuan=entry.realized_benefit_yuan,
+                             realized_benefit_note=entry.realized_benefit_note)
+    form.show_version(entry)
+    return form
 
 
 def _entry_page_with(entry: InnovationEntry, **forms):

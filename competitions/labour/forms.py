@@ -92,8 +92,9 @@ class PeriodForm(VersionedForm):
         self.kind.choices = choices("cadence")
 
 
-class SettingsForm(Form):
-    """The scorecard's settings: its rules document, cadence, caps, how assessors combine."""
+class SettingsForm(VersionedForm):
+    """The scorecard's settings: its rules document, cadence, caps, how assessors combine (a stale form opened
+    before a colleague's change is refused, like every set-up form)."""
 
     title = StringField(_l("Title of the assessment rules"), validators=[Optional(), Length(max=200)])
     document_ref = StringField(_l("Document reference"), validators=[Optional(), Length(max=200)])

@@ -37,6 +37,7 @@ from competitions.labour.forms import (
     VetoForm,
     score_form_class,
 )
+from competitions.labour.models import LabourScorecard
 from competitions.labour.permissions import (
     load_adjustment_or_404,
     load_assessor_or_404,
@@ -300,11 +301,17 @@ def period_delete(period_id: int):
 def scorecard(competition_id: int):
     """The scorecard (考评办法): settings, groups and their indicators; add a group."""
     comp = load_labour_competition_or_404(competition_id, for_user=current_user)
+    stored = db.session.execute(select(LabourScorecard.id).where(
+        LabourScorecard.competition_id == comp.id)).scalar() is not None
     card = services.scorecard_of(comp)
     settings = SettingsForm(prefix="s", obj=card)
+    if request.method == "GET" and stored:
+        # A card made with defaults on this first look is not stored yet: nothing to have changed meanwhile.
+        settings.show_version(card)
     group_form = GroupForm(prefix="g")
     if request.method == "POST" and "s-cadence" in request.form:
-        if settings.validate_on_submit() and commit_or_form_error(settings, lambda: services.save_settings(
+        if settings.validate_on_submit() and not settings.changed_meanwhile(card) and commit_or_form_error(
+                settings, lambda: services.save_settings(
                 comp, services.ScorecardSettings(
                     title=settings.title.data or "", document_ref=settings.document_ref.data or "",
                     cadence=settings.cadence.data, bonus_cap=settings.bonus_cap.data,
