@@ -31,7 +31,7 @@ per-unit rows that the publication side ranks.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
@@ -145,6 +145,18 @@ class LabourPeriod(db.Model):
         from competitions.timezone import local_today
 
         return self.status == "open" and self.starts_on > local_today()
+
+    @property
+    def publishable_from(self) -> date:
+        """The first local day the period's ranking may be published: the day after its last day."""
+        return self.ends_on + timedelta(days=1)
+
+    @property
+    def has_ended(self) -> bool:
+        """True once the period's last day (local date) is over."""
+        from competitions.timezone import local_today
+
+        return self.ends_on < local_today()
 
     @property
     def shown_status(self) -> str:

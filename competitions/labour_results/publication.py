@@ -149,9 +149,16 @@ def _new_version(period: LabourPeriod, snapshot: dict, *, actor_id: int | None, 
 def publish_period(period: LabourPeriod, *, actor_id: int | None, now: datetime) -> LabourPublication:
     """Publish a signed-off period's ranking as a new snapshot; InvalidState when already published."""
     _lock(period)
-    if period.starts_on > to_local(now).date():
+    today = to_local(now).date()
+    if period.starts_on > today:
         raise InvalidState(N_("%(period)s starts on %(date)s; it cannot be published before it starts."),
                            period=period.name, date=period.starts_on.isoformat())
+    if period.ends_on >= today:
+        # A period's ranking judges the whole period: an accident on its last day still vetoes the unit. The
+        # rules (考评办法) publish after the period; none of ours models an early publication.
+        raise InvalidState(N_("%(period)s runs until %(date)s; its ranking can be published from %(first)s, once "
+                              "the period has ended."), period=period.name, date=period.ends_on.isoformat(),
+                           first=period.publishable_from.isoformat())
     if active_publication(period.id) is not None:
         raise InvalidState(N_("%(period)s is already published; correct or unpublish it instead."),
                            period=period.name)

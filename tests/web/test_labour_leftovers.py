@@ -68,3 +68,47 @@ def test_a_new_competitions_first_scorecard_settings_save_is_not_called_stale(cl
     url = f"/labour/competitions/{comp.id}/scorecard"
     page = client.get(url).get_data(as_text=True)
     assert client.post(url, data={**SETTINGS, "s-version": ""}).status_code == 302, page[-500:]
+
+
+# ---- 3. a period is published once it has ended -------------------------------------------------------------
+
+def test_a_period_that_has_not_ended_is_not_published_by_page_cli_or_api(w, client, auth, runner):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from competitions.labour_results.models import LabourPublication
+    from competitions.timezone import local_today
+
+    comp = w["competition"]
+    june = w["periods"][5]
+    today = local_today()
+    june.ends_on = today      # the clerk signs June off on its last day
+    db.session.commit()
+    f.labour_signed_off_period(w, june, {"S1": "9", "S2": "10", "S3": "8", "S4": "7"})
+    db.session.commit()
+    first = (today + timedelta(days=1)).isoformat()
+    message = f"{june.name} runs until {today.isoformat()}; its ranking can be published from {first}"
+
+    login(client, auth, "metro-org")
+    manage = client.get(f"/labour-results/competitions/{comp.id}").get_data(as_text=True)
+    row = manage[manage.index(f'id="period-row-{june.number}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Can be published from" in row and f"/labour-results/periods/{june.id}/publish" not in row
+    page = client.post(f"/labour-results/periods/{june.id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert message in page
+    api = client.post(f"/api/v1/labour-results/periods/{june.id}/publish")
+    assert api.status_code == 409 and message in api.json["message"]
+    result = runner.invoke(args=["labour-results", "publish", str(comp.id), str(june.number)])
+    assert result.exit_code == 1 and message in result.output
+    assert db.session.execute(select(LabourPublication).where(LabourPublication.period_id == june.id)).first() is None
+    login(client, auth, "metro-org", lang="zh")
+    page = client.post(f"/labour-results/periods/{june.id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert f"{june.name}截至{today.isoformat()}" in page and "可发布" in page
+
+    # the day after its last day it is published (the same period, nothing else changed)
+    june.ends_on = today - timedelta(days=1)
+    db.session.commit()
+    result = runner.invoke(args=["labour-results", "publish", str(comp.id), str(june.number)])
+    assert result.exit_code == 0 and "published" in result.output
+
