@@ -39,9 +39,13 @@ def _period(period_id: int):
 
 def _unit(competition_id: int, code: str):
     from competitions.labour.models import LabourUnit
+    from competitions.labour.setup import same_as
 
+    # The code as typed first; else the one it names ignoring letter case and width (a01 or Ａ01 for A01).
     unit = db.session.execute(select(LabourUnit).where(LabourUnit.competition_id == competition_id,
                                                        LabourUnit.code == code)).scalar_one_or_none()
+    if unit is None:
+        unit = same_as(competition_id, LabourUnit.code, code)
     if unit is None:
         raise click.ClickException(f"No unit {code} in competition {competition_id}.")
     return unit

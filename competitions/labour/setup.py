@@ -19,7 +19,7 @@ e.g. milestones) and never overlap. Every change is audited. Services flush; the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -29,7 +29,7 @@ from competitions.audit.services import record
 from competitions.auth.models import User
 from competitions.domain import scorecards as rules
 from competitions.domain.errors import N_, InvalidState, NotFound, RuleViolation
-from competitions.domain.inputs import clean_text
+from competitions.domain.inputs import clean_text, normalize_name, tidy_name
 from competitions.extensions import db
 from competitions.labour.models import (
     INDICATOR_KINDS,
@@ -66,6 +66,32 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = 200, mu
     return text
 
 
+def _code(value: str, field: str = "code") -> str:
+    """A code as stored: required, at most 20 characters, full-width letters and digits folded (Ａ01 is A01)."""
+    return tidy_name(_text(value, field, limit=20))
+
+
+def same_as(competition_id: int, column, value: str, *, exclude_id: int | None = None, current: str | None = None):
+    """The row of ``column``'s table in the competition whose ``column`` is ``value`` as people mean it --
+    ignoring letter case, full-width letters and spaces (A01, a01, Ａ01 and "A 01" are one code; "2026年10月"
+    and "2026年 10月" one period) -- other than the row ``exclude_id``; None when there is none.
+
+    ``current`` is the value the changed row holds now: a change that keeps the same key (A01 → a01) is never
+    called a clash, so rows stored before this rule (two units A01 and a01) can still be edited and told apart.
+    """
+    key = normalize_name(value)
+    if current is not None and normalize_name(current) == key:
+        return None
+    model = column.class_
+    stmt = select(model.id, column).where(model.competition_id == competition_id)
+    if exclude_id is not None:
+        stmt = stmt.where(model.id != exclude_id)
+    for row_id, stored in db.session.execute(stmt.order_by(model.id)):
+        if normalize_name(stored) == key:
+            return db.session.get(model, row_id)
+    return None
+
+
 def _audit(action: str, actor: User | None, obj, competition_id: int, *, old=None, new=None, reason="") -> None:
     record(action, actor_id=actor.id if actor else None, object_type=obj.__tablename__, object_id=obj.id,
            competition_id=competition_id, old=old, new=new, reason=reason)
@@ -85,8 +111,9 @@ class UnitData:
     parent_unit_id: int | None = None
 
 
-def _unit_values(competition: Competition, data: UnitData, exclude_id: int | None) -> dict:
-    code = _text(data.code, "code", limit=20)
+def _unit_values(competition: Competition, data: UnitData, exclude_id: int | None,
+                 current: LabourUnit | None = None) -> dict:
+    code = _code(data.code)
     name = _text(data.name, "name")
     if data.kind not in UNIT_KINDS:
         raise RuleViolation(N_("Unknown kind of unit."), field="kind")
@@ -98,14 +125,18 @@ def _unit_values(competition: Competition, data: UnitData, exclude_id: int | Non
         parent = db.session.get(LabourUnit, data.parent_unit_id)
         if parent is None or parent.competition_id != competition.id or parent.id == exclude_id:
             raise RuleViolation(N_("No such unit in this competition."), field="parent_unit_id")
-    for field, value in (("code", code), ("name", name)):
-        clash = select(LabourUnit.id).where(LabourUnit.competition_id == competition.id,
-                                            getattr(LabourUnit, field) == value)
-        if exclude_id is not None:
-            clash = clash.where(LabourUnit.id != exclude_id)
-        if db.session.execute(clash).first():
-            raise RuleViolation(N_("Another unit of this competition already has this %(what)s."), field=field,
-                                what=value)
+    other = same_as(competition.id, LabourUnit.code, code, exclude_id=exclude_id,
+                    current=current.code if current is not None else None)
+    if other is not None:
+        raise RuleViolation(N_("The code %(code)s is taken by the unit %(other)s %(name)s of this competition (codes "
+                               "are the same whatever the letter case or width: A01, a01, Ａ01)."), field="code",
+                            code=code, other=other.code, name=other.name)
+    clash = select(LabourUnit.id).where(LabourUnit.competition_id == competition.id, LabourUnit.name == name)
+    if exclude_id is not None:
+        clash = clash.where(LabourUnit.id != exclude_id)
+    if db.session.execute(clash).first():
+        raise RuleViolation(N_("Another unit of this competition already has this %(what)s."), field="name",
+                            what=name)
     return dict(code=code, name=name, kind=data.kind, organization_id=data.organization_id,
                 headcount=data.headcount, parent_unit_id=data.parent_unit_id)
 
@@ -131,7 +162,7 @@ def add_unit(competition: Competition, data: UnitData, *, actor: User | None) ->
 def update_unit(unit: LabourUnit, data: UnitData, *, actor: User | None) -> None:
     """Change a unit's code, name, kind, organization or headcount (audited)."""
     competition = db.session.get(Competition, unit.competition_id)
-    values = _unit_values(competition, data, unit.id)
+    values = _unit_values(competition, data, unit.id, unit)
     old = _unit_record(unit)
     for key, value in values.items():
         setattr(unit, key, value)
@@ -264,6 +295,13 @@ def _check_period(competition: Competition, data: PeriodData, exclude_id: int | 
         raise RuleViolation(N_("The period ends before it starts."), field="ends_on")
     if not Decimal(0) < data.weight <= MAX_WEIGHT:
         raise RuleViolation(N_("The weight must be above 0 and at most %(max)s."), field="weight", max=MAX_WEIGHT)
+    current = db.session.get(LabourPeriod, exclude_id) if exclude_id is not None else None
+    other = same_as(competition.id, LabourPeriod.name, name, exclude_id=exclude_id,
+                    current=current.name if current is not None else None)
+    if other is not None:
+        raise RuleViolation(N_("Period %(number)d (%(start)s – %(end)s) is already called %(name)s; give this period "
+                               "another name."), field="name", number=other.number, name=other.name,
+                            start=other.starts_on.isoformat(), end=other.ends_on.isoformat())
     spans = [(p.starts_on, p.ends_on) for p in periods_of(competition) if p.id != exclude_id]
     _check_no_overlap(competition, [*spans, (data.starts_on, data.ends_on)])
     return name
@@ -422,16 +460,15 @@ class GroupData:
 
 
 def _check_group(competition: Competition, data: GroupData, exclude_id: int | None) -> tuple[str, str]:
-    code, name = _text(data.code, "code", limit=20), _text(data.name, "name", limit=100)
+    code, name = _code(data.code), _text(data.name, "name", limit=100)
     if not Decimal(0) < data.max_points <= MAX_POINTS:
         raise RuleViolation(N_("The points must be above 0 and at most %(max)s."), field="max_points",
                             max=MAX_POINTS)
-    clash = select(LabourIndicatorGroup.id).where(LabourIndicatorGroup.competition_id == competition.id,
-                                                  LabourIndicatorGroup.code == code)
-    if exclude_id is not None:
-        clash = clash.where(LabourIndicatorGroup.id != exclude_id)
-    if db.session.execute(clash).first():
-        raise RuleViolation(N_("Another group already has the code %(code)s."), field="code", code=code)
+    current = db.session.get(LabourIndicatorGroup, exclude_id) if exclude_id is not None else None
+    other = same_as(competition.id, LabourIndicatorGroup.code, code, exclude_id=exclude_id,
+                    current=current.code if current is not None else None)
+    if other is not None:
+        raise RuleViolation(N_("Another group already has the code %(code)s."), field="code", code=other.code)
     return code, name
 
 
@@ -491,7 +528,7 @@ def _check_indicator(competition: Competition, data: IndicatorData, exclude_id: 
     group = db.session.get(LabourIndicatorGroup, data.group_id)
     if group is None or group.competition_id != competition.id:
         raise RuleViolation(N_("No such indicator group in this competition."), field="group_id")
-    code, name = _text(data.code, "code", limit=20), _text(data.name, "name")
+    code, name = _code(data.code), _text(data.name, "name")
     if data.kind not in INDICATOR_KINDS:
         raise RuleViolation(N_("Unknown kind of indicator."), field="kind")
     if not Decimal(0) < data.max_points <= group.max_points:
@@ -504,12 +541,11 @@ def _check_indicator(competition: Competition, data: IndicatorData, exclude_id: 
         formula = rules.formula_to_dict(rules.formula_from_dict(data.formula, max_points=data.max_points))
         if data.value_min is not None and data.value_max is not None and data.value_min >= data.value_max:
             raise RuleViolation(N_("The lowest value must be below the highest."), field="value_min")
-    clash = select(LabourIndicator.id).where(LabourIndicator.competition_id == competition.id,
-                                             LabourIndicator.code == code)
-    if exclude_id is not None:
-        clash = clash.where(LabourIndicator.id != exclude_id)
-    if db.session.execute(clash).first():
-        raise RuleViolation(N_("Another indicator already has the code %(code)s."), field="code", code=code)
+    current = db.session.get(LabourIndicator, exclude_id) if exclude_id is not None else None
+    other = same_as(competition.id, LabourIndicator.code, code, exclude_id=exclude_id,
+                    current=current.code if current is not None else None)
+    if other is not None:
+        raise RuleViolation(N_("Another indicator already has the code %(code)s."), field="code", code=other.code)
     measured = data.kind == "measured"
     return dict(group_id=group.id, code=code, name=name, kind=data.kind, max_points=data.max_points,
                 step=data.step, unit_label=_text(data.unit_label, "unit_label", required=False, limit=20),
@@ -766,20 +802,25 @@ def import_units(competition: Competition, data: bytes, filename: str, *, actor:
     require_labour(competition)
     rows = read_roster_file(data, filename, UNIT_HEADERS, {"code": "单位代码 / code", "name": "单位名称 / name"})
     orgs = {o.name: o.id for o in db.session.execute(select(Organization)).scalars()}
-    existing = {u.code: u for u in units_of(competition)}
-    problems, planned, codes = [], [], set()
+    # A row updates the unit whose code it names, as people mean codes (a01 and Ａ01 name the unit A01).
+    existing = {normalize_name(u.code): u for u in sorted(units_of(competition), key=lambda u: -u.id)}
+    problems, planned, codes = [], [], {}
     for row in rows:
-        code, name = _cell_text(row.cells.get("code")), _cell_text(row.cells.get("name"))
+        code, name = tidy_name(_cell_text(row.cells.get("code"))), _cell_text(row.cells.get("name"))
         kind_text = _cell_text(row.cells.get("kind")).casefold() or "section"
         org_text = _cell_text(row.cells.get("organization"))
 
         def problem(message, column, shown, *, number=row.number, **params):
             problems.append({"row": number, "column": column, "value": str(shown)[:60], "message": message,
                              "params": params})
-        if code in codes:
-            problem(N_("The code %(code)s is given twice in the file."), "code", code, code=code)
+        key = normalize_name(code)
+        if key and key in codes:
+            first_row, first_code = codes[key]
+            problem(N_("The code %(code)s is given twice in the file: row %(earlier)d already has %(first)s (codes are "
+                       "the same whatever the letter case or width)."), "code", code, code=code, earlier=first_row,
+                    first=first_code)
             continue
-        codes.add(code)
+        codes[key] = (row.number, code)
         kind = UNIT_KIND_WORDS.get(kind_text)
         if kind is None:
             problem(N_("Unknown kind of unit %(value)s: write 标段, 企业, 车间 or 班组."), "kind", kind_text,
@@ -806,8 +847,9 @@ def import_units(competition: Competition, data: bytes, filename: str, *, actor:
         for row, unit_data in planned:
             try:
                 with db.session.begin_nested():
-                    if unit_data.code in existing:
-                        update_unit(existing[unit_data.code], unit_data, actor=actor)
+                    unit = existing.get(normalize_name(unit_data.code))
+                    if unit is not None:
+                        update_unit(unit, replace(unit_data, code=unit.code), actor=actor)
                         updated += 1
                     else:
                         add_unit(competition, unit_data, actor=actor)

@@ -78,7 +78,7 @@ def test_organizer_sets_up_units_periods_scorecard_and_assessors(app, client, au
     assert client.post(f"{base}/units", data={"code": "A", "name": "土建一标", "kind": "section",
                                               "organization_id": orgs["plant"].id, "headcount": 320}).status_code == 302
     page = client.post(f"{base}/units", data={"code": "A", "name": "土建二标", "kind": "section", "headcount": 1})
-    assert "already has this" in page.get_data(as_text=True) and count(LabourUnit) == 1
+    assert "The code A is taken by the unit A 土建一标" in page.get_data(as_text=True) and count(LabourUnit) == 1
     assert client.post(f"{base}/periods", data={"g-cadence": "month"}).status_code == 302
     periods = db.session.execute(select(LabourPeriod).order_by(LabourPeriod.number)).scalars().all()
     assert [(p.name, p.starts_on.day) for p in periods] == [("2026-02", 10), ("2026-03", 1), ("2026-04", 1)]

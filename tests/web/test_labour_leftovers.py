@@ -112,3 +112,117 @@ def test_a_period_that_has_not_ended_is_not_published_by_page_cli_or_api(w, clie
     result = runner.invoke(args=["labour-results", "publish", str(comp.id), str(june.number)])
     assert result.exit_code == 0 and "published" in result.output
 
+
+# ---- 4. one name per period, one code per unit (whatever the letter case or width) -------------------------
+
+def test_a_second_period_of_the_same_name_is_refused_naming_the_first(w, client, auth, runner):
+    from sqlalchemy import func, select
+
+    from competitions.labour.models import LabourPeriod
+
+    comp = w["competition"]
+    january, february = w["periods"][0], w["periods"][1]
+    count = db.session.execute(select(func.count(LabourPeriod.id))).scalar()
+    spaced = january.name.replace("年", "年 ")      # "2026年 1月": the same name to a reader
+    said = f"Period 1 (2026-01-01 – 2026-01-31) is already called {january.name}"
+    login(client, auth, "metro-org")
+    page = client.post(f"/labour/competitions/{comp.id}/periods", data={
+        "p-name": spaced, "p-kind": "milestone", "p-starts_on": "2026-07-01", "p-ends_on": "2026-07-10",
+        "p-weight": "1"}).get_data(as_text=True)
+    assert said in page
+    api = client.post(f"/api/v1/labour/competitions/{comp.id}/periods", json={
+        "name": january.name, "starts_on": "2026-07-01", "ends_on": "2026-07-10"})
+    assert api.status_code == 422 and said in api.json["message"] and api.json["field"] == "name"
+    result = runner.invoke(args=["labour", "add-period", str(comp.id), "--name", january.name,
+                                 "--start", "2026-07-01", "--end", "2026-07-10"])
+    assert result.exit_code == 1 and said in result.output
+    # renaming February to January's name is refused too; keeping February's own name is not
+    url = f"/labour/periods/{february.id}/edit"
+    data = {"name": january.name, "kind": february.kind, "starts_on": february.starts_on.isoformat(),
+            "ends_on": february.ends_on.isoformat(), "weight": "1"}
+    assert said in client.post(url, data=data).get_data(as_text=True)
+    assert client.post(url, data={**data, "name": february.name, "weight": "2"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.execute(select(func.count(LabourPeriod.id))).scalar() == count
+    assert db.session.get(LabourPeriod, february.id).name == february.name
+    login(client, auth, "metro-org", lang="zh")
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert f"第1期（2026-01-01 – 2026-01-31）已叫{january.name}" in page
+
+
+def test_unit_codes_are_one_code_whatever_the_letter_case_or_width(w, client, auth, runner):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from sqlalchemy import func, select
+
+    from competitions.labour.models import LabourUnit
+
+    comp = w["competition"]
+    count = db.session.execute(select(func.count(LabourUnit.id))).scalar()
+    login(client, auth, "metro-org")
+    for typed in ("s1", "Ｓ1", " S1 "):
+        page = client.post(f"/labour/competitions/{comp.id}/units", data={
+            "code": typed, "name": "新标段", "kind": "section", "headcount": "5"}).get_data(as_text=True)
+        assert "is taken by the unit S1 1标段" in page, typed
+    api = client.post(f"/api/v1/labour/competitions/{comp.id}/units", json={"code": "s2", "name": "新标段"})
+    assert api.status_code == 422 and "is taken by the unit S2 2标段" in api.json["message"]
+    result = runner.invoke(args=["labour", "add-unit", str(comp.id), "--code", "ｓ３", "--name", "新标段"])
+    assert result.exit_code == 1 and "is taken by the unit S3 3标段" in result.output
+    # S4 renamed to s1 is refused; to s4 (its own code) it is not
+    s4 = next(u for u in w["units"] if u.code == "S4")
+    base = {"code": "s1", "name": s4.name, "kind": "section", "organization_id": "", "headcount": "104"}
+    assert "is taken by the unit S1" in client.post(f"/labour/units/{s4.id}", data=base).get_data(as_text=True)
+    assert client.post(f"/labour/units/{s4.id}", data={**base, "code": "S4", "headcount": "90"}).status_code == 302
+
+    # the spreadsheet: the same code twice (case, width) names the row and the column; nothing is imported
+    def xlsx(rows):
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["单位代码", "单位名称", "单位类型", "所属组织", "参赛人数"])
+        for row in rows:
+            sheet.append(row)
+        out = BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    page = client.post(f"/labour/competitions/{comp.id}/units/import", data={
+        "file": (BytesIO(xlsx([["A01", "甲班组", "班组", "", 10], ["ａ01", "乙班组", "班组", "", 12]])), "u.xlsx")},
+        content_type="multipart/form-data")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422 and "row 2 already has A01" in text
+    problems = text[text.index("<table", text.index("problem")):]
+    assert ">3<" in problems and "code" in problems.lower()
+    db.session.expire_all()
+    assert db.session.execute(select(func.count(LabourUnit.id))).scalar() == count
+    # a row naming s2 updates the unit S2 and keeps its code
+    page = client.post(f"/labour/competitions/{comp.id}/units/import", data={
+        "file": (BytesIO(xlsx([["s2", "2标段", "标段", "", 250]])), "u.xlsx")}, content_type="multipart/form-data")
+    assert page.status_code == 302, page.get_data(as_text=True)
+    db.session.expire_all()
+    s2 = db.session.execute(select(LabourUnit).where(LabourUnit.code == "S2")).scalar_one()
+    assert s2.headcount == 250 and db.session.execute(select(func.count(LabourUnit.id))).scalar() == count
+    # the CLI finds a unit by its code in any case
+    result = runner.invoke(args=["labour", "withdraw-unit", str(comp.id), "s2", "--reason", "合同终止"])
+    assert result.exit_code == 0, result.output
+    # a full-width code is stored folded
+    client.post(f"/labour/competitions/{comp.id}/units", data={"code": "Ｂ０２", "name": "丙班组", "kind": "team"})
+    assert db.session.execute(select(LabourUnit.code).where(LabourUnit.name == "丙班组")).scalar() == "B02"
+
+
+def test_units_stored_before_the_rule_with_codes_differing_by_case_can_still_be_edited(w, client, auth):
+    from competitions.labour.models import LabourUnit
+
+    comp = w["competition"]
+    old = LabourUnit(competition_id=comp.id, code="s1", name="旧数据标段", kind="section", headcount=3, position=9)
+    db.session.add(old)
+    db.session.commit()
+    login(client, auth, "metro-org")
+    page = client.get(f"/labour/units/{old.id}").get_data(as_text=True)
+    response = client.post(f"/labour/units/{old.id}", data={
+        "code": "s1", "name": "旧数据标段（改）", "kind": "section", "organization_id": "", "headcount": "4",
+        "version": version_in(page)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(LabourUnit, old.id).name == "旧数据标段（改）"
+    assert client.get(f"/labour/competitions/{comp.id}/units").status_code == 200

@@ -199,7 +199,7 @@ def test_the_scorecard_freezes_once_a_period_is_assessed(world):
 
 def test_units_and_periods_rules(world):
     comp = world["competition"]
-    with pytest.raises(RuleViolation, match="already has"):
+    with pytest.raises(RuleViolation, match="is taken by the unit S1"):
         services.add_unit(comp, services.UnitData(code="S1", name="另一标段"), actor=None)
     with pytest.raises(InvalidState, match="already has periods"):
         services.generate_periods(comp, cadence="month", actor=None)
