@@ -19,6 +19,12 @@ from that, ``honours_veto_limit`` removes a unit with that many vetoes or more
 from the final honours (most rules: one veto in the year, no honour); it is
 still ranked and listed, with the reason.
 
+A unit that withdrew from the competition (退出竞赛: its contract ended, the
+section was handed over) keeps the periods it was assessed in, but it no
+longer competes for the standing: it is listed apart, after the placed units,
+without a place and with its figures, and no final honour goes to it -- as
+period rankings list vetoed units apart -- so the units below move up.
+
 Figures are kept exact while they are combined and rounded once, to 0.01 half
 up (``domain.points``), for the standing; places are standard competition
 ranking (1, 2, 2, 4) along a chain the rules name, the combined total first,
@@ -82,6 +88,7 @@ class HonoursBar(StrEnum):
     """Why a ranked unit cannot receive a final honour (stored as the value)."""
 
     VETOED = "vetoed"
+    WITHDRAWN = "withdrawn"  # the unit withdrew from the competition: listed apart, without a place
 
 
 @dataclass(frozen=True)
@@ -143,10 +150,15 @@ class CumulativePlace:
         """True when the unit is placed and nothing bars it from a final honour."""
         return self.rank is not None and not self.row.bars
 
+    @property
+    def withdrawn(self) -> bool:
+        """True when the unit withdrew from the competition (listed apart, without a place)."""
+        return HonoursBar.WITHDRAWN in self.row.bars
+
 
 @dataclass(frozen=True)
 class CumulativeStanding:
-    """The standing in order: placed units, then those with no counted period."""
+    """The standing in order: placed units, then withdrawn units, then those with no counted period."""
 
     places: tuple[CumulativePlace, ...]
 
@@ -183,33 +195,39 @@ def cumulative_chain(rule: CumulativeRule) -> tuple[ChainKey, ...]:
 
 def cumulative_standing(periods: Sequence[tuple[int, Iterable[PeriodRow]]], rule: CumulativeRule = CumulativeRule(),
                         *, flags: Mapping[int, int] | None = None,
-                        units: Iterable[int] = ()) -> CumulativeStanding:
+                        units: Iterable[int] = (), withdrawn: Iterable[int] = ()) -> CumulativeStanding:
     """Combine the periods' rows (period key, rows) into the ranked cumulative standing.
 
     ``flags`` counts the periods each unit held the red flag
     (``labour_flag.flags_won``); ``units`` adds participants with no row at
     all, so a unit never assessed is still listed. Every unit is considered
     in every given period: absent from a period's rows means not assessed.
+    ``withdrawn`` names the units that withdrew from the competition: listed
+    apart, after the placed units, without a place (``HonoursBar.WITHDRAWN``).
     """
     flags = flags or {}
+    gone = set(withdrawn)
     by_period = [(key, {row.unit_id: row for row in rows}) for key, rows in periods]
     unit_ids = sorted(set(units).union(*(rows.keys() for _, rows in by_period)) if by_period else set(units))
-    cumulative = [_combine(unit, by_period, rule, flags.get(unit, 0)) for unit in unit_ids]
+    cumulative = [_combine(unit, by_period, rule, flags.get(unit, 0), unit in gone) for unit in unit_ids]
     chain = cumulative_chain(rule)
-    placed = sorted(((chain_sort_key(r, chain), r) for r in cumulative if r.total is not None),
-                    key=lambda pair: pair[0])
+    placed = sorted(((chain_sort_key(r, chain), r) for r in cumulative if r.total is not None
+                     and HonoursBar.WITHDRAWN not in r.bars), key=lambda pair: pair[0])
     places: list[CumulativePlace] = []
     position = 1
     for _, group_iter in groupby(placed, key=lambda pair: pair[0]):
         group = [r for _key, r in group_iter]
         places += [CumulativePlace(r, position, len(group) > 1) for r in group]
         position += len(group)
+    apart = sorted((r for r in cumulative if r.total is not None and HonoursBar.WITHDRAWN in r.bars),
+                   key=lambda r: chain_sort_key(r, chain))
+    places += [CumulativePlace(r, None, False) for r in apart]
     places += [CumulativePlace(r, None, False) for r in cumulative if r.total is None]
     return CumulativeStanding(tuple(places))
 
 
 def _combine(unit: int, by_period: Sequence[tuple[int, Mapping[int, PeriodRow]]], rule: CumulativeRule,
-             flags: int) -> CumulativeRow:
+             flags: int, withdrawn: bool = False) -> CumulativeRow:
     """One unit's cumulative row over the periods."""
     points = ZERO
     weights = ZERO
@@ -244,4 +262,6 @@ def _combine(unit: int, by_period: Sequence[tuple[int, Mapping[int, PeriodRow]]]
     else:
         total = round_points(points)
     bars = (HonoursBar.VETOED,) if rule.honours_veto_limit is not None and vetoes >= rule.honours_veto_limit else ()
+    if withdrawn:
+        bars += (HonoursBar.WITHDRAWN,)
     return CumulativeRow(unit, total, assessed, vetoes, flags, deductions, bars)

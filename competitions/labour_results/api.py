@@ -56,7 +56,8 @@ def publication_json(item) -> dict:
 
 
 def standing_json(view) -> list[dict]:
-    """The cumulative standing rows."""
+    """The cumulative standing rows: placed units, then those that withdrew from the competition (``withdrawn``,
+    ``withdrawn_on``: listed apart, ``rank`` null), then those with no counted period."""
     out = []
     for place in view.standing.places:
         row = place.row
@@ -65,7 +66,9 @@ def standing_json(view) -> list[dict]:
                     "rank": place.rank, "tied": place.tied,
                     "total": None if row.total is None else str(row.total), "periods": row.periods,
                     "vetoes": row.vetoes, "flags": row.flags, "honours_eligible": place.honours_eligible,
-                    "bars": [b.value for b in row.bars]})
+                    "bars": [b.value for b in row.bars], "withdrawn": place.withdrawn,
+                    "withdrawn_on": (view.withdrawn_on[row.unit_id].isoformat()
+                                     if row.unit_id in view.withdrawn_on else None)})
     return out
 
 

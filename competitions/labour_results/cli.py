@@ -104,7 +104,10 @@ def standings_command(competition_id):
     for place in view.standing.places:
         row = place.row
         unit = view.units.get(row.unit_id)
-        bars = " (no honours: vetoed)" if row.bars else ""
+        if place.withdrawn:
+            bars = f" (withdrew {view.withdrawn_on[row.unit_id].isoformat()}: listed apart, no place)"
+        else:
+            bars = " (no honours: vetoed)" if row.bars else ""
         click.echo(f"{place.rank or '-':>4}{'=' if place.tied else ' '} {unit.name if unit else row.unit_id}"
                    f"  {row.total if row.total is not None else '-'}  periods {row.periods}  flags {row.flags}"
                    f"  vetoes {row.vetoes}{bars}")

@@ -32,7 +32,8 @@ LABELS.update({
                 "weighted_mean": _l("Weighted mean of period totals")},
     "missing_period": {"zero": _l("Counts as 0 points"), "skip": _l("Left out")},
     "veto_count": {"zero": _l("Counts as 0 points"), "score": _l("Counts with its score"), "skip": _l("Left out")},
-    "honours_bar": {"vetoed": _l("Barred from honours by vetoes")},
+    "honours_bar": {"vetoed": _l("Barred from honours by vetoes"),
+                    "withdrawn": _l("Withdrew from the competition: listed apart, without a place")},
     "cut_ties": {"include": _l("All units tied at the cut are honoured"),
                  "exclude": _l("No unit of a group tied across the cut is honoured")},
 })

@@ -11,6 +11,7 @@ does not count. Money per period is the snapshots' money lines, summed per unit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from competitions.labour.models import LabourUnit
 from competitions.labour_results import rules as rules_mod
 from competitions.labour_results.models import LabourPublication
 from competitions.labour_results.publication import flag_history, published
+from competitions.timezone import to_local
 
 ZERO = Decimal("0")
 
@@ -43,6 +45,7 @@ class StandingView:
     units: dict[int, LabourUnit]
     longest_streaks: dict[int, int]
     rule: cumulative.CumulativeRule
+    withdrawn_on: dict[int, date]   # unit id -> the local day it withdrew from the competition
 
 
 def units_of(competition_id: int) -> dict[int, LabourUnit]:
@@ -61,8 +64,10 @@ def cumulative_view(competition_id: int, publications: list[LabourPublication] |
     units = units_of(competition_id)
     periods = [(p.period_number, _rows(p)) for p in publications]
     listed = [u.id for u in units.values() if u.withdrawn_at is None]
-    standing = cumulative.cumulative_standing(periods, rule, flags=flags_won(history), units=listed)
-    return StandingView(standing, tuple(publications), units, longest_streaks(history), rule)
+    withdrawn_on = {u.id: to_local(u.withdrawn_at).date() for u in units.values() if u.withdrawn_at is not None}
+    standing = cumulative.cumulative_standing(periods, rule, flags=flags_won(history), units=listed,
+                                              withdrawn=withdrawn_on)
+    return StandingView(standing, tuple(publications), units, longest_streaks(history), rule, withdrawn_on)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from competitions.extensions import db
+from competitions.labour import setup
 from competitions.labour_results.publication import publish_period
 from competitions.labour_results.rules import save_rules
 from tests import factories as f
@@ -21,9 +22,10 @@ pytestmark = pytest.mark.browser
 MONTHS = [{"S1": "6", "S2": "10", "S3": "8", "S4": "8"},
           {"S1": "9", "S2": "10", "S3": "8", "S4": "7"},
           {"S1": "10", "S2": "9", "S3": "8", "S4": "7.5"}]
-TEXT = {"zh": {"flag": "流动红旗", "kept": "连续保持 2 期", "publish": "公布", "ranking": "周期排名"},
+TEXT = {"zh": {"flag": "流动红旗", "kept": "连续保持 2 期", "publish": "公布", "ranking": "周期排名",
+               "withdrawn": "退出"},
         "en": {"flag": "Rotating red flag", "kept": "held 2 periods in a row", "publish": "Publish",
-               "ranking": "Period ranking"}}
+               "ranking": "Period ranking", "withdrawn": "Withdrawn"}}
 
 
 def _seed(app) -> dict:
@@ -37,6 +39,9 @@ def _seed(app) -> dict:
             period = f.labour_signed_off_period(w, w["periods"][index], values, vetoes=vetoes)
             if index < 2:
                 publish_period(period, actor_id=organizer.id, now=datetime.now(UTC))
+        # 3标段 leaves the competition after March: listed apart in the cumulative standing, without a place
+        setup.withdraw_unit(next(u for u in w["units"] if u.code == "S3"), actor=None, reason="合同终止",
+                            now=datetime.now(UTC))
         db.session.commit()
         return {"competition_id": w["competition"].id, "period3": w["periods"][2].id}
 
@@ -94,6 +99,10 @@ def test_publishing_a_month_hands_the_red_flag_on_publicly(live_app, page, lang)
 
     page.goto(f"{base}/labour-results/public/{comp}")
     assert "1标段" in page.locator("#red-flag .redflag-holder").inner_text()
+    last = page.locator("table.cumulative tbody tr").last
+    assert "3标段" in last.inner_text() and words["withdrawn"] in last.inner_text()
+    assert last.locator("td.rank").inner_text().strip() == "—"
+    screenshot(page, f"labour-public-withdrawn-{lang}")
     # The venue board: the flag panel and the latest month, on a hall screen and a tablet.
     for width, height in ((1920, 1080), (1024, 768), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
@@ -106,4 +115,5 @@ def test_publishing_a_month_hands_the_red_flag_on_publicly(live_app, page, lang)
     # the board moves on to the cumulative standing by itself, then reloads
     page.goto(f"{base}/labour-results/board/{comp}?seconds=5")
     page.locator(".board-cumulative.active").wait_for(timeout=15000)
+    assert words["withdrawn"] in page.locator(".board-cumulative tr", has_text="3标段").inner_text()
     screenshot(page, f"labour-board-cumulative-{lang}")

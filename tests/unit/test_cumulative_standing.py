@@ -118,3 +118,22 @@ def test_no_periods_no_standing():
 def test_bad_rules_are_refused(rule):
     with pytest.raises((RuleViolation, ValueError)):
         check_cumulative_rule(rule)
+
+
+@pytest.mark.parametrize("withdrawn, expected", [
+    # nobody withdrew: unit 2 leads on 90 + 90
+    ((), [(2, D("180.00"), 1, False, True), (1, D("175.00"), 2, False, True), (3, D("165.00"), 3, False, True),
+          (9, None, None, False, False)]),
+    # the leader withdrew: listed apart after the placed units, with its figures, no place, no honour
+    ((2,), [(1, D("175.00"), 1, False, True), (3, D("165.00"), 2, False, True), (2, D("180.00"), None, False, False),
+            (9, None, None, False, False)]),
+    # two withdrew: apart in the order of their totals; a unit withdrawn without a period stays with no total
+    ((3, 2, 9), [(1, D("175.00"), 1, False, True), (2, D("180.00"), None, False, False),
+                 (3, D("165.00"), None, False, False), (9, None, None, False, False)]),
+])
+def test_a_withdrawn_unit_is_listed_apart_without_a_place(withdrawn, expected):
+    periods = [(1, [r(1, "80"), r(2, "90"), r(3, "80")]), (2, [r(1, "95"), r(2, "90"), r(3, "85")])]
+    standing = cumulative_standing(periods, units=[1, 2, 3, 9], withdrawn=withdrawn)
+    assert figures(standing) == expected
+    assert {p.unit_id for p in standing.places if p.withdrawn} == set(withdrawn)
+    assert all(HonoursBar.WITHDRAWN in p.row.bars for p in standing.places if p.unit_id in withdrawn)

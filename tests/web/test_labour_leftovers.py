@@ -226,3 +226,53 @@ def test_units_stored_before_the_rule_with_codes_differing_by_case_can_still_be_
     db.session.expire_all()
     assert db.session.get(LabourUnit, old.id).name == "旧数据标段（改）"
     assert client.get(f"/labour/competitions/{comp.id}/units").status_code == 200
+
+
+# ---- 5. a unit that withdrew is listed apart in the cumulative standing -------------------------------------
+
+def test_a_withdrawn_unit_is_listed_apart_in_the_cumulative_standing(w, client, auth, runner):
+    from datetime import UTC, datetime
+
+    from competitions.labour_results import honours as honours_mod
+    from competitions.labour_results.publication import publish_period
+    from competitions.labour_results.rules import save_rules
+    from competitions.timezone import local_today
+
+    comp = w["competition"]
+    units = {u.code: u for u in w["units"]}
+    save_rules(comp, {"honours": [{"kind": "advanced_collective", "count": 1, "participant_kinds": ["section"]}]},
+               actor_id=w["organizer"].id)
+    for period in w["periods"]:
+        f.labour_signed_off_period(w, period, {"S1": "9", "S2": "10", "S3": "8", "S4": "7"})
+        publish_period(period, actor_id=w["organizer"].id, now=datetime.now(UTC))
+    db.session.commit()
+    login(client, auth, "metro-org")
+    assert client.get(f"/api/v1/labour-results/competitions/{comp.id}/standings").json["standing"][0]["code"] == "S2"
+    client.post(f"/labour/units/{units['S2'].id}/withdraw", data={"reason": "合同终止，退场"})
+    today = local_today().isoformat()
+
+    standing = client.get(f"/api/v1/labour-results/competitions/{comp.id}/standings").json["standing"]
+    assert [(r["code"], r["rank"], r["withdrawn"]) for r in standing] == [
+        ("S1", 1, False), ("S3", 2, False), ("S4", 3, False), ("S2", None, True)]
+    assert standing[3]["withdrawn_on"] == today and standing[3]["total"] and "withdrawn" in standing[3]["bars"]
+    assert not standing[3]["honours_eligible"]
+
+    client.post("/auth/logout")
+    page = client.get(f"/labour-results/public/{comp.id}").get_data(as_text=True)
+    table = page[page.index('class="table labour-table cumulative"'):]
+    table = table[:table.index("</table>")]
+    rows = [r for r in table.split("<tr")[2:]]
+    assert ["2标段" in r for r in rows] == [False, False, False, True]     # listed last
+    assert '<td class="num rank">—</td>' in rows[3] and "Withdrawn" in rows[3], rows[3]
+    board = client.get(f"/labour-results/board/{comp.id}").get_data(as_text=True)
+    assert "Withdrawn" in board
+    result = runner.invoke(args=["labour-results", "standings", str(comp.id)])
+    assert f"withdrew {today}: listed apart, no place" in result.output and "   1  1标段" in result.output
+
+    # the honours go to the best unit still in the competition
+    login(client, auth, "metro-org")
+    client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
+    assert [(h.unit_id, h.status) for h in honours_mod.honours_of(comp.id)] == [(units["S1"].id, "awarded")]
+    login(client, auth, "metro-org", lang="zh")
+    page = client.get(f"/labour-results/competitions/{comp.id}/honours").get_data(as_text=True)
+    assert "退出</span>" in page and "已退出竞赛：单列，不排名次" in page
