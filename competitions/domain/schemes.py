@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from competitions.domain.errors import Phrase
+from competitions.domain.errors import N_, Phrase
 from competitions.domain.points import HUNDRED, plain_decimal
 from competitions.domain.readings import rule_problems
 
@@ -76,6 +76,37 @@ class SchemeDraft:
     team_best: int | None = None
     team_tie_break: tuple[str, ...] = field(default_factory=tuple)  # after the team score
     team_tie_mode: str = "shared"  # or "no_tied_places"
+
+
+# The scheme a new event's form starts from, by the competition's kind (the organizer edits it like any other).
+# Skills contests (技能竞赛): a written theory test (理论知识) and a practical task (技能操作) judged by a panel, 30/70,
+# as the national vocational skills contests publish them.
+SKILLS_DEFAULT = SchemeDraft(
+    parts=(PartDraft("theory", N_("Theory"), Decimal(30)), PartDraft("practical", N_("Practical"), Decimal(70))),
+    criteria=(CriterionDraft("theory", "T1", N_("Written test"), Decimal(100), Decimal("0.5"), "measurement", "mean",
+                             1),
+              CriterionDraft("practical", "P1", "", Decimal(100), Decimal("0.5"), "judgement", "trimmed", 5)))
+# Workers' innovation contests (职工创新竞赛): no theory or practical task -- an expert panel (专家评审) reviews each
+# achievement on its documents and presentation against the criteria federations' 职工技术创新成果 rules name:
+# novelty and advancement (创新性/先进性), practicality and feasibility (实用性/可行性), economic and social benefit
+# (经济效益和社会效益) and value for wider application (推广应用价值), each scored by every expert of the panel and
+# averaged. The weights (30/25/30/15 of 100) are a common split; the organizer adjusts them to the contest's rules.
+INNOVATION_DEFAULT = SchemeDraft(
+    parts=(PartDraft("review", N_("Expert review"), Decimal(100)),),
+    criteria=(CriterionDraft("review", "N", N_("Novelty and advancement"), Decimal(30), Decimal(1), "judgement",
+                             "mean", 3),
+              CriterionDraft("review", "F", N_("Practicality and feasibility"), Decimal(25), Decimal(1), "judgement",
+                             "mean", 3),
+              CriterionDraft("review", "B", N_("Economic and social benefit"), Decimal(30), Decimal(1), "judgement",
+                             "mean", 3),
+              CriterionDraft("review", "A", N_("Value for wider application"), Decimal(15), Decimal(1), "judgement",
+                             "mean", 3)))
+
+
+def default_scheme(competition_kind: str) -> SchemeDraft:
+    """The scheme a new event of a competition of ``competition_kind`` ("skills", "innovation", ...) starts from;
+    names are English source messages (N_) for the page to translate."""
+    return INNOVATION_DEFAULT if competition_kind == "innovation" else SKILLS_DEFAULT
 
 
 @dataclass(frozen=True)

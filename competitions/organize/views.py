@@ -16,7 +16,7 @@ from competitions.domain.errors import CompetitionError, ValidationErrors
 from competitions.domain.inputs import parse_id
 from competitions.domain.lifecycle import targets_in_order
 from competitions.domain.points import plain_decimal
-from competitions.domain.schemes import TIE_BREAK_TIME, CriterionDraft, PartDraft, SchemeDraft
+from competitions.domain.schemes import TIE_BREAK_TIME, CriterionDraft, PartDraft, SchemeDraft, default_scheme
 from competitions.errors import commit_or_flash
 from competitions.extensions import db
 from competitions.forms import commit_or_form_error
@@ -295,15 +295,14 @@ def _fill_scheme_form(form: SchemeForm, event: Event) -> None:
                 "tolerance": None if c.tolerance is None else plain_decimal(c.tolerance),
                 "check_counts": c.check_counts or "first",
             })
-    if not event.parts:
-        form.parts.append_entry({"code": "theory", "name": _("Theory"), "weight": Decimal(30)})
-        form.parts.append_entry({"code": "practical", "name": _("Practical"), "weight": Decimal(70)})
-        form.criteria.append_entry({"part_code": "theory", "code": "T1", "name": _("Written test"),
-                                    "max_mark": Decimal(100), "step": Decimal("0.5"), "kind": "measurement",
-                                    "aggregation": "mean", "judges_required": 1})
-        form.criteria.append_entry({"part_code": "practical", "code": "P1", "name": "",
-                                    "max_mark": Decimal(100), "step": Decimal("0.5"), "kind": "judgement",
-                                    "aggregation": "trimmed", "judges_required": 5})
+    if not event.parts:   # a new event starts from its kind's default (expert review for an innovation contest)
+        default = default_scheme(event.competition.kind)
+        for part in default.parts:
+            form.parts.append_entry({"code": part.code, "name": _(part.name), "weight": part.weight})
+        for c in default.criteria:
+            form.criteria.append_entry({"part_code": c.part_code, "code": c.code, "name": _(c.name) if c.name else "",
+                                        "max_mark": c.max_mark, "step": c.step, "kind": c.kind,
+                                        "aggregation": c.aggregation, "judges_required": c.judges_required})
     ties = list(event.tie_break or [])
     for field, value in zip((form.tie_break_1, form.tie_break_2, form.tie_break_3), ties + ["", "", ""], strict=False):
         field.data = value
@@ -378,7 +377,7 @@ def scheme(event_id: int):
     event = load_event_or_404(event_id, for_user=current_user)
     parts_source = _submitted_parts() if request.method == "POST" else [(p.code, p.name) for p in event.parts]
     if not parts_source:
-        parts_source = [("theory", _("Theory")), ("practical", _("Practical"))]
+        parts_source = [(p.code, _(p.name)) for p in default_scheme(event.competition.kind).parts]
     form = SchemeForm(tie_break_choices=_tie_break_choices(parts_source))
     general: list[str] = []
     if request.method == "GET":

@@ -170,3 +170,18 @@ def test_benefit_totals_count_as_the_report_does():
     assert (totals.submitted, totals.adopted, totals.implemented) == (7, 3, 2)
     assert totals.claimed_yuan == Decimal("150.50")
     assert totals.realized_yuan == Decimal("45.25")
+
+
+@pytest.mark.parametrize("kind, parts, codes", [
+    ("innovation", [("review", 100)], ["N", "F", "B", "A"]),
+    ("skills", [("theory", 30), ("practical", 70)], ["T1", "P1"]),
+    ("labor", [("theory", 30), ("practical", 70)], ["T1", "P1"]),
+])
+def test_a_new_event_starts_from_its_kinds_default_scheme(kind, parts, codes):
+    from competitions.domain.schemes import default_scheme, validate_scheme
+
+    draft = default_scheme(kind)
+    assert [(p.code, int(p.weight)) for p in draft.parts] == parts
+    assert [c.code for c in draft.criteria] == codes
+    if kind == "innovation":   # the four criteria of an expert review add up to the part's 100 points
+        assert sum(c.max_mark for c in draft.criteria) == 100 and not validate_scheme(draft)

@@ -73,3 +73,59 @@ def test_a_stale_implementation_form_is_refused_and_the_colleagues_record_kept(c
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(InnovationEntry, entry.id).realized_benefit_yuan == Decimal("99.00")
+
+
+# ---- 6. an innovation contest's new track starts from an expert-review scheme -----------------------------------
+
+def _scheme_post(parts, criteria):
+    data = {"trim_min_judges": "5", "award_mode": "bands", "award_first": "1", "award_second": "2",
+            "award_third": "3", "precision": "2", "rank_style": "standard", "team_score": "mean",
+            "team_tie_mode": "shared", "failed_placement": "ranked", "award_rounding": "down"}
+    for i, (code, name, weight) in enumerate(parts):
+        data.update({f"parts-{i}-code": code, f"parts-{i}-name": name, f"parts-{i}-weight": str(weight)})
+    for i, (part, code, name, mx) in enumerate(criteria):
+        data.update({f"criteria-{i}-part_code": part, f"criteria-{i}-code": code, f"criteria-{i}-name": name,
+                     f"criteria-{i}-max_mark": str(mx), f"criteria-{i}-step": "1", f"criteria-{i}-kind": "judgement",
+                     f"criteria-{i}-aggregation": "mean", f"criteria-{i}-judges_required": "3",
+                     f"criteria-{i}-reading_mode": "once", f"criteria-{i}-check_counts": "first"})
+    return data
+
+
+def test_a_new_innovation_track_starts_from_an_expert_review_scheme_and_skills_keep_theirs(client, auth, app):
+    from competitions.organize.models import Event
+    from tests import factories as f
+
+    orgs = f.org_tree()
+    f.user("cityorg", "organizer", org=orgs["city"])
+    contest = f.competition(orgs["city"], name="2026年职工技术创新成果评选", kind="innovation")
+    track = f.event(contest, trade_name="职工创新成果", trade_code="CX", with_scheme=False)
+    skills = f.competition(orgs["city"], name="2026年职工技能大赛")
+    trade = f.event(skills, with_scheme=False)
+    db.session.commit()
+    _login(client, auth, "cityorg")
+    page = client.get(f"/organize/events/{track.id}/scheme").get_data(as_text=True)
+    for words in ("Expert review", "Novelty and advancement", "Practicality and feasibility",
+                  "Economic and social benefit", "Value for wider application"):
+        assert words in page, words
+    assert "Written test" not in page and 'value="theory"' not in page
+    assert "Written test" in client.get(f"/organize/events/{trade.id}/scheme").get_data(as_text=True)
+    _login(client, auth, "cityorg", lang="zh")
+    page = client.get(f"/organize/events/{track.id}/scheme").get_data(as_text=True)
+    for words in ("专家评审", "创新性/先进性", "实用性/可行性", "经济效益和社会效益", "推广应用价值"):
+        assert words in page, words
+    assert "理论知识" in client.get(f"/organize/events/{trade.id}/scheme").get_data(as_text=True)
+
+    # saved as shown, then edited like any scheme (the organizer's own weights)
+    criteria = [("review", "N", "创新性/先进性", 30), ("review", "F", "实用性/可行性", 25),
+                ("review", "B", "经济效益和社会效益", 30), ("review", "A", "推广应用价值", 15)]
+    saved = client.post(f"/organize/events/{track.id}/scheme",
+                        data=_scheme_post([("review", "专家评审", 100)], criteria))
+    assert saved.status_code == 302, saved.get_data(as_text=True)[-2000:]
+    criteria[0], criteria[3] = ("review", "N", "创新性/先进性", 40), ("review", "A", "推广应用价值", 5)
+    assert client.post(f"/organize/events/{track.id}/scheme",
+                       data=_scheme_post([("review", "专家评审", 100)], criteria)).status_code == 302
+    db.session.expire_all()
+    event = db.session.get(Event, track.id)
+    assert [(p.code, int(p.weight)) for p in event.parts] == [("review", 100)]
+    assert [(c.code, int(c.max_mark)) for c in event.parts[0].criteria] == [("N", 40), ("F", 25), ("B", 30), ("A", 5)]
+    assert event.scheme_valid
