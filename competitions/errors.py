@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from competitions.domain.errors import CompetitionError
+from competitions.domain.errors import CompetitionError, ValidationErrors
 from competitions.extensions import db
-from competitions.i18n import error_message
+from competitions.i18n import error_message, translate
 from competitions.web import JSON_MAX_BYTES, is_api_request, safe_redirect_target
 
 
@@ -41,6 +41,18 @@ def commit_or_flash(operation: Callable[[], object], success: str) -> bool:
     db.session.commit()
     flash(success, "success")
     return True
+
+
+def validation_errors_response(error: ValidationErrors):
+    """The JSON answer to a refusal naming several problems (a scheme's, a rounds rule's): 422 like every other
+    validation failure of /api/v1, the first problem as ``message`` and ``field``, every problem in ``problems``
+    (``field``, ``row``, ``message`` in the reader's language). Rolls the session back first."""
+    db.session.rollback()
+    problems = [{"field": p.get("field"), "row": p.get("row"), "message": translate(p["message"], p.get("params"))}
+                for p in error.problems]
+    first = problems[0] if problems else {"field": error.field, "message": error_message(error)}
+    return jsonify(error=error.code, message=first["message"], field=first["field"],
+                   problems=problems), error.http_status
 
 
 def safe_back_url(default: str = "/") -> str:

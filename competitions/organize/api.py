@@ -17,8 +17,9 @@ from flask_login import current_user
 from competitions.api.openapi import register_path, register_schema
 from competitions.auth.permissions import role_required
 from competitions.domain.errors import CompetitionError, ValidationErrors
+from competitions.errors import validation_errors_response
 from competitions.extensions import db
-from competitions.i18n import error_message, translate
+from competitions.i18n import error_message
 from competitions.organize import api_bp
 from competitions.organize.permissions import load_event_or_404
 from competitions.organize.rules import rules_json, set_rules
@@ -51,10 +52,7 @@ def set_scoring_rules(event_id: int):
     try:
         set_rules(event, request.get_json(silent=True))
     except ValidationErrors as error:
-        db.session.rollback()
-        problems = [{"field": p.get("field"), "message": translate(p["message"], p.get("params"))}
-                    for p in error.problems]
-        return jsonify(error="invalid", message=problems[0]["message"], problems=problems), 400
+        return validation_errors_response(error)
     except CompetitionError as error:
         db.session.rollback()
         return jsonify(error=error.code, message=error_message(error), field=error.field), error.http_status
@@ -63,7 +61,8 @@ def set_scoring_rules(event_id: int):
 
 
 register_schema("ScoringRules", {
-    "type": "object",
+    "type": "object", "additionalProperties": False,
+    "description": "A setting not listed here (a misspelt one too) is refused with 422, naming it.",
     "properties": {
         "event_id": {"type": "integer"},
         "pass_marks": {"type": "object", "additionalProperties": {"type": "string", "nullable": True},
@@ -78,7 +77,7 @@ register_schema("ScoringRules", {
         "tie_break": {"type": "array", "items": {"type": "string"},
                       "description": "Individual tie-break chain after the total: 'part:CODE' or 'time_used'."},
         "criteria": {"type": "object", "description": "By criterion code: its judges and readings.",
-                     "additionalProperties": {"type": "object", "properties": {
+                     "additionalProperties": {"type": "object", "additionalProperties": False, "properties": {
                          "judges_required": {"type": "integer", "minimum": 1, "maximum": 15},
                          "reading_mode": {"type": "string", "enum": ["once", "check"],
                                           "description": "A measurement read once, or with a check reading."},
@@ -86,12 +85,12 @@ register_schema("ScoringRules", {
                                        "description": "Check reading: largest difference that agrees, in the"
                                                       " criterion's unit."},
                          "check_counts": {"type": "string", "enum": ["first", "mean"]}}}},
-        "award": {"type": "object", "properties": {
+        "award": {"type": "object", "additionalProperties": False, "properties": {
             "mode": {"type": "string", "enum": ["bands", "proportions", "medals"]},
             "first": {"type": "string", "nullable": True}, "second": {"type": "string", "nullable": True},
             "third": {"type": "string", "nullable": True}, "honourable": {"type": "string", "nullable": True},
             "rounding": {"type": "string", "enum": ["down", "up", "nearest"]}}},
-        "team": {"type": "object", "nullable": True, "properties": {
+        "team": {"type": "object", "nullable": True, "additionalProperties": False, "properties": {
             "score": {"type": "string", "enum": ["sum", "mean", "best"]}, "best": {"type": "integer", "nullable": True},
             "tie_break": {"type": "array", "items": {"type": "string"}},
             "tie_mode": {"type": "string", "enum": ["shared", "no_tied_places"]}}},
@@ -100,16 +99,22 @@ register_schema("ScoringRules", {
 _PARAM = [{"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 _RULES = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScoringRules"}}}}
 _ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_PROBLEMS = {"content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/Error"}, {
+    "type": "object", "properties": {"problems": {"type": "array", "items": {"type": "object", "properties": {
+        "field": {"type": "string", "nullable": True}, "row": {"type": "integer", "nullable": True},
+        "message": {"type": "string"}}}}}}]}}}}
 _SET = {"summary": "Change any subset of an event's scoring rules; all or nothing.",
         "description": "Send the page's CSRF token in the X-CSRFToken header (session callers). The same checks"
                        " as the organizer's marking-scheme form; refused once judging has begun.",
         "security": [{"session": []}], "parameters": _PARAM,
         "requestBody": {"required": True, **_RULES},
         "responses": {"200": {"description": "Saved; the rules as they now are.", **_RULES},
-                      "400": {"description": "Refused, every problem named; nothing saved.", **_ERROR},
+                      "400": {"description": "The CSRF token is missing or wrong (session callers).", **_ERROR},
                       "404": {"description": "No such event of yours.", **_ERROR},
                       "409": {"description": "Judging has begun: the scheme can no longer change.", **_ERROR},
-                      "422": {"description": "Not a JSON object, or a value of the wrong type.", **_ERROR}}}
+                      "422": {"description": "Refused, nothing saved: not a JSON object, a value of the wrong type,"
+                                             " an unknown setting (each named), or a rule the scheme"
+                                             " breaks (every problem named in ``problems``).", **_PROBLEMS}}}
 register_path("/api/v1/organize/events/{event_id}/scoring-rules", {
     "get": {"summary": "An event's scoring rules (organizers of the event).", "security": [{"session": []}],
             "parameters": _PARAM, "responses": {"200": {"description": "The rules.", **_RULES},

@@ -30,6 +30,27 @@ FIELDS = ("failed_placement", "precision", "rank_style", "absent_are_entrants", 
 TEAM_FIELDS = {"score": "team_score", "best": "team_best", "tie_break": "team_tie_break", "tie_mode": "team_tie_mode"}
 CRITERION_FIELDS = ("judges_required", "reading_mode", "tolerance", "check_counts")
 TOP_KEYS = frozenset({"event_id", "pass_marks", "pass_total", "tie_break", "award", "team", "criteria", *FIELDS})
+AWARD_FIELDS = ("mode", "first", "second", "third", "honourable", "rounding")
+
+
+def _shown_key(key: str) -> str:
+    """A key as a refusal quotes it: at most 40 characters, control characters shown as U+XXXX."""
+    text = "".join(ch if ch.isprintable() else f"U+{ord(ch):04X}" for ch in key[:40])
+    return text + ("…" if len(key) > 40 else "")
+
+
+def _known_keys(body: dict, allowed, where: str) -> None:
+    """RuleViolation naming every key of ``body`` that is not an ``allowed`` setting, and the settings there are
+    (a misspelt setting is refused, never silently ignored)."""
+    unknown = sorted(set(body) - set(allowed))
+    if not unknown:
+        return
+    names = ", ".join(_shown_key(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+    if where == "body":
+        raise RuleViolation("Unknown setting %(names)s; the settings are %(allowed)s.", field="body", names=names,
+                            allowed=", ".join(sorted(allowed)))
+    raise RuleViolation("Unknown setting %(names)s in %(where)s; the settings there are %(allowed)s.",
+                        field=where, names=names, where=where, allowed=", ".join(sorted(allowed)))
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -98,9 +119,7 @@ def _criteria(draft, body: dict) -> tuple:
     out = []
     for criterion in draft.criteria:
         change = _object(changes.get(criterion.code), f"criteria.{criterion.code}")
-        if set(change) - set(CRITERION_FIELDS):
-            raise RuleViolation("Unknown criterion setting; use %(names)s.", field="criteria",
-                                names=", ".join(CRITERION_FIELDS))
+        _known_keys(change, CRITERION_FIELDS, f"criteria.{criterion.code}")
         values = {}
         if "judges_required" in change:
             values["judges_required"] = _whole(change["judges_required"], "judges_required")
@@ -117,9 +136,7 @@ def apply_changes(event: Event, body: dict):
     """The stored draft and award rule with ``body``'s settings laid over them (types checked, rules not yet)."""
     if not isinstance(body, dict):
         raise RuleViolation("Send a JSON object.", field="body")
-    unknown = set(body) - TOP_KEYS
-    if unknown:
-        raise RuleViolation("Unknown setting %(name)s.", field="body", name=sorted(unknown)[0])
+    _known_keys(body, TOP_KEYS, "body")
     draft, award = scheme_draft_of(event), award_rule_data_of(event)
     marks = _object(body.get("pass_marks"), "pass_marks")
     if set(marks) - {p.code for p in draft.parts}:
@@ -143,6 +160,7 @@ def apply_changes(event: Event, body: dict):
     if "tie_break" in body:
         changes["tie_break"] = _strings(body["tie_break"], "tie_break")
     team = _object(body.get("team"), "team")
+    _known_keys(team, TEAM_FIELDS, "team")
     for key, name in TEAM_FIELDS.items():
         if key not in team:
             continue
@@ -153,6 +171,7 @@ def apply_changes(event: Event, body: dict):
         else:
             changes[name] = _choice(team[key], f"team.{key}")
     award_body = _object(body.get("award"), "award")
+    _known_keys(award_body, AWARD_FIELDS, "award")
     for key in ("first", "second", "third", "honourable"):
         if key in award_body:
             award = replace(award, **{key: _number(award_body[key], f"award.{key}")})

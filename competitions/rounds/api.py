@@ -20,8 +20,9 @@ from competitions.api.openapi import register_path, register_schema
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
 from competitions.domain.errors import CompetitionError, RuleViolation, ValidationErrors
+from competitions.errors import validation_errors_response
 from competitions.extensions import db
-from competitions.i18n import error_message, translate
+from competitions.i18n import error_message
 from competitions.rounds import api_bp, labels, services
 from competitions.rounds.permissions import (
     load_event_for_rounds_or_404,
@@ -103,10 +104,7 @@ def _run(event, operation):
     try:
         operation()
     except ValidationErrors as error:
-        db.session.rollback()
-        problems = [{"field": p.get("field"), "message": translate(p["message"], p.get("params"))}
-                    for p in error.problems]
-        return jsonify(error="invalid", message=problems[0]["message"], problems=problems), 400
+        return validation_errors_response(error)
     except CompetitionError as error:
         db.session.rollback()
         return jsonify(error=error.code, message=error_message(error), field=error.field), error.http_status

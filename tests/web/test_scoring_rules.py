@@ -589,7 +589,7 @@ def test_scoring_rules_api_reads_and_sets_all_or_nothing(world, client):
     assert rules["pass_marks"] == {"theory": None, "practical": None, "safety": None}
     assert rules["precision"] == 2 and rules["award"]["mode"] == "bands" and rules["team"] is None
     bad = client.post(url, json={"pass_marks": {"practical": "60"}, "precision": 7})
-    assert bad.status_code == 400 and "0, 1, 2 or 3 decimals" in bad.get_json()["message"]
+    assert bad.status_code == 422 and "0, 1, 2 or 3 decimals" in bad.get_json()["message"]
     db.session.expire_all()
     assert db.session.get(Event, ev_id).parts[1].pass_mark is None  # nothing saved
     ok = client.post(url, json={"pass_marks": {"practical": "60"}, "pass_total": "65", "rank_style": "dense",
