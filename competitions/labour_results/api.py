@@ -16,6 +16,7 @@ from competitions.api.openapi import register_path
 from competitions.auth.permissions import public, role_required
 from competitions.db import utcnow
 from competitions.domain.errors import N_, RuleViolation
+from competitions.domain.inputs import parse_id
 from competitions.extensions import db
 from competitions.labour_results import api_bp, honours, publication, standings
 from competitions.labour_results import rules as rules_mod
@@ -25,6 +26,7 @@ from competitions.labour_results.permissions import (
     load_period_or_404,
     load_public_labour_or_404,
     load_publication_or_404,
+    load_unit_for_nomination_or_404,
 )
 
 
@@ -85,6 +87,12 @@ def honours_json(rows, units) -> list[dict]:
         out.append({"id": h.id, "kind": h.kind, "status": h.status, "unit_id": h.unit_id,
                     "unit": unit.name if unit else "", "rank": h.rank, "person": worker.name if worker else None})
     return out
+
+
+def honour_json(honour) -> dict:
+    """One honour or nomination as the organizer's endpoints answer it."""
+    return {"id": honour.id, "kind": honour.kind, "unit_id": honour.unit_id, "worker_id": honour.worker_id,
+            "status": honour.status, "reason": honour.reason or ""}
 
 
 @api_bp.route("/competitions/<int:competition_id>")
@@ -188,9 +196,49 @@ def withdraw_honour(honour_id: int):
     honour = load_honour_or_404(honour_id, for_user=_caller())
     certificate = honours.withdraw_honour(honour, _reason_of_body(), actor_id=current_user.id, now=utcnow())
     db.session.commit()
-    return jsonify(id=honour.id, kind=honour.kind, unit_id=honour.unit_id, worker_id=honour.worker_id,
-                   status=honour.status, reason=honour.reason,
-                   revoked_certificate=None if certificate is None else CertificateNumber(certificate.number).display)
+    return jsonify({**honour_json(honour), "revoked_certificate": (
+        None if certificate is None else CertificateNumber(certificate.number).display)})
+
+
+@api_bp.route("/units/<int:unit_id>/nominate", methods=["POST"])
+@role_required("organizer")
+def nominate(unit_id: int):
+    """A unit names advanced individuals from its members within its quota: ``{"workers": [worker ids]}``."""
+    unit = load_unit_for_nomination_or_404(unit_id, for_user=_caller())
+    workers = _body().get("workers")
+    if not isinstance(workers, list) or len(workers) > 200 or any(
+            isinstance(w, bool) or not isinstance(w, int) or parse_id(w) is None for w in workers):
+        raise RuleViolation(N_("Send the named people as a list of worker ids."), field="workers")
+    rows = honours.nominate(unit, workers, actor_id=current_user.id, now=utcnow())
+    db.session.commit()
+    return jsonify(nominated=[honour_json(h) for h in rows]), 201
+
+
+@api_bp.route("/honours/<int:honour_id>/nomination", methods=["POST"])
+@role_required("organizer")
+def decide_nomination(honour_id: int):
+    """Confirm, reject, reopen or withdraw an advanced-individual nomination: ``{"action", "reason"}``."""
+    honour = load_honour_or_404(honour_id, for_user=_caller())
+    body = _body()
+    action, reason = body.get("action"), body.get("reason", "")
+    if action not in honours.NOMINATION_ACTIONS:
+        raise RuleViolation(N_("Send an action: %(actions)s."), field="action",
+                            actions=", ".join(honours.NOMINATION_ACTIONS))
+    if not isinstance(reason, str):
+        raise RuleViolation(N_("Give a reason."), field="reason")
+    honours.decide_nomination(honour, action, reason, actor_id=current_user.id, now=utcnow())
+    db.session.commit()
+    return jsonify(honour_json(honour))
+
+
+@api_bp.route("/competitions/<int:competition_id>/certificates", methods=["POST"])
+@role_required("organizer")
+def issue_certificates(competition_id: int):
+    """Issue (reconcile) the honour certificates: one active certificate per standing honour."""
+    competition = load_labour_competition_or_404(competition_id, for_user=_caller())
+    made = honours.issue_honour_certificates(competition, actor_id=current_user.id, now=utcnow())
+    db.session.commit()
+    return jsonify(issued=made.issued, reissued=made.reissued, revoked=made.revoked, unchanged=made.unchanged)
 
 
 @api_bp.route("/competitions/<int:competition_id>/rules", methods=["GET", "POST"])
@@ -250,6 +298,30 @@ register_path("/api/v1/labour-results/honours/{honour_id}/withdraw", {"post": {
     "parameters": [{"name": "honour_id", **_ID}], "requestBody": _REASON,
     "responses": {"200": {"description": "The withdrawn honour and the number of its revoked certificate.", **_OBJ},
                   "404": _NOT_FOUND, "409": _ERR, "422": _ERR}}})
+register_path("/api/v1/labour-results/units/{unit_id}/nominate", {"post": {
+    "summary": "A unit names advanced individuals from its members within its quota (organizer of the unit or of "
+               "the competition); the competition's organizer confirms them later.",
+    "parameters": [{"name": "unit_id", **_ID}],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["workers"], "properties": {
+            "workers": {"type": "array", "maxItems": 200, "items": {"type": "integer"}}}}}}},
+    "responses": {"201": {"description": "The nominations made.", **_OBJ}, "404": _NOT_FOUND, "409": _ERR,
+                  "422": _ERR}}})
+register_path("/api/v1/labour-results/honours/{honour_id}/nomination", {"post": {
+    "summary": "Confirm, reject, reopen or withdraw an advanced-individual nomination (organizer); rejecting or "
+               "withdrawing a confirmed one revokes its certificate at once.",
+    "parameters": [{"name": "honour_id", **_ID}],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["action"], "properties": {
+            "action": {"type": "string", "enum": ["confirm", "reject", "reopen", "withdraw"]},
+            "reason": {"type": "string", "maxLength": 1000}}}}}},
+    "responses": {"200": {"description": "The nomination as it now is.", **_OBJ}, "404": _NOT_FOUND, "409": _ERR,
+                  "422": _ERR}}})
+register_path("/api/v1/labour-results/competitions/{competition_id}/certificates", {"post": {
+    "summary": "Issue the honour certificates: one active certificate per standing honour (organizer).",
+    "parameters": [{"name": "competition_id", **_ID}],
+    "responses": {"200": {"description": "How many were issued, reissued, revoked, unchanged.", **_OBJ},
+                  "404": _NOT_FOUND, "409": _ERR}}})
 register_path("/api/v1/labour-results/competitions/{competition_id}/rules", {
     "get": {"summary": "The publication rules (organizer).", "parameters": [{"name": "competition_id", **_ID}],
             "responses": {"200": {"description": "The rules.", **_OBJ}, "404": _NOT_FOUND}},

@@ -187,18 +187,60 @@ def withdraw_honour_command(competition_id, honour_id, reason, username):
     passed over for that honour when the honours are decided again (ids from ``honours COMPETITION_ID``)."""
     from competitions.domain.certificate_numbers import CertificateNumber
     from competitions.labour_results.honours import withdraw_honour
-    from competitions.labour_results.models import LabourHonour
 
     with operation():
-        honour = db.session.get(LabourHonour, honour_id)
-        if honour is None or honour.competition_id != _competition(competition_id).id:
-            raise click.ClickException(f"Competition {competition_id} has no honour {honour_id}.")
-        certificate = withdraw_honour(honour, reason, actor_id=_actor(username), now=utcnow())
+        certificate = withdraw_honour(_honour(competition_id, honour_id), reason, actor_id=_actor(username),
+                                      now=utcnow())
         number = CertificateNumber(certificate.number).display if certificate is not None else None
     click.echo(f"Honour {honour_id} is withdrawn for cause; the unit is passed over for it when the honours are "
                "decided again.")
     if number:
         click.echo(f"Its certificate {number} is revoked.")
+
+
+def _honour(competition_id: int, honour_id: int):
+    from competitions.labour_results.models import LabourHonour
+
+    honour = db.session.get(LabourHonour, honour_id)
+    if honour is None or honour.competition_id != _competition(competition_id).id:
+        raise click.ClickException(f"Competition {competition_id} has no honour {honour_id}.")
+    return honour
+
+
+@labour_results_cli.command("nominate")
+@click.argument("competition_id", type=int)
+@click.argument("unit_code")
+@click.option("--worker", "worker_ids", type=int, multiple=True, required=True,
+              help="A member's worker id (repeat for each person named).")
+@click.option("--as", "username", default=None)
+def nominate_command(competition_id, unit_code, worker_ids, username):
+    """Unit UNIT_CODE of COMPETITION_ID names advanced individuals from its members, within its quota."""
+    from competitions.labour.cli import _unit
+    from competitions.labour_results.honours import nominate
+
+    with operation():
+        rows = nominate(_unit(_competition(competition_id).id, unit_code), list(worker_ids),
+                        actor_id=_actor(username), now=utcnow())
+        made = [(h.id, h.worker_id) for h in rows]
+    for honour_id, worker_id in made:
+        click.echo(f"Nominated worker {worker_id} (honour {honour_id}).")
+
+
+@labour_results_cli.command("nomination")
+@click.argument("competition_id", type=int)
+@click.argument("honour_id", type=int)
+@click.argument("action", type=click.Choice(["confirm", "reject", "reopen", "withdraw"]))
+@click.option("--reason", default="", help="Needed to reject or reopen.")
+@click.option("--as", "username", default=None)
+def nomination_command(competition_id, honour_id, action, reason, username):
+    """Confirm, reject, reopen or withdraw nomination HONOUR_ID of COMPETITION_ID (ids from ``honours``)."""
+    from competitions.labour_results.honours import decide_nomination
+
+    with operation():
+        honour = _honour(competition_id, honour_id)
+        decide_nomination(honour, action, reason, actor_id=_actor(username), now=utcnow())
+        status = honour.status
+    click.echo(f"Nomination {honour_id} is now {status}.")
 
 
 def init_app(app: Flask) -> None:

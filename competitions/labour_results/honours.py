@@ -58,6 +58,7 @@ from competitions.orgs.models import Worker
 from competitions.timezone import to_local
 
 SOURCE_PREFIX = LABOUR_HONOUR_SOURCE
+NOMINATION_ACTIONS = ("confirm", "reject", "reopen", "withdraw")
 STANDING = ("awarded", "confirmed")
 ACTIVE = ("awarded", "nominated", "confirmed")
 
@@ -242,6 +243,7 @@ def decide_nomination(honour: LabourHonour, action: str, reason: str = "", *, ac
     if honour.kind != "advanced_individual":
         raise NotFound(N_("No such nomination."))
     old = honour.status
+    reason = given_reason(reason) if (reason or "").strip() else ""
     target = domain.nomination_move(honour.status, action, reason)
     if target is domain.NominationState.NOMINATED:
         clash = db.session.execute(select(LabourHonour.id).where(
@@ -252,11 +254,11 @@ def decide_nomination(honour: LabourHonour, action: str, reason: str = "", *, ac
         honour.active_key = f"advanced_individual:{honour.worker_id}"
     elif target in (domain.NominationState.REJECTED, domain.NominationState.WITHDRAWN):
         honour.active_key = None
-        revoke_certificate_of(honour, (reason or "").strip(), actor_id=actor_id, now=now)
+        revoke_certificate_of(honour, reason, actor_id=actor_id, now=now)
     honour.status = target.value
     honour.decided_at = now
     honour.decided_by_id = actor_id
-    honour.reason = (reason or "").strip()[:1000]
+    honour.reason = reason
     db.session.flush()
     record(f"labour_nomination_{target.value}", actor_id=actor_id, object_type="labour_honour", object_id=honour.id,
            competition_id=honour.competition_id, old={"status": old},

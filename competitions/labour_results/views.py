@@ -224,9 +224,6 @@ def honour_withdraw(honour_id: int):
     return redirect(url_for("labour_results.honours_manage", competition_id=honour.competition_id))
 
 
-NOMINATION_ACTIONS = ("confirm", "reject", "reopen", "withdraw")
-
-
 @bp.route("/honours/<int:honour_id>/nomination", methods=["POST"])
 @role_required("organizer")
 def nomination_decide(honour_id: int):
@@ -234,7 +231,7 @@ def nomination_decide(honour_id: int):
     honour = load_honour_or_404(honour_id, for_user=current_user)
     form = ReasonForm(require=False)
     action = request.form.get("action", "")
-    if action not in NOMINATION_ACTIONS:
+    if action not in honours.NOMINATION_ACTIONS:
         flash(_("This nomination cannot be changed that way now."), "error")
     elif form.validate_on_submit():
         commit_or_flash(lambda: honours.decide_nomination(honour, action, form.reason.data or "",

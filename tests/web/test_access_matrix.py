@@ -323,6 +323,9 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "labour_results_api.decide": (STAFF, "401 403 403 403 404 - -"),
     "labour_results_api.rules": (STAFF, "401 403 403 403 404 200 200"),
     "labour_results_api.withdraw_honour": (STAFF, "401 403 403 403 404 - -"),
+    "labour_results_api.nominate": (STAFF, "401 403 403 403 404 - -"),
+    "labour_results_api.decide_nomination": (STAFF, "401 403 403 403 404 - -"),
+    "labour_results_api.issue_certificates": (STAFF, "401 403 403 403 404 - -"),
 }
 
 

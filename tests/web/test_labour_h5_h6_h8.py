@@ -298,3 +298,63 @@ def test_withdrawing_an_honour_by_cli_and_api_revokes_it_with_its_certificate(fi
     again = client.post(f"/api/v1/labour-results/honours/{s1.id}/withdraw", json={"reason": "x"},
                         headers={"Accept-Language": "zh"})
     assert again.status_code == 409 and "This honour" not in again.json["message"]
+
+
+def test_advanced_individuals_named_decided_and_certified_by_cli_and_api(finished, client, auth, runner):
+    """Every operator action on honours also by the command line and the JSON API: naming advanced individuals,
+    confirming or rejecting them, issuing the honour certificates."""
+    from sqlalchemy import select
+
+    from competitions.certificates.models import Certificate
+    from competitions.labour import setup
+    from competitions.labour_results.models import LabourHonour
+    from competitions.labour_results.rules import save_rules
+
+    w = finished
+    comp = w["competition"]
+    save_rules(comp, {"honours": [{"kind": "advanced_collective", "count": 1, "participant_kinds": ["section"]}],
+                      "individuals_per_honoured_unit": 2}, actor_id=None)
+    s2 = next(u for u in w["units"] if u.code == "S2")
+    first, second = f.worker(w["orgs"]["works"], name="周建华"), f.worker(w["orgs"]["works"], name="吴晓燕")
+    outsider = f.worker(w["orgs"]["works"], name="郑不在")
+    for person in (first, second):
+        setup.add_member(s2, worker_id=person.id, role="", actor=None)
+    db.session.commit()
+    login(client, auth, "metro-org")
+    client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
+
+    api = f"/api/v1/labour-results/units/{s2.id}/nominate"
+    for body in ({"workers": str(first.id)}, {"workers": [True]}, {"workers": [1.5]}, {"workers": [-1]}, [1], {}):
+        refused = client.post(api, json=body)
+        assert refused.status_code == 422, (body, refused.json)
+    refused = client.post(api, json={"workers": [outsider.id]})     # not a member of the unit
+    assert refused.status_code == 422
+    assert db.session.execute(select(LabourHonour).where(LabourHonour.worker_id.is_not(None))).first() is None
+    made = client.post(api, json={"workers": [first.id]})
+    assert made.status_code == 201 and made.json["nominated"][0]["status"] == "nominated"
+    result = runner.invoke(args=["labour-results", "nominate", str(comp.id), "s2", "--worker", str(second.id),
+                                 "--as", "metro-org"])
+    assert result.exit_code == 0 and f"Nominated worker {second.id}" in result.output, result.output
+    one, two = (db.session.execute(select(LabourHonour).where(LabourHonour.worker_id == p.id)).scalar_one()
+                for p in (first, second))
+
+    decide = f"/api/v1/labour-results/honours/{one.id}/nomination"
+    assert client.post(decide, json={"action": "approve"}).status_code == 422
+    assert client.post(decide, json={"action": "confirm"}).json["status"] == "confirmed"
+    result = runner.invoke(args=["labour-results", "nomination", str(comp.id), str(two.id), "confirm"])
+    assert result.exit_code == 0 and "now confirmed" in result.output
+    made = client.post(f"/api/v1/labour-results/competitions/{comp.id}/certificates")
+    assert made.status_code == 200 and made.json["issued"] == 3   # the collective and the two individuals
+    mine = db.session.execute(select(Certificate).where(Certificate.worker_id == first.id)).scalar_one()
+    # rejecting a confirmed person needs a clean reason, and revokes their certificate at once
+    assert client.post(decide, json={"action": "reject"}).status_code == 422
+    assert client.post(decide, json={"action": "reject", "reason": "bad\x1bescape"}).status_code == 422
+    rejected = client.post(decide, json={"action": "reject", "reason": "2026年不在该标段"})
+    assert rejected.status_code == 200 and rejected.json["status"] == "rejected"
+    db.session.expire_all()
+    assert db.session.get(Certificate, mine.id).status == "revoked"
+    result = runner.invoke(args=["labour-results", "nomination", str(comp.id + 1000), str(two.id), "withdraw"])
+    assert result.exit_code == 1 and "No labour competition" in result.output
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert {"/api/v1/labour-results/units/{unit_id}/nominate", "/api/v1/labour-results/honours/{honour_id}/nomination",
+            "/api/v1/labour-results/competitions/{competition_id}/certificates"} <= set(paths)
