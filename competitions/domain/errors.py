@@ -113,6 +113,12 @@ class ReadingTaken(CompetitionError):
     code = "reading_taken"
 
 
+class AbsentFromPart(InvalidState):
+    """The competitor was recorded absent (缺考) from the criterion's part: a mark there is refused, never stored."""
+
+    code = "absent_from_part"
+
+
 class ValidationErrors(RuleViolation):
     """Several problems found at once, e.g. every bad row of a spreadsheet.
 

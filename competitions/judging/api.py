@@ -239,9 +239,14 @@ register_path("/api/v1/judging/marks", {"post": {
         "401": {"description": "Not logged in.", **_ERROR},
         "403": {"description": "Not a judge of this event or criterion, recused, or the event is locked.", **_ERROR},
         "404": {"description": "Unknown competitor or criterion.", **_ERROR},
-        "409": {"description": "Stale version (body carries `current`), sheet submitted, request id reused, or"
+        "409": {"description": "Stale version (body carries `current`), sheet submitted, request id reused;"
                                " `reading_taken`: a measured criterion already holds its readings from other"
-                               " judges (final: the same write is refused again, never stored).",
+                               " judges (the message names them, judge: value; final: the same write is refused"
+                               " again, never stored; two judges writing the last free reading at the same"
+                               " instant get one stored and the other refused); `absent_from_part`: the"
+                               " competitor is recorded absent (缺考) from the criterion's part, so it takes no"
+                               " mark (the message names the competitor and the part; nothing is stored, also"
+                               " for the chief judge and after a sheet was submitted).",
                 **_ERROR},
         "422": {"description": "Out of range, not a number, wrong step, or malformed request id.", **_ERROR},
     },

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competitions.db import UTCDateTime, utcnow
@@ -34,10 +34,22 @@ class JudgeAssignment(db.Model):
 
 
 class Mark(db.Model):
-    """One judge's mark for one competitor on one criterion."""
+    """One judge's mark for one competitor on one criterion.
+
+    A measured criterion's readings (``domain.readings``) take numbered slots, 1 up
+    to the readings the criterion takes, one per judge; the slot is chosen by the
+    insert itself (``judging.services._INSERT_MARK``), and a unique index refuses
+    a second reading in the same slot however two judges' writes interleave (two
+    READ COMMITTED transactions both seeing the slot free). A judgement
+    criterion's mark has no slot (NULL), so every panel judge marks it.
+    """
 
     __tablename__ = "mark"
-    __table_args__ = (UniqueConstraint("registration_id", "criterion_id", "judge_id"),)
+    __table_args__ = (
+        UniqueConstraint("registration_id", "criterion_id", "judge_id"),
+        Index("uq_mark_reading_slot", "registration_id", "criterion_id", "reading_slot", unique=True,
+              sqlite_where=text("reading_slot IS NOT NULL"), postgresql_where=text("reading_slot IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
@@ -46,6 +58,8 @@ class Mark(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     value: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A measured criterion's reading: its slot, 1..the readings the criterion takes; None for a judgement mark.
+    reading_slot: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

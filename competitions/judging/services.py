@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Select, and_, bindparam, case, column, delete, exists, func, select, table
+from sqlalchemy import JSON, Boolean, Select, and_, bindparam, case, column, delete, exists, func, select, table
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from competitions.audit import labels as audit_labels
@@ -39,7 +41,16 @@ from competitions.domain import marks as mark_rules
 from competitions.domain import outliers as outlier_rules
 from competitions.domain import readings as reading_rules
 from competitions.domain import recusal as recusal_rules
-from competitions.domain.errors import N_, Conflict, InvalidState, NotAllowed, NotFound, ReadingTaken, RuleViolation
+from competitions.domain.errors import (
+    N_,
+    AbsentFromPart,
+    Conflict,
+    InvalidState,
+    NotAllowed,
+    NotFound,
+    ReadingTaken,
+    RuleViolation,
+)
 from competitions.domain.points import plain_decimal
 from competitions.extensions import db
 from competitions.judging.models import (
@@ -627,6 +638,10 @@ def _judge_covers_sql(event):
 
 
 _key_mark_t = _mark_t.alias("key_mark")
+_criterion_part_t = _part_t.alias("criterion_part")
+# The results stage's adjustments, read (never written) by name: absence (缺考) from a part takes no marks there.
+_adjustment_t = table("result_adjustment", column("event_id"), column("registration_id"),
+                      column("absent_parts", JSON()))
 
 # Everything a write is checked against, in one round trip: the request id (and the mark it was applied
 # to, for answering a replay), the competitor (with its employer and the employer's parent as approved,
@@ -651,6 +666,7 @@ _FACTS = Prepared(
         _locked_sql(_reg_t.c.event_id), _sheet_submitted_sql(_reg_t.c.event_id),
         _mark_scalar(_mark_t.c.id), _mark_scalar(_mark_t.c.value), _mark_scalar(_mark_t.c.version),
         _criterion_t.c.kind, _criterion_t.c.judges_required, _others_sql(),
+        _criterion_part_t.c.code, _criterion_part_t.c.name, _adjustment_t.c.absent_parts,
         _correction_t.c.id,  # last: the request id was kept as a late correction (a replay is answered from it)
     )
     .select_from(
@@ -660,6 +676,9 @@ _FACTS = Prepared(
             _criterion_t.c.id == bindparam("criterion"),
             _criterion_t.c.part_id.in_(select(_part_t.c.id).where(_part_t.c.event_id == _reg_t.c.event_id)
                                        .scalar_subquery())))
+        .outerjoin(_criterion_part_t, _criterion_part_t.c.id == _criterion_t.c.part_id)
+        .outerjoin(_adjustment_t, and_(_adjustment_t.c.event_id == _reg_t.c.event_id,
+                                       _adjustment_t.c.registration_id == _reg_t.c.id))
         .outerjoin(_judge_t, _judge_t.c.id == bindparam("judge"))
         .outerjoin(_judge_org_t, _judge_org_t.c.id == _judge_t.c.organization_id)
         .outerjoin(_key_t, _key_t.c.key == bindparam("key"))
@@ -695,15 +714,60 @@ _GUARD = and_(
     ~_pair_exists(_conflict_t, bindparam("judge"), bindparam("registration"))
     | _pair_exists(_override_t, bindparam("judge"), bindparam("registration")),
 )
-_INSERT_MARK = Prepared(_mark_t.insert().from_select(
-    ["registration_id", "criterion_id", "judge_id", "event_id", "value", "version", "created_at", "updated_at"],
-    select(bindparam("registration"), bindparam("criterion"), bindparam("judge"), bindparam("event"),
-           bindparam("new_value", type_=_mark_t.c.value.type), bindparam("new_version"),
-           bindparam("now", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime()))
-    # A new reading of a measured criterion only while other judges hold fewer than it takes (a reading
-    # racing another judge's is refused here, not stored beside it).
-    .where(_GUARD, _others_sql() < bindparam("reading_limit")),
-).returning(_mark_t.c.id))
+_slot_t = _mark_t.alias("slot_mark")
+_next_slot_t = _mark_t.alias("next_slot_mark")
+
+
+def _free_slot_sql():
+    """The lowest reading slot of this competitor's criterion nobody holds (1, or one past a held slot).
+
+    A reading voided by the chief judge (a re-measure, a judge taken off the
+    criterion, a declared conflict) leaves its slot free for the next reading.
+    """
+    after_held = select(func.min(_slot_t.c.reading_slot) + 1).where(
+        _slot_t.c.registration_id == bindparam("registration"), _slot_t.c.criterion_id == bindparam("criterion"),
+        _slot_t.c.reading_slot.is_not(None),
+        ~exists().where(_next_slot_t.c.registration_id == bindparam("registration"),
+                        _next_slot_t.c.criterion_id == bindparam("criterion"),
+                        _next_slot_t.c.reading_slot == _slot_t.c.reading_slot + 1)).scalar_subquery()
+    first = exists().where(_next_slot_t.c.registration_id == bindparam("registration"),
+                           _next_slot_t.c.criterion_id == bindparam("criterion"), _next_slot_t.c.reading_slot == 1)
+    return case((~first, 1), else_=after_held)
+
+
+def _insert_mark(insert=None):
+    """A new mark, guarded (``_GUARD``): a judgement mark, or (given ``insert``) a measured criterion's reading.
+
+    A reading takes the lowest free reading slot. ``insert``: the dialect's
+    ``insert`` (PostgreSQL's or SQLite's, for ON CONFLICT). Two judges'
+    readings of one cell written at the same instant can both pass the count of
+    other readings (neither transaction sees the other's); they cannot both
+    take the same slot: the unique index ``uq_mark_reading_slot`` lets one in,
+    and the other inserts nothing (ON CONFLICT DO NOTHING, after waiting for
+    the first to commit), so the write is decided again on a fresh read —
+    refused when the criterion now holds all its readings (``reading_taken``),
+    or written in the next slot (a check reading's second). A judgement mark
+    takes no slot and keeps the plain insert: the tablet's usual write costs
+    nothing more.
+    """
+    names = ["registration_id", "criterion_id", "judge_id", "event_id", "value", "version", "created_at",
+             "updated_at"]
+    values = [bindparam("registration"), bindparam("criterion"), bindparam("judge"), bindparam("event"),
+              bindparam("new_value", type_=_mark_t.c.value.type), bindparam("new_version"),
+              bindparam("now", type_=UTCDateTime()), bindparam("now", type_=UTCDateTime())]
+    if insert is not None:
+        names, values = [*names, "reading_slot"], [*values, _free_slot_sql()]
+    # A new reading of a measured criterion only while other judges hold fewer than it takes.
+    new = select(*values).where(_GUARD, _others_sql() < bindparam("reading_limit"))
+    if insert is None:
+        return _mark_t.insert().from_select(names, new).returning(_mark_t.c.id)
+    return insert(_mark_t).from_select(names, new).on_conflict_do_nothing(
+        index_elements=["registration_id", "criterion_id", "reading_slot"],
+        index_where=_mark_t.c.reading_slot.is_not(None)).returning(_mark_t.c.id)
+
+
+_INSERT_MARK = Prepared(_insert_mark())
+_INSERT_READING = Prepared(_insert_mark(sqlite_insert))  # SQLite; PostgreSQL writes it in _CREATE_READING
 _UPDATE_MARK = Prepared(
     _mark_t.update()
     .where(_mark_t.c.id == bindparam("mark_id"), _mark_t.c.version == bindparam("old_version"), _GUARD)
@@ -736,6 +800,7 @@ def _with_key_and_audit(mark_write) -> Prepared:
 
 
 _CREATE_ALL = _with_key_and_audit(_INSERT_MARK.statement)
+_CREATE_READING = _with_key_and_audit(_insert_mark(postgresql_insert))  # PostgreSQL only (``_write``)
 _UPDATE_ALL = _with_key_and_audit(_UPDATE_MARK.statement.returning(_mark_t.c.id))
 
 
@@ -894,7 +959,7 @@ def prepare_mark_write(actor: User, incoming: MarkInput, *,
     (event_id, status, code, competition_id, same_parent, employer_id, employer_parent_id, criterion_id,
      criterion_code, max_mark, step, judge_org_id, judge_org_parent_id, actor_assigned, actor_chief,
      judge_covers, conflict, override, locked, submitted, mark_id, stored_value, stored_version,
-     kind, judges_required, others) = found[7:-1]
+     kind, judges_required, others, part_code, part_name, absent_parts) = found[7:-1]
     event = EventFacts(event_id, competition_id, bool(same_parent))
     if criterion_id is None:
         raise NotFound("This criterion is not part of this event's marking scheme.", field="criterion_id")
@@ -909,6 +974,12 @@ def prepare_mark_write(actor: User, incoming: MarkInput, *,
             _policy(event), {pair} if conflict else set(), {pair} if override else set()) is not None:
         raise NotAllowed("The judge is recused from this competitor (回避) and cannot mark them.",
                          field="registration_id")
+    if part_code in (absent_parts or {}):
+        raise AbsentFromPart(
+            N_("%(code)s is recorded as absent (缺考) from the part %(part)s: criterion %(criterion)s takes no mark"
+               " for them. Nothing was saved; if the absence is wrong, the chief judge withdraws it under"
+               " \"Absent from a part\" on the event's deductions page."),
+            field="value", code=code, part=part_name, criterion=criterion_code)
     value = mark_rules.validate_mark_value(_number(incoming.value), max_mark, step)
     limit = judges_required if kind == "measurement" else None
     return PreparedWrite(key, event, incoming.registration_id, criterion_id, judge_id, role.value, value,
@@ -924,7 +995,9 @@ def _write(conn: Connection, action: mark_rules.WriteAction, live: LiveState, pa
     On PostgreSQL the mark, the request id and the audit row go in one statement
     (a data-modifying WITH), so the tablet API can run it on its own, in
     autocommit, at the cost of one round trip. SQLite has no such statement: it
-    writes the three in the caller's transaction.
+    writes the three in the caller's transaction. A measured criterion's new
+    reading whose slot another judge's reading took meanwhile writes nothing
+    either (``_insert_mark``): None, decided again.
     """
     if action == mark_rules.WriteAction.UNCHANGED:  # only the request id is stored, under the same guard
         stored = _INSERT_KEY_GUARDED.rowcount(conn, {**params, "key": key, "mark_id": live.mark_id})
@@ -933,9 +1006,10 @@ def _write(conn: Connection, action: mark_rules.WriteAction, live: LiveState, pa
     if conn.dialect.name == "postgresql":
         whole = {**params, "key": key, "mark_id": live.mark_id, "old_version": live.version,
                  **{f"audit_{name}": value for name, value in audit.items() if name != "object_id"}}
-        return (_UPDATE_ALL if update else _CREATE_ALL).scalar(conn, whole)
+        statement = _UPDATE_ALL if update else _CREATE_READING if params["measured"] else _CREATE_ALL
+        return statement.scalar(conn, whole)
     if not update:
-        mark_id = _INSERT_MARK.scalar(conn, params)
+        mark_id = (_INSERT_READING if params["measured"] else _INSERT_MARK).scalar(conn, params)
     elif _UPDATE_MARK.rowcount(conn, {**params, "mark_id": live.mark_id, "old_version": live.version}) == 1:
         mark_id = live.mark_id
     else:
@@ -984,7 +1058,8 @@ def apply_mark_write(actor_id: int, p: PreparedWrite, *, conn: Connection | None
         decision = mark_rules.resolve_write(stored, mark_rules.MarkWrite(p.value, p.base_version, p.key))
         guarded = {**cell, "seen_locked": live.locked, "seen_submitted": live.submitted, "now": utcnow(),
                    "new_value": decision.value, "new_version": decision.version,
-                   "reading_limit": NO_READING_LIMIT if p.reading_limit is None else p.reading_limit}
+                   "reading_limit": NO_READING_LIMIT if p.reading_limit is None else p.reading_limit,
+                   "measured": p.reading_limit is not None}
         new = _cell_json(p.registration_id, p.criterion_id, p.judge_id, decision.value, decision.version)
         audit = None
         if decision.action in (mark_rules.WriteAction.CREATE, mark_rules.WriteAction.UPDATE):
@@ -1062,11 +1137,16 @@ def _reading_taken(conn: Connection, p: PreparedWrite) -> ReadingTaken:
     """The refusal of a reading the criterion no longer takes, naming the readings it holds (judge: value)."""
     readings = _READINGS.all(conn, {"registration": p.registration_id, "criterion": p.criterion_id,
                                     "judge": p.judge_id})
+    named = ", ".join(f"{name}: {plain_decimal(value)}" for name, value in readings)
+    if p.reading_limit and p.reading_limit > 1:
+        return ReadingTaken(
+            N_("Criterion %(criterion)s takes %(count)s readings and already has them for this competitor"
+               " (%(readings)s). Your reading was not saved; if a recorded one is wrong, tell the chief judge."),
+            field="value", criterion=p.criterion_code, count=p.reading_limit, readings=named)
     return ReadingTaken(
         N_("Criterion %(criterion)s is measured once: it already has its reading for this competitor"
            " (%(readings)s). Your reading was not saved; if the recorded one is wrong, tell the chief judge."),
-        field="value", criterion=p.criterion_code,
-        readings=", ".join(f"{name}: {plain_decimal(value)}" for name, value in readings))
+        field="value", criterion=p.criterion_code, readings=named)
 
 
 def submit_mark(actor: User, incoming: MarkInput) -> MarkOutcome:
@@ -1480,8 +1560,9 @@ def reading_disagreements(event: Event) -> list[Disagreement]:
 
     Open: a check reading differs from the reading beyond the tolerance, a
     criterion read once holds readings that differ (recorded before readings
-    were refused at write time, or racing past the guard), or a criterion holds
-    more readings than it takes; and no decision of the chief judge to keep one
+    were refused at write time, or before reading slots closed the race of two
+    judges writing at the same instant), or a criterion holds more readings
+    than it takes; and no decision of the chief judge to keep one
     holds for them as they are now (a reading changed since reopens it;
     ``domain.readings.decided_value``).
     """
@@ -1497,7 +1578,7 @@ def reading_disagreements(event: Event) -> list[Disagreement]:
         criterion = by_id[criterion_id]
         if registration_id not in competitors:
             continue
-        extra = len(readings) > criterion.judges_required  # a reading that raced past the write guard
+        extra = len(readings) > criterion.judges_required  # stored before the reading slots, or a limit lowered
         if criterion.reading_mode == "check":
             rule = reading_rules.ReadingRule(reading_rules.ReadingMode.CHECK, criterion.judges_required,
                                              criterion.tolerance, criterion.check_counts or "first")

@@ -18,15 +18,16 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from competitions.audit.models import AuditEntry
 from competitions.domain.schemes import CriterionDraft, PartDraft, SchemeDraft
 from competitions.extensions import db
 from competitions.judging import services as judging
-from competitions.judging.models import JudgeSheet
+from competitions.judging.models import JudgeSheet, Mark, PendingCorrection
 from competitions.organize import services as organize
 from competitions.organize.models import Event
+from competitions.results import services as results
 from competitions.results.models import ResultAdjustment, ResultEntry
 from tests import factories as f
 
@@ -232,3 +233,99 @@ def test_the_theory_judges_tablet_and_sheet_show_the_absent_part_as_nothing_owed
     page = client.get(f"/judging/events/{w.ev.id}/my-sheet").get_data(as_text=True)
     assert "You still owe" not in page and 'class="num excused"' in page
     assert 'id="submit-sheet" disabled' not in page
+
+
+# --- a mark for a part the competitor is absent from is refused, never stored and ignored ---------------
+
+def _post(client, reg, crit, value, version=None, **extra):
+    return client.post("/api/v1/judging/marks", json={
+        "registration_id": reg.id, "criterion_id": crit.id, "value": value, "version": version,
+        "idempotency_key": str(uuid.uuid4()), **extra})
+
+
+def _t1_marks(w):
+    db.session.expire_all()
+    return db.session.execute(select(Mark.registration_id, Mark.judge_id, Mark.value)
+                              .where(Mark.criterion_id == w.crit["T1"].id).order_by(Mark.id)).all()
+
+
+def _counts():
+    return (db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one(),
+            db.session.execute(select(func.count()).select_from(PendingCorrection)).scalar_one())
+
+
+@pytest.mark.parametrize("lang, phrases", [
+    ("en", ("K02 is recorded as absent (缺考) from the part 理论知识", "criterion T1 takes no mark",
+            "Nothing was saved")),
+    ("zh", ("K02 已登记为模块 理论知识 缺考", "评分项 T1 不录入其分数", "本次分数未保存")),
+])
+def test_a_tablet_mark_for_the_absent_part_is_refused_naming_the_absence(w, client, auth, lang, phrases):
+    results.record_part_absence(db.session.get(Event, w.ev.id), w.b.id, "theory", "缺考", actor_id=w.chief.id)
+    db.session.commit()
+    auth.login("theory")
+    client.post("/lang", data={"lang": lang})
+    before = _counts()
+    refused = _post(client, w.b, w.crit["T1"], "80")
+    body = refused.get_json()
+    assert refused.status_code == 409 and body["error"] == "absent_from_part" and body["field"] == "value"
+    assert all(phrase in body["message"] for phrase in phrases), body["message"]
+    assert _t1_marks(w) == [] and _counts() == before  # nothing stored, nothing audited
+    # The same judge marks K01 on that criterion, and K02's practical is still marked.
+    assert _post(client, w.a, w.crit["T1"], "80").status_code == 201
+    auth.logout()
+    auth.login("practical")
+    assert _post(client, w.b, w.crit["P1"], "95").status_code == 201
+
+
+def test_a_mark_typed_before_the_absence_was_recorded_can_no_longer_change(w, client, auth):
+    auth.login("theory")
+    made = _post(client, w.b, w.crit["T1"], "40").get_json()["mark"]
+    results.record_part_absence(db.session.get(Event, w.ev.id), w.b.id, "theory", "缺考", actor_id=w.chief.id)
+    db.session.commit()
+    changed = _post(client, w.b, w.crit["T1"], "45", version=made["version"])
+    assert changed.status_code == 409 and changed.get_json()["error"] == "absent_from_part"
+    assert [str(v) for _, _, v in _t1_marks(w)] == ["40.00"]
+
+
+def test_the_chief_judge_on_behalf_by_api_and_by_form_is_refused_too(w, client, auth):
+    results.record_part_absence(db.session.get(Event, w.ev.id), w.b.id, "theory", "缺考", actor_id=w.chief.id)
+    db.session.commit()
+    auth.login("chief")
+    client.post("/lang", data={"lang": "en"})
+    before = _counts()
+    by_api = _post(client, w.b, w.crit["T1"], "80", judge_id=w.theory.id, reason="纸质评分表转录")
+    assert by_api.status_code == 409 and by_api.get_json()["error"] == "absent_from_part"
+    page = client.post(f"/judging/events/{w.ev.id}/chief/mark", data={
+        "registration_id": str(w.b.id), "criterion_id": str(w.crit["T1"].id), "judge_id": str(w.theory.id),
+        "value": "80", "idempotency_key": str(uuid.uuid4()), "reason": "纸质评分表转录"}, follow_redirects=True)
+    text = html.unescape(page.get_data(as_text=True))
+    assert "K02 is recorded as absent (缺考) from the part 理论知识" in text
+    assert "The mark has been saved" not in text
+    assert _t1_marks(w) == [] and _counts() == before
+
+
+def test_a_late_write_for_the_absent_part_is_refused_not_kept_as_a_correction(w, client, auth):
+    results.record_part_absence(db.session.get(Event, w.ev.id), w.b.id, "theory", "缺考", actor_id=w.chief.id)
+    _mark(w.theory, w.a, w.crit["T1"], "80")
+    db.session.commit()
+    judging.submit_sheet(db.session.get(Event, w.ev.id), judge=w.theory)
+    db.session.commit()
+    auth.login("theory")
+    before = _counts()
+    late = _post(client, w.b, w.crit["T1"], "70")
+    assert late.status_code == 409 and late.get_json()["error"] == "absent_from_part"
+    assert _counts() == before and [r for r, _, _ in _t1_marks(w)] == [w.a.id]
+
+
+def test_once_the_absence_is_withdrawn_the_part_takes_marks_again(w, client, auth):
+    ev = db.session.get(Event, w.ev.id)
+    results.record_part_absence(ev, w.b.id, "theory", "缺考", actor_id=w.chief.id)
+    results.undo_part_absence(ev, w.b.id, "theory", "登记错误，该选手已参加理论考试", actor_id=w.chief.id)
+    db.session.commit()
+    auth.login("theory")
+    assert _post(client, w.b, w.crit["T1"], "80").status_code == 201
+
+
+def test_the_openapi_document_names_the_refusal(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "absent_from_part" in spec["paths"]["/api/v1/judging/marks"]["post"]["responses"]["409"]["description"]
