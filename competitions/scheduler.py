@@ -17,7 +17,9 @@ scheduler that stopped is marked failed when the scheduler starts again.
 without starting anything.
 
 Every run claims a ``JobRun`` row with a unique (job, period_key) in the same
-transaction as the job's changes. If a second scheduler was started by
+transaction as the job's changes, as ``running`` until the job has returned
+(a job that commits as it goes, like the certificate batches, shows running
+meanwhile, never a success it has not had). If a second scheduler was started by
 accident, its claim for the same period fails on the unique constraint and its
 whole transaction rolls back, so it changes nothing. A run that fails is rolled
 back and then recorded as failed with its error (start, end, message); the
@@ -221,7 +223,7 @@ def _claim(job: Job, key: str, trigger: str, requested_by_id: int | None) -> Job
     existing = db.session.execute(select(JobRun.id, JobRun.status).where(
         JobRun.job == job.name, JobRun.period_key == key)).first()
     if existing is None:
-        run = JobRun(job=job.name, period_key=key, started_at=utcnow(), status="succeeded", trigger=trigger,
+        run = JobRun(job=job.name, period_key=key, started_at=utcnow(), status="running", trigger=trigger,
                      requested_by_id=requested_by_id)
         db.session.add(run)
         db.session.flush()
@@ -231,7 +233,7 @@ def _claim(job: Job, key: str, trigger: str, requested_by_id: int | None) -> Job
     # Guarded by the status it was decided on: of two schedulers retrying, only one updates the row.
     claimed = db.session.execute(
         update(JobRun).where(JobRun.id == existing.id, JobRun.status == "failed")
-        .values(status="succeeded", started_at=utcnow(), finished_at=None, error="", trigger=trigger,
+        .values(status="running", started_at=utcnow(), finished_at=None, error="", trigger=trigger,
                 requested_by_id=requested_by_id, attempts=JobRun.attempts + 1)
         .execution_options(synchronize_session=False)).rowcount
     return db.session.get(JobRun, existing.id, populate_existing=True) if claimed else None
@@ -249,7 +251,7 @@ def _record_failure(job: Job, key: str, trigger: str, requested_by_id: int | Non
                 db.session.add(run)
             elif run.status == "failed":
                 run.attempts = (run.attempts or 0) + 1
-            else:
+            elif run.status != "running":  # running: this run's own claim, committed by a job that commits as it goes
                 db.session.rollback()  # someone else succeeded meanwhile
                 return
             run.status, run.trigger, run.requested_by_id = "failed", trigger, requested_by_id
@@ -275,7 +277,7 @@ def run_job(job: Job, *, now: datetime | None = None, trigger: str = "schedule",
                 db.session.rollback()
                 return None
             result = job.function()(now=now) or {}
-            run.result, run.finished_at = result, utcnow()
+            run.status, run.result, run.finished_at = "succeeded", result, utcnow()
             db.session.commit()
         except IntegrityError:
             # Another scheduler claimed this period first: change nothing.

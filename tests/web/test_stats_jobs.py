@@ -41,6 +41,29 @@ def explode(*, now):
 
 
 BOOM = SchedulerJob("boom", "tests.web.test_stats_jobs:explode", cron={"hour": 3}, grace=timedelta(hours=1))
+SEEN = []
+
+
+class Stopped(BaseException):
+    """The scheduler process going away in the middle of a job (a kill, not an exception the job raises)."""
+
+
+def commit_as_it_goes(*, now):
+    """A job that commits part of its work (as the certificate batches do), looks at its own run, then ends as
+    told: normally, with an error, or by the process stopping."""
+    db.session.commit()
+    SEEN.append(db.session.execute(select(JobRun.status).where(JobRun.job == "batches")).scalar_one())
+    ending = SEEN_ENDING[0]
+    if ending == "error":
+        raise RuntimeError("printer on fire")
+    if ending == "stop":
+        raise Stopped()
+    return {"made": 1}
+
+
+SEEN_ENDING = ["ok"]
+BATCHES = SchedulerJob("batches", "tests.web.test_stats_jobs:commit_as_it_goes", cron={"minute": "*"},
+                       grace=timedelta(minutes=5))
 
 
 def _calls() -> list:
@@ -194,3 +217,44 @@ def test_request_and_cancel_from_the_command_line(year, runner):
     result = runner.invoke(args=["jobs", "cancel", str(run_id)])
     assert result.exit_code != 0 and "is not queued" in result.output
     assert runner.invoke(args=["jobs", "request", "no_such_job"]).exit_code != 0
+
+
+def _batch_job_globals():
+    return BATCHES.function().__globals__
+
+
+@pytest.mark.parametrize("ending", ["ok", "error", "stop"])
+def test_a_job_that_commits_as_it_goes_shows_running_until_it_ends(year, ending):
+    """Review M2: the run was claimed as "succeeded", so a job committing midway showed a success it had not had,
+    and one cut off by a stopped scheduler stayed "succeeded" forever."""
+    names = _batch_job_globals()
+    names["SEEN"].clear()
+    names["SEEN_ENDING"][:] = [ending]
+    now = datetime(2026, 7, 1, 19, 0, tzinfo=UTC)
+    if ending == "ok":
+        assert run_job(BATCHES, now=now) == {"made": 1}
+    elif ending == "error":
+        with pytest.raises(RuntimeError):
+            run_job(BATCHES, now=now)
+    else:
+        with pytest.raises(BaseException) as stopped:  # noqa: B017 - the class as the scheduler imported it
+            run_job(BATCHES, now=now)
+        assert type(stopped.value).__name__ == "Stopped"
+        db.session.rollback()
+    assert names["SEEN"] == ["running"]  # what the jobs page showed while the job was at work
+    db.session.expire_all()
+    run = db.session.execute(select(JobRun).where(JobRun.job == "batches")).scalar_one()
+    if ending == "stop":
+        assert run.status == "running" and run.finished_at is None
+        assert fail_interrupted() == 1  # the next scheduler start
+        db.session.expire_all()
+        run = db.session.get(JobRun, run.id)
+        assert run.status == "failed" and run.error.startswith("Interrupted")
+        names["SEEN_ENDING"][:] = ["ok"]  # the period is run again, and this time it ends
+        assert run_job(BATCHES, now=now) == {"made": 1}
+        db.session.expire_all()
+        run = db.session.get(JobRun, run.id)
+        assert (run.status, run.attempts) == ("succeeded", 2)
+    else:
+        expected = "succeeded" if ending == "ok" else "failed"
+        assert run.status == expected and run.finished_at is not None
