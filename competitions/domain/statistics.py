@@ -11,6 +11,13 @@ age band, with the change from last year. The rules:
 * **A competition counts in the year it ends** (``statistics_year``): a
   contest running from December into January is a figure of January's year,
   whatever year its name carries. A draft was never held and never counts.
+* **Only what was held counts** (``is_held``): a competition called off
+  before it opened (a draft archived directly, ``Competition.called_off_at``)
+  was never held; nor an event cancelled (取消) -- its registrations are no
+  participations, it is no event held and its trade no trade held -- nor a
+  competition whose events were all cancelled (how a contest is called off
+  once registration has opened). A competition without events (a labour
+  campaign run with units) is held by its status alone.
 * **A participation is an approved registration** (``is_participation``): a
   withdrawn, rejected, pending or waitlisted registration is not.
 * **A worker in three events is three participations and one distinct
@@ -157,9 +164,13 @@ def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def is_held(status: str) -> bool:
-    """True when a competition in ``status`` counts as held (anything but a draft)."""
-    return status not in NOT_HELD_STATUSES
+def is_held(status: str, *, called_off: bool = False, held_events: int | None = None,
+            cancelled_events: int = 0) -> bool:
+    """True when a competition counts as held: not a draft, not called off before it opened, and not every one of
+    its events cancelled (``held_events`` None: events not considered, as for a labour campaign's units)."""
+    if status in NOT_HELD_STATUSES or called_off:
+        return False
+    return not (held_events == 0 and cancelled_events > 0)
 
 
 def age_in_year(birth_year: int, year: int) -> int:
@@ -204,6 +215,8 @@ class Participation:
     final: FinalLine | None = None   # for a qualifier: their line in the final round's results
     promoted: bool = False
     final_round: bool = False        # a registration in a final round (the preliminary one is the participation)
+    event_cancelled: bool = False    # its event was cancelled (取消): not held
+    competition_called_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,12 +230,21 @@ class Held:
     level: str
     competition_class: str
     kind: str
-    trades: tuple[str, ...] = ()
+    trades: tuple[str, ...] = ()     # the trades of its held events (cancelled events left out)
+    called_off: bool = False         # archived straight from a draft: called off before it opened
+    cancelled_events: int = 0
+
+
+def competition_held(h: Held) -> bool:
+    """Whether ``h`` counts as a competition held (``is_held`` over its status, call-off and events)."""
+    return is_held(h.status, called_off=h.called_off, held_events=len(h.trades), cancelled_events=h.cancelled_events)
 
 
 def is_participation(p: Participation) -> bool:
-    """An approved registration in a held competition (a final round's registration continues a preliminary one)."""
-    return p.status in COUNTED_STATUSES and is_held(p.competition_status) and not p.final_round
+    """An approved registration in a held event of a held competition (a final round's registration continues a
+    preliminary one)."""
+    return (p.status in COUNTED_STATUSES and not p.final_round and not p.event_cancelled
+            and is_held(p.competition_status, called_off=p.competition_called_off))
 
 
 def is_finalist(p: Participation) -> bool:
@@ -365,7 +387,7 @@ def tally(year: int, participations: Iterable[Participation], held: Iterable[Hel
                 c.awards += is_awarded(p)
                 c.promotions += p.promoted and is_participation(p)
     for h in held:
-        if not is_held(h.status):
+        if not competition_held(h):
             continue
         for dimension in HELD_DIMENSIONS:
             for key in _held_keys(dimension, h, industries.get(h.organizer_id, "")):

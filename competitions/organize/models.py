@@ -55,6 +55,8 @@ class Competition(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    # Archived straight from a draft: called off (取消) before it opened, never held (statistics leave it out).
+    called_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recuse_same_parent: Mapped[bool] = mapped_column(Boolean, default=False)
     # Whether competitors may lodge an appeal online during the notice period (otherwise the organizer records it).
     online_appeals: Mapped[bool] = mapped_column(Boolean, default=False)

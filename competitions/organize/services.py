@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from competitions.db import utcnow
 from competitions.domain import lifecycle
 from competitions.domain.awards import AwardRule, validate_award_rule
 from competitions.domain.errors import N_, InvalidState, RuleViolation, ValidationErrors
@@ -102,7 +103,10 @@ def change_status(competition: Competition, target: str) -> None:
         has_registration_window=bool(competition.registration_opens_at and competition.registration_closes_at),
         judging_begun=target == "open" and competition.status == "closed" and marks_entered(competition),
     )
+    old = competition.status
     competition.status = lifecycle.check_transition(competition.status, target, facts).value
+    if old == lifecycle.Status.DRAFT and competition.status == lifecycle.Status.ARCHIVED:
+        competition.called_off_at = utcnow()  # a draft that never opened, archived: a contest called off
 
 
 def set_status(competition: Competition, target: str, *, actor_id: int | None) -> None:

@@ -87,6 +87,7 @@ def figures_json(report: YearReport, drilled=None) -> dict:
         "year": report.year, "scope": {"id": scope_id, "name": report.scope.name, "kind": report.scope.kind},
         "compiled_at": report.compiled_at.isoformat() if report.compiled_at else None, "final": report.final,
         "promotions_counted": report.promotions_counted,
+        "results_pending": report.results_pending, "promotions_pending": report.promotions_pending,
         "labels": {"this_year": str(report.year), "last_year": str(report.year - 1),
                    "no_data": _("No figures"), "download": _("Download (xlsx)")},
         "headline": headline_json(report),
@@ -139,7 +140,12 @@ register_path("/api/v1/stats/figures", {
             "200": {"description": "Headline figures and chart data.", "content": {"application/json": {
                 "schema": {"type": "object", "properties": {
                     "year": {"type": "integer"}, "compiled_at": {"type": "string", "nullable": True},
-                    "final": {"type": "boolean"}, "headline": {"type": "array", "items": {"type": "object"}},
+                    "final": {"type": "boolean"},
+                    "results_pending": {"type": "integer", "description": "Competitions of the year whose results "
+                                        "were not final when compiled (their finalists and awards not counted yet)"},
+                    "promotions_pending": {"type": "integer",
+                                           "description": "Skill-level promotions awaiting review when compiled"},
+                    "headline": {"type": "array", "items": {"type": "object"}},
                     "labour": {"type": "array", "items": {"type": "object"}, "description":
                                "Labour competitions: held, units, named workers, periods assessed, vetoes."},
                     "innovation": {"type": "array", "items": {"type": "object"}, "description":

@@ -38,6 +38,8 @@ def subtitle(report: YearReport) -> str:
         when = to_local(report.compiled_at).strftime("%Y-%m-%d %H:%M")
         state = (_("final figures, compiled %(when)s", when=when) if report.final
                  else _("provisional figures, compiled %(when)s", when=when))
+        if not report.final and report.waiting_for():
+            state += f" ({report.waiting_for()})"
     return f"{report.scope.name} · {report.year} · {state}"
 
 

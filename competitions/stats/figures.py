@@ -140,6 +140,17 @@ class YearReport:
     headline: Row
     breakdowns: tuple[Breakdown, ...] = field(default_factory=tuple)
     years: tuple[int, ...] = ()
+    results_pending: int = 0       # competitions of the year whose results were not final when compiled
+    promotions_pending: int = 0    # skill-level promotions of the year awaiting review when compiled
+
+    def waiting_for(self) -> str:
+        """What provisional figures of a year still wait for, in the reader's language ("" when nothing)."""
+        parts = []
+        if self.results_pending:
+            parts.append(_("competitions whose results are not final yet: %(num)d", num=self.results_pending))
+        if self.promotions_pending:
+            parts.append(_("promotions awaiting review: %(num)d", num=self.promotions_pending))
+        return "; ".join(parts)
 
     def breakdown(self, name: str) -> Breakdown | None:
         """The breakdown called ``name``, if shown."""
@@ -310,7 +321,9 @@ def year_report(year: int, scope: Organization, *, enterprise_limit: int | None 
         year=year, scope=_scope(scope), compiled_at=compilation.compiled_at if compilation else None,
         final=bool(compilation and compilation.final),
         promotions_counted=bool(compilation and compilation.promotions_counted), headline=headline,
-        breakdowns=tuple(breakdowns), years=compiled_years())
+        breakdowns=tuple(breakdowns), years=compiled_years(),
+        results_pending=compilation.results_pending if compilation else 0,
+        promotions_pending=compilation.promotions_pending if compilation else 0)
 
 
 def drill(year: int, scope: Organization, dimension: str, key: str) -> Breakdown:

@@ -9,8 +9,9 @@
   only these rows, never the registrations. The labour-competition and
   innovation figures (issue 15) are kept on the ``total`` and ``industry``
   cells.
-* ``StatCompilation``: when a year was last compiled, how long it took, and
-  whether it was the final compile (the one of 1 January for the year before).
+* ``StatCompilation``: when a year was last compiled, how long it took, what
+  it still waited for (results not final, promotions not reviewed), and
+  whether its figures are final (a finished year once nothing is waited for).
 """
 
 from __future__ import annotations
@@ -76,3 +77,8 @@ class StatCompilation(db.Model):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     figures: Mapped[int] = mapped_column(Integer, default=0)
     promotions_counted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the year still waits for when it was compiled (``services.pending_for_year``): held competitions with
+    # participations whose results are not final yet, and skill-level promotions awaiting review. A finished year
+    # is counted again every night until both are 0, and only then marked final.
+    results_pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    promotions_pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -81,6 +81,14 @@ def _age_band_sql(dialect: str) -> str:
     return f"CASE {whens} ELSE '{rules.AGE_BANDS[-1].code}' END"
 
 
+def _held_sql(c: str = "c") -> str:
+    """SQL twin of ``rules.is_held`` for competition ``c``: not a draft, not called off before it opened, and not
+    every event cancelled (a competition without events -- a labour campaign run with units -- is held by status)."""
+    return (f"({c}.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)}) AND {c}.called_off_at IS NULL"
+            f" AND (EXISTS (SELECT 1 FROM event he WHERE he.competition_id = {c}.id AND he.cancelled_at IS NULL)"
+            f" OR NOT EXISTS (SELECT 1 FROM event ae WHERE ae.competition_id = {c}.id)))")
+
+
 def _finalist_sql() -> str:
     """SQL twin of ``rules.is_finalist`` over a final result entry ``re``: not marked absent, not left in the
     preliminary round, and scored or disqualified (the snapshot's flags decide; a line with no score at all is no
@@ -203,9 +211,9 @@ def _collect_participations(conn: Connection, params: dict) -> None:
         LEFT JOIN stat_final f ON f.registration_id = r.id
         LEFT JOIN stat_promoted p ON p.registration_id = r.id
         WHERE c.ends_on BETWEEN :first AND :last
-          AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)})
+          AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)}) AND c.called_off_at IS NULL
           AND r.status IN ({_quoted(rules.COUNTED_STATUSES)})
-          AND e.round <> '{rules.FINAL_ROUND}'""", params)
+          AND e.round <> '{rules.FINAL_ROUND}' AND e.cancelled_at IS NULL""", params)
 
 
 def _count_cells(conn: Connection, params: dict) -> None:
@@ -244,25 +252,26 @@ def _count_cells(conn: Connection, params: dict) -> None:
         SELECT s.org_id, 'industry', o.industry, 0, 0, s.participations, s.workers, s.enterprises, s.finalists,
                s.awards, s.promotions
         FROM stat_cell s JOIN organization o ON o.id = s.org_id WHERE s.dimension = 'total'""")
-    held_where = (f"c.ends_on BETWEEN :first AND :last AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)})")
+    held_where = f"c.ends_on BETWEEN :first AND :last AND {_held_sql()}"
     for dimension, column in HELD_KEYS.items():
         group = "c.organization_id" if dimension == rules.TOTAL else f"c.organization_id, {column}"
         _run(conn, f"""
             INSERT INTO stat_cell
             SELECT c.organization_id, '{dimension}', {column}, COUNT(DISTINCT c.id), COUNT(e.id), 0, 0, 0, 0, 0, 0
             FROM competition c JOIN organization o ON o.id = c.organization_id
-            LEFT JOIN event e ON e.competition_id = c.id AND e.round <> '{rules.FINAL_ROUND}'
+            LEFT JOIN event e ON e.competition_id = c.id AND e.round <> '{rules.FINAL_ROUND}' AND e.cancelled_at IS NULL
             WHERE {held_where} GROUP BY {group}""", params)
     _run(conn, f"""
         INSERT INTO stat_cell
         SELECT c.organization_id, 'trade', e.trade_code, COUNT(DISTINCT c.id), COUNT(e.id), 0, 0, 0, 0, 0, 0
         FROM competition c JOIN event e ON e.competition_id = c.id AND e.round <> '{rules.FINAL_ROUND}'
+             AND e.cancelled_at IS NULL
         WHERE {held_where} GROUP BY c.organization_id, e.trade_code""", params)
     _run(conn, "CREATE TEMP TABLE stat_trade (code VARCHAR(20) PRIMARY KEY, name VARCHAR(200))")
     _run(conn, f"""
         INSERT INTO stat_trade
         SELECT e.trade_code, MIN(e.trade_name) FROM competition c JOIN event e ON e.competition_id = c.id
-        WHERE {held_where} GROUP BY e.trade_code""", params)
+        WHERE {held_where} AND e.cancelled_at IS NULL GROUP BY e.trade_code""", params)
 
 
 def _scopes(conn: Connection) -> int:
@@ -305,9 +314,9 @@ def _count_labour_and_innovation(conn: Connection, params: dict, year: int) -> i
     _run(conn, "CREATE TEMP TABLE stat_extra (org_id INTEGER, " + ", ".join(
         f"{name} {'NUMERIC' if name == 'innovation_benefit' else 'INTEGER'} DEFAULT 0" for name in EXTRA_COLUMNS)
         + ")")
-    held = (f"c.ends_on BETWEEN :first AND :last AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)})")
+    held = f"c.ends_on BETWEEN :first AND :last AND {_held_sql()}"
     # A labour competition counts in every year one of its periods ends, or (no periods) in the year it ends.
-    labour = f"""c.kind = '{rules.LABOUR_KIND}' AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)}) AND (
+    labour = f"""c.kind = '{rules.LABOUR_KIND}' AND {_held_sql()} AND (
         EXISTS (SELECT 1 FROM labour_period yp WHERE yp.competition_id = c.id AND yp.ends_on BETWEEN :first AND :last)
         OR (c.ends_on BETWEEN :first AND :last
             AND NOT EXISTS (SELECT 1 FROM labour_period np WHERE np.competition_id = c.id)))"""
@@ -367,12 +376,47 @@ def _count_labour_and_innovation(conn: Connection, params: dict, year: int) -> i
     return written
 
 
+def pending_for_year(year: int) -> tuple[int, int]:
+    """What ``year``'s figures still wait for: (competitions, promotions).
+
+    Competitions: held competitions ending in ``year`` with at least one
+    participation and no final results yet (their finalists and awards are not
+    counted until then: ``rules.is_finalist``, ``rules.is_awarded``).
+    Promotions: skill-level promotion flags of those competitions still pending
+    review (``promotions_source`` counts approved ones only). A contest ending
+    in late December is published, on notice and under appeal well into
+    January; its year is final only when both are 0.
+    """
+    conn = db.session.connection()
+    params = _year_params(year)
+    statement = text(f"""
+        SELECT COUNT(*) FROM competition c
+        WHERE c.ends_on BETWEEN :first AND :last AND {_held_sql()}
+          AND EXISTS (SELECT 1 FROM event e JOIN registration r ON r.event_id = e.id
+                      WHERE e.competition_id = c.id AND e.cancelled_at IS NULL
+                        AND r.status IN ({_quoted(rules.COUNTED_STATUSES)}))
+          AND NOT EXISTS (SELECT 1 FROM result_snapshot rs
+                          WHERE rs.competition_id = c.id AND rs.status = '{rules.FINAL_SNAPSHOT_STATUS}')""")
+    statement = statement.bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
+    competitions = conn.execute(statement, {k: params[k] for k in ("first", "last")}).scalar() or 0
+    promotions = 0
+    if promotions_source() is not None:
+        statement = text("""
+            SELECT COUNT(*) FROM promotion_flag pf JOIN competition c ON c.id = pf.competition_id
+            WHERE pf.kind = 'level' AND pf.status = 'pending' AND c.ends_on BETWEEN :first AND :last""")
+        statement = statement.bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
+        promotions = conn.execute(statement, {k: params[k] for k in ("first", "last")}).scalar() or 0
+    return competitions, promotions
+
+
 def compile_year(year: int, *, final: bool = False, now: datetime | None = None) -> StatCompilation:
     """Replace ``year``'s figures with a fresh count; flushes, the caller commits.
 
-    ``final`` marks the compile of a finished year (the 1 January job); a later
-    compile of the same year (after a late appeal, say) replaces the figures
-    and keeps the mark.
+    ``final`` marks the figures final (the jobs pass it once a finished year
+    waits for nothing, ``pending_for_year``; an operator may force it from the
+    shell); a later compile of the same year (after a late appeal, say)
+    replaces the figures and keeps the mark. What the year still waits for is
+    recorded with the compilation.
     """
     started = time.perf_counter()
     conn = db.session.connection()
@@ -399,6 +443,7 @@ def compile_year(year: int, *, final: bool = False, now: datetime | None = None)
     compilation.seconds = round(time.perf_counter() - started, 3)
     compilation.figures = written
     compilation.promotions_counted = promotions_counted
+    compilation.results_pending, compilation.promotions_pending = pending_for_year(year)
     db.session.flush()
     return compilation
 

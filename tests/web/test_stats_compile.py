@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -106,9 +106,11 @@ def _facts(year: int):
             registration_id=reg.id, worker_id=worker.id, employer_id=reg.employer_id, status=reg.status,
             gender=worker.gender, birth_year=worker.birth_date.year, level=comp.level,
             competition_class=comp.competition_class, kind=comp.kind, trade=event.trade_code,
-            competition_status=comp.status, final=finals.get(reg.id), promoted=reg.id in promoted))
+            competition_status=comp.status, final=finals.get(reg.id), promoted=reg.id in promoted,
+            event_cancelled=event.cancelled, competition_called_off=comp.called_off_at is not None))
     held = [rules.Held(c.id, c.organization_id, c.status, c.level, c.competition_class, c.kind,
-                       tuple(e.trade_code for e in c.events))
+                       tuple(e.trade_code for e in c.live_events), called_off=c.called_off_at is not None,
+                       cancelled_events=sum(e.cancelled for e in c.events))
             for c in db.session.execute(select(Competition)).scalars() if rules.statistics_year(c.ends_on) == year]
     orgs = db.session.execute(select(Organization)).scalars().all()
     return participations, held, {o.id: o.path for o in orgs}, {o.id: o.industry for o in orgs}
@@ -158,3 +160,54 @@ def test_a_participation_counts_for_the_employer_on_the_registration(year):
     figures = _figures(2026)
     assert figures[(year["plant"].id, "total", "")] == known.PLANT_2026
     assert figures[(year["west"].id, "total", "")] == known.WEST_2026
+
+
+def test_what_was_not_held_does_not_count(year):
+    """Review H1/H2: a cancelled event, a contest whose events were all cancelled, and a draft archived straight
+    away (called off before it opened) are not held: no competition, event, trade or participation of theirs."""
+    from competitions.organize import services as organize
+    from tests import factories as f
+    from tests.stats_data import _register
+
+    before = _figures(2026)
+    west, east, city = year["west"].id, year["east"].id, year["city"].id
+    workers = year["workers"]
+    # A west district contest: its 焊工 event is cancelled after B was approved; its 钳工 event is held (C).
+    half = f.competition(year["west"], name="2026年西区职工技能比武", level="district",
+                         starts_on=date(2026, 11, 2), ends_on=date(2026, 11, 3))
+    cancelled, held = f.event(half, trade_name="焊工", trade_code="WELD"), f.event(half, trade_name="钳工",
+                                                                                 trade_code="FITT")
+    _register(cancelled, workers["B"], "approved")
+    _register(held, workers["C"], "approved")
+    organize.cancel_event(cancelled, actor_id=None, reason="场地漏水，项目取消", now=datetime(2026, 10, 1, tzinfo=UTC))
+    # An east contest called off after registration opened: its only event cancelled, with A approved in it.
+    off = f.competition(year["east"], name="2026年东区技能竞赛", level="district", kind="labor",
+                        starts_on=date(2026, 11, 5), ends_on=date(2026, 11, 6))
+    only = f.event(off, trade_name="电工", trade_code="ELEC")
+    _register(only, workers["A"], "approved")
+    organize.cancel_event(only, actor_id=None, reason="竞赛取消", now=datetime(2026, 10, 1, tzinfo=UTC))
+    # A draft the east district archived straight away: called off before it opened.
+    draft = f.competition(year["east"], name="2026年东区取消的竞赛", level="district",
+                          starts_on=date(2026, 11, 8), ends_on=date(2026, 11, 9))
+    f.event(draft, trade_name="钳工", trade_code="FITT")
+    organize.change_status(draft, "archived")
+    assert draft.called_off_at is not None
+    for comp in (half, off):
+        comp.status = "results"
+    db.session.commit()
+    compile_year(2026)
+    db.session.commit()
+    after = _figures(2026)
+    # competitions, events, participations, workers, enterprises, finalists, awards
+    assert after[(city, "total", "")] == tuple(
+        b + d for b, d in zip(before[(city, "total", "")], (1, 1, 1, 0, 0, 0, 0), strict=True))
+    assert after[(west, "total", "")][:3] == (before[(west, "total", "")][0] + 1, before[(west, "total", "")][1] + 1,
+                                              before[(west, "total", "")][2] + 1)
+    assert after[(east, "total", "")][:2] == before[(east, "total", "")][:2]
+    assert after[(city, "trade", "FITT")] == (1, 1, 1, 1, 1, 0, 0)  # the held 钳工 event only, not the draft's
+    assert after[(city, "trade", "WELD")][:3] == before[(city, "trade", "WELD")][:3]
+    assert after[(city, "kind", "labor")] == before[(city, "kind", "labor")]
+    # The SQL agrees with the domain's rule in every cell.
+    expected = {key: tuple(getattr(value, name) for name in ALL_FIELDS)
+                for key, value in rules.tally(2026, *_facts(2026)).items()}
+    assert _figures(2026, ALL_FIELDS) == expected

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from competitions.extensions import db
+from competitions.registration.models import Registration
 from competitions.scheduler import (
     JOBS,
     JobRun,
@@ -130,7 +131,9 @@ def test_the_final_compile_missed_over_new_year_is_caught_up_for_the_year_that_e
     done = dict(catch_up(started))
     assert done["compile_previous_year"]["year"] == 2026
     compilation = db.session.execute(select(StatCompilation).where(StatCompilation.year == 2026)).scalar_one()
-    assert compilation.final is True
+    # The known year still waits (the district contest's results are published, not final; the contest ending on
+    # 5 January has none; B's promotion awaits review): compiled, not final.
+    assert (compilation.final, compilation.results_pending, compilation.promotions_pending) == (False, 2, 1)
     assert "compile_previous_year" not in {job.name for job, _due in missed_runs(started)}
     # Starting a second time changes nothing.
     rows = _rows()
@@ -258,3 +261,58 @@ def test_a_job_that_commits_as_it_goes_shows_running_until_it_ends(year, ending)
     else:
         expected = "succeeded" if ending == "ok" else "failed"
         assert run.status == expected and run.finished_at is not None
+
+
+def _city_total(year_data, y):
+    row = db.session.execute(select(StatFigure).where(
+        StatFigure.year == y, StatFigure.scope_id == year_data["city"].id, StatFigure.dimension == "total",
+        StatFigure.key == "")).scalar_one()
+    return row.finalists, row.awards, row.promotions
+
+
+def test_a_finished_year_is_counted_nightly_until_its_results_are_final_then_marked_final(year):
+    """Review H3: the 1 January compile marked the year final and nothing counted it again, so a late-December
+    contest's finalists, prizes and promotions decided in January never reached the annual report."""
+    from competitions.promotion.models import PromotionFlag
+    from competitions.results.models import ResultSnapshot
+    from tests.stats_data import _final
+
+    new_year = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)  # 00:30 on 1 January 2027 in Beijing
+    done = run_job(job_named("compile_previous_year"), now=new_year)
+    assert (done["year"], done["final"], done["results_pending"], done["promotions_pending"]) == (2026, False, 2, 1)
+    assert _city_total(year, 2026) == (4, 2, 1)
+    # In January: the district contest's results become final (A 70, E 88 third), the contest that ended on
+    # 5 January gets final results (B 75, no prize), and B's promotion is approved.
+    district = db.session.execute(select(ResultSnapshot).where(
+        ResultSnapshot.competition_id == year["district"].id)).scalar_one()
+    district.status = "final"
+    b_entry = db.session.execute(select(Registration).where(
+        Registration.worker_id == year["workers"]["B"].id,
+        Registration.event_id == year["cross_in"].events[0].id)).scalar_one()
+    _final(year["cross_in"], [(b_entry, "75", False, None)])
+    flag = db.session.execute(select(PromotionFlag).where(PromotionFlag.status == "pending")).scalar_one()
+    flag.status = "approved"
+    db.session.commit()
+    night = datetime(2027, 1, 4, 18, 30, tzinfo=UTC)  # 02:30 on 5 January
+    done = run_job(job_named("refresh_statistics"), now=night)
+    assert done["year"] == 2027
+    assert [(y["year"], y["final"], y["results_pending"]) for y in done["finished_years"]] == [(2026, True, 0)]
+    assert _city_total(year, 2026) == (7, 3, 2)  # +A, E, B finalists; +E's third prize; +B's promotion
+    compilation = db.session.execute(select(StatCompilation).where(StatCompilation.year == 2026)).scalar_one()
+    assert compilation.final is True
+    # Final now: the next night counts only the current year.
+    assert "finished_years" not in run_job(job_named("refresh_statistics"), now=night + timedelta(days=1))
+
+
+def test_the_dashboard_says_what_a_provisional_past_year_waits_for(year, client, auth):
+    from tests import factories as f
+
+    run_job(job_named("compile_previous_year"), now=datetime(2026, 12, 31, 16, 30, tzinfo=UTC))
+    f.user("cityorg", "organizer", org=year["city"])
+    db.session.commit()
+    auth.login("cityorg")
+    page = client.get("/stats/?year=2026", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Provisional figures" in page
+    assert "competitions whose results are not final yet: 2; promotions awaiting review: 1" in page
+    data = client.get("/api/v1/stats/figures?year=2026").get_json()
+    assert (data["final"], data["results_pending"], data["promotions_pending"]) == (False, 2, 1)
