@@ -5,7 +5,7 @@ was archived straight from its draft: it is marked called off as of its last cha
 as held. Compilations get the counts of results and promotions they waited for (0 until compiled again).
 
 Revision ID: 8f96fd35c713
-Revises: c4f1a2b7d9e3
+Revises: a5b6581e075b
 Create Date: 2026-11-29 16:07:41.239392
 
 """
@@ -18,7 +18,7 @@ import competitions.db
 
 # revision identifiers, used by Alembic.
 revision = '8f96fd35c713'
-down_revision = 'c4f1a2b7d9e3'
+down_revision = 'a5b6581e075b'
 branch_labels = None
 depends_on = None
 
