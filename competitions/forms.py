@@ -225,7 +225,10 @@ def commit_or_form_error(form, operation: Callable[[], T], *, field: str, succes
 def row_version(row) -> str:
     """A short digest of every stored column of ``row`` (a model instance, saved or not): what a set-up form
     was shown for. Any change by anyone since (a rename, a new headcount, a save that touched ``updated_at``)
-    gives another digest, so no version column is needed."""
+    gives another digest, so no version column is needed. A list or tuple of rows (an event's marking scheme:
+    the event, its parts and criteria) gives one digest of them all, a row added or removed included."""
+    if isinstance(row, list | tuple):
+        return hashlib.sha256("|".join(row_version(r) for r in row).encode()).hexdigest()[:20]
     values = tuple((column.key, repr(getattr(row, column.key, None))) for column in row.__table__.columns)
     return hashlib.sha256(repr(values).encode()).hexdigest()[:20]
 

@@ -67,8 +67,9 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = 200, mu
 
 
 def _code(value: str, field: str = "code") -> str:
-    """A code as stored: required, at most 20 characters, full-width letters and digits folded (Ａ01 is A01)."""
-    return tidy_name(_text(value, field, limit=20))
+    """A code as stored: required, at most 20 characters once full-width letters and digits are folded (Ａ01 is
+    A01; the length is checked after folding, as one character may fold into several)."""
+    return _text(tidy_name(clean_text((value or "").strip(), field=field)), field, limit=20)
 
 
 def same_as(competition_id: int, column, value: str, *, exclude_id: int | None = None, current: str | None = None):

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from competitions.forms import Form, SubForm, two_decimals
+from competitions.forms import Form, SubForm, VersionedForm, two_decimals
 from competitions.labels import choices
 
 CODE_VALIDATORS = [
@@ -35,7 +35,7 @@ def _level_choices(blank: bool = True) -> list[tuple[str, str]]:
     return ([("", "—")] if blank else []) + out
 
 
-class CompetitionForm(Form):
+class CompetitionForm(VersionedForm):
     """A competition's identity, dates and registration window."""
 
     name = StringField(_l("Competition name"), validators=[DataRequired(), Length(max=200)])
@@ -63,7 +63,7 @@ class CompetitionForm(Form):
         self.organization_id.choices = list(org_choices)
 
 
-class EventForm(Form):
+class EventForm(VersionedForm):
     """One trade within a competition."""
 
     trade_name = StringField(_l("Trade"), validators=[DataRequired(), Length(max=100)])
@@ -148,7 +148,7 @@ class CriterionForm(SubForm):
         self.aggregation.choices = choices("aggregation")
 
 
-class SchemeForm(Form):
+class SchemeForm(VersionedForm):
     """The whole marking scheme of an event: parts, criteria, tie-breaks and award rule."""
 
     parts = FieldList(FormField(PartForm), min_entries=1, max_entries=10)

@@ -128,7 +128,9 @@ def competition_edit(competition_id: int):
     if request.method == "GET":
         form.registration_opens_at.data = to_local(competition.registration_opens_at)
         form.registration_closes_at.data = to_local(competition.registration_closes_at)
-    if form.validate_on_submit() and _check_org_in_scope(form) and commit_or_form_error(
+        form.show_version(competition)
+    if form.validate_on_submit() and not form.changed_meanwhile(competition) and _check_org_in_scope(
+            form) and commit_or_form_error(
             form, lambda: services.update_competition(competition, _competition_data(form)),
             field="name", success=_("The competition has been saved."))[0]:
         return redirect(url_for("organize.competition", competition_id=competition.id))
@@ -204,7 +206,8 @@ def event_edit(event_id: int):
     if request.method == "GET":
         form.target_level.data = str(event.target_level or "")
         form.required_level.data = str(event.required_level or "")
-    if form.validate_on_submit() and commit_or_form_error(
+        form.show_version(event)
+    if form.validate_on_submit() and not form.changed_meanwhile(event) and commit_or_form_error(
             form, lambda: services.update_event(event, _event_data(form)),
             field="trade_code", success=_("The event has been saved."))[0]:
         return redirect(url_for("organize.competition", competition_id=event.competition_id))
@@ -370,6 +373,11 @@ def _attach_problems(form: SchemeForm, error: ValidationErrors) -> list[str]:
     return general
 
 
+def _scheme_rows(event: Event) -> list:
+    """What the scheme form edits, for its version check: the event, its parts and their criteria."""
+    return [event, *event.parts, *(c for p in event.parts for c in p.criteria)]
+
+
 @bp.route("/events/<int:event_id>/scheme", methods=["GET", "POST"])
 @role_required("organizer")
 def scheme(event_id: int):
@@ -382,7 +390,8 @@ def scheme(event_id: int):
     general: list[str] = []
     if request.method == "GET":
         _fill_scheme_form(form, event)
-    elif form.validate_on_submit():
+        form.show_version(_scheme_rows(event))
+    elif form.validate_on_submit() and not form.changed_meanwhile(_scheme_rows(event)):
         draft, award = _draft_from_form(form)
         try:
             services.save_scheme(event, draft, award)

@@ -129,3 +129,92 @@ def test_a_new_innovation_track_starts_from_an_expert_review_scheme_and_skills_k
     assert [(p.code, int(p.weight)) for p in event.parts] == [("review", 100)]
     assert [(c.code, int(c.max_mark)) for c in event.parts[0].criteria] == [("N", 40), ("F", 25), ("B", 30), ("A", 5)]
     assert event.scheme_valid
+
+
+# ---- 2 (continued). the set-up forms an innovation contest shares with skills contests refuse a stale save -----
+
+def test_stale_competition_event_and_scheme_forms_are_refused(client, auth, runner):
+    from competitions.organize.models import Competition, Event
+    from tests import factories as f
+
+    orgs = f.org_tree()
+    f.user("cityorg", "organizer", org=orgs["city"])
+    contest = f.competition(orgs["city"], name="2026年职工技术创新成果评选", kind="innovation")
+    track = f.event(contest, trade_name="职工创新成果", trade_code="CX")
+    db.session.commit()
+    _login(client, auth, "cityorg")
+
+    def version(url):
+        found = re.search(r'name="version"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="version"',
+                          client.get(url).get_data(as_text=True))
+        assert found, f"{url} carries no version"
+        return found.group(1) or found.group(2)
+
+    scheme_url, event_url = f"/organize/events/{track.id}/scheme", f"/organize/events/{track.id}/edit"
+    competition_url = f"/organize/competitions/{contest.id}/edit"
+    seen = {url: version(url) for url in (scheme_url, event_url, competition_url)}
+    shown = {url: _form_fields(client.get(url).get_data(as_text=True)) for url in (event_url, competition_url)}
+    # a colleague changes the scheme (by the command line), the track and the competition meanwhile
+    assert runner.invoke(args=["scheme", "set", str(track.id), "--rank-style", "dense"]).exit_code == 0
+    db.session.get(Event, track.id).capacity = 77
+    db.session.get(Competition, contest.id).description = "同事改的说明"
+    db.session.commit()
+    criteria = [("review", "N", "创新性/先进性", 100)]
+    stale = client.post(scheme_url, data={**_scheme_post([("review", "专家评审", 100)], criteria),
+                                          "version": seen[scheme_url]})
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    stale = client.post(event_url, data={**shown[event_url], "trade_name": "Mine", "capacity": "5"},
+                        follow_redirects=True)
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    stale = client.post(competition_url, data={**shown[competition_url], "name": "Mine"}, follow_redirects=True)
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    db.session.expire_all()
+    event = db.session.get(Event, track.id)
+    assert event.rank_style == "dense" and event.capacity == 77 and event.trade_name == "职工创新成果"
+    assert [c.code for p in event.parts for c in p.criteria] != ["N"]
+    assert db.session.get(Competition, contest.id).name == "2026年职工技术创新成果评选"
+    # the page shown again carries the new version and saves
+    saved = client.post(scheme_url, data={**_scheme_post([("review", "专家评审", 100)], criteria),
+                                          "version": version(scheme_url)})
+    assert saved.status_code == 302
+    fresh = _form_fields(client.get(event_url).get_data(as_text=True))
+    assert client.post(event_url, data={**fresh, "trade_name": "Mine"}).status_code == 302
+    fresh = _form_fields(client.get(competition_url).get_data(as_text=True))
+    assert client.post(competition_url, data={**fresh, "name": "Mine"}).status_code == 302
+
+
+def _form_fields(page: str) -> dict:
+    """The values the page's form would send as it is shown (inputs, checked boxes, selected options, text)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.values, self.select, self.textarea = {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and a.get("name") and a.get("type") not in ("submit", "file"):
+                if a.get("type") != "checkbox" or "checked" in a:
+                    self.values[a["name"]] = a.get("value") or ""
+            elif tag == "select":
+                self.select = a.get("name")
+            elif tag == "option" and self.select and ("selected" in a or self.select not in self.values):
+                self.values[self.select] = a.get("value") or ""
+            elif tag == "textarea":
+                self.textarea = a.get("name")
+                self.values[self.textarea] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.values[self.textarea] += data
+
+    reader = Reader()
+    reader.feed(page)
+    return {k: v for k, v in reader.values.items() if k not in ("lang", "next")}

@@ -276,3 +276,21 @@ def test_a_withdrawn_unit_is_listed_apart_in_the_cumulative_standing(w, client, 
     login(client, auth, "metro-org", lang="zh")
     page = client.get(f"/labour-results/competitions/{comp.id}/honours").get_data(as_text=True)
     assert "退出</span>" in page and "已退出竞赛：单列，不排名次" in page
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("A\x0701", "control character"),
+    ("㍿" * 6, "At most 20 characters."),     # each folds into 株式会社: 24 characters once folded
+    ("A" * 21, "At most 20 characters."),
+    ("　", "This field is required."),
+])
+def test_a_unit_code_a_clerk_mistypes_is_refused_with_the_reason(w, client, auth, typed, message):
+    from sqlalchemy import func, select
+
+    from competitions.labour.models import LabourUnit
+
+    count = db.session.execute(select(func.count(LabourUnit.id))).scalar()
+    login(client, auth, "metro-org")
+    api = client.post(f"/api/v1/labour/competitions/{w['competition'].id}/units", json={"code": typed, "name": "新"})
+    assert api.status_code == 422 and message in api.json["message"], api.json
+    assert db.session.execute(select(func.count(LabourUnit.id))).scalar() == count
