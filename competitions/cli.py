@@ -32,6 +32,28 @@ def operation() -> Iterator[None]:
         raise click.ClickException(str(error)) from error
 
 
+def _cannot_write(path, error: OSError) -> click.ClickException:
+    return click.ClickException(f"Cannot write {path}: {error.strerror or error}. Nothing was written there.")
+
+
+@contextlib.contextmanager
+def output_file(path, mode: str = "wb") -> Iterator:
+    """Open ``path`` for a command's output; click.ClickException naming the path and the reason (no such
+    directory, no permission, a directory) instead of a traceback."""
+    try:
+        handle = open(path, mode)  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise _cannot_write(path, error) from error
+    with handle:
+        yield handle
+
+
+def write_output(path, data: bytes) -> None:
+    """Write a command's output file (an xlsx, a PDF) at ``path``; a clean error when it cannot be written."""
+    with output_file(path) as out:
+        out.write(data)
+
+
 def user_named(username: str):
     """The account called ``username``; click.ClickException naming it when there is none."""
     from competitions.auth.models import User

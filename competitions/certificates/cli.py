@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from competitions.cli import operation
+from competitions.cli import operation, output_file
 from competitions.db import utcnow
 from competitions.extensions import db
 from competitions.organize.models import Competition
@@ -111,10 +111,10 @@ def export_command(competition_id, fmt, language, out_path, base_url):
                                         seal=services.seal_png(c.seal_sha)), services.file_name(c, language))
              for c in certificates]
     if fmt == "pdf":
-        with open(out_path, "wb") as out:
+        with output_file(out_path) as out:
             certificates_pdf((text for text, _name in texts), out)
     else:
-        with zipfile.ZipFile(out_path, "w") as archive:
+        with output_file(out_path) as out, zipfile.ZipFile(out, "w") as archive:
             for number, (text, name) in enumerate(texts, 1):
                 archive.writestr(f"{number:05d}-{name}", certificate_pdf(text))
     click.echo(f"wrote {len(texts)} certificate(s) to {out_path}")

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from competitions.cli import operation, user_named
+from competitions.cli import operation, user_named, write_output
 from competitions.extensions import db
 
 judging_cli = AppGroup("judging", help="Judge assignments, sign-off and the audit log.")
@@ -182,7 +182,7 @@ def audit_export_command(path, competition_id, event_id):
                                                                               event_id=event_id), None)).scalars().all()
     headers = ["No.", "Time", "User", "Action", "Object", "Object id", "Competition", "Event", "Old value",
                "New value", "Reason", "Address"]
-    path.write_bytes(audit_workbook(entries, headers, to_local))
+    write_output(path, audit_workbook(entries, headers, to_local))
     click.echo(f"Wrote {len(entries)} audit entries to {path}.")
 
 

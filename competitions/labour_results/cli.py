@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from competitions.cli import operation, user_named
+from competitions.cli import operation, user_named, write_output
 from competitions.db import utcnow
 from competitions.extensions import db
 
@@ -126,7 +126,7 @@ def money_command(competition_id, xlsx_path):
     for unit_id, code, name in table.units:
         click.echo(f"{code:8} {name}  {table.totals.get(unit_id, 0):,.2f}")
     if xlsx_path:
-        xlsx_path.write_bytes(money_xlsx(competition, table))
+        write_output(xlsx_path, money_xlsx(competition, table))
         click.echo(f"Wrote {xlsx_path}.")
 
 

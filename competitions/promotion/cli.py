@@ -18,7 +18,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from competitions.cli import operation
+from competitions.cli import operation, write_output
 from competitions.db import utcnow
 from competitions.domain.errors import ValidationErrors
 from competitions.extensions import db
@@ -161,7 +161,7 @@ def rules_export_command(rule_set_id, file):
     from competitions.promotion.rules import export_document
 
     document = export_document(_rule_set(rule_set_id))
-    Path(file).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_output(file, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     click.echo(f"Rule set {rule_set_id} written to {file}.")
 
 
@@ -232,7 +232,7 @@ def roster_command(competition_id, fmt, output):
     from competitions.promotion.pdf import roster_pdf
 
     data = roster_data(_competition(competition_id))
-    Path(output).write_bytes(roster_xlsx(data) if fmt == "xlsx" else roster_pdf(data))
+    write_output(output, roster_xlsx(data) if fmt == "xlsx" else roster_pdf(data))
     count = len(data.rows)
     click.echo(f"Roster of competition {competition_id} written to {output} "
                f"({count} proposal{'' if count == 1 else 's'}).")

@@ -18,11 +18,12 @@ from flask_login import current_user
 from competitions.api.openapi import register_path, register_schema
 from competitions.auth.permissions import role_required
 from competitions.domain import statistics as rules
+from competitions.domain.errors import ValidationErrors
+from competitions.errors import validation_errors_response
 from competitions.stats import api_bp
 from competitions.stats.figures import DRILLABLE, YearReport, drill, metric_label, year_report
-from competitions.stats.params import chosen_year, drill_param
+from competitions.stats.params import stats_query
 from competitions.stats.permissions import load_scope_or_404
-from competitions.web import id_arg
 
 PIE_CHARTS = ("kind", "class", "gender")
 HORIZONTAL = ("region", "trade", "industry", "enterprise", "labour", "labour_industry", "innovation",
@@ -53,10 +54,13 @@ def headline_json(report: YearReport, metrics=rules.METRICS) -> list[dict]:
 def _links(breakdown, year: int, scope_id: int) -> list[str | None]:
     """Where selecting each row leads (one ``url_for``, then plain query strings: a chart may have many rows)."""
     base = url_for("stats.dashboard")
+    if ":" in breakdown.name:  # a drill-down (trade:ELEC): each union below, the same drill-down
+        return [f"{base}?{urlencode({'year': year, 'scope': row.scope_id, 'drill': breakdown.name})}#drill"
+                if row.scope_id else None for row in breakdown.rows]
     if breakdown.name in ("region", "enterprise", "labour", "innovation"):
         return [f"{base}?{urlencode({'year': year, 'scope': row.scope_id})}" for row in breakdown.rows]
     if breakdown.name in DRILLABLE:
-        return [f"{base}?{urlencode({'year': year, 'scope': scope_id, 'drill': f'{breakdown.name}:{row.key}'})}"
+        return [f"{base}?{urlencode({'year': year, 'scope': scope_id, 'drill': f'{breakdown.name}:{row.key}'})}#drill"
                 for row in breakdown.rows]
     return [None] * len(breakdown.rows)
 
@@ -104,13 +108,12 @@ def figures_json(report: YearReport, drilled=None) -> dict:
 @role_required("organizer")
 def figures():
     """A year's figures of one union's subtree (the caller's own union unless ``scope`` names one within reach)."""
-    org = load_scope_or_404(id_arg("scope"), for_user=current_user)
-    year = chosen_year()
-    drilled = None
-    wanted = drill_param()
-    if wanted is not None:
-        drilled = drill(year, org, *wanted)
-    return jsonify(figures_json(year_report(year, org), drilled))
+    query = stats_query()
+    if query.problems:  # 422 naming each parameter that makes no sense (never other figures under a 200)
+        return validation_errors_response(ValidationErrors(list(query.problems)))
+    org = load_scope_or_404(query.scope_id, for_user=current_user)
+    drilled = drill(query.year, org, *query.drill) if query.drill else None
+    return jsonify(figures_json(year_report(query.year, org), drilled))
 
 
 register_schema("StatsChart", {
@@ -155,6 +158,8 @@ register_path("/api/v1/stats/figures", {
                     "drill": {"$ref": "#/components/schemas/StatsChart"}}}}}},
             "401": {"description": "Not logged in."}, "403": {"description": "Not staff."},
             "404": {"description": "Scope out of reach."},
+            "422": {"description": "A parameter makes no sense (a year outside 2000-2100, a scope that is no "
+                                   "number, a malformed drill-down): every one named in `problems`."},
         },
     }
 })

@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from competitions.cli import operation
+from competitions.cli import operation, write_output
 
 stats_cli = AppGroup("stats", help="Yearly participation statistics.")
 
@@ -53,12 +53,10 @@ def report_command(year, scope_id, lang, xlsx_path, pdf_path):
         for item, value in report.headline.figures.items():
             click.echo(f"  {metric_label(item)}: {'-' if value is None else value}")
         if xlsx_path:
-            with open(xlsx_path, "wb") as out:
-                out.write(exports.report_xlsx(report))
+            write_output(xlsx_path, exports.report_xlsx(report))
             click.echo(f"Wrote {xlsx_path}.")
         if pdf_path:
-            with open(pdf_path, "wb") as out:
-                out.write(report_pdf(year_report(year, org)))
+            write_output(pdf_path, report_pdf(year_report(year, org)))
             click.echo(f"Wrote {pdf_path}.")
 
 

@@ -17,12 +17,12 @@ from flask_login import current_user
 from competitions.auth.permissions import role_required
 from competitions.db import utcnow
 from competitions.extensions import db
+from competitions.i18n import translate
 from competitions.stats import bp, exports
 from competitions.stats.api import figures_json
 from competitions.stats.figures import CHART_BREAKDOWNS, DRILLABLE, drill, metric_label, year_report
-from competitions.stats.params import chosen_year, drill_param
+from competitions.stats.params import StatsQuery, stats_query
 from competitions.stats.permissions import load_scope_or_404, visible_trail
-from competitions.web import id_arg
 
 
 @bp.app_template_filter("stat_num")
@@ -35,18 +35,35 @@ def stat_num(value) -> str:
     return f"{Decimal(value):,}" if isinstance(value, str) else f"{value:,}"
 
 
+class _BadQuery(Exception):
+    """A page asked for with a parameter that makes no sense: said, then shown without it."""
+
+    def __init__(self, query: StatsQuery):
+        self.query = query
+
+
 def _report(**kwargs):
-    org = load_scope_or_404(id_arg("scope"), for_user=current_user)
-    return org, year_report(chosen_year(), org, **kwargs)
+    query = stats_query()
+    if query.problems:
+        raise _BadQuery(query)
+    org = load_scope_or_404(query.scope_id, for_user=current_user)
+    return org, year_report(query.year, org, **kwargs), query
+
+
+@bp.errorhandler(_BadQuery)
+def _bad_query(error: _BadQuery):
+    """Say which parameter made no sense and show the dashboard without it (never other figures silently)."""
+    for problem in error.query.problems:
+        flash(translate(problem["message"], problem.get("params")), "error")
+    return redirect(url_for("stats.dashboard", **error.query.kept()))
 
 
 @bp.route("/")
 @role_required("organizer")
 def dashboard():
     """The year's headline figures and charts for the caller's union (or one below it), with drill-downs."""
-    org, report = _report()
-    wanted = drill_param()
-    drilled = drill(report.year, org, *wanted) if wanted else None
+    org, report, query = _report()
+    drilled = drill(report.year, org, *query.drill) if query.drill else None
     return render_template("stats/dashboard.html", report=report, drilled=drilled,
                            trail=visible_trail(report.scope.trail, current_user),
                            data=figures_json(report, drilled), drillable=DRILLABLE,
@@ -57,18 +74,16 @@ def dashboard():
 @role_required("organizer")
 def chart_xlsx():
     """One chart's figures as a spreadsheet (``chart`` names the breakdown, or ``drill`` a drill-down)."""
-    org, report = _report(enterprise_limit=None)
-    wanted = drill_param()
+    org, report, query = _report(enterprise_limit=None)
     name = request.args.get("chart", "")
-    if wanted:
-        breakdown = drill(report.year, org, *wanted)
+    if query.drill:
+        breakdown = drill(report.year, org, *query.drill)
     elif name in CHART_BREAKDOWNS and report.breakdown(name) is not None:
         breakdown = report.breakdown(name)
     else:
         abort(404)
-    data = exports.chart_xlsx(report, breakdown)
-    what = breakdown.name.replace(":", "-") if not wanted else wanted[0]
-    return Response(data, mimetype=exports.XLSX_MIMETYPE,
+    what = breakdown.name.replace(":", "-") if not query.drill else f"{query.drill[0]}-{query.drill[1]}"
+    return Response(exports.chart_xlsx(report, breakdown), mimetype=exports.XLSX_MIMETYPE,
                     headers={"Content-Disposition": exports.disposition(exports.filename(report, what, "xlsx"))})
 
 
@@ -76,7 +91,7 @@ def chart_xlsx():
 @role_required("organizer")
 def report_xlsx():
     """The annual report as one spreadsheet: a summary and a sheet per breakdown (every enterprise)."""
-    _org, report = _report(enterprise_limit=None)
+    _org, report, _query = _report(enterprise_limit=None)
     return Response(exports.report_xlsx(report), mimetype=exports.XLSX_MIMETYPE,
                     headers={"Content-Disposition": exports.disposition(exports.filename(report, "report", "xlsx"))})
 
@@ -87,7 +102,7 @@ def report_pdf():
     """The annual report as a PDF with the charts and tables."""
     from competitions.stats.pdf import report_pdf as build
 
-    _org, report = _report()
+    _org, report, _query = _report()
     return Response(build(report), mimetype="application/pdf",
                     headers={"Content-Disposition": exports.disposition(exports.filename(report, "report", "pdf"))})
 

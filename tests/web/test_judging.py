@@ -431,6 +431,8 @@ def test_cli_assigns_signs_off_and_exports(w, runner, tmp_path):
     assert runner.invoke(args=["judging", "reopen", str(w.ev.id), "--reason", "申诉成立"]).exit_code == 0
     out = tmp_path / "audit.xlsx"
     assert runner.invoke(args=["judging", "audit-export", str(out), "--event", str(w.ev.id)]).exit_code == 0
+    nowhere = runner.invoke(args=["judging", "audit-export", str(tmp_path / "gone" / "a.xlsx")])
+    assert nowhere.exit_code == 1 and "Cannot write" in nowhere.output  # the shared output_file, not a traceback
     actions = {r[3] for r in load_workbook(out).active.iter_rows(min_row=2, values_only=True)}
     assert {"mark.create", "event.lock", "event.unlock", "sheet.submit"} <= actions
 

@@ -148,6 +148,12 @@ def test_report_command_prints_the_headline_and_writes_the_files(year, runner, t
     assert "Participations (person-times): 8" in result.output and "Workers (persons): 5" in result.output
     assert xlsx.read_bytes()[:2] == b"PK" and pdf.read_bytes()[:4] == b"%PDF"
     assert runner.invoke(args=["stats", "report", "--year", "2026", "--scope", "999999"]).exit_code == 1
+    # Review L4: a path that cannot be written is named with the reason, not a traceback.
+    for option in ("--xlsx", "--pdf"):
+        missing = tmp_path / "no-such-dir" / "report.bin"
+        result = runner.invoke(args=["stats", "report", "--year", "2026", option, str(missing)])
+        assert result.exit_code == 1 and not isinstance(result.exception, OSError)
+        assert f"Cannot write {missing}: No such file or directory" in result.output
 
 
 def test_a_participation_counts_for_the_employer_on_the_registration(year):

@@ -111,17 +111,54 @@ def test_drill_down_by_trade_across_the_districts(year, client, auth):
     assert _pairs(drill) == {"东区总工会": 4, "西区总工会": 1}
     page = client.get("/stats/?year=2026&drill=trade:ELEC").get_data(as_text=True)
     assert 'id="drill"' in page and "电工" in page
+    # Review M3: every way into a drill-down lands on it (#drill), and a district in it keeps the trade.
+    trade_chart = next(chart for chart in document["charts"] if chart["name"] == "trade")
+    assert all(link.endswith("#drill") for link in trade_chart["links"])
+    east = year["east"].id
+    assert f"/stats/?year=2026&scope={east}&drill=trade%3AELEC#drill" in drill["links"]
+    assert f'href="/stats/?year=2026&amp;scope={east}&amp;drill=trade%3AELEC#drill"' in page
     # From a district, the same drill lists its enterprises.
     document = _json(client, year=2026, scope=year["east"].id, drill="industry:通用设备制造业")
     assert _pairs(document["drill"]) == {"东区机床厂工会": 6}
-    assert "drill" not in _json(client, year=2026, drill="gender:male")  # not a drill-down dimension
+    response = client.get("/api/v1/stats/figures", query_string={"year": 2026, "drill": "gender:male"})
+    assert response.status_code == 422 and response.get_json()["field"] == "drill"  # not a drill-down dimension
 
 
-def test_bad_parameters_fall_back_instead_of_failing(year, client, auth):
+BAD_PARAMETERS = [("year=abc", "year"), ("year=1999", "year"), ("year=" + "9" * 400, "year"), ("year=-1", "year"),
+                  ("year=2026.5", "year"), ("scope=abc", "scope"), ("scope=-1", "scope"), ("drill=trade", "drill"),
+                  ("drill=nonsense:1", "drill"), ("drill=trade:" + "E" * 101, "drill"),
+                  ("drill=trade:EL%1bEC", "drill")]
+
+
+@pytest.mark.parametrize("query, field", BAD_PARAMETERS)
+def test_a_parameter_that_makes_no_sense_is_named_never_answered_with_other_figures(year, client, auth, query,
+                                                                                      field):
+    """Review M4: ?year=1999 was answered with 2026's figures under a 200, ?scope=abc with the caller's union."""
     auth.login("cityorg")
-    for query in ("year=abc", "year=99999", "scope=abc", "drill=trade", "drill=nonsense:1"):
-        assert client.get(f"/stats/?{query}").status_code == 200, query
-    assert client.get("/stats/?scope=999999").status_code == 404
+    response = client.get(f"/api/v1/stats/figures?{query}", headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["field"] == field and [p["field"] for p in body["problems"]] == [field]
+    # The page says what was wrong and shows the dashboard without the bad parameter (the URL says what is shown).
+    response = client.get(f"/stats/?{query}", headers={"Accept-Language": "en"})
+    assert response.status_code == 302
+    shown = response.headers["Location"].split("?", 1)[-1]
+    assert query not in shown and (field == "year" or f"{field}=" not in shown)  # the year shown is the default
+    page = client.get(response.headers["Location"], headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert {"year": "The year must be a year from 2000 to 2100", "scope": "The union (scope) must be given",
+            "drill": "A drill-down is written trade:"}[field] in page.replace("&lt;", "<").replace("&gt;", ">")
+    # Downloads are not served for a bad query either.
+    assert client.get(f"/stats/report.xlsx?{query}").status_code == 302
+
+
+def test_every_bad_parameter_is_named_at_once_and_good_ones_are_kept(year, client, auth):
+    auth.login("cityorg")
+    body = client.get("/api/v1/stats/figures?year=1999&scope=abc&drill=x").get_json()
+    assert [p["field"] for p in body["problems"]] == ["year", "scope", "drill"]
+    response = client.get(f"/stats/?year=2025&scope={year['east'].id}&drill=x")
+    assert response.status_code == 302
+    assert "year=2025" in response.headers["Location"] and f"scope={year['east'].id}" in response.headers["Location"]
+    assert client.get("/stats/?scope=999999").status_code == 404  # a number out of reach: not found, as before
 
 
 def test_chart_data_as_xlsx(year, client, auth):
