@@ -90,6 +90,13 @@ def clean_text(text: str, *, field: str | None = None, multiline: bool = False) 
     return unicodedata.normalize("NFC", text)
 
 
+def trade_code(text: str) -> str:
+    """A trade code as it is stored and compared: Unicode NFKC (full-width 'ＥＬＥＣ' is 'ELEC'), no surrounding
+    spaces, upper case -- one trade is one code however it was typed ('elec', 'Elec', 'ELEC'), as the national
+    occupation catalogue writes codes (review M5: 电工 was listed twice in the statistics)."""
+    return unicodedata.normalize("NFKC", text or "").strip().upper()
+
+
 def normalize_name(text: str) -> str:
     """A name for comparing (team names): NFKC (full-width letters and digits become ASCII), no spaces at all.
 

@@ -57,6 +57,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from competitions.domain.errors import N_, Code
+from competitions.domain.inputs import trade_code
 
 SCHEMA_ID = "competitions.promotion.rule-set"
 SCHEMA_VERSION = 1
@@ -137,7 +138,7 @@ class Scope:
                 and (not self.classes or competition.competition_class in self.classes)
                 and (not self.kinds or competition.kind in self.kinds)
                 and (not self.groups or event.group in self.groups)
-                and (not self.trades or event.trade_code in self.trades))
+                and (not self.trades or trade_code(event.trade_code) in {trade_code(t) for t in self.trades}))
 
     def overlaps(self, other: Scope) -> bool:
         """True when some competition and event could fall within both scopes."""

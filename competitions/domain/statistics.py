@@ -107,6 +107,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from competitions.domain.inputs import trade_code
+
 COUNTED_STATUSES = ("approved",)
 NOT_HELD_STATUSES = ("draft",)
 AWARD_PRIZES = ("first", "second", "third", "honourable")
@@ -335,14 +337,14 @@ def roll_up_rule(scope_paths: Mapping[int, str], org_id: int) -> tuple[int, ...]
 
 def _keys(dimension: str, p: Participation, year: int, industry: str) -> str:
     return {
-        TOTAL: "", "level": p.level, "class": p.competition_class, "kind": p.kind, "trade": p.trade,
+        TOTAL: "", "level": p.level, "class": p.competition_class, "kind": p.kind, "trade": trade_code(p.trade),
         "gender": p.gender, "age_band": age_band(age_in_year(p.birth_year, year)), "industry": industry,
     }[dimension]
 
 
 def _held_keys(dimension: str, h: Held, industry: str) -> tuple[str, ...]:
     if dimension == "trade":
-        return tuple(sorted(set(h.trades)))
+        return tuple(sorted({trade_code(t) for t in h.trades}))
     return ({TOTAL: "", "level": h.level, "class": h.competition_class, "kind": h.kind,
              "industry": industry}[dimension],)
 
@@ -391,7 +393,7 @@ def tally(year: int, participations: Iterable[Participation], held: Iterable[Hel
             continue
         for dimension in HELD_DIMENSIONS:
             for key in _held_keys(dimension, h, industries.get(h.organizer_id, "")):
-                events = len(h.trades) if dimension != "trade" else h.trades.count(key)
+                events = len(h.trades) if dimension != "trade" else [trade_code(t) for t in h.trades].count(key)
                 for scope in roll_up_rule(org_paths, h.organizer_id):
                     c = counter(scope, dimension, key)
                     c.competitions.add(h.competition_id)

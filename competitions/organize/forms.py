@@ -20,8 +20,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from competitions.domain.inputs import trade_code
 from competitions.forms import Form, SubForm, VersionedForm, two_decimals
 from competitions.labels import choices
+
+
+def trade_code_filter(value):
+    """Fold a typed trade code before it is checked (full-width letters, lower case: ``inputs.trade_code``)."""
+    return trade_code(value) if isinstance(value, str) else value
+
 
 CODE_VALIDATORS = [
     DataRequired(),
@@ -67,7 +74,7 @@ class EventForm(VersionedForm):
     """One trade within a competition."""
 
     trade_name = StringField(_l("Trade"), validators=[DataRequired(), Length(max=100)])
-    trade_code = StringField(_l("Trade code"), validators=CODE_VALIDATORS)
+    trade_code = StringField(_l("Trade code"), validators=CODE_VALIDATORS, filters=[trade_code_filter])
     group = SelectField(_l("Group"))
     target_level = SelectField(_l("Target skill level"), validators=[Optional()])
     required_level = SelectField(_l("Minimum current skill level"), validators=[Optional()])
@@ -99,7 +106,7 @@ class CopyEventForm(Form):
     """Copy an event (with its marking scheme) into a competition."""
 
     competition_id = SelectField(_l("Into competition"), coerce=int)
-    trade_code = StringField(_l("Trade code"), validators=CODE_VALIDATORS)
+    trade_code = StringField(_l("Trade code"), validators=CODE_VALIDATORS, filters=[trade_code_filter])
     group = SelectField(_l("Group"))
     submit = SubmitField(_l("Copy"))
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from competitions.db import utcnow
-from competitions.domain import lifecycle
+from competitions.domain import inputs, lifecycle
 from competitions.domain.awards import AwardRule, validate_award_rule
 from competitions.domain.errors import N_, InvalidState, RuleViolation, ValidationErrors
 from competitions.domain.schemes import CriterionDraft, PartDraft, SchemeDraft, validate_scheme
@@ -164,7 +164,7 @@ def _check_event(competition: Competition, data: EventData, exclude_id: int | No
     clash = db.session.execute(
         select(Event.id).where(
             Event.competition_id == competition.id,
-            Event.trade_code == data.trade_code.strip(),
+            Event.trade_code == inputs.trade_code(data.trade_code),
             Event.group == data.group,
             Event.round != "final",  # a final shares its preliminary's trade and group
             Event.id != (exclude_id or 0),
@@ -172,7 +172,7 @@ def _check_event(competition: Competition, data: EventData, exclude_id: int | No
     ).first()
     if clash:
         raise RuleViolation("This competition already has the event %(code)s for this group.", field="trade_code",
-                            code=data.trade_code)
+                            code=inputs.trade_code(data.trade_code))
     if data.min_age and data.max_age and data.min_age > data.max_age:
         raise RuleViolation("The minimum age is above the maximum age.", field="max_age")
     if data.is_team and data.team_size < 2:
@@ -188,7 +188,8 @@ def create_event(competition: Competition, data: EventData) -> Event:
     """Add an event to a competition that has not started judging."""
     _require_editable(competition)
     _check_event(competition, data)
-    values = dict(data.__dict__, trade_code=data.trade_code.strip(), team_size=data.team_size if data.is_team else 1)
+    values = dict(data.__dict__, trade_code=inputs.trade_code(data.trade_code),
+                  team_size=data.team_size if data.is_team else 1)
     event = Event(competition=competition, **values)
     db.session.add(event)
     db.session.flush()
@@ -198,7 +199,7 @@ def create_event(competition: Competition, data: EventData) -> Event:
 def update_event(event: Event, data: EventData) -> None:
     """Change an event's details."""
     _require_editable(event.competition)
-    if event.round == "final" and (data.trade_code.strip(), data.group) != (event.trade_code, event.group):
+    if event.round == "final" and (inputs.trade_code(data.trade_code), data.group) != (event.trade_code, event.group):
         raise RuleViolation("A final has its preliminary's trade code and group; change them on the preliminary.",
                             field="trade_code")
     if event.round and data.is_team:
@@ -207,7 +208,7 @@ def update_event(event: Event, data: EventData) -> None:
     _check_event(event.competition, data, exclude_id=event.id)
     for key, value in data.__dict__.items():
         setattr(event, key, value)
-    event.trade_code = data.trade_code.strip()
+    event.trade_code = inputs.trade_code(data.trade_code)
     if not data.is_team:
         event.team_size = 1
     if event.round == "preliminary":  # the final is the same trade and group

@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from competitions.domain import promotion_rule_sets as documents
+from competitions.domain.inputs import trade_code
 from competitions.forms import Form, SubForm
 from competitions.labels import choices
 
@@ -134,7 +135,7 @@ class RuleForm(Form):
             "key": (self.key.data or "").strip(), "name": self.name.data,
             "scope": {"levels": self.levels.data or [], "classes": self.classes.data or [],
                       "kinds": self.kinds.data or [], "groups": self.groups.data or [],
-                      "trades": [t.strip() for t in (self.trades.data or "").replace("，", ",").split(",")
+                      "trades": [trade_code(t) for t in (self.trades.data or "").replace("，", ",").split(",")
                                  if t.strip()]},
             "selection": {"kind": self.selection_kind.data, "rank_from": self.rank_from.data,
                           "rank_to": self.rank_to.data, "fraction": none(self.fraction.data),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flask import request
 
 from competitions.domain.errors import N_
-from competitions.domain.inputs import bad_characters, parse_id
+from competitions.domain.inputs import bad_characters, parse_id, trade_code
 from competitions.stats.figures import DRILLABLE, compiled_years
 from competitions.timezone import local_zone
 
@@ -82,7 +82,7 @@ def stats_query() -> StatsQuery:
     if raw is not None:
         dimension, sep, key = raw.partition(":")
         if sep and dimension in DRILLABLE and key.strip() and len(key) <= MAX_DRILL_KEY and not bad_characters(key):
-            drill = (dimension, key)
+            drill = (dimension, trade_code(key) if dimension == "trade" else key)
         else:
             problems.append({"field": "drill", "message": N_(
                 "A drill-down is written trade:<trade code> or industry:<industry> (at most %(max)d characters, "

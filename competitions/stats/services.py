@@ -16,7 +16,9 @@ How the year is compiled (``compile_year``), all inside one transaction:
    registration and frozen at approval), worker, gender, age band,
    level, class, kind, trade, finalist, award, promoted. One pass over the
    registrations; everything after reads this table.
-3. ``stat_cell``: figures per (employer, dimension, key), with distinct
+3. ``stat_cell``: figures per (employer, dimension, key) -- a trade by its
+   code in upper case (``inputs.trade_code``; codes stored before it may be
+   in any case), with distinct
    workers counted per cell (one sort of the participations per competition
    attribute, one for all worker attributes together); competitions held per
    (organizer, dimension, key).
@@ -202,7 +204,7 @@ def _collect_participations(conn: Connection, params: dict) -> None:
     _run(conn, f"""
         INSERT INTO stat_part
         SELECT r.employer_id, r.worker_id, w.gender, {_age_band_sql(dialect)}, c.level, c.competition_class,
-               c.kind, e.trade_code, COALESCE(f.finalist, 0), COALESCE(f.award, 0),
+               c.kind, UPPER(TRIM(e.trade_code)), COALESCE(f.finalist, 0), COALESCE(f.award, 0),
                CASE WHEN p.registration_id IS NULL THEN 0 ELSE 1 END
         FROM competition c
         JOIN event e ON e.competition_id = c.id
@@ -263,15 +265,16 @@ def _count_cells(conn: Connection, params: dict) -> None:
             WHERE {held_where} GROUP BY {group}""", params)
     _run(conn, f"""
         INSERT INTO stat_cell
-        SELECT c.organization_id, 'trade', e.trade_code, COUNT(DISTINCT c.id), COUNT(e.id), 0, 0, 0, 0, 0, 0
+        SELECT c.organization_id, 'trade', UPPER(TRIM(e.trade_code)), COUNT(DISTINCT c.id), COUNT(e.id),
+               0, 0, 0, 0, 0, 0
         FROM competition c JOIN event e ON e.competition_id = c.id AND e.round <> '{rules.FINAL_ROUND}'
              AND e.cancelled_at IS NULL
-        WHERE {held_where} GROUP BY c.organization_id, e.trade_code""", params)
+        WHERE {held_where} GROUP BY c.organization_id, UPPER(TRIM(e.trade_code))""", params)
     _run(conn, "CREATE TEMP TABLE stat_trade (code VARCHAR(20) PRIMARY KEY, name VARCHAR(200))")
     _run(conn, f"""
         INSERT INTO stat_trade
-        SELECT e.trade_code, MIN(e.trade_name) FROM competition c JOIN event e ON e.competition_id = c.id
-        WHERE {held_where} AND e.cancelled_at IS NULL GROUP BY e.trade_code""", params)
+        SELECT UPPER(TRIM(e.trade_code)), MIN(e.trade_name) FROM competition c JOIN event e ON e.competition_id = c.id
+        WHERE {held_where} AND e.cancelled_at IS NULL GROUP BY UPPER(TRIM(e.trade_code))""", params)
 
 
 def _scopes(conn: Connection) -> int:

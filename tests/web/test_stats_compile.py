@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from competitions.domain import errors as rules_errors
 from competitions.domain import statistics as rules
 from competitions.extensions import db
 from competitions.organize.models import Competition, Event
@@ -214,6 +215,41 @@ def test_what_was_not_held_does_not_count(year):
     assert after[(city, "trade", "WELD")][:3] == before[(city, "trade", "WELD")][:3]
     assert after[(city, "kind", "labor")] == before[(city, "kind", "labor")]
     # The SQL agrees with the domain's rule in every cell.
+    expected = {key: tuple(getattr(value, name) for name in ALL_FIELDS)
+                for key, value in rules.tally(2026, *_facts(2026)).items()}
+    assert _figures(2026, ALL_FIELDS) == expected
+
+
+def test_one_trade_is_one_row_however_its_code_was_typed(year):
+    """Review M5: 电工 typed 'elec' in one contest and 'ELEC' in another made two trade rows named 电工."""
+    from sqlalchemy import update
+
+    from tests import factories as f
+    from tests.stats_data import _register
+
+    typed = f.competition(year["west"], name="2026年西区电工比武", level="district",
+                          starts_on=date(2026, 11, 2), ends_on=date(2026, 11, 3))
+    event = f.event(typed, trade_name="电工", trade_code=" ｅｌｅｃ ")  # full-width, lower case, spaces
+    assert event.trade_code == "ELEC"
+    with pytest.raises(rules_errors.RuleViolation, match="already has the event"):
+        f.event(typed, trade_name="维修电工", trade_code="Elec")
+    _register(event, year["workers"]["C"], "approved")
+    # A code stored before codes were folded (lower case): still the same trade.
+    old = f.competition(year["east"], name="2026年东区电工比武", level="district",
+                        starts_on=date(2026, 11, 5), ends_on=date(2026, 11, 6))
+    legacy = f.event(old, trade_name="电工", trade_code="ELEC")
+    db.session.execute(update(Event).where(Event.id == legacy.id).values(trade_code="elec"))
+    _register(legacy, year["workers"]["B"], "approved")
+    for comp in (typed, old):
+        comp.status = "results"
+    db.session.commit()
+    before = _figures(2026)[(year["city"].id, "trade", "ELEC")]
+    compile_year(2026)
+    db.session.commit()
+    trades = {key: value for (scope, dim, key), value in _figures(2026).items()
+              if scope == year["city"].id and dim == "trade"}
+    assert set(trades) == {"ELEC", "WELD", "CNC"}
+    assert trades["ELEC"][:4] == (before[0] + 2, before[1] + 2, before[2] + 2, before[3] + 1)  # C is new to 电工
     expected = {key: tuple(getattr(value, name) for name in ALL_FIELDS)
                 for key, value in rules.tally(2026, *_facts(2026)).items()}
     assert _figures(2026, ALL_FIELDS) == expected
