@@ -18,6 +18,7 @@ from flask_login import current_user
 from competitions.api.openapi import register_path, register_schema
 from competitions.auth.models import User
 from competitions.auth.permissions import role_required
+from competitions.db import utcnow
 from competitions.domain.errors import RuleViolation
 from competitions.domain.inputs import parse_id, parse_iso_date
 from competitions.extensions import db
@@ -29,6 +30,7 @@ from competitions.labour.permissions import (
     load_period_for_assessor_or_404,
     load_period_for_chief_or_404,
     load_period_or_404,
+    load_unit_or_404,
     load_veto_or_404,
 )
 
@@ -303,6 +305,28 @@ def void_veto(veto_id: int):
     return jsonify(id=row.id, voided=True, void_reason=row.void_reason)
 
 
+@api_bp.route("/units/<int:unit_id>/withdraw", methods=["POST"])
+@role_required("organizer")
+def withdraw_unit(unit_id: int):
+    """The unit leaves the competition (kept with its scores): ``{"reason"}`` (required)."""
+    _writing()
+    unit = load_unit_or_404(unit_id, for_user=_user())
+    services.withdraw_unit(unit, actor=_user(), reason=_reason(), now=utcnow())
+    db.session.commit()
+    return jsonify(unit_json(unit))
+
+
+@api_bp.route("/units/<int:unit_id>/reinstate", methods=["POST"])
+@role_required("organizer")
+def reinstate_unit(unit_id: int):
+    """Undo a unit's withdrawal: ``{"reason"}`` (required)."""
+    _writing()
+    unit = load_unit_or_404(unit_id, for_user=_user())
+    services.reinstate_unit(unit, actor=_user(), reason=_reason())
+    db.session.commit()
+    return jsonify(unit_json(unit))
+
+
 def _period_step(period_id: int, step) -> tuple:
     _writing()
     user = _user()
@@ -478,6 +502,14 @@ for _kind, _name in (("adjustments", "adjustment_id"), ("vetoes", "veto_id")):
         "summary": "Void a bonus/deduction or veto entry with a reason (kept, struck through; audited).",
         "security": [{"session": []}], "parameters": [_param(_name)], "requestBody": _REASON,
         "responses": {"200": {"description": "Voided.", **_json({"type": "object"})}, **_ERRORS}}})
+_UNIT_STEP = {"security": [{"session": []}], "parameters": [_param("unit_id")], "requestBody": _REASON,
+              "responses": {"200": {"description": "The unit as it now is.",
+                                    **_json({"$ref": "#/components/schemas/LabourUnit"})}, **_ERRORS}}
+register_path("/api/v1/labour/units/{unit_id}/withdraw", {"post": {
+    "summary": "The unit leaves the competition, with a reason: kept with its scores, not expected in later "
+               "periods, listed apart in the cumulative standing.", **_UNIT_STEP}})
+register_path("/api/v1/labour/units/{unit_id}/reinstate", {"post": {
+    "summary": "Undo a unit's withdrawal, with a reason.", **_UNIT_STEP}})
 _STEP = {"security": [{"session": []}], "parameters": [_param("period_id")],
          "responses": {"200": {"description": "The period as it now is.",
                                **_json({"$ref": "#/components/schemas/LabourPeriod"})}, **_ERRORS}}

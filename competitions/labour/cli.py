@@ -319,6 +319,59 @@ def withdraw_unit_command(competition_id, unit_code, reason):
     click.echo(f"Unit {unit_code} has withdrawn.")
 
 
+@labour_cli.command("reinstate-unit")
+@click.argument("competition_id", type=int)
+@click.argument("unit_code")
+@click.option("--reason", required=True)
+def reinstate_unit_command(competition_id, unit_code, reason):
+    """Undo the withdrawal of UNIT_CODE from COMPETITION_ID (the way out of ``withdraw-unit``)."""
+    from competitions.labour.setup import reinstate_unit
+
+    with operation():
+        _competition(competition_id)
+        reinstate_unit(_unit(competition_id, unit_code), actor=None, reason=reason)
+    click.echo(f"Unit {unit_code} takes part again.")
+
+
+@labour_cli.command("remove-member")
+@click.argument("competition_id", type=int)
+@click.argument("unit_code")
+@click.argument("worker_id", type=int)
+def remove_member_command(competition_id, unit_code, worker_id):
+    """Take worker WORKER_ID off the members of UNIT_CODE in COMPETITION_ID."""
+    from competitions.labour.models import LabourUnitMember
+    from competitions.labour.setup import remove_member
+
+    with operation():
+        _competition(competition_id)
+        unit = _unit(competition_id, unit_code)
+        member = db.session.execute(select(LabourUnitMember).where(
+            LabourUnitMember.unit_id == unit.id, LabourUnitMember.worker_id == worker_id)).scalar_one_or_none()
+        if member is None:
+            raise click.ClickException(f"Worker {worker_id} is not a member of {unit.code}.")
+        remove_member(member, actor=None)
+    click.echo(f"Worker {worker_id} is no longer a member of {unit_code}.")
+
+
+@labour_cli.command("void")
+@click.argument("period_id", type=int)
+@click.argument("kind", type=click.Choice(["adjustment", "veto"]))
+@click.argument("entry_id", type=int)
+@click.option("--reason", required=True)
+def void_command(period_id, kind, entry_id, reason):
+    """Void bonus/deduction entry or veto ENTRY_ID of PERIOD_ID with a reason (kept, struck through; audited)."""
+    from competitions.labour.assessment import void_adjustment, void_veto
+    from competitions.labour.models import LabourAdjustment, LabourVeto
+
+    model, void = (LabourAdjustment, void_adjustment) if kind == "adjustment" else (LabourVeto, void_veto)
+    with operation():
+        row = db.session.get(model, entry_id)
+        if row is None or row.period_id != _period(period_id).id:
+            raise click.ClickException(f"Period {period_id} has no {kind} {entry_id}.")
+        void(row, actor=None, reason=reason)
+    click.echo(f"The {kind} {entry_id} is voided.")
+
+
 def init_app(app: Flask) -> None:
     """Register the ``labour`` command group."""
     app.cli.add_command(labour_cli)

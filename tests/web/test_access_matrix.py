@@ -292,6 +292,8 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "labour_api.add_veto": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.void_adjustment": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.void_veto": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.withdraw_unit": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.reinstate_unit": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.close_period": (JUDGE, "401 403 404 - 403 403 404"),
     "labour_api.sign_off_period": (JUDGE, "401 403 404 - 403 403 404"),
     "labour_api.reopen_period": (JUDGE, "401 403 404 - 403 403 404"),

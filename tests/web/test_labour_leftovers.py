@@ -294,3 +294,56 @@ def test_a_unit_code_a_clerk_mistypes_is_refused_with_the_reason(w, client, auth
     api = client.post(f"/api/v1/labour/competitions/{w['competition'].id}/units", json={"code": typed, "name": "新"})
     assert api.status_code == 422 and message in api.json["message"], api.json
     assert db.session.execute(select(func.count(LabourUnit.id))).scalar() == count
+
+
+# ---- 1 (continued). the unit and entry actions of the labour pages also by the command line and the JSON API ----
+
+def test_withdraw_reinstate_remove_member_and_void_by_cli_and_api(w, client, auth, runner):
+    from competitions.labour import services
+    from competitions.labour.models import LabourAdjustment, LabourUnit, LabourUnitMember, LabourVeto
+
+    comp = w["competition"]
+    s1 = next(u for u in w["units"] if u.code == "S1")
+    january = w["periods"][0]
+    person = f.worker(w["orgs"]["plant"], name="钱多多")
+    services.add_member(s1, worker_id=person.id, role="", actor=None)
+    bonus = services.add_adjustment(january, services.AdjustmentData(s1.id, "bonus", "2", "owner", "业主表扬信"),
+                                    actor=None)
+    veto = services.add_veto(january, services.VetoData(s1.id, "fight", "两班组斗殴", "通报〔2026〕1号"), actor=None)
+    db.session.commit()
+    login(client, auth, "metro-org")
+    api = f"/api/v1/labour/units/{s1.id}"
+    for body in ({}, {"reason": ""}, {"reason": 3}, {"reason": "x\x00y"}):
+        assert client.post(f"{api}/withdraw", json=body).status_code == 422, body
+    db.session.expire_all()
+    assert db.session.get(LabourUnit, s1.id).withdrawn_at is None
+    gone = client.post(f"{api}/withdraw", json={"reason": "合同终止"})
+    assert gone.status_code == 200 and gone.json["withdrawn"] is True
+    assert client.post(f"{api}/withdraw", json={"reason": "again"}).status_code == 409
+    back = client.post(f"{api}/reinstate", json={"reason": "误操作恢复"})
+    assert back.status_code == 200 and back.json["withdrawn"] is False
+    result = runner.invoke(args=["labour", "withdraw-unit", str(comp.id), "s1", "--reason", "退出"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["labour", "reinstate-unit", str(comp.id), "S1", "--reason", "恢复"])
+    assert result.exit_code == 0 and "takes part again" in result.output
+    db.session.expire_all()
+    assert db.session.get(LabourUnit, s1.id).withdrawn_at is None
+
+    result = runner.invoke(args=["labour", "remove-member", str(comp.id), "S1", str(person.id + 1000)])
+    assert result.exit_code == 1 and "is not a member of S1" in result.output
+    result = runner.invoke(args=["labour", "remove-member", str(comp.id), "S1", str(person.id)])
+    assert result.exit_code == 0
+    assert db.session.query(LabourUnitMember).filter_by(unit_id=s1.id).count() == 0
+
+    other = w["periods"][1]
+    result = runner.invoke(args=["labour", "void", str(other.id), "adjustment", str(bonus.id), "--reason", "录错"])
+    assert result.exit_code == 1 and f"has no adjustment {bonus.id}" in result.output
+    result = runner.invoke(args=["labour", "void", str(january.id), "adjustment", str(bonus.id), "--reason", " "])
+    assert result.exit_code == 1
+    for kind, row in (("adjustment", bonus), ("veto", veto)):
+        result = runner.invoke(args=["labour", "void", str(january.id), kind, str(row.id), "--reason", "录错了"])
+        assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(LabourAdjustment, bonus.id).voided_at and db.session.get(LabourVeto, veto.id).voided_at
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "/api/v1/labour/units/{unit_id}/withdraw" in paths and "/api/v1/labour/units/{unit_id}/reinstate" in paths
