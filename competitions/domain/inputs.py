@@ -11,7 +11,8 @@ JSON nested 5,000 deep).
   characters (Unicode category Cc, and the invisible direction overrides of UAX #9 used to disguise
   text), except tab and line breaks in multi-line fields. Surrogates and the non-characters U+FFFE and
   U+FFFF are refused too: no XML document, and so no workbook, can hold them.
-* Numbers (``parse_decimal``, ``parse_int``): ASCII digits, at most one decimal point, an optional
+* Numbers (``parse_decimal``, ``parse_int``): ASCII digits (full-width ones typed with a Chinese input
+  method are folded to ASCII first), at most one decimal point, an optional
   leading minus, a bounded count of digits, finite, within the field's range. Python's own ``Decimal``
   and ``int`` read ``1_0``, ``١٠``, ``1e400`` and ``Infinity``; people never mean those.
 * Ids (``parse_id``): 1 .. 2**31 - 1, the range of an INTEGER column on PostgreSQL; anything else
@@ -113,6 +114,23 @@ def tidy_name(text: str) -> str:
 
 # ---- numbers ---------------------------------------------------------------------------------------
 
+# What a Chinese input method types in full-width mode, read as the ASCII a person means: the digits
+# ０-９ (U+FF10-FF19), the full-width point ． and comma ，, the ideographic full stop 。 (the period key in
+# Chinese punctuation mode), the full-width minus － and the ideographic space. Only these: other scripts'
+# digits (١٠, ०) stay refused, as nobody at a Chinese venue means them.
+_NUMBER_FOLD = {**{0xFF10 + i: str(i) for i in range(10)}, 0xFF0E: ".", 0xFF0C: ",", 0x3002: ".",
+                0xFF0D: "-", 0x3000: " "}
+
+
+def fold_number_text(text: str) -> str:
+    """``text`` with full-width digits, points, commas, minus and spaces as ASCII ("３５．５" -> "35.5").
+
+    The tablet's JavaScript folds the same characters before sending (static/js/judging-tablet.js), so
+    the judge sees what was stored; this is the rule for every other way in (forms, API, imports).
+    """
+    return text.translate(_NUMBER_FOLD)
+
+
 _NOT_A_NUMBER = N_("%(name)s must be a number, written with the digits 0-9 and at most one decimal point.")
 
 
@@ -122,14 +140,15 @@ def parse_decimal(value: object, *, field: str | None = None, minimum: Decimal |
     """``value`` (text typed by a person, or a JSON number) as a finite Decimal within the field's range.
 
     Text is ASCII digits with at most one decimal point (a comma is read as one, as tablets set to other
-    locales type it) and an optional leading minus; at most ``max_digits`` digits in all and at most
+    locales type it) and an optional leading minus, after ``fold_number_text`` (full-width ３５．５ is 35.5);
+    at most ``max_digits`` digits in all and at most
     ``places`` after the point. JSON numbers: ints and finite floats (read through ``repr``, so 0.1 stays
     0.1); booleans are not numbers.
     """
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise InputError(_NOT_A_NUMBER, field=field, name=field or "")
     if isinstance(value, str):
-        text = value.strip(" \t\r\n").replace(",", ".").replace("\uff0c", ".")
+        text = fold_number_text(value).strip(" \t\r\n").replace(",", ".")
         if not _NUMBER.fullmatch(text):
             raise InputError(_NOT_A_NUMBER, field=field, name=field or "")
         if sum(ch.isdigit() for ch in text) > max_digits:
@@ -170,6 +189,8 @@ def _checked(number: Decimal, field, minimum, maximum, places, max_digits) -> De
 def parse_int(value: object, *, field: str | None = None, minimum: int | None = None,
               maximum: int | None = None) -> int:
     """A whole number within the field's range, written with ASCII digits (``parse_decimal``'s rules)."""
+    if isinstance(value, str):
+        value = fold_number_text(value)
     if isinstance(value, str) and not _INTEGER.fullmatch(value.strip(" \t\r\n")):
         raise InputError(N_("%(name)s must be a whole number, written with the digits 0-9."), field=field,
                          name=field or "")

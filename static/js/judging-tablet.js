@@ -13,6 +13,7 @@
   var RETRY_MS = 4000;
   var server = {};      // "reg:crit" -> {value, version}: what the server last confirmed
   var errors = {};      // "reg:crit" -> message of a refused write
+  var refused = {};     // "reg:crit" -> what the judge typed that was refused: stays in the box to be corrected
   var taken = {};       // "reg:crit" -> readings other judges recorded on a criterion measured once (judge: value)
   var late = {};        // "reg:crit" -> the latest late correction the server kept for the chief judge
   var excused = {};     // "reg:crit" -> true: the competitor was absent from this criterion's part (缺考)
@@ -62,6 +63,7 @@
   function shown(reg, crit) {
     var p = pendingFor(cell(reg, crit));
     if (p) { return p.value; }
+    if (refused[cell(reg, crit)] !== undefined) { return refused[cell(reg, crit)]; }
     var l = latePending(cell(reg, crit));
     if (l) { return l.value; }
     var s = server[cell(reg, crit)];
@@ -71,6 +73,7 @@
   function enqueue(reg, crit, value) {
     var key = cell(reg, crit);
     delete errors[key];
+    delete refused[key];
     var last = pendingFor(key);
     var typed = new Date().toISOString();  // the tablet's clock: shown with a correction that arrives late
     if (last && !last.tried) {
@@ -135,6 +138,7 @@
           /* Another judge already holds this criterion's reading: final, never retried; the cell says so
              until the judge types a new value, and the badge counts it as refused, never as saved. */
           errors[key] = res.body.message;
+          refused[key] = entry.value;
           dropCell(key);
         } else if (res.status === 401 || res.body.error === "csrf") {
           blocked = T.relogin;
@@ -143,6 +147,7 @@
           draining = false; save(); render(); return;   // try again later
         } else {
           errors[key] = res.body.message || (T.invalid + " (" + res.status + ")");
+          refused[key] = entry.value;    // never empty the box: the judge corrects what they typed
           queue.shift();
         }
         save(); render(); step();
@@ -175,7 +180,7 @@
       var reg = Number(btn.dataset.id), done = 0, waiting = false, bad = false;
       sheet.criteria.forEach(function (c) {
         var k = cell(reg, c.id);
-        if (shown(reg, c.id) !== "" || ((taken[k] || excused[k]) && !errors[k])) { done++; }
+        if ((shown(reg, c.id) !== "" && !errors[k]) || ((taken[k] || excused[k]) && !errors[k])) { done++; }
         if (pendingFor(k) || latePending(k)) { waiting = true; }
         if (errors[k]) { bad = true; }
       });
@@ -220,9 +225,19 @@
 
   function decimals(x) { var s = String(x); return s.indexOf(".") < 0 ? 0 : s.length - s.indexOf(".") - 1; }
 
+  /* What a Chinese input method types in full-width mode, as the ASCII the judge means: ０-９, the
+     full-width point ． and comma ，, the ideographic full stop 。, the full-width minus －, the ideographic
+     space (the server folds the same: competitions/domain/inputs.fold_number_text). Nothing else is changed,
+     so anything still wrong reaches the server and comes back with its message, the typed text kept. */
+  function foldNumber(text) {
+    return String(text).replace(/[\uff10-\uff19]/g, function (d) { return String.fromCharCode(d.charCodeAt(0) - 0xfee0); })
+      .replace(/[\uff0e\u3002]/g, ".").replace(/\uff0c/g, ",").replace(/\uff0d/g, "-").replace(/\u3000/g, " ")
+      .trim().replace(",", ".");
+  }
+
   function commit(input) {
     if (current === null || input.disabled) { return; }
-    var raw = input.value.trim().replace(",", ".").replace("，", ".");
+    var raw = foldNumber(input.value);
     if (raw === shown(current, Number(input.dataset.criterion)) || raw === "") { return; }
     enqueue(current, Number(input.dataset.criterion), raw);
   }
@@ -239,7 +254,7 @@
       var input = btn.parentNode.querySelector(".mark-input");
       if (input.disabled || input.readOnly || current === null) { return; }
       var step = Number(input.dataset.step) || 1, max = Number(input.dataset.max);
-      var now = Number((input.value || "0").replace(",", "."));
+      var now = Number(foldNumber(input.value || "0"));
       if (isNaN(now)) { now = 0; }
       var next = Math.min(max, Math.max(0, now + step * Number(btn.dataset.delta)));
       input.value = next.toFixed(Math.max(decimals(step), 0));

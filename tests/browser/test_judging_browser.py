@@ -105,6 +105,14 @@ def test_out_of_range_mark_is_shown_as_refused(live_app, page):
     page.wait_for_selector(f"[data-state-for='{crit['P1']}'].bad")
     assert "above the maximum of 60" in page.locator(f"[data-state-for='{crit['P1']}']").text_content()
     assert _marks(app, judges["j_city"])[0] == {}
+    # review2 M8: the refused value stays in the box for the judge to correct, never emptied ...
+    assert page.input_value(f"#mark-{crit['P1']}") == "75"
+    assert "complete" not in (page.get_attribute(f"#station-{regs['K02']}", "class") or "")
+    # ... and full-width digits from a Chinese input method are the number the judge means.
+    _enter(page, regs["K02"], crit["P1"], "３５．５")
+    page.wait_for_selector(f"[data-state-for='{crit['P1']}'].saved")
+    assert _marks(app, judges["j_city"])[0] == {(regs["K02"], crit["P1"]): ("35.50", 1)}
+    assert page.input_value(f"#mark-{crit['P1']}") == "35.5"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -197,12 +197,24 @@ def test_marks_api_refuses_control_characters_in_a_reason(w, client, auth):
 
 # ---- §7: numbers --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["1e400", "9" * 60_000, 1e152, "1_0", "١٠", "Infinity", "NaN", "１０", "0x10"])
+@pytest.mark.parametrize("value", ["1e400", "9" * 60_000, 1e152, "1_0", "١٠", "Infinity", "NaN", "０x１０", "0x10",
+                                   "３５。５。", "３ ５"])
 def test_marks_api_refuses_loose_numbers(w, client, auth, value):
     auth.login("j_city")
     response = _post(client, w.a, w.crit["P1"], value)
     assert response.status_code == 422
     assert _count(Mark) == 0
+
+
+@pytest.mark.parametrize("typed, stored", [("３５", "35"), ("４５．５", "45.5"), ("４５，５", "45.5"),
+                                           ("４５。５", "45.5"), ("\u3000３０\u3000", "30")])
+def test_marks_api_reads_full_width_digits_typed_with_a_chinese_input_method(w, client, auth, typed, stored):
+    """review2 M8: a Chinese IME in full-width mode types ３５; the judge means 35 (never "not a number")."""
+    auth.login("j_city")
+    response = _post(client, w.a, w.crit["P1"], typed)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["mark"]["value"] == stored
+    assert db.session.execute(select(Mark.value)).scalar_one() == Decimal(stored)
 
 
 def test_marks_api_refuses_a_100000_digit_number_as_too_large(w, client, auth):
