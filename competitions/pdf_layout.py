@@ -5,6 +5,9 @@
   keep a fixed width, the text columns (name, employer) share what is left, and
   their cells wrap (a long minority name or a long union name takes two lines,
   never runs off the page). With many parts the font gets smaller first.
+* A line drawn straight on a canvas (a certificate's name, employer, issuer)
+  that would not fit its box is set smaller (``fitted_size``), never run into
+  its neighbour or off the page.
 * Pages carry "page n of m" in the reader's language, drawn after the whole
   document is laid out (reportlab's two-pass canvas recipe).
 
@@ -48,6 +51,18 @@ def column_widths(total: float, fixed: Sequence[float | None], shares: Sequence[
     for w in fixed:
         widths.append(w * scale if w is not None else room * next(shares_iter) / share_sum)
     return widths
+
+
+def fitted_size(fonts: FontChain, text: str, size: float, measure: float, minimum: float = 8.0) -> float:
+    """The font size (points) at which ``text`` fits ``measure`` points: ``size`` if it fits, else smaller.
+
+    Never below ``minimum``: a box that cannot hold the text even then is a
+    layout to change (another line), which the caller decides.
+    """
+    width = fonts.width(text, size)
+    if width <= measure or not width:
+        return size
+    return max(minimum, size * measure / width)
 
 
 def wrapping_style(fonts: FontChain, size: float, *, align: int = 0, name: str = "cell") -> ParagraphStyle:

@@ -31,6 +31,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from competitions.pdf_fonts import FontChain, font_chain
+from competitions.pdf_layout import fitted_size
 
 PAGE = landscape(A4)  # 841.9 x 595.3 pt
 RED = HexColor("#a3201c")
@@ -153,28 +154,58 @@ def _title(canvas: Canvas, fonts: FontChain, title: str, x: float, y: float, siz
 
 
 def _body_zh(canvas: Canvas, fonts: FontChain, text: CertificateText, width: float, height: float) -> None:
+    """Name and 同志： top left, 工作单位 right on the same line when both fit, else on a line of its own.
+
+    A long name (a Uyghur name with its ·, a roster paste) is set smaller to fit
+    the measure; a long union name moves under the name and is set smaller
+    only if even its own line is too short. Nothing overlaps (review M10).
+    """
     left, right = 112, width - 112
+    measure = right - left
     y = height - 200
+    salutation = fonts.width(text.salutation, 19) + 6
+    name_size = fitted_size(fonts, text.name, 30, measure - salutation, minimum=12)
+    name_width = fonts.width(text.name, name_size) + salutation
+    employer_width = fonts.width(text.employer_line, 13) if text.employer_line else 0.0
+    own_line = bool(text.employer_line) and name_width + 24 + employer_width > measure
+    name_y = y + 10 if own_line else y
     canvas.setFillColor(INK)
-    drawn = fonts.draw(canvas, left, y, text.name, 30)
-    fonts.draw(canvas, left + drawn + 6, y, text.salutation, 19)
+    drawn = fonts.draw(canvas, left, name_y, text.name, name_size)
+    fonts.draw(canvas, left + drawn + 6, name_y, text.salutation, 19)
     if text.employer_line:
         canvas.setFillColor(GREY)
-        fonts.draw(canvas, right, y, text.employer_line, 13, align="right")
+        if own_line:
+            fonts.draw(canvas, right, y - 20, text.employer_line,
+                       fitted_size(fonts, text.employer_line, 13, measure), align="right")
+            y -= 12
+        else:
+            fonts.draw(canvas, right, y, text.employer_line, 13, align="right")
         canvas.setFillColor(INK)
     y -= 48
-    size, leading, indent = 19, 34, 38
-    lines = wrap(fonts, text.body, size, right - left, first_indent=indent)
-    for number, line in enumerate(lines[:3]):
+    size, indent = _body_size(fonts, text.body, 19, measure, indent=38, most=3)
+    leading = size * 34 / 19
+    for number, line in enumerate(wrap(fonts, text.body, size, measure, first_indent=indent)):
         fonts.draw(canvas, left + (indent if number == 0 else 0), y, line, size)
         y -= leading
     y -= 14
     canvas.setFillColor(RED)
-    _highlight(canvas, fonts, text.highlight, width / 2, y, 34, right - left)
+    _highlight(canvas, fonts, text.highlight, width / 2, y, 34, measure)
     y -= 56
     canvas.setFillColor(INK)
     if text.closing:
-        fonts.draw(canvas, left + indent, y, text.closing, size)
+        fonts.draw(canvas, left + 38, y, text.closing, 19)
+
+
+def _body_size(fonts: FontChain, body: str, size: float, measure: float, *, indent: float,
+               most: int) -> tuple[float, float]:
+    """The largest size (down to 12 pt) at which ``body`` takes at most ``most`` lines, and its first indent.
+
+    A long competition and event name is set smaller rather than cut off after the last line.
+    """
+    while size > 12 and len(wrap(fonts, body, size, measure, first_indent=indent)) > most:
+        indent = indent * (size - 1) / size  # the first-line indent stays two characters wide
+        size -= 1
+    return size, indent
 
 
 def _body_en(canvas: Canvas, fonts: FontChain, text: CertificateText, width: float, height: float) -> None:
@@ -188,12 +219,14 @@ def _body_en(canvas: Canvas, fonts: FontChain, text: CertificateText, width: flo
     y -= 26
     if text.employer_line:
         canvas.setFillColor(GREY)
-        fonts.draw(canvas, centre, y, text.employer_line, 13, align="centre")
+        fonts.draw(canvas, centre, y, text.employer_line, fitted_size(fonts, text.employer_line, 13, measure),
+                   align="centre")
     y -= 34
     canvas.setFillColor(INK)
-    for line in wrap(fonts, text.body, 16, measure)[:4]:
-        fonts.draw(canvas, centre, y, line, 16, align="centre")
-        y -= 25
+    size, _indent = _body_size(fonts, text.body, 16, measure, indent=0, most=4)
+    for line in wrap(fonts, text.body, size, measure):
+        fonts.draw(canvas, centre, y, line, size, align="centre")
+        y -= size * 25 / 16
     y -= 22
     canvas.setFillColor(RED)
     _highlight(canvas, fonts, text.highlight, centre, y, 30, measure)
@@ -204,10 +237,7 @@ def _body_en(canvas: Canvas, fonts: FontChain, text: CertificateText, width: flo
 
 def _highlight(canvas: Canvas, fonts: FontChain, line: str, x: float, y: float, size: float, measure: float) -> None:
     """One line centred at (x, y) at ``size``, smaller when it would not fit ``measure``."""
-    width = fonts.width(line, size)
-    if width > measure:
-        size = max(12.0, size * measure / width)
-    fonts.draw(canvas, x, y, line, size, align="centre")
+    fonts.draw(canvas, x, y, line, fitted_size(fonts, line, size, measure, minimum=12), align="centre")
 
 
 def _footer(canvas: Canvas, fonts: FontChain, text: CertificateText, width: float) -> None:
@@ -227,7 +257,9 @@ def _footer(canvas: Canvas, fonts: FontChain, text: CertificateText, width: floa
             fonts.draw(canvas, issuer_x - 150, y, f"{role}{'：' if text.language == 'zh' else ': '}{name}", 12)
             y -= 18
     canvas.setFillColor(INK)
-    fonts.draw(canvas, issuer_x, 104, text.issuer, 16, align="centre")
+    # the issuer is centred under the seal: a branch union's long name is set smaller, never over the border
+    fonts.draw(canvas, issuer_x, 104, text.issuer, fitted_size(fonts, text.issuer, 16, 2 * (width - 48 - issuer_x)),
+               align="centre")
     fonts.draw(canvas, issuer_x, 80, text.date, 14, align="centre")
     if text.seal_png:
         seal = _seal_image(text.seal_key or str(hash(text.seal_png)), text.seal_png)

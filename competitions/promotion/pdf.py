@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from competitions.pdf_fonts import FontChain, font_chain
+from competitions.pdf_layout import wrapping_style
 from competitions.promotion.exports import RosterData
 
 WIDTHS = (22, 36, 40, 32, 12, 16, 24, 34, 34, 24)
@@ -27,7 +28,7 @@ def roster_pdf(data: RosterData) -> bytes:
     font = fonts.primary
     title = ParagraphStyle("title", fontName=font, fontSize=15, leading=20, spaceAfter=3)
     sub = ParagraphStyle("sub", fontName=font, fontSize=9, leading=12, textColor=colors.grey, spaceAfter=6)
-    cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10)
+    cell = wrapping_style(fonts, 8)  # a long name or union name wraps in its column, never over the next one
     out = BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm,
                             topMargin=10 * mm, bottomMargin=12 * mm, title=data.title)
