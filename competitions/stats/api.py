@@ -58,7 +58,8 @@ def _links(breakdown, year: int, scope_id: int) -> list[str | None]:
         return [f"{base}?{urlencode({'year': year, 'scope': row.scope_id, 'drill': breakdown.name})}#drill"
                 if row.scope_id else None for row in breakdown.rows]
     if breakdown.name in ("region", "enterprise", "labour", "innovation"):
-        return [f"{base}?{urlencode({'year': year, 'scope': row.scope_id})}" for row in breakdown.rows]
+        return [f"{base}?{urlencode({'year': year, 'scope': row.scope_id})}" if row.scope_id else None
+                for row in breakdown.rows]
     if breakdown.name in DRILLABLE:
         return [f"{base}?{urlencode({'year': year, 'scope': scope_id, 'drill': f'{breakdown.name}:{row.key}'})}#drill"
                 for row in breakdown.rows]

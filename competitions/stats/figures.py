@@ -196,6 +196,9 @@ def _figures(row: StatFigure | None) -> dict:
     return {metric: getattr(row, metric) for metric in ALL_METRICS}
 
 
+NOT_COMPILED = {metric: None for metric in ALL_METRICS}  # a year never compiled: no figure, not zero
+
+
 def _any(figures: dict, metrics) -> bool:
     return any(figures.get(metric) for metric in metrics)
 
@@ -247,14 +250,32 @@ def _children_totals(year: int, scope: Organization) -> list[tuple[Organization,
     return [(c, rows_by.get((c.id, year)), rows_by.get((c.id, year - 1))) for c in children]
 
 
-def _region_breakdown(children: list, name: str = "region") -> Breakdown:
-    """The unions directly below the scope (their totals), as breakdown ``name`` (region, labour, innovation)."""
+def _minus(total: dict | None, parts: list[dict]) -> dict | None:
+    """``total`` less the sum of ``parts``, metric by metric (None where the total has none)."""
+    if total is None:
+        return None
+    return {metric: (None if value is None else value - sum(part.get(metric) or 0 for part in parts))
+            for metric, value in total.items()}
+
+
+def _region_breakdown(children: list, name: str = "region", headline: Row | None = None) -> Breakdown:
+    """The unions directly below the scope (their totals), as breakdown ``name`` (region, labour, innovation),
+    and a line for what is filed on the scope's union itself (its own contests, units that are no union of the
+    tree), so the lines add up to the headline (review M1: a federation's table must)."""
     plotted, metrics = BREAKDOWNS[name]
+    shown = [(c, now, before) for c, now, before in children if now is not None or c.kind != "enterprise"]
     rows = [Row(str(c.id), c.name, _figures(now), _figures(before) if before is not None else None, scope_id=c.id)
-            for c, now, before in children if now is not None or c.kind != "enterprise"]
+            for c, now, before in shown]
+    if headline is not None:
+        below = [_figures(now) for _c, now, _before in children]
+        own = _minus(headline.figures, below)
+        own_before = (_minus(headline.previous, [_figures(before) for _c, _now, before in children])
+                      if headline.previous is not None else None)
+        if own is not None and (_any(own, metrics) or (own_before and _any(own_before, metrics))):
+            rows.append(Row("direct", _("Filed directly under %(union)s", union=headline.label), own, own_before))
     if name != "region":  # labour, innovation: the unions below with such figures (this year or last)
         rows = [r for r in rows if _any(r.figures, metrics) or (r.previous and _any(r.previous, metrics))]
-    rows.sort(key=lambda r: -(r.figures[plotted] or 0))
+    rows.sort(key=lambda r: (r.key == "direct", -(r.figures[plotted] or 0)))
     return Breakdown(name, str(BREAKDOWN_TITLES[name]), plotted, metrics, tuple(rows))
 
 
@@ -302,11 +323,12 @@ def year_report(year: int, scope: Organization, *, enterprise_limit: int | None 
     own = _own_rows(year, scope.id)
     total = own.get((year, rules.TOTAL, ""))
     previous = own.get((year - 1, rules.TOTAL, ""))
-    headline = Row("", scope.name, _figures(total), _figures(previous) if previous else None)
+    headline = Row("", scope.name, _figures(total) if compilation is not None else dict(NOT_COMPILED),
+                   _figures(previous) if previous else None)
     breakdowns = [_dimension_breakdown(name, year, own) for name in ("level", "kind", "class")]
     children = _children_totals(year, scope) if scope.kind != "enterprise" else []
     if scope.kind != "enterprise":
-        breakdowns.append(_region_breakdown(children))
+        breakdowns.append(_region_breakdown(children, headline=headline))
     breakdowns += [_dimension_breakdown(name, year, own) for name in ("trade", "industry")]
     if scope.kind != "enterprise":
         breakdowns.append(_enterprise_breakdown(year, scope, enterprise_limit))
@@ -314,7 +336,7 @@ def year_report(year: int, scope: Organization, *, enterprise_limit: int | None 
     breakdowns.append(_years_breakdown(scope.id))
     for name, dimension in EXTRA_BREAKDOWNS.items():
         if dimension == "region" and scope.kind != "enterprise":
-            breakdowns.append(_region_breakdown(children, name))
+            breakdowns.append(_region_breakdown(children, name, headline))
         elif dimension == "industry":
             breakdowns.append(_industry_extra_breakdown(name, year, own))
     return YearReport(

@@ -23,6 +23,7 @@ from competitions.stats.api import figures_json
 from competitions.stats.figures import CHART_BREAKDOWNS, DRILLABLE, drill, metric_label, year_report
 from competitions.stats.params import StatsQuery, stats_query
 from competitions.stats.permissions import load_scope_or_404, visible_trail
+from competitions.timezone import local_zone
 
 
 @bp.app_template_filter("stat_num")
@@ -67,7 +68,7 @@ def dashboard():
     return render_template("stats/dashboard.html", report=report, drilled=drilled,
                            trail=visible_trail(report.scope.trail, current_user),
                            data=figures_json(report, drilled), drillable=DRILLABLE,
-                           metric_label=metric_label)
+                           metric_label=metric_label, this_year=utcnow().astimezone(local_zone()).year)
 
 
 @bp.route("/chart.xlsx")

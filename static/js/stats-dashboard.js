@@ -20,19 +20,21 @@
   /* Axis labels are cut by their width, not their length: a Chinese character is about two Latin letters wide,
      so "Industry not given" keeps its words where 12 characters cut it to "Industry no…". The tooltip shows
      the whole name. */
-  var LABEL_WIDTH = 24;
+  var LABEL_WIDTH = 24, NARROW_LABEL_WIDTH = 12, NARROW = 520;  /* a phone's chart gets ~350 px */
   function width(ch) { return /[\u2e80-\uffff]/.test(ch) ? 2 : 1; }
-  function short(text) {
-    var used = 0, out = "";
-    for (var i = 0; i < text.length; i++) {
-      used += width(text[i]);
-      if (used > LABEL_WIDTH) { return out.replace(/\s+$/, "") + "…"; }
-      out += text[i];
-    }
-    return text;
+  function shortener(limit) {
+    return function (text) {
+      var used = 0, out = "";
+      for (var i = 0; i < text.length; i++) {
+        used += width(text[i]);
+        if (used > limit) { return out.replace(/\s+$/, "") + "…"; }
+        out += text[i];
+      }
+      return text;
+    };
   }
 
-  function barOption(chart) {
+  function barOption(chart, narrow) {
     var horizontal = chart.horizontal;
     var categories = chart.categories.slice(), values = chart.values.slice();
     var previous = chart.previous ? chart.previous.slice() : null;
@@ -50,9 +52,12 @@
       series.push({ name: data.labels.this_year, type: "bar", data: values, itemStyle: { color: THIS_YEAR },
                     label: { show: true, position: horizontal ? "right" : "top", fontSize: 10 } });
     }
-    var categoryAxis = { type: "category", data: categories, axisLabel: { formatter: short, interval: 0,
-                         rotate: horizontal || categories.length < 6 ? 0 : 30 } };
-    var valueAxis = { type: "value", minInterval: 1 };
+    /* On a phone: shorter names, slanted labels from four columns, and three value ticks (12, 15, 18 ran into
+       "121518" beside long names). */
+    var categoryAxis = { type: "category", data: categories, axisLabel: {
+      formatter: shortener(narrow ? NARROW_LABEL_WIDTH : LABEL_WIDTH), interval: 0,
+      rotate: horizontal || categories.length < (narrow ? 4 : 6) ? 0 : 30 } };
+    var valueAxis = { type: "value", minInterval: 1, splitNumber: narrow ? 3 : 5 };
     return {
       aria: { enabled: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
@@ -65,7 +70,8 @@
   }
 
   function pieOption(chart) {
-    var items = chart.categories.map(function (name, i) { return { name: name, value: chart.values[i] }; });
+    var items = chart.categories.map(function (name, i) { return { name: name, value: chart.values[i] }; })
+      .filter(function (item) { return item.value; });  /* a 0 slice draws only an overlapping "0" */
     return {
       aria: { enabled: true },
       color: PALETTE,
@@ -83,7 +89,7 @@
       return;
     }
     var instance = echarts.init(element, null, { locale: locale, renderer: "canvas" });
-    instance.setOption(chart.type === "pie" ? pieOption(chart) : barOption(chart));
+    instance.setOption(chart.type === "pie" ? pieOption(chart) : barOption(chart, element.clientWidth < NARROW));
     var links = chart.links || [];
     instance.on("click", function (params) {
       var index = chart.horizontal ? chart.categories.length - 1 - params.dataIndex : params.dataIndex;

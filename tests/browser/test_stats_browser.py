@@ -51,7 +51,8 @@ def test_charts_render_with_data_in_both_languages(live_app, page, lang, words):
     for word in words:
         assert word in body, word
     rendered = _rendered(page)
-    assert rendered["region"] == "2:canvas" and rendered["trade"] == "3:canvas" and rendered["years"] == "2:canvas"
+    # Region: the two districts and a line for the city federation's own contest.
+    assert rendered["region"] == "3:canvas" and rendered["trade"] == "3:canvas" and rendered["years"] == "2:canvas"
     assert rendered["level"] == "3:canvas" and rendered["gender"] == "2:canvas" and rendered["age_band"] == "5:canvas"
     # This year's only labour competition is east's district contest (no units); no innovation entry: "No figures".
     assert (rendered["labour"], rendered["labour_industry"]) == ("1:canvas", "1:canvas")
@@ -97,6 +98,23 @@ def test_dashboard_fits_a_phone_and_a_wide_screen(live_app, page):
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px"
         screenshot(page, f"stats-dashboard-{name}")
+    # On the phone: selecting a trade lands on its drill-down (review M3), whose table keeps the union names
+    # readable (they were squeezed to one character a line: the table scrolls instead), and the bar charts keep
+    # three value ticks so the numbers do not run together (review L1).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/stats/?year=2026")
+    page.wait_for_selector(".chart[data-chart='trade'] canvas")
+    assert page.evaluate("""() => echarts.getInstanceByDom(document.querySelector(".chart[data-chart='industry']"))
+        .getOption().xAxis[0].splitNumber""") == 3
+    page.click("#chart-trade summary")
+    page.click("#chart-trade table a:text('电工')")
+    page.wait_for_selector("#drill .chart canvas")
+    top = page.evaluate("document.getElementById('drill').getBoundingClientRect().top")
+    assert -1 <= top < 200, f"the drill-down starts {top}px down the screen"
+    widths = page.evaluate("""() => [...document.querySelectorAll("#drill table th[scope='row']")]
+        .map(th => th.getBoundingClientRect().width)""")
+    assert widths and min(widths) >= 100, widths
+    screenshot(page, "stats-dashboard-phone-drill")
 
 
 def test_district_organizer_sees_only_the_district(live_app, page):

@@ -66,7 +66,7 @@ def test_city_dashboard_shows_the_hand_counted_figures_and_the_change_from_last_
     participations = next(i for i in document["headline"] if i["metric"] == "participations")
     assert (participations["previous"], participations["change_percent"]) == (2, "+300.0")
     region = _chart(document, "region")
-    assert _pairs(region) == {"东区总工会": 6, "西区总工会": 2}
+    assert _pairs(region) == {"东区总工会": 6, "西区总工会": 2, "直属测试市总工会": 0}  # the city's own contest
     assert region["links"][0].endswith(f"scope={year['east'].id}")
     trade = _chart(document, "trade")
     assert _pairs(trade) == {"电工": 5, "焊工": 2, "数控车工": 1}
@@ -85,7 +85,7 @@ def test_district_union_sees_its_own_subtree_only(year, client, auth):
     assert document["scope"]["name"] == "东区总工会"
     assert tuple(_headline(document)[m] for m in ("competitions", "events", "participations", "workers",
                                                   "enterprises", "finalists", "awards")) == known.EAST_2026
-    assert _chart(document, "region")["categories"] == ["东区机床厂工会"]
+    assert _chart(document, "region")["categories"] == ["东区机床厂工会", "直属东区总工会"]  # its own contest
     for scope in (year["west"].id, year["city"].organization_id, year["works"].id):
         assert client.get("/api/v1/stats/figures", query_string={"scope": scope}).status_code == 404
         assert client.get("/stats/", query_string={"scope": scope}).status_code == 404
@@ -293,3 +293,36 @@ def test_jobs_page_says_when_each_job_runs_in_words_and_whether_the_scheduler_ru
     client.post("/stats/jobs/refresh_statistics/run")
     flashed = client.get("/stats/jobs").get_data(as_text=True)
     assert "已排队 —— 重新统计本年度数据（每晚）。" in flashed
+
+
+def test_region_lines_add_up_to_the_headline(year, client, auth):
+    """Review M1: what is filed on the union itself (the city federation's own contest) appeared in no region line,
+    so the lines summed to less than the headline."""
+    from competitions.stats.figures import year_report
+
+    auth.login("cityorg")
+    document = _json(client, year=2026)
+    region = _chart(document, "region")
+    assert region["categories"][-1] == "直属测试市总工会"
+    assert region["links"][-1] is None  # nothing to drill into: it is the scope itself
+    report = year_report(2026, year["city"].organization)
+    lines = report.breakdown("region").rows
+    for metric in ("competitions", "events", "participations", "workers", "enterprises", "finalists", "awards"):
+        assert sum(row.figures[metric] or 0 for row in lines) == report.headline.figures[metric], metric
+    # The city's own contest is the one competition filed directly under it.
+    assert lines[-1].figures["competitions"] == 1 and lines[-1].figures["participations"] == 0
+
+
+@pytest.mark.parametrize("asked, hint", [
+    (2031, "Nothing to count yet: the figures of 2031 are those of competitions that end in 2031."),
+    (2024, "2024 has not been compiled: an administrator can compile it"),
+])
+def test_a_year_never_compiled_shows_no_figures_and_the_right_hint(year, client, auth, asked, hint):
+    """Review L7: a year never compiled showed 0 participations (read: nobody took part) and promised a nightly
+    count that would never come."""
+    auth.login("cityorg")
+    page = client.get(f"/stats/?year={asked}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert hint in page
+    document = _json(client, year=asked)
+    assert {item["value"] for item in document["headline"]} == {None}  # "—", not 0
+    assert 'class="big">0<' not in page

@@ -122,7 +122,9 @@ def test_dashboard_api_and_report_show_them(world, client, auth, tmp_path):
     auth.login("eastorg")
     east = client.get("/api/v1/stats/figures?year=2026").get_json()
     assert {item["metric"]: item["value"] for item in east["labour"]}["labour_units"] == 3
-    assert [c for c in east["charts"] if c["name"] == "labour"][0]["categories"] == ["东区机床厂工会"]
+    labour = [c for c in east["charts"] if c["name"] == "labour"][0]
+    assert labour["categories"] == ["东区机床厂工会", "Filed directly under 东区总工会"]
+    assert sum(labour["values"]) == 3  # the lines add up to the headline (units of the district itself apart)
     # The annual report: the summary has both groups; a sheet per breakdown.
     auth.login("cityorg")
     book = load_workbook(BytesIO(client.get("/stats/report.xlsx?year=2026").data))
