@@ -7,6 +7,7 @@ in the page (the same document ``/api/v1/stats/figures`` serves).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -23,7 +24,7 @@ from competitions.stats.api import figures_json
 from competitions.stats.figures import CHART_BREAKDOWNS, DRILLABLE, drill, metric_label, year_report
 from competitions.stats.params import StatsQuery, stats_query
 from competitions.stats.permissions import load_scope_or_404, visible_trail
-from competitions.timezone import local_zone
+from competitions.timezone import local_zone, to_local
 
 
 @bp.app_template_filter("stat_num")
@@ -116,6 +117,42 @@ TRIGGER_LABELS = {"schedule": _l("Schedule"), "catch_up": _l("Catch-up after a r
                   "manual": _l("Run now by an administrator"), "command": _l("Command line")}
 
 
+RESULT_LABELS = {
+    "closed": _l("registrations closed"), "finalized_competitions": _l("results made final"),
+    "held_competitions": _l("held back (appeal open)"), "year": _l("year"), "figures": _l("figures"),
+    "seconds": _l("seconds"), "final": _l("final"), "results_pending": _l("results not final"),
+    "promotions_pending": _l("promotions awaiting review"), "finished_years": _l("finished years counted again"),
+    "made": _l("batches made"), "failed": _l("failed"), "purged": _l("stale files deleted"),
+    "competitions": _l("competitions"),
+}
+
+
+def run_result(result) -> str:
+    """A run's result for people: "year 2026 · figures 90,478 · final yes"; a list by its length."""
+    if not isinstance(result, dict) or not result:
+        return "—"
+    parts = []
+    for key, value in result.items():
+        name = str(RESULT_LABELS.get(key, key))
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif isinstance(value, list | tuple | dict):
+            value = len(value)
+        elif isinstance(value, int) and key != "year":
+            value = f"{value:,}"
+        parts.append(f"{name} {value}")
+    return " · ".join(parts)
+
+
+def run_period(key: str) -> str:
+    """A run's period as the reader's local time where it is a moment ("2026-11-29T15:47" is a UTC minute)."""
+    try:
+        moment = datetime.strptime(key, "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
+    except ValueError:
+        return key
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
 @bp.route("/jobs")
 @role_required("admin")
 def jobs():
@@ -138,7 +175,8 @@ def jobs():
                            pending={run.job for run in runs if run.status in PENDING_STATUSES},
                            run_status=lambda code: str(RUN_STATUS_LABELS.get(code, code)),
                            run_trigger=lambda code: str(TRIGGER_LABELS.get(code, code)),
-                           run_error=lambda error: _(INTERRUPTED) if error == INTERRUPTED else error)
+                           run_error=lambda error: _(INTERRUPTED) if error == INTERRUPTED else error,
+                           run_result=run_result, run_period=run_period)
 
 
 @bp.route("/jobs/<name>/run", methods=["POST"])

@@ -253,7 +253,22 @@ def test_admin_sees_job_runs_and_run_now_queues_for_the_scheduler(year, client, 
     page = client.get("/stats/jobs").get_data(as_text=True)
     assert "run-succeeded" in page and 'http-equiv="refresh"' not in page
     assert run.period_key not in page
+    # Review L3: the result is said in words, not raw JSON.
+    assert '{"' not in page and f"year {this_year} · figures" in client.get(
+        "/stats/jobs", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert client.post("/stats/jobs/no_such_job/run").status_code == 404
+
+
+def test_a_job_period_that_is_a_moment_is_shown_in_local_time(year, client, auth):
+    """Review L3: "period 15:47, started 23:47" read as a run 8 hours late (the key is a UTC minute)."""
+    from competitions.stats.views import run_period, run_result
+
+    with client.application.test_request_context(headers={"Accept-Language": "en"}):
+        assert run_period("2026-11-29T15:47") == "2026-11-29 23:47"  # Beijing time, as the Started column
+        assert run_period("2026-07-02") == "2026-07-02" and run_period("2026") == "2026"
+        summary = run_result({"made": [], "failed": [1], "purged": 0})
+        assert summary == "batches made 0 · failed 1 · stale files deleted 0"
+        assert run_result({}) == "—"
 
 
 def test_admin_cancels_a_queued_run(year, client, auth):
