@@ -264,6 +264,7 @@ def test_a_withdrawn_unit_is_listed_apart_in_the_cumulative_standing(w, client, 
     rows = [r for r in table.split("<tr")[2:]]
     assert ["2标段" in r for r in rows] == [False, False, False, True]     # listed last
     assert '<td class="num rank">—</td>' in rows[3] and "Withdrawn" in rows[3], rows[3]
+    assert "A unit that withdrew from the competition is listed apart" in page
     board = client.get(f"/labour-results/board/{comp.id}").get_data(as_text=True)
     assert "Withdrawn" in board
     result = runner.invoke(args=["labour-results", "standings", str(comp.id)])
