@@ -131,15 +131,18 @@ def list_competitions_command(year):
 @click.argument("competition_id", type=int)
 @click.argument("status")
 def set_status_command(competition_id, status):
-    """Move a competition to STATUS (draft, open, closed, in_progress, results, archived)."""
+    """Move a competition to STATUS (draft, open, closed, in_progress, results, archived), audited.
+
+    Archiving a draft calls the contest off; ``draft`` brings a called-off contest back.
+    """
     from competitions.organize.models import Competition
-    from competitions.organize.services import change_status
+    from competitions.organize.services import set_status
 
     with operation():
         competition = db.session.get(Competition, competition_id)
         if competition is None:
             raise click.ClickException(f"No competition {competition_id}.")
-        change_status(competition, status)
+        set_status(competition, status, actor_id=None)
     click.echo(f"Competition {competition_id} is now {status}.")
 
 

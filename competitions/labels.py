@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, object]] = {
         "in_progress": _l("In progress"),
         "results": _l("Results"),
         "archived": _l("Archived"),
+        "called_off": _l("Called off"),  # archived straight from a draft (Competition.called_off_at)
     },
     "org_kind": {
         "federation": _l("Federation"),

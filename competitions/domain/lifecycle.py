@@ -4,8 +4,11 @@ A competition is drafted, opened for registration, closed (registration ends,
 stations are drawn), held (in progress: judges score), has results (public
 notice, appeals, then final) and is finally archived. Registration may be
 reopened while the contest has not started; a draft that never opens may be
-archived directly (a cancelled contest). Nothing goes backwards once judging
-has begun, because marks and results depend on the roster.
+archived directly: the contest is called off (已取消), and because nobody
+registered, judged or was ranked in it, calling it off can be undone — it goes
+back to draft (review M11). A competition archived after its results stays
+archived. Nothing goes backwards once judging has begun, because marks and
+results depend on the roster.
 
 The statuses follow the work, not the other way round: the first step of
 judging (a submitted sheet, a sign-off, computing results) moves a closed
@@ -40,7 +43,7 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CLOSED: frozenset({Status.OPEN, Status.IN_PROGRESS}),
     Status.IN_PROGRESS: frozenset({Status.RESULTS}),
     Status.RESULTS: frozenset({Status.ARCHIVED}),
-    Status.ARCHIVED: frozenset(),
+    Status.ARCHIVED: frozenset({Status.DRAFT}),  # only a contest called off as a draft (``called_off``)
 }
 
 
@@ -65,17 +68,21 @@ class ReadinessFacts:
     events_without_valid_scheme: tuple[str, ...] = ()
     has_registration_window: bool = True
     judging_begun: bool = False
+    called_off: bool = False  # archived straight from a draft: never opened, nothing depends on it
 
 
-def allowed_targets(current: Status) -> frozenset[Status]:
-    """The statuses a competition in ``current`` may move to."""
-    return ALLOWED_TRANSITIONS[Status(current)]
+def allowed_targets(current: Status, *, called_off: bool = False) -> frozenset[Status]:
+    """The statuses a competition in ``current`` may move to (archived goes back to draft only if ``called_off``)."""
+    targets = ALLOWED_TRANSITIONS[Status(current)]
+    if Status(current) is Status.ARCHIVED and not called_off:
+        return frozenset()
+    return targets
 
 
-def targets_in_order(current: str) -> list[Status]:
+def targets_in_order(current: str, *, called_off: bool = False) -> list[Status]:
     """The allowed targets of ``current``, the next step of the real flow first, then the others in life order."""
     order = list(Status)
-    targets = sorted(allowed_targets(Status(current)), key=order.index)
+    targets = sorted(allowed_targets(Status(current), called_off=called_off), key=order.index)
     step = NEXT_STEP.get(Status(current))
     if step in targets:
         targets.remove(step)
@@ -107,6 +114,8 @@ def check_transition(current: str, target: str, facts: ReadinessFacts) -> Status
     passes validation on every event, and a registration window.
     """
     current_status, target_status = Status(current), Status(target)
+    if current_status is Status.ARCHIVED and target_status is Status.DRAFT and not facts.called_off:
+        raise InvalidState("Only a competition called off before it opened can go back to draft.")
     if target_status not in ALLOWED_TRANSITIONS[current_status]:
         raise InvalidState(
             "A competition that is %(current)s cannot be moved to %(target)s.",

@@ -102,11 +102,14 @@ def change_status(competition: Competition, target: str) -> None:
         events_without_valid_scheme=tuple(e.trade_name for e in live if not e.scheme_valid),
         has_registration_window=bool(competition.registration_opens_at and competition.registration_closes_at),
         judging_begun=target == "open" and competition.status == "closed" and marks_entered(competition),
+        called_off=competition.called_off_at is not None,
     )
     old = competition.status
     competition.status = lifecycle.check_transition(competition.status, target, facts).value
     if old == lifecycle.Status.DRAFT and competition.status == lifecycle.Status.ARCHIVED:
         competition.called_off_at = utcnow()  # a draft that never opened, archived: a contest called off
+    elif old == lifecycle.Status.ARCHIVED and competition.status == lifecycle.Status.DRAFT:
+        competition.called_off_at = None  # calling it off is undone: a draft again, as before
 
 
 def set_status(competition: Competition, target: str, *, actor_id: int | None) -> None:

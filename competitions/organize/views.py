@@ -115,7 +115,8 @@ def competition(competition_id: int):
     competition = load_competition_or_404(competition_id, for_user=current_user)
     copy_form = CopyCompetitionForm(name=competition.name, year=competition.year + 1)
     return render_template("organize/competition.html", competition=competition,
-                           targets=[t.value for t in targets_in_order(competition.status)],
+                           targets=[t.value for t in targets_in_order(
+                               competition.status, called_off=competition.called_off_at is not None)],
                            copy_form=copy_form)
 
 
@@ -147,7 +148,8 @@ def competition_status(competition_id: int):
         abort(400)
     services.set_status(competition, target, actor_id=current_user.id)
     db.session.commit()
-    flash(_("The competition is now: %(status)s.", status=label("status", target)), "success")
+    shown = "called_off" if competition.called_off_at else target
+    flash(_("The competition is now: %(status)s.", status=label("status", shown)), "success")
     return redirect(url_for("organize.competition", competition_id=competition.id))
 
 

@@ -86,6 +86,21 @@ def test_organizer_sets_up_a_competition(live_app, page, lang):
         assert [c.code for p in event.parts for c in p.criteria] == ["T1", "P1", "P2"]
         assert event.tie_break == ["part:practical"]
 
+    # Calling the draft off asks first (data-confirm): Cancel keeps the draft, OK calls it off; the badge then
+    # says so and the way back is offered (review M11).
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("button[name=target][value=archived]")
+    assert page.locator(".badge.status-draft").count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button[name=target][value=archived]")
+    page.wait_for_selector(".badge.status-called_off")
+    assert page.locator("button[name=target][value=draft]").count() == 1
+    screenshot(page, f"organize-called-off-{lang}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, f"organize-called-off-phone-{lang}")
+    with app.app_context():
+        assert db.session.execute(select(Competition)).scalar_one().called_off_at is not None
+
 
 def test_scheme_error_is_shown_on_the_row(live_app, page):
     app, base = live_app
