@@ -1,7 +1,8 @@
 """Shared fixtures: the app on a real database, clients, logins, the live server and the browser.
 
-The database is SQLite (a fresh file per test) by default. ``--db postgres``
-(or ``TEST_DB=postgres``) runs the same tests against a throwaway PostgreSQL
+The database is SQLite (a fresh file per test, copied from a file whose tables
+were created once per session) by default. ``--db postgres`` (or
+``TEST_DB=postgres``) runs the same tests against a throwaway PostgreSQL
 cluster started once per session; tables are created once and truncated after
 each test. In CI (``CI=true``) a missing PostgreSQL or Chromium fails the run.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,8 +19,11 @@ from sqlalchemy import text
 
 from competitions import create_app
 from competitions.extensions import db
-from tests.support import require
+from tests.support import require, routing
 from tests.support.postgres import ThrowawayCluster, pg_available
+
+# Every test builds its own app; its ~260 URL rules then reuse builders made once per process.
+routing.install()
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -63,18 +68,37 @@ def _truncate_all() -> None:
     db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(db_kind, tmp_path_factory) -> Path | None:
+    """An SQLite file with every table created, made once per session; each test gets a copy of it."""
+    if db_kind != "sqlite":
+        return None
+    path = tmp_path_factory.mktemp("template") / "tables.sqlite3"
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()  # the last connection closes: WAL checkpointed into the file and removed
+    return path
+
+
 @pytest.fixture
-def app_factory(tmp_path, pg_cluster, _pg_schema):
+def app_factory(tmp_path, pg_cluster, _pg_schema, _sqlite_template):
     """Build app instances on this test's database (extra config may be given)."""
-    url = _pg_schema or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    path = tmp_path / "test.sqlite3"
+    url = _pg_schema or f"sqlite:///{path}"
     made = []
 
     def make(create_tables: bool = True, **config):
         settings = {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None}
         settings.update(config)
+        first = not made
+        if first and create_tables and _pg_schema is None and settings["SQLALCHEMY_DATABASE_URI"] == url:
+            shutil.copyfile(_sqlite_template, path)
+            create_tables = False
         app = create_app("testing", settings)
         made.append(app)
-        if len(made) == 1 and create_tables and _pg_schema is None:
+        if first and create_tables and _pg_schema is None:
             with app.app_context():
                 db.create_all()
         return app
@@ -181,7 +205,9 @@ def page(browser, request):
 
     context = browser.new_context(viewport=TABLET_VIEWPORT, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(10000)
+    # A guard against a hang, not a speed check: on a loaded 2-core machine running two workers a page
+    # rendered with a full standing has taken just over 10 s to answer.
+    page.set_default_timeout(30000)
     refused = watch_csp(page)
     yield page
     context.close()

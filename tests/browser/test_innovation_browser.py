@@ -25,7 +25,7 @@ TABLET = {"width": 1024, "height": 768}
 def _page(browser, viewport):
     context = browser.new_context(viewport=viewport, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)
     return context, page, watch_csp(page)
 
 

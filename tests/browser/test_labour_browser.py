@@ -93,7 +93,7 @@ def test_assessor_pages_on_a_phone_and_a_recused_unit(live_app, browser, lang):
     ids = _seed(app)
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(10000)
+    page.set_default_timeout(30000)
     refused = watch_csp(page)
     _login(page, base, "assessor-two", lang)   # employed by S1's organization
     page.goto(f"{base}/labour/periods/{ids['period']}/assess")

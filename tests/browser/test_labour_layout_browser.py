@@ -55,7 +55,7 @@ def test_period_and_chief_pages_on_a_phone(live_app, browser, lang):
     ids = _seed(app)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(10000)
+    page.set_default_timeout(30000)
     refused = watch_csp(page)
     _login(page, base, "metro-office", lang)
     page.goto(f"{base}/labour/periods/{ids['period']}")

@@ -69,7 +69,7 @@ def test_pages_at_every_width(live_app, browser, lang):
     for width in WIDTHS:
         context = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]}, locale="zh-CN")
         page = context.new_page()
-        page.set_default_timeout(10000)
+        page.set_default_timeout(30000)
         try:
             _public(page, base, ids, width, lang)
             _login(page, base, "panel_judge1", lang)
