@@ -16,6 +16,7 @@ Plain data in, flowables out; nothing here queries the database.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from reportlab.lib.styles import ParagraphStyle
@@ -66,14 +67,30 @@ def fitted_size(fonts: FontChain, text: str, size: float, measure: float, minimu
 
 
 def wrapping_style(fonts: FontChain, size: float, *, align: int = 0, name: str = "cell") -> ParagraphStyle:
-    """A table cell style that wraps Chinese text anywhere and Latin text at spaces."""
+    """A table cell style that wraps Chinese text anywhere and Latin text at spaces (``cell`` picks)."""
     return ParagraphStyle(name, fontName=fonts.primary, fontSize=size, leading=size * 1.3, alignment=align,
                           wordWrap="CJK")
 
 
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_LATIN_STYLES: dict[int, ParagraphStyle] = {}
+
+
+def _latin(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` wrapping at spaces: reportlab's CJK wrapping breaks Latin words anywhere ("Workers (person|s)")."""
+    found = _LATIN_STYLES.get(id(style))
+    if found is None or found.parent is not style:
+        found = _LATIN_STYLES[id(style)] = ParagraphStyle(f"{style.name}-latin", parent=style, wordWrap=None)
+    return found
+
+
 def cell(fonts: FontChain, text: object, style: ParagraphStyle) -> Paragraph:
-    """A wrapping table cell for ``text`` through the font chain."""
-    return Paragraph(fonts.markup("" if text is None else text), style)
+    """A wrapping table cell for ``text`` through the font chain: Chinese wraps anywhere, text without Chinese at
+    spaces."""
+    text = "" if text is None else str(text)
+    if style.wordWrap == "CJK" and not _CJK.search(text):
+        style = _latin(style)
+    return Paragraph(fonts.markup(text), style)
 
 
 def numbered_canvas(fonts: FontChain, label: str, size: float = 8.5):

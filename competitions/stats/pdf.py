@@ -58,7 +58,8 @@ def _bar_chart(breakdown: Breakdown, font: str) -> Drawing:
     chart.width, chart.height = WIDTH - left - 8 * mm, height - (16 * mm if horizontal else 22 * mm)
     if horizontal:
         rows, values, previous = rows[::-1], values[::-1], previous[::-1]
-    chart.data = [values, previous] if with_previous else [values]
+    # Last year's bars before this year's, as on the dashboard (reading left to right, top to bottom).
+    chart.data = ([values, previous] if horizontal else [previous, values]) if with_previous else [values]
     chart.categoryAxis.categoryNames = [_label(row.label) for row in rows]
     for axis in (chart.categoryAxis, chart.valueAxis):
         axis.labels.fontName, axis.labels.fontSize = font, 7
@@ -66,9 +67,11 @@ def _bar_chart(breakdown: Breakdown, font: str) -> Drawing:
         chart.categoryAxis.labels.angle, chart.categoryAxis.labels.boxAnchor = 30, "ne"
     chart.valueAxis.valueMin = 0
     chart.valueAxis.forceZero = True
-    chart.bars[0].fillColor = THIS_YEAR
+    this_year = 1 if with_previous and not horizontal else 0  # a horizontal chart draws its first series lowest
+    chart.bars[this_year].fillColor = THIS_YEAR
     if with_previous:
-        chart.bars[1].fillColor = LAST_YEAR
+        chart.bars[1 - this_year].fillColor = LAST_YEAR
+    chart.valueAxis.valueStep = None if max(values + previous + [0]) > 5 else 1  # whole competitions: no 0.2
     chart.barLabelFormat = "%d"
     chart.barLabels.fontName, chart.barLabels.fontSize = font, 6
     chart.barLabels.nudge = 6
@@ -116,18 +119,20 @@ def _cell(value) -> str:
 
 def _table(breakdown: Breakdown, fonts: FontChain) -> Table:
     header = [""] + [metric_label(m) for m in breakdown.metrics]
-    head_style = wrapping_style(fonts, 7, name="th")
+    many = len(breakdown.metrics) >= 7  # narrow columns: a smaller header and a narrower name column, so
+    head_style = wrapping_style(fonts, 6 if many else 7, name="th")  # "Participations" fits whole
     label_style = wrapping_style(fonts, 8, name="label")  # long union and trade names wrap, never overflow
     rows = [[cell(fonts, text, head_style) for text in header]]
     for row in breakdown.rows:
         rows.append([cell(fonts, row.label, label_style), *[_cell(row.figures[m]) for m in breakdown.metrics]])
     if len(rows) == 1:
         rows.append([fonts.cell(_("No figures"), 8)] + [""] * len(breakdown.metrics))
-    first = 46 * mm
+    first = (38 if many else 46) * mm
     widths = [first] + [(WIDTH - first) / len(breakdown.metrics)] * len(breakdown.metrics)
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), fonts.primary, 8),
+        ("LEFTPADDING", (1, 0), (-1, 0), 3), ("RIGHTPADDING", (1, 0), (-1, 0), 3),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0f3")),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#c8ccd2")),
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),

@@ -215,6 +215,10 @@ def test_annual_report_pdf_has_charts_and_tables(year, client, auth, tmp_path, l
     text = _pdf_text(response.data, tmp_path)
     for word in words:
         assert word in text, word
+    if language == "en":  # review L5: table headers wrapped mid-word ("Participatio / ns", "Workers (person / s)")
+        for broken in ("Participatio\n", "(person\n", "Competitio\n", "Promotion\n"):
+            assert broken not in subprocess.run(["pdftotext", "-raw", str(tmp_path / "report.pdf"), "-"],
+                                                capture_output=True, text=True, check=True).stdout, broken
     png = tmp_path / f"stats-report-{language}"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(tmp_path / "report.pdf"), str(png)],
                    check=True)
