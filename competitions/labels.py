@@ -20,7 +20,7 @@ LABELS: dict[str, dict[str, object]] = {
     "class": {"I": _l("Class I"), "II": _l("Class II")},
     "kind": {
         "skills": _l("Skills contest"),
-        "labor": _l("Labor competition"),
+        "labor": _l("Labour competition"),
         "innovation": _l("Innovation contest"),
     },
     "group": {"workers": _l("Workers"), "students": _l("Students")},
