@@ -124,6 +124,7 @@ ACTIONS: dict[str, object] = {
     "recusal.conflict": _l("Conflict declared"),
     "recusal.override": _l("Recusal lifted"),
     "recusal.recheck": _l("Recusal checked again"),
+    "recusal.restore": _l("Recusal restored"),
     "registration.create": _l("Registered"),
     "registration.decide": _l("Registration decided"),
     "registration.draw": _l("Stations drawn"),

@@ -98,13 +98,13 @@ def decide_reading_command(event_id, code, criterion_code, username, keep_userna
 
 @judging_cli.command("reopen")
 @click.argument("event_id", type=int)
-@click.option("--reason", required=True, help="Why the event is unlocked (e.g. the appeal upheld).")
+@click.option("--reason", required=True, help="Why the event is unlocked (e.g. a judge to add before results).")
 def reopen_command(event_id, reason):
-    """Unlock a signed-off event (audited)."""
-    from competitions.judging.services import reopen_event
+    """Unlock a signed-off event (audited); once results are published, only an upheld appeal reopens it."""
+    from competitions.judging.services import reopen_signed_off_event
 
     with operation():
-        reopen_event(_event(event_id), actor=None, reason=reason)
+        reopen_signed_off_event(_event(event_id), actor=None, reason=reason)
     click.echo(f"Event {event_id} is unlocked.")
 
 

@@ -61,6 +61,12 @@ class OverrideForm(ConflictForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
+class WrittenReasonForm(Form):
+    """An action that needs a written reason: reopen a signed-off event, restore a recusal."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
 class ThresholdForm(Form):
     """How far a mark may lie from the rest of its panel before it is flagged."""
 

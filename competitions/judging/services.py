@@ -276,8 +276,12 @@ def assign_judge(event: Event, *, actor: User | None, user_id: int, criterion_id
     """Assign a judge to an event (optionally one criterion), or name the event's one chief judge.
 
     Naming a new chief judge replaces the previous one. The chief judge does not
-    also sit in the panel: they settle the panel's marks.
+    also sit in the panel: they settle the panel's marks. The panel of a signed-off event is frozen
+    (``refuse_panel_change_when_locked``); the chief judge can still be replaced, as the chief enters no
+    marks of their own and handles what comes after sign-off (corrections, appeals).
     """
+    if not is_chief_judge:
+        refuse_panel_change_when_locked(event, field="user_id")
     judge = db.session.get(User, user_id)
     if judge is None or not judge.has_role("judge"):
         raise RuleViolation("Choose a user who holds the judge role.", field="user_id")
@@ -309,9 +313,22 @@ def assign_judge(event: Event, *, actor: User | None, user_id: int, criterion_id
     return assignment
 
 
+def refuse_panel_change_when_locked(event: Event, *, field: str | None = None) -> None:
+    """InvalidState when the event is signed off: its panel and recusals are what the locked marks rest on.
+
+    A judge added after sign-off would owe marks nobody can enter any more, and the locked dashboard would
+    show an event that looks unfinished (review2 M7); the way is to reopen the event first, with a reason.
+    """
+    if is_locked(event.id):
+        raise InvalidState("The event has been signed off: its judges and recusals can no longer change. Reopen "
+                           "the event first (with a reason), then change them and sign off again.", field=field)
+
+
 def unassign_judge(assignment: JudgeAssignment, *, actor: User | None) -> None:
-    """Remove an assignment that has no marks behind it."""
+    """Remove an assignment that has no marks behind it (a panel judge's only before sign-off)."""
     event = db.session.get(Event, assignment.event_id)
+    if not assignment.is_chief:
+        refuse_panel_change_when_locked(event)
     stmt = select(func.count(Mark.id)).where(Mark.event_id == event.id, Mark.judge_id == assignment.user_id)
     if assignment.criterion_id:
         stmt = stmt.where(Mark.criterion_id == assignment.criterion_id)
@@ -416,6 +433,7 @@ def override_recusal(event: Event, *, actor: User, judge_id: int, registration_i
     """The chief judge lifts one recusal, with a written reason; the override is audited."""
     if not is_chief(actor, event.id):
         raise NotAllowed("Only the chief judge of this event can override a recusal.")
+    refuse_panel_change_when_locked(event)
     text = mark_rules.check_reason(reason)
     registration = _registration_in(event, registration_id)
     judge = db.session.get(User, judge_id)
@@ -432,6 +450,33 @@ def override_recusal(event: Event, *, actor: User, judge_id: int, registration_i
            old={"judge": judge.username, "recusal": str(why)}, new={"judge": judge.username, "recusal": None},
            reason=text)
     return override
+
+
+def restore_recusal(event: Event, *, actor: User, override_id: int, reason: str) -> None:
+    """The chief judge withdraws their own override: the judge is recused from the competitor again.
+
+    The way back from an override given by mistake (review2 L14). Marks the judge gave that competitor
+    while the override stood are withdrawn, as when a conflict is declared, so no result rests on a
+    recused judge's mark; each is audited with its value. Refused after sign-off (reopen first).
+    """
+    if not is_chief(actor, event.id):
+        raise NotAllowed("Only the chief judge of this event can override a recusal.")
+    refuse_panel_change_when_locked(event)
+    text = mark_rules.check_reason(reason)
+    override = db.session.get(RecusalOverride, override_id)
+    if override is None or override.event_id != event.id:
+        raise NotFound("This recusal override does not exist.", field="override_id")
+    judge_id, registration_id, given = override.judge_id, override.registration_id, override.reason
+    db.session.delete(override)
+    for mark in db.session.execute(select(Mark).where(Mark.event_id == event.id, Mark.judge_id == judge_id,
+                                                      Mark.registration_id == registration_id)).scalars():
+        _audit("mark.withdraw", actor, event, "mark", mark.id, old=_mark_json(mark), reason=text)
+        db.session.delete(mark)
+    db.session.flush()
+    judge = db.session.get(User, judge_id)
+    _audit("recusal.restore", actor, event, "registration", registration_id,
+           old={"judge": judge.username if judge else judge_id, "recusal": None, "override": given},
+           new={"judge": judge.username if judge else judge_id, "recusal": "restored"}, reason=text)
 
 
 # ---- the tablet: sheet and marks -----------------------------------------------------------------
@@ -1382,8 +1427,7 @@ def dashboard(event: Event) -> Dashboard:
         values={(m.registration_id, m.criterion_id, m.judge_id): m.value for m in marks},
         completeness=completeness, recusals=recusals,
         outliers=outlier_rules.flag_outliers(counted, threshold, {c.id: c.max_mark for c in criteria}),
-        shortfalls=recusal_rules.panel_shortfalls({c.id: c.judges_required for c in criteria}, panel,
-                                                  sorted(competitor_ids), recusals),
+        shortfalls=short_panels(event, assignments, competitors, recusals),
         threshold=threshold, sheets={j.id: sheets.get(j.id) for j in judges},
         overrides=list(db.session.execute(select(RecusalOverride).where(RecusalOverride.event_id == event.id)
                                           .order_by(RecusalOverride.id)).scalars()),
@@ -1440,6 +1484,46 @@ def refuse_pending_corrections(events: Iterable[Event]) -> None:
         corrections_event_id=first.event_id)
 
 
+def short_panels(event: Event, assignments, competitors, recusals) -> list[recusal_rules.Shortfall]:
+    """(competitor, criterion) pairs whose panel, after recusal, has fewer judges than the scheme requires.
+
+    Competitors marked absent or disqualified, and the parts a competitor was absent from, owe no marks
+    and so need no panel. The chief judge's dashboard lists these; sign-off refuses them.
+    """
+    criteria = event_criteria(event)
+    excused = excused_competitors(event.id)
+    away = excused_cells(event)
+    shortfalls = recusal_rules.panel_shortfalls({c.id: c.judges_required for c in criteria},
+                                                panel_per_criterion(event, assignments),
+                                                sorted(r.id for r in competitors if r.id not in excused), recusals)
+    return [s for s in shortfalls if (s.competitor_id, s.criterion_id) not in away]
+
+
+def _refuse_short_panels(event: Event, assignments, competitors, recusals) -> None:
+    """InvalidState naming the first short panel (review2 M6).
+
+    The marking scheme says how many judges mark each criterion, and scoring never averages over fewer
+    (``domain.scoring``: a short panel is a problem, not a smaller mean): signing off a competitor marked
+    by two of three judges would lock marks the results cannot use, or worse, rank them on another basis
+    than everyone else. There is no "sign off anyway": the ways out are on the same page (the organizer
+    assigns another judge, or the chief judge lifts a recusal in writing).
+    """
+    shortfalls = short_panels(event, assignments, competitors, recusals)
+    if not shortfalls:
+        return
+    first = shortfalls[0]
+    registration = next(r for r in competitors if r.id == first.competitor_id)
+    criterion = next(c for c in event_criteria(event) if c.id == first.criterion_id)
+    raise InvalidState(
+        N_("The event cannot be signed off: after recusal, %(count)d competitor/criterion pair(s) have fewer judges"
+           " than the marking scheme requires. First: competitor %(competitor)s at station %(station)s, criterion"
+           " %(criterion)s, %(available)d of %(required)d judges. Ask the organizer to assign another judge, or"
+           " lift a recusal with a reason."),
+        count=len(shortfalls), competitor=registration.anonymous_code,
+        station=registration.station if registration.station is not None else "—", criterion=criterion.code,
+        available=first.available, required=first.required)
+
+
 def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
     """The chief judge signs the event off (签字确认): every mark in, every sheet submitted; marks lock."""
     if not is_chief(actor, event.id):
@@ -1454,12 +1538,14 @@ def sign_off_event(event: Event, *, actor: User) -> EventSignOff:
                                " %(event)s must be confirmed first.", event=event.trade_name)
     refuse_pending_corrections([event])
     assignments = assignments_of(event.id)
-    completeness, _recusals = _completeness(event, assignments)
+    competitors = judging_competitors(event.id)
+    completeness, recusals = _completeness(event, assignments, competitors)
     try:
         outlier_rules.check_can_sign_off(completeness)
     except InvalidState as error:
         message, params = _first_gap(error, completeness)
         raise InvalidState(message, **params) from None
+    _refuse_short_panels(event, assignments, competitors, recusals)
     disagreements = reading_disagreements(event)
     if disagreements:
         first = disagreements[0]
@@ -1502,6 +1588,28 @@ def reopen_event(event: Event, *, actor: User | None, reason: str) -> EventSignO
     _audit("event.unlock", actor, event, "event", event.id, old={"locked": True}, new={"locked": False},
            reason=text)
     return sign_off
+
+
+def reopen_signed_off_event(event: Event, *, actor: User | None, reason: str) -> EventSignOff:
+    """Reopen a signed-off event by hand (the chief judge's or organizer's page, ``flask judging reopen``).
+
+    For an event signed off too early: a judge to add, a recusal to lift. Before the competition's
+    results are published this is the chief judge's or organizer's call, with a written reason in the
+    audit trail; the chief judge signs off again afterwards. Once results are published (on notice or
+    final) the published figures are the record and a mark changes only through an upheld appeal, which
+    reopens the event itself (``results.appeals``): so this is refused then, naming that way.
+    """
+    _refuse_reopen_after_publication(event)
+    return reopen_event(event, actor=actor, reason=reason)
+
+
+def _refuse_reopen_after_publication(event: Event) -> None:
+    try:
+        _refuse_after_publication(db.session.connection(), event.competition_id)
+    except InvalidState:
+        raise InvalidState(
+            "The results of this competition are published: the event is reopened only by upholding an appeal "
+            "(on the results page), which leads to a corrected results version.", field="reason") from None
 
 
 # ---- check readings: disagreements for the chief judge --------------------------------------------

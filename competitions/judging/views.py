@@ -35,6 +35,7 @@ from competitions.judging.forms import (
     ReadingDecisionForm,
     ReasonForm,
     ThresholdForm,
+    WrittenReasonForm,
 )
 from competitions.judging.permissions import (
     load_assignment_or_404,
@@ -137,7 +138,8 @@ def _chief_forms(board: services.Dashboard) -> dict:
     mark_form.judge_id.choices = judges
     return {"override_form": OverrideForm(judge_choices=judges, competitor_choices=competitors),
             "panel_form": PanelChangeForm(judge_choices=judges, criterion_choices=criteria),
-            "threshold_form": threshold, "mark_form": mark_form, "reason_form": ReasonForm()}
+            "threshold_form": threshold, "mark_form": mark_form, "reason_form": ReasonForm(),
+            "written_reason_form": WrittenReasonForm()}
 
 
 @bp.route("/events/<int:event_id>/chief")
@@ -276,6 +278,33 @@ def sign_off(event_id: int):
     return redirect(url_for("judging.chief", event_id=event.id))
 
 
+def _reopen(event, back: str):
+    """Reopen a signed-off event with the written reason of the posted form (chief judge or organizer)."""
+    form = WrittenReasonForm()
+    if form.validate_on_submit():
+        commit_or_flash(lambda: services.reopen_signed_off_event(event, actor=current_user, reason=form.reason.data),
+                        _("The event has been reopened: its marks can change again until it is signed off again."))
+    else:
+        flash(_("Give the reason for reopening the event."), "error")
+    return redirect(back)
+
+
+@bp.route("/events/<int:event_id>/chief/reopen", methods=["POST"])
+@role_required("judge")
+def chief_reopen(event_id: int):
+    """The chief judge reopens the event they signed off too early (before results are published)."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    return _reopen(event, url_for("judging.chief", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/reopen", methods=["POST"])
+@role_required("organizer")
+def organizer_reopen(event_id: int):
+    """The organizer reopens a signed-off event of their competition (before results are published)."""
+    event = load_managed_event_or_404(event_id, for_user=current_user)
+    return _reopen(event, url_for("judging.assignments", event_id=event.id))
+
+
 @bp.route("/events/<int:event_id>/chief/panel", methods=["POST"])
 @role_required("judge")
 def change_panel(event_id: int):
@@ -326,6 +355,21 @@ def override(event_id: int):
         )
     else:
         flash(_("Choose a judge and a competitor and give a reason."), "error")
+    return redirect(url_for("judging.chief", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/chief/overrides/<int:override_id>/restore", methods=["POST"])
+@role_required("judge")
+def restore_recusal(event_id: int, override_id: int):
+    """Withdraw an override: the judge is recused again (their marks for that competitor are withdrawn)."""
+    event = load_event_for_chief_or_404(event_id, for_user=current_user)
+    form = WrittenReasonForm()
+    if form.validate_on_submit():
+        commit_or_flash(lambda: services.restore_recusal(event, actor=current_user, override_id=override_id,
+                                                         reason=form.reason.data),
+                        _("The recusal is in force again; it has been recorded."))
+    else:
+        flash(_("Give the reason for restoring the recusal."), "error")
     return redirect(url_for("judging.chief", event_id=event.id))
 
 
@@ -410,7 +454,7 @@ def assignments(event_id: int):
         competitor_choices=[(r.id, f"{r.station or '—'} · {r.anonymous_code} · {r.worker.name}") for r in competitors])
     board = services.dashboard(event)
     return render_template("judging/assignments.html", event=event, form=form, rows=rows, criteria=criteria,
-                           corrections=corrections.corrections_of(event.id),
+                           corrections=corrections.corrections_of(event.id), reopen_form=WrittenReasonForm(),
                            conflict_form=conflict_form, board=board, competitors={r.id: r for r in competitors},
                            crowded=services.one_judge_criteria_with_several(criteria, rows))
 

@@ -129,12 +129,15 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "judging.threshold": (JUDGE, "L 403 - - 403 403 -"),
     "judging.override": (JUDGE, "L 403 - - 403 403 -"),
     "judging.reopen_sheet": (JUDGE, "L 403 - - 403 403 -"),
+    "judging.chief_reopen": (JUDGE, "L 403 - - 403 403 -"),
+    "judging.restore_recusal": (JUDGE, "L 403 - - 403 403 -"),
     "judging.correction_accept": (JUDGE, "L 403 404 - 403 403 404"),
     "judging.correction_decline": (JUDGE, "L 403 404 - 403 403 404"),
     "judging.manage": (STAFF, STAFF_LIST),
     "judging.assignments": (STAFF, MANAGED),
     "judging.unassign": (STAFF, MANAGED_POST),
     "judging.declare_conflict": (STAFF, MANAGED_POST),
+    "judging.organizer_reopen": (STAFF, MANAGED_POST),
     "judging.audit": (STAFF, STAFF_LIST),
     "judging.audit_export": (STAFF, STAFF_LIST),
     "judging_api.sheet": (JUDGE, "401 403 200 404 403 403 404"),
@@ -493,6 +496,7 @@ def _world_ids(orgs, users, comp, ev, registration: Registration, assignment, ap
         "name": "refresh_statistics",
         "run_id": 1,  # a job run (stats.cancel_job_run): refused callers never reach it; the admin is not sent
         "correction_id": 1,
+        "override_id": 1,  # a recusal override (judging.restore_recusal): refused callers never reach it
     }
 
 

@@ -47,6 +47,10 @@ def w(app):
     f.judging_panel(x.ev, [x.j_plant, x.j_works, x.j_city], x.chief, criterion_codes=["P1", "P2"])
     f.judging_panel(x.ev, [x.j_theory], criterion_codes=["T1"])
     f.judging_panel(x.ev2, [x.j_other])
+    # Two of the three panel judges mark each competitor: K01 and K02 each lose one judge to recusal (same
+    # employer) and still have a full panel, so the event can be signed off (a short panel cannot: review2 M6).
+    for code in ("P1", "P2"):
+        x.crit[code].judges_required = 2
     db.session.commit()
     return x
 
@@ -273,6 +277,9 @@ def test_only_the_chief_judge_overrides_a_recusal_with_a_reason(w, client, auth)
 
 
 def test_chief_is_told_when_recusal_leaves_a_panel_short(w, client, auth):
+    for code in ("P1", "P2"):
+        w.crit[code].judges_required = 3
+    db.session.commit()
     auth.login("chief")
     client.post("/lang", data={"lang": "en"})
     page = client.get(f"/judging/events/{w.ev.id}/chief").get_data(as_text=True)
