@@ -24,6 +24,11 @@ NAME = "roster_import"
 DESCRIPTION = "Import a 5,000-row .xlsx roster into one event on SQLite (target < 10 s); re-import updates."
 
 
+def _name(i: int) -> str:
+    """职工 and the row number spelt out: a person's name has no digits (inputs.person_name)."""
+    return "职工" + "".join("零一二三四五六七八九"[int(d)] for d in f"{i:05d}")
+
+
 def _workbook(rows: int, employers: list[str]) -> bytes:
     from openpyxl import Workbook
 
@@ -38,7 +43,7 @@ def _workbook(rows: int, employers: list[str]) -> bytes:
         born = date(1975, 1, 1) + timedelta(days=i // 2)
         gender = "male" if i % 2 else "female"
         level = 5 - i % 5
-        ws.append([make_national_id("370102", born, i % 500, gender), f"职工{i:05d}", "男" if i % 2 else "女",
+        ws.append([make_national_id("370102", born, i % 500, gender), _name(i), "男" if i % 2 else "女",
                    born.isoformat(), f"139{i:08d}", employers[i % len(employers)], f"{level} {LEVEL_NAMES[level]}",
                    f"ZS{i:06d}"])
     out = io.BytesIO()

@@ -68,6 +68,16 @@ def check_text(form, field) -> None:
             _refuse(field, error)
 
 
+def person_name(form, field) -> None:
+    """A person's full name follows the one name rule (``inputs.person_name``); the field keeps it as stored."""
+    if isinstance(field.data, str) and field.data.strip():
+        try:
+            field.data = inputs.person_name(field.data, field=field.name)
+        except inputs.InputError as error:
+            field.errors[:] = []
+            _refuse(field, error)
+
+
 def check_number(form, field) -> None:
     """What was typed is a plain, bounded, finite number (the field's NumberRange checks the range)."""
     if not field.raw_data or not str(field.raw_data[0]).strip():

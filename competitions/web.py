@@ -94,7 +94,7 @@ def safe_redirect_target(target: object, default: str) -> str:
     """
     if not isinstance(target, str) or not target or len(target) > 2000:
         return default
-    if "\\" in target or inputs.bad_characters(target) or " " in target:
+    if "\\" in target or inputs.bad_characters(target) or inputs.strip_invisible(target) != target or " " in target:
         return default
     host = request.host_url if request else ""
     if host and target.startswith(host):

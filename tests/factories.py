@@ -280,3 +280,9 @@ def labour_signed_off_period(world, period, o1_by_unit: dict[str, str], *, vetoe
     services.sign_off(period, actor=world["chief"])
     db.session.flush()
     return period
+
+
+def worker_name(i: int) -> str:
+    """A person's name for row ``i`` of a test roster: 职工 and the digits spelt out (职工一二), as a name has no
+    digits (``inputs.person_name``)."""
+    return "职工" + "".join("零一二三四五六七八九"[int(d)] for d in str(i))

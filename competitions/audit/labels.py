@@ -131,6 +131,7 @@ ACTIONS: dict[str, object] = {
     "registration.facts": _l("Registration facts frozen"),
     "registration.import": _l("Roster imported"),
     "registration.promote": _l("Moved up from the waiting list"),
+    "registration.resubmit": _l("Rejected registration submitted again"),
     "registration.reveal_national_id": _l("ID number revealed"),
     "registration.withdraw": _l("Registration withdrawn"),
     "result_adjustment": _l("Time, deduction or disqualification recorded"),

@@ -46,6 +46,9 @@ MAX_DATE = date(2100, 12, 31)
 # Direction overrides and isolates (UAX #9): invisible, and they make "abc.exe" look like "exe.cba".
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _LINE_CONTROLS = frozenset("\t\n\r")
+# Invisible format characters pasted along with text (see the module docstring): removed, never stored.
+INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+_KEPT_FORMAT = frozenset("\u180e")   # Mongolian vowel separator: part of traditional Mongolian spelling
 _NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")   # [0-9], not \d: \d matches ١ and ５ too
 _INTEGER = re.compile(r"-?[0-9]+")
 
@@ -61,16 +64,22 @@ class InputError(RuleViolation):
 def bad_characters(text: str, *, multiline: bool = False) -> list[str]:
     """The characters of ``text`` that no stored text may hold, each once, in order of appearance.
 
-    Control characters (Cc), direction overrides, surrogates (Cs) and the non-characters U+FFFE/U+FFFF;
+    Control characters (Cc), direction overrides, surrogates (Cs), the non-characters U+FFFE/U+FFFF and the
+    format characters (Cf) other than the ``INVISIBLE`` ones (which ``clean_text`` removes) and U+180E;
     tab, CR and LF are allowed when ``multiline``.
     """
     found: list[str] = []
     for ch in text:
-        if ch in found or (multiline and ch in _LINE_CONTROLS):
+        if ch in found or (multiline and ch in _LINE_CONTROLS) or ch in INVISIBLE or ch in _KEPT_FORMAT:
             continue
-        if ch in _BIDI_CONTROLS or ch in ("\ufffe", "\uffff") or unicodedata.category(ch) in ("Cc", "Cs"):
+        if ch in _BIDI_CONTROLS or ch in ("\ufffe", "\uffff") or unicodedata.category(ch) in ("Cc", "Cs", "Cf"):
             found.append(ch)
     return found
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the ``INVISIBLE`` format characters (soft hyphen, zero-width space and joiners, BOM…)."""
+    return "".join(ch for ch in text if ch not in INVISIBLE) if any(ch in INVISIBLE for ch in text) else text
 
 
 def describe_characters(chars: list[str]) -> str:
@@ -79,16 +88,17 @@ def describe_characters(chars: list[str]) -> str:
 
 
 def clean_text(text: str, *, field: str | None = None, multiline: bool = False) -> str:
-    """``text`` in Unicode NFC, or InputError when it holds a character no stored text may hold.
+    """``text`` in Unicode NFC without the invisible format characters (``INVISIBLE``), or InputError when it
+    holds a character no stored text may hold (``bad_characters``).
 
-    Nothing is stripped or collapsed here: a form's own filters (``strip``) decide that.
+    Spaces are not stripped or collapsed here: a form's own filters (``strip``) decide that.
     """
     bad = bad_characters(text, multiline=multiline)
     if bad:
         raise InputError(N_("%(name)s contains a control character (%(chars)s), probably pasted from another "
                             "program. Delete it and type the text again."),
                          field=field, name=field or "", chars=describe_characters(bad))
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", strip_invisible(text))
 
 
 def trade_code(text: str) -> str:
@@ -110,6 +120,50 @@ def normalize_name(text: str) -> str:
 def tidy_name(text: str) -> str:
     """A name as stored: NFKC-folded, spaces trimmed and runs of spaces collapsed to one ASCII space."""
     return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+# ---- person names ----------------------------------------------------------------------------------
+
+MAX_PERSON_NAME = 100   # worker.name's column
+# The middle dot of transcribed minority names (阿卜杜热合曼·阿卜杜克热木) as the ID card prints it, and the look-alikes
+# keyboards type for it (katakana middle dot, hyphenation point, bullet, half-width katakana dot): stored as U+00B7.
+MIDDLE_DOT = "\u00b7"
+_MIDDLE_DOTS = frozenset("\u00b7\u30fb\u2027\u2022\uff65\u22c5")
+# Jean-Luc, O'Brien (either apostrophe), J. Smith; the Tibetan syllable marks tsheg (U+0F0B, U+0F0C) of བཀྲ་ཤིས་.
+_NAME_PUNCTUATION = frozenset(" -'\u2019.\u0f0b\u0f0c")
+
+
+def person_name(text: str, *, field: str | None = None) -> str:
+    """A person's name as stored, or InputError naming the characters a name cannot hold.
+
+    A name is written with letters of any script (Unicode L*, with their combining marks M*: Han,
+    Latin, Uyghur's Arabic script, Tibetan, Mongolian…), the middle dot of minority names, spaces,
+    hyphens, apostrophes and full stops (and the Tibetan syllable mark), and begins with a letter.
+    So ``<img src=x onerror=alert(1)>``, ``王<font size="40">五</font>``, ``=赵新`` (a formula),
+    digits and e-mail addresses are refused (review2 L17): always a typing or pasting mistake,
+    and they would print on certificates. The text is first cleaned as every text (``clean_text``:
+    NFC, invisible characters removed); runs of spaces become one; the middle-dot look-alikes
+    become U+00B7; at most ``MAX_PERSON_NAME`` characters.
+    """
+    cleaned = clean_text(text or "", field=field)
+    name = " ".join("".join(MIDDLE_DOT if ch in _MIDDLE_DOTS else ch for ch in cleaned).split())
+    if not name:
+        raise InputError(N_("Enter the person's full name."), field=field)
+    wrong: list[str] = []
+    for ch in name:
+        if ch in wrong or ch == MIDDLE_DOT or ch in _NAME_PUNCTUATION or unicodedata.category(ch)[0] in "LM":
+            continue
+        wrong.append(ch)
+    if wrong:
+        raise InputError(N_("A name may not contain %(chars)s: it is written with letters, the middle dot · of "
+                            "minority names, spaces, hyphens and apostrophes."),
+                         field=field, chars=" ".join(f"“{ch}”" for ch in wrong))
+    if unicodedata.category(name[0])[0] != "L":
+        raise InputError(N_("A name must begin with a letter, not “%(char)s”."), field=field, char=name[0])
+    if len(name) > MAX_PERSON_NAME:
+        raise InputError(N_("A name has at most %(max)d characters; this one has %(length)d."), field=field,
+                         length=len(name), max=MAX_PERSON_NAME)
+    return name
 
 
 # ---- numbers ---------------------------------------------------------------------------------------

@@ -27,7 +27,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from competitions.domain.errors import N_, Code, ValidationErrors
-from competitions.domain.inputs import MAX_ID, InputError, bad_characters, describe_characters, parse_decimal
+from competitions.domain.inputs import (
+    MAX_ID,
+    InputError,
+    bad_characters,
+    describe_characters,
+    parse_decimal,
+    strip_invisible,
+)
 from competitions.domain.promotion import (
     _INDEX,
     CLASSES,
@@ -334,7 +341,7 @@ class _Reader:
                                            "another program. Delete it and type the text again."),
                       name=f"{rule}: {field_name}", chars=describe_characters(bad))
             return ""
-        return unicodedata.normalize("NFC", " ".join(value.split()))
+        return unicodedata.normalize("NFC", " ".join(strip_invisible(value).split()))
 
 
 MAX_RULES = 200

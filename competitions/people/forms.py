@@ -6,13 +6,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from competitions.forms import Form
+from competitions.forms import Form, person_name
 
 
 class PersonChangeForm(Form):
     """An organizer changes a person's name, employer or ID number, with a reason."""
 
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100), person_name])
     employer_id = SelectField(_l("Employer"), coerce=int)
     national_id = StringField(_l("Corrected ID number (leave empty to keep it)"), validators=[Optional(),
                                                                                           Length(max=30)])

@@ -44,6 +44,7 @@ from sqlalchemy import func, select
 from competitions.audit.services import record
 from competitions.auth import throttle
 from competitions.auth.models import User
+from competitions.domain import inputs
 from competitions.domain.errors import N_, InvalidState, NotAllowed, NotFound, RuleViolation
 from competitions.domain.identity import mask_national_id, parse_national_id
 from competitions.extensions import db
@@ -176,10 +177,7 @@ def change_person(worker: Worker, actor: User, *, reason: str, name: str | None 
         raise NotAllowed("This person belongs to an organization outside your own; ask its organizer.")
     old = snapshot(worker)
     if name is not None:
-        name = name.strip()
-        if not name:
-            raise RuleViolation("Enter the person's full name.", field="name")
-        worker.name = name[:100]
+        worker.name = inputs.person_name(name, field="name")
     new_employer = None
     if employer_id is not None and employer_id != worker.employer_id:
         new_employer = db.session.get(Organization, employer_id)

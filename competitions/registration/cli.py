@@ -55,6 +55,8 @@ def import_command(event_id, path, username):
         raise
     click.echo(f"Imported {summary.total} row(s): {summary.created} new, {summary.updated} updated, "
                f"{summary.waitlisted} waitlisted.")
+    for row, old, new in summary.renamed:
+        click.echo(f"Row {row}: name changed from {old} to {new}.")
 
 
 @registration_cli.command("close")

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from competitions.forms import Form
+from competitions.forms import Form, person_name
 from competitions.labels import choices
 
 
@@ -18,7 +18,7 @@ def _level_choices() -> list[tuple[str, str]]:
 class SelfRegistrationForm(Form):
     """A worker confirms their personal details for one event."""
 
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100), person_name])
     national_id = StringField(_l("National ID number"), validators=[DataRequired(), Length(max=30)])
     gender = SelectField(_l("Gender"), validators=[DataRequired()])
     birth_date = DateField(_l("Date of birth"), validators=[DataRequired(message=_l(

@@ -31,7 +31,16 @@ from competitions.db import utcnow
 from competitions.domain import eligibility as rules
 from competitions.domain.errors import N_, InvalidState, RuleViolation, ValidationErrors
 from competitions.domain.identity import check_consistent, parse_national_id
-from competitions.domain.inputs import bad_characters, date_in_range, describe_characters, tidy_name
+from competitions.domain.inputs import (
+    InputError,
+    bad_characters,
+    clean_text,
+    date_in_range,
+    describe_characters,
+    normalize_name,
+    person_name,
+    tidy_name,
+)
 from competitions.extensions import db
 from competitions.organize.models import Event
 from competitions.orgs.models import Organization, Worker
@@ -62,27 +71,30 @@ class Column:
     label: object
     width: int = 16
     aliases: tuple[str, ...] = ()
+    max_length: int | None = None   # the stored column's length: a longer cell is a row error, never cut
 
 
 COLUMNS = (
     Column("national_id", "身份证号", "National ID number", _l("National ID number"), 24,
            ("身份证号码", "身份证", "公民身份号码", "身份证件号码", "证件号码", "ID number", "ID no", "national ID")),
-    Column("name", "姓名", "Name", _l("Full name"), 12, ("Full name", "参赛选手姓名", "选手姓名", "职工姓名")),
+    Column("name", "姓名", "Name", _l("Full name"), 12, ("Full name", "参赛选手姓名", "选手姓名", "职工姓名"),
+           max_length=100),
     Column("gender", "性别", "Gender", _l("Gender"), 8, ("Sex",)),
     Column("birth_date", "出生日期", "Date of birth", _l("Date of birth"), 14,
            ("出生年月日", "出生年月", "生日", "Birth date", "Birthday", "DOB")),
     Column("phone", "手机号", "Phone", _l("Phone"), 15,
-           ("手机号码", "手机", "联系电话", "电话", "联系方式", "Mobile", "Phone number", "Telephone")),
+           ("手机号码", "手机", "联系电话", "电话", "联系方式", "Mobile", "Phone number", "Telephone"), max_length=30),
     Column("employer", "工作单位", "Employer", _l("Employer"), 28,
            ("单位", "所在单位", "单位名称", "工作单位名称", "Work unit", "Company", "Organization")),
     Column("skill_level", "技能等级", "Skill level", _l("Current skill level"), 18,
            ("职业技能等级", "现技能等级", "技能等级（级别）", "Current skill level", "Level")),
     Column("certificate_no", "证书编号", "Certificate number", _l("Certificate number"), 20,
-           ("证书号", "证书号码", "职业资格证书编号", "技能等级证书编号", "Certificate no", "Certificate")),
+           ("证书号", "证书号码", "职业资格证书编号", "技能等级证书编号", "Certificate no", "Certificate"),
+           max_length=50),
 )
 # Optional: required (and at most event.team_size members per team) only for a team event.
 TEAM_COLUMN = Column("team_name", "队名", "Team", _l("Team"), 16,
-                     ("团队名称", "队伍名称", "代表队", "参赛队", "队伍", "Team name"))
+                     ("团队名称", "队伍名称", "代表队", "参赛队", "队伍", "Team name"), max_length=100)
 TEMPLATE_COLUMNS = (*COLUMNS, TEAM_COLUMN)
 COLUMN_BY_KEY = {c.key: c for c in TEMPLATE_COLUMNS}
 # Every accepted header, compared exactly after NFKC, blanks and case (``roster_file.header_text``).
@@ -108,6 +120,7 @@ class ImportSummary:
     created: int
     updated: int
     waitlisted: int
+    renamed: tuple[tuple[int, str, str], ...] = ()   # (row, old name, new name) of existing people renamed
 
     @property
     def total(self) -> int:
@@ -228,7 +241,8 @@ def suggest_employers(name: str, known: list[str], n: int = 3) -> list[str]:
 
 
 def _clean_cells(raw: RawRow, problems: list[dict]) -> dict:
-    """The row's cells with text in NFC; a control character in a text cell is a problem naming the column."""
+    """The row's cells with text in NFC and without invisible format characters (``inputs.clean_text``); a control
+    character in a text cell is a problem naming the column."""
     cells = dict(raw.cells)
     for key, value in raw.cells.items():
         if not isinstance(value, str):
@@ -239,8 +253,19 @@ def _clean_cells(raw: RawRow, problems: list[dict]) -> dict:
                                      "probably pasted from another program. Delete it and type the text again."),
                                      chars=describe_characters(bad)))
         else:
-            cells[key] = unicodedata.normalize("NFC", value)
+            cells[key] = clean_text(value)
+    for key, value in cells.items():
+        column = COLUMN_BY_KEY.get(key)
+        if column is not None and column.max_length is not None and len(_text(value)) > column.max_length:
+            problems.append(too_long(raw.number, key, value, column.max_length))
     return cells
+
+
+def too_long(row: int, key: str, value: object, limit: int) -> dict:
+    """The row problem of a cell longer than its column holds (review2 M3: a 400-digit phone number was cut to
+    30 characters without a word): the clerk is told the row, the column and both lengths; nothing is cut."""
+    return _problem(row, key, value, N_("This cell has %(length)d characters; at most %(max)d fit in this column."),
+                    length=len(_text(value)), max=limit)
 
 
 def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed_employers: set[int] | None,
@@ -293,7 +318,15 @@ def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed
         elif allowed_employers is not None and employer.id not in allowed_employers:
             problems.append(_problem(n, "employer", employer_name, N_("You can submit only workers of your own "
                                      "organization and the ones below it.")))
-    team = tidy_name(_text(cells.get("team_name")))[:100]
+    name = _text(cells.get("name"))
+    if name and len(name) <= COLUMN_BY_KEY["name"].max_length:
+        try:
+            name = person_name(name, field="name")
+        except InputError as error:
+            problems.append(_problem(n, "name", name, error.message, **error.params))
+    team = tidy_name(_text(cells.get("team_name")))
+    if len(team) > TEAM_COLUMN.max_length and len(_text(cells.get("team_name"))) <= TEAM_COLUMN.max_length:
+        problems.append(too_long(n, "team_name", team, TEAM_COLUMN.max_length))   # NFKC made it longer
     if event.is_team and not team:
         problems.append(_problem(n, "team_name", "", N_("This is a team event: write the team's name.")))
     if parsed is not None:
@@ -302,9 +335,9 @@ def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed
     if len(problems) > before or parsed is None:
         return None
     details = services.WorkerDetails(
-        name=_text(cells.get("name"))[:100], gender=parsed.gender, birth_date=parsed.birth_date,
-        national_id=parsed.number, phone=_text(cells.get("phone"))[:30], employer_id=employer.id,
-        skill_level=level, certificate_no=_text(cells.get("certificate_no"))[:50],
+        name=name, gender=parsed.gender, birth_date=parsed.birth_date,
+        national_id=parsed.number, phone=_text(cells.get("phone")), employer_id=employer.id,
+        skill_level=level, certificate_no=_text(cells.get("certificate_no")),
         is_student=event.group == "students", team_name=team if event.is_team else "")
     return _Parsed(n, parsed.number, details)
 
@@ -355,6 +388,7 @@ def import_roster(event: Event, data: bytes, filename: str, actor: User, *, allo
     workers = _workers_by_id([p.national_id for p in parsed_rows])
     registrations = _registrations_by_worker(event, [w.id for w in workers.values()])
     problems += _scope_problems(parsed_rows, workers, allowed_employers)
+    problems += _account_problems(parsed_rows, workers)
     problems += _eligibility_problems(event, parsed_rows, workers)
     problems += _team_problems(event, parsed_rows, workers)
     if problems:
@@ -400,6 +434,30 @@ def _scope_problems(rows: list[_Parsed], workers: dict[str, Worker], scope: set[
     return problems
 
 
+def _account_problems(rows: list[_Parsed], workers: dict[str, Worker]) -> list[dict]:
+    """A roster never renames a person who has claimed their record with an account (review2 M13).
+
+    The record then belongs to the person: their name is what they and the organizer confirmed, and a typo
+    in an enterprise's spreadsheet must not rename them on every page and on future certificates. A name
+    that differs only in spaces, width or letter case keeps the stored spelling; any other difference is a
+    row error naming the stored name, so the clerk corrects the file or, if the person's name really
+    changed, an organizer changes it on the person's page with a reason (``people change``).
+    """
+    problems = []
+    for p in rows:
+        worker = workers.get(p.national_id)
+        if worker is None or worker.user_id is None or worker.name == p.details.name:
+            continue
+        if normalize_name(worker.name) == normalize_name(p.details.name):
+            p.details = replace(p.details, name=worker.name)
+            continue
+        problems.append(_problem(p.row, "name", p.details.name, N_(
+            "This person has an account, and their record gives the name %(name)s. A roster cannot rename "
+            "them: write the name as on the record, or change it on the person's page (People) with a "
+            "reason."), name=worker.name))
+    return problems
+
+
 def _eligibility_problems(event: Event, rows: list[_Parsed], workers: dict[str, Worker]) -> list[dict]:
     event_rules = services.event_rules(event)
     org_ids = services.organizer_org_ids(event.competition)
@@ -439,7 +497,7 @@ def _save(event: Event, rows: list[_Parsed], workers: dict[str, Worker], registr
           actor: User) -> ImportSummary:
     created = updated = waitlisted = 0
     places = services.place_count(event)
-    new_workers = []
+    new_workers, renamed = [], []
     for p in rows:
         worker = workers.get(p.national_id)
         if worker is None:
@@ -447,6 +505,8 @@ def _save(event: Event, rows: list[_Parsed], workers: dict[str, Worker], registr
             workers[p.national_id] = worker
             new_workers.append(worker)
         else:
+            if worker.name != p.details.name:
+                renamed.append((p.row, worker.name, p.details.name))
             services.save_worker(p.details, parse_national_id(p.national_id), worker, actor_id=actor.id,
                                  reason=f"roster import, row {p.row}", competition_id=event.competition_id,
                                  event_id=event.id)
@@ -481,6 +541,6 @@ def _save(event: Event, rows: list[_Parsed], workers: dict[str, Worker], registr
     db.session.flush()
     record("registration.import", actor_id=actor.id, object_type="event", object_id=event.id,
            competition_id=event.competition_id, event_id=event.id,
-           new={"created": created, "updated": updated, "waitlisted": waitlisted})
-    return ImportSummary(created=created, updated=updated, waitlisted=waitlisted)
+           new={"created": created, "updated": updated, "waitlisted": waitlisted, "renamed": len(renamed)})
+    return ImportSummary(created=created, updated=updated, waitlisted=waitlisted, renamed=tuple(renamed))
 

@@ -23,7 +23,7 @@ from competitions.auth.models import User
 from competitions.db import utcnow
 from competitions.domain import draw as draw_rules
 from competitions.domain import eligibility as rules
-from competitions.domain import lifecycle
+from competitions.domain import inputs, lifecycle
 from competitions.domain.errors import N_, Code, InvalidState, NotAllowed, RuleViolation, ValidationErrors
 from competitions.domain.identity import NationalId, check_consistent, mask_national_id, parse_national_id
 from competitions.domain.inputs import normalize_name, tidy_name
@@ -32,8 +32,14 @@ from competitions.organize.models import Competition, Event
 from competitions.organize.services import change_status
 from competitions.orgs.models import Organization, Worker
 from competitions.people import services as people
-from competitions.people.services import UNCLAIMED_MESSAGE
 from competitions.registration.models import Registration, StationDraw
+
+# The one answer to a new account for a number already on file, whether a roster record or another account.
+EXISTING_RECORD_MESSAGE = N_(
+    "A record with this identity number already exists, so a new account cannot take it over. If it is yours, "
+    "open “Claim my record”: enter the claim code your union organizer gives you, or send a claim request that "
+    "the organizer of your employer confirms. If it is not yours, check the number you typed."
+)
 
 # Registrations that hold one of the event's places (the waiting list does not).
 PLACE_HOLDING = ("pending", "approved")
@@ -93,10 +99,16 @@ def registration_closed_reason(competition: Competition, now: datetime,
 def parse_details(details: WorkerDetails, *, today: date) -> tuple[NationalId, list[dict]]:
     """The parsed ID number and every contradiction with the typed date of birth and gender.
 
-    Raises RuleViolation when the number itself is malformed or fails the GB 11643 checksum.
+    Raises RuleViolation when the number itself is malformed or fails the GB 11643 checksum. A name that
+    cannot be a person's name (``inputs.person_name``) is one of the problems.
     """
     parsed = parse_national_id(details.national_id, today=today)
-    return parsed, check_consistent(parsed, details.birth_date, details.gender or None)
+    problems = check_consistent(parsed, details.birth_date, details.gender or None)
+    try:
+        inputs.person_name(details.name, field="name")
+    except inputs.InputError as error:
+        problems.insert(0, {"field": "name", "code": error.code, "message": error.message, "params": error.params})
+    return parsed, problems
 
 
 def applicant_of(details: WorkerDetails, parsed: NationalId, person_id: int = 0) -> rules.Applicant:
@@ -151,18 +163,18 @@ def check_self_registration(event: Event, details: WorkerDetails, user: User,
     waiting list).
     """
     parsed, problems = parse_details(details, today=now.date())
-    worker = worker_by_national_id(parsed.number)
     own = db.session.execute(select(Worker).where(Worker.user_id == user.id)).scalar_one_or_none()
-    if worker is not None and worker.user_id not in (None, user.id):
-        raise NotAllowed("This identity number belongs to another person's account. "
-                         "Register only yourself; an enterprise union registers colleagues with a roster.",
-                         field="national_id")
+    # A linked account gets one answer for every number but its own, whoever holds it (review2 M1: three
+    # answers told any worker which numbers belong to an account, to a roster record, or to nobody).
     if own is not None and own.national_id != parsed.number:
         raise NotAllowed("Your account is linked to the identity number %(masked)s. "
                          "You can register only yourself.", field="national_id",
                          masked=mask_national_id(own.national_id))
-    if worker is not None and worker.user_id is None:
-        raise NotAllowed(UNCLAIMED_MESSAGE, field="national_id")
+    worker = worker_by_national_id(parsed.number)
+    if worker is not None and worker.user_id != user.id:
+        # A new account learns only that a record exists (it must claim it, if it is theirs), never whether
+        # it belongs to an account; the view counts this answer against the claim budget.
+        raise NotAllowed(EXISTING_RECORD_MESSAGE, field="national_id")
     if own is not None:
         problems += own_record_problems(own, details)
     closed = registration_closed_reason(event.competition, now, event)
@@ -294,11 +306,17 @@ def register_self(event: Event, details: WorkerDetails, user: User, now: datetim
 
     A new person's record is created and linked to the account; one's own
     record gets the contact and level details typed now (its name and employer
-    were checked to be unchanged).
+    were checked to be unchanged). A rejected registration may be submitted again
+    (review2 M2): it returns to pending (or the waiting list) for the organizer to
+    decide again, audited as ``registration.resubmit`` with the old reason.
     """
     lock_event_places(event)
     parsed, worker, verdict = check_self_registration(event, details, user, now)
     created = worker is None
+    before = None if created else db.session.execute(
+        select(Registration.status, Registration.decision_reason).where(Registration.event_id == event.id,
+                                                                        Registration.worker_id == worker.id)
+    ).first()
     worker = save_worker(details, parsed, worker, user_id=user.id, actor_id=user.id,
                          reason="self-registration")
     db.session.flush()
@@ -310,8 +328,10 @@ def register_self(event: Event, details: WorkerDetails, user: User, now: datetim
     registration = enter(event, worker, waitlisted=verdict.waitlisted, source="self", submitted_by_id=user.id,
                          details=details)
     registration.team_name = (canonical_team_name(event, details.team_name) or None) if event.is_team else None
-    record("registration.create", actor_id=user.id, object_type="registration", object_id=registration.id,
-           competition_id=event.competition_id, event_id=event.id,
+    resubmitted = before is not None and before.status == "rejected"
+    record("registration.resubmit" if resubmitted else "registration.create", actor_id=user.id,
+           object_type="registration", object_id=registration.id, competition_id=event.competition_id,
+           event_id=event.id, old={"status": before.status, "reason": before.decision_reason} if resubmitted else None,
            new={"status": registration.status, "source": "self", "team": registration.team_name})
     return registration
 

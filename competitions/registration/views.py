@@ -22,6 +22,7 @@ from competitions.organize.models import Competition, Event
 from competitions.organize.permissions import can_manage
 from competitions.orgs.models import Organization, Worker
 from competitions.orgs.services import organization_choices
+from competitions.people import services as people_services
 from competitions.registration import bp, exports, importer, services
 from competitions.registration.forms import DecisionForm, RedrawForm, RosterForm, SelfRegistrationForm
 from competitions.registration.models import REGISTRATION_STATUSES, Registration
@@ -141,6 +142,11 @@ def register(event_id: int):
     verdict, general = None, []
     closed = services.registration_closed_reason(event.competition, utcnow(), event)
     already = _my_statuses(event.competition).get(event.id)
+    # A rejected registration is no dead end (review2 M2): while registration is open the worker corrects what
+    # the organizer's reason asks and submits again (back to pending, audited); the organizer decides again.
+    rejected = already if already is not None and already.status == "rejected" else None
+    if rejected is not None:
+        already = None
     # Nothing to save when already registered or closed: the page shows the registration, or the form
     # read-only with the reason, instead of failing on save.
     if already is None and closed is None and form.validate_on_submit():
@@ -153,6 +159,11 @@ def register(event_id: int):
                                                                              utcnow())
         except CompetitionError as error:
             db.session.rollback()
+            if error.message == services.EXISTING_RECORD_MESSAGE:
+                try:   # as the claim page: each "a record exists" answer costs a try of the claim budget
+                    people_services.count_claim_attempt(current_user, request.remote_addr or "", utcnow())
+                except CompetitionError as throttled:
+                    error = throttled
             general = _problems_onto(form, error)
         else:
             if form.submit.data:
@@ -167,7 +178,7 @@ def register(event_id: int):
             db.session.rollback()
     return render_template("registration/register.html", event=event, competition=event.competition, form=form,
                            verdict=verdict, general=general, on_file=worker.national_id if worker else None,
-                           already=already,
+                           already=already, rejected=rejected,
                            closed=translate(closed.message, closed.params) if closed else None)
 
 
@@ -189,6 +200,9 @@ def mine():
     ).scalars().all()
     return render_template("registration/mine.html", worker=worker, registrations=registrations,
                            results=own_results(list(registrations), now), open_competitions=open_competitions,
+                           can_resubmit={r.id: r.status == "rejected" and not r.event.cancelled
+                                         and services.registration_closed_reason(r.event.competition, now, r.event)
+                                         is None for r in registrations},
                            can_withdraw={r.id: services.rules.can_withdraw(
                                now, r.event.competition.registration_closes_at, r.status,
                                judging_begun=services.judging_begun(r.event)) for r in registrations})
@@ -351,6 +365,11 @@ def roster(competition_id: int):
             flash(_("Imported %(total)d row(s): %(created)d new, %(updated)d updated, %(waitlisted)d on the "
                     "waiting list.", total=summary.total, created=summary.created, updated=summary.updated,
                     waitlisted=summary.waitlisted), "success")
+            if summary.renamed:
+                flash(_("Names changed by this file (people without an account; each change is kept in the "
+                        "person's history): %(changes)s.",
+                        changes="; ".join(_("row %(row)d: %(old)s → %(new)s", row=row, old=old, new=new)
+                                          for row, old, new in summary.renamed)), "info")
             similar = services.similar_team_names(event) if event.is_team else []
             if similar:
                 flash(_("Team names that look alike: %(pairs)s. If they are one team, use one name.",

@@ -153,7 +153,7 @@ def test_the_roster_importer_answers_hostile_rows_without_crashing_or_partial_wr
             count = data.draw(st.integers(1, 4))
             rows = []
             for i in range(count):
-                good = [make_national_id("370102", date(1990, 1, 1 + i), i, "male"), f"职工{i}", "男",
+                good = [make_national_id("370102", date(1990, 1, 1 + i), i, "male"), f.worker_name(i), "男",
                         f"1990-01-0{1 + i}", "13800000000", "东区机床厂工会", "3 高级工", f"C{i}", "红队"]
                 rows.append([cell if data.draw(st.integers(0, 15)) else data.draw(_cell()) for cell in good])
             kind = data.draw(st.sampled_from(["csv", "xlsx", "bytes"]))

@@ -185,7 +185,7 @@ def test_headers_in_either_language_and_their_aliases_are_matched_exactly(client
     headers = ["公民身份号码", "Name", "性别", "出生年月日", "联系电话", "单位名称", "Skill level", "证书号"]
     html = upload(client, setup, xlsx([person(i) for i in range(2)], headers=headers)).get_data(as_text=True)
     assert "Imported 2 row(s)" in html
-    assert sorted(db.session.execute(select(Worker.name)).scalars()) == ["职工0", "职工1"]
+    assert sorted(db.session.execute(select(Worker.name)).scalars()) == ["职工一", "职工零"]
 
 
 # ---- issue 11 §4: running numbers, dates ----------------------------------------------------------
@@ -283,7 +283,7 @@ def _team_rows(teams):
     rows = []
     for i, team in enumerate(teams):
         born = date(1990, 1, 1).replace(day=1 + i)
-        cells = {"national_id": make_national_id("370102", born, i, "male"), "name": f"职工{i}", "gender": "男",
+        cells = {"national_id": make_national_id("370102", born, i, "male"), "name": f.worker_name(i), "gender": "男",
                  "birth_date": born.isoformat(), "phone": "13800000000", "employer": "东区机床厂工会",
                  "skill_level": "3 高级工", "certificate_no": f"C{i:04d}", "team_name": team}
         rows.append([cells[c.key] for c in TEMPLATE_COLUMNS])

@@ -26,7 +26,7 @@ def person(i, *, employer="东区机床厂工会", gender="male", born=date(1990
     """One roster row as the clerk types it (in COLUMNS order)."""
     born = born + timedelta(days=i)
     row = {
-        "national_id": make_national_id("370102", born, i % 500, gender), "name": f"职工{i}",
+        "national_id": make_national_id("370102", born, i % 500, gender), "name": f.worker_name(i),
         "gender": "男" if gender == "male" else "女", "birth_date": born.isoformat(), "phone": "13800000000",
         "employer": employer, "skill_level": "3 高级工", "certificate_no": f"C{i:04d}",
     }
@@ -124,7 +124,7 @@ def test_valid_roster_is_imported_and_importing_again_updates(client, auth, setu
     html = upload(client, setup, xlsx(rows)).get_data(as_text=True)
     assert "0 new, 5 updated" in html
     assert count(Worker) == 5 and count(Registration) == 5
-    worker = db.session.execute(select(Worker).where(Worker.name == "职工0")).scalar_one()
+    worker = db.session.execute(select(Worker).where(Worker.name == "职工零")).scalar_one()
     assert worker.phone == "13999999999" and worker.skill_level == 3
     assert {r.source for r in db.session.execute(select(Registration)).scalars()} == {"roster"}
 

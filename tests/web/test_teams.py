@@ -38,7 +38,8 @@ def _text(response) -> str:
 
 
 def _form(orgs, seq, *, team="", born=date(1990, 5, 17)):
-    return {"name": f"队员{seq}", "national_id": make_national_id("370102", born, seq, "male"), "gender": "male",
+    return {"name": "队员" + f.worker_name(seq)[2:], "national_id": make_national_id("370102", born, seq, "male"),
+            "gender": "male",
             "birth_date": born.isoformat(), "phone": "13912345678", "employer_id": str(orgs["plant"].id),
             "skill_level": "3", "certificate_no": "", "team_name": team, "submit": "1"}
 
@@ -104,7 +105,7 @@ def test_an_individual_event_asks_no_team(client, auth, app):
 
 def _row(i, team):
     born = date(1990, 1, 1) + timedelta(days=i)
-    cells = {"national_id": make_national_id("370102", born, i, "male"), "name": f"职工{i}", "gender": "男",
+    cells = {"national_id": make_national_id("370102", born, i, "male"), "name": f.worker_name(i), "gender": "男",
              "birth_date": born.isoformat(), "phone": "13800000000", "employer": "东区机床厂工会",
              "skill_level": "3 高级工", "certificate_no": f"C{i:04d}", "team_name": team}
     return [cells[c.key] for c in TEMPLATE_COLUMNS]
