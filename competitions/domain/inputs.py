@@ -11,6 +11,16 @@ JSON nested 5,000 deep).
   characters (Unicode category Cc, and the invisible direction overrides of UAX #9 used to disguise
   text), except tab and line breaks in multi-line fields. Surrogates and the non-characters U+FFFE and
   U+FFFF are refused too: no XML document, and so no workbook, can hold them.
+  Invisible format characters (Unicode Cf) that word processors and chat apps paste along with
+  text -- soft hyphen U+00AD, zero-width space/non-joiner/joiner U+200B-U+200D, the marks U+200E/U+200F,
+  word joiner U+2060, byte order mark U+FEFF (``INVISIBLE``) -- are removed: nobody sees them, so nobody
+  meant them, and left in they make 张+U+00AD+三 another name than "张三" for search, de-duplication and
+  masking and print as "张-三" (review2 M4). Every other Cf character (invisible operators, annotations,
+  tags, deprecated format controls) is refused like a control character, except the Mongolian vowel
+  separator U+180E that traditional Mongolian spelling needs. The joiners matter only in emoji sequences
+  and some Indic/Persian spellings, which no name, employer or reason here needs.
+* Person names (``person_name``): letters of any script, the middle dot of minority names, spaces,
+  hyphens and apostrophes, beginning with a letter (review2 L17).
 * Numbers (``parse_decimal``, ``parse_int``): ASCII digits (full-width ones typed with a Chinese input
   method are folded to ASCII first), at most one decimal point, an optional
   leading minus, a bounded count of digits, finite, within the field's range. Python's own ``Decimal``
