@@ -32,6 +32,7 @@ from competitions.labour.permissions import (
     load_period_or_404,
     load_unit_or_404,
     load_veto_or_404,
+    organization_in_reach,
 )
 
 
@@ -117,18 +118,43 @@ def add_unit(competition_id: int):
     """Add a participating unit."""
     _writing()
     comp = load_labour_competition_or_404(competition_id, for_user=_user())
-    body = _body()
-    org_id = body.get("organization_id")
-    if org_id is not None and parse_id(org_id) is None:
-        raise RuleViolation("No such organization.", field="organization_id")
-    headcount = body.get("headcount", 0)
-    if isinstance(headcount, bool) or not isinstance(headcount, int):
-        raise RuleViolation("The headcount must be between 0 and %(max)d.", field="headcount", max=100_000)
-    unit = services.add_unit(comp, services.UnitData(
-        code=_str(body, "code"), name=_str(body, "name"), kind=_str(body, "kind") or "section",
-        organization_id=parse_id(org_id) if org_id is not None else None, headcount=headcount), actor=_user())
+    unit = services.add_unit(comp, _unit_data(_body(), None), actor=_user())
     db.session.commit()
     return jsonify(unit_json(unit)), 201
+
+
+UNIT_KEYS = ("code", "name", "kind", "organization_id", "headcount")
+
+
+def _unit_data(body: dict, unit: LabourUnit | None) -> services.UnitData:
+    """The unit ``body`` describes, over ``unit``'s current values for what it leaves out (a change names only what
+    changes); an organization outside the caller's part of the union tree is refused, as on the page."""
+    unknown = sorted(set(body) - set(UNIT_KEYS))
+    if unknown:
+        raise RuleViolation("Unknown setting %(names)s; the settings are %(allowed)s.", field="body",
+                            names=", ".join(k[:40] for k in unknown[:5]), allowed=", ".join(UNIT_KEYS))
+    current = {} if unit is None else {"code": unit.code, "name": unit.name, "kind": unit.kind,
+                                       "organization_id": unit.organization_id, "headcount": unit.headcount}
+    org_id = body.get("organization_id", current.get("organization_id"))
+    if org_id is not None and (parse_id(org_id) is None or not organization_in_reach(_user(), parse_id(org_id))):
+        raise RuleViolation("Choose an organization in your part of the union tree.", field="organization_id")
+    headcount = body.get("headcount", current.get("headcount", 0))
+    if isinstance(headcount, bool) or not isinstance(headcount, int):
+        raise RuleViolation("The headcount must be between 0 and %(max)d.", field="headcount", max=100_000)
+    text = {key: _str(body, key) if key in body else current.get(key, "") for key in ("code", "name", "kind")}
+    return services.UnitData(code=text["code"], name=text["name"], kind=text["kind"] or "section",
+                             organization_id=parse_id(org_id) if org_id is not None else None, headcount=headcount)
+
+
+@api_bp.route("/units/<int:unit_id>", methods=["POST"])
+@role_required("organizer")
+def update_unit(unit_id: int):
+    """Change a unit: any of ``code``, ``name``, ``kind``, ``organization_id``, ``headcount`` (audited)."""
+    _writing()
+    unit = load_unit_or_404(unit_id, for_user=_user())
+    services.update_unit(unit, _unit_data(_body(), unit), actor=_user())
+    db.session.commit()
+    return jsonify(unit_json(unit))
 
 
 def _str(body: dict, key: str) -> str:
@@ -164,6 +190,42 @@ def add_periods(competition_id: int):
             weight=weight, kind=_str(body, "kind") or "milestone"), actor=_user())]
     db.session.commit()
     return jsonify(periods=[period_json(p) for p in rows]), 201
+
+
+PERIOD_KEYS = ("name", "kind", "starts_on", "ends_on", "weight")
+
+
+@api_bp.route("/periods/<int:period_id>", methods=["POST"])
+@role_required("organizer")
+def update_period(period_id: int):
+    """Change a period: any of ``name``, ``kind``, ``weight`` and, while it is open, ``starts_on``/``ends_on``."""
+    _writing()
+    period = load_period_or_404(period_id, for_user=_user())
+    body = _body()
+    unknown = sorted(set(body) - set(PERIOD_KEYS))
+    if unknown:
+        raise RuleViolation("Unknown setting %(names)s; the settings are %(allowed)s.", field="body",
+                            names=", ".join(k[:40] for k in unknown[:5]), allowed=", ".join(PERIOD_KEYS))
+    services.update_period(period, services.PeriodData(
+        name=_str(body, "name") if "name" in body else period.name,
+        starts_on=_date(body, "starts_on") if "starts_on" in body else period.starts_on,
+        ends_on=_date(body, "ends_on") if "ends_on" in body else period.ends_on,
+        weight=services.parse_weight(body["weight"]) if "weight" in body else period.weight,
+        kind=_str(body, "kind") if "kind" in body else period.kind), actor=_user())
+    db.session.commit()
+    return jsonify(period_json(period))
+
+
+@api_bp.route("/periods/<int:period_id>/delete", methods=["POST"])
+@role_required("organizer")
+def delete_period(period_id: int):
+    """Delete a period nobody has assessed yet (nothing entered against it)."""
+    _writing()
+    period = load_period_or_404(period_id, for_user=_user())
+    gone = period_json(period)
+    services.delete_period(period, actor=_user())
+    db.session.commit()
+    return jsonify(deleted=gone)
 
 
 @api_bp.route("/competitions/<int:competition_id>/scorecard", methods=["POST"])
@@ -502,6 +564,30 @@ for _kind, _name in (("adjustments", "adjustment_id"), ("vetoes", "veto_id")):
         "summary": "Void a bonus/deduction or veto entry with a reason (kept, struck through; audited).",
         "security": [{"session": []}], "parameters": [_param(_name)], "requestBody": _REASON,
         "responses": {"200": {"description": "Voided.", **_json({"type": "object"})}, **_ERRORS}}})
+register_path("/api/v1/labour/units/{unit_id}", {"post": {
+    "summary": "Change a unit: name only what changes (code, name, kind, organization_id, headcount); audited.",
+    "security": [{"session": []}], "parameters": [_param("unit_id")],
+    "requestBody": {"required": True, **_json({"type": "object", "additionalProperties": False, "properties": {
+        "code": {"type": "string", "maxLength": 20}, "name": {"type": "string", "maxLength": 200},
+        "kind": {"type": "string", "enum": ["section", "enterprise", "workshop", "team"]},
+        "organization_id": {"type": "integer", "nullable": True},
+        "headcount": {"type": "integer", "minimum": 0, "maximum": 100000}}})},
+    "responses": {"200": {"description": "The unit as it now is.",
+                          **_json({"$ref": "#/components/schemas/LabourUnit"})}, **_ERRORS}}})
+register_path("/api/v1/labour/periods/{period_id}", {"post": {
+    "summary": "Change a period: name, kind, weight, and its dates while it is open; audited.",
+    "security": [{"session": []}], "parameters": [_param("period_id")],
+    "requestBody": {"required": True, **_json({"type": "object", "additionalProperties": False, "properties": {
+        "name": {"type": "string", "maxLength": 100},
+        "kind": {"type": "string", "enum": ["half_month", "month", "quarter", "milestone"]},
+        "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
+        "weight": _NUMBER}})},
+    "responses": {"200": {"description": "The period as it now is.",
+                          **_json({"$ref": "#/components/schemas/LabourPeriod"})}, **_ERRORS}}})
+register_path("/api/v1/labour/periods/{period_id}/delete", {"post": {
+    "summary": "Delete a period nothing has been entered in.", "security": [{"session": []}],
+    "parameters": [_param("period_id")],
+    "responses": {"200": {"description": "Deleted.", **_json({"type": "object"})}, **_ERRORS}}})
 _UNIT_STEP = {"security": [{"session": []}], "parameters": [_param("unit_id")], "requestBody": _REASON,
               "responses": {"200": {"description": "The unit as it now is.",
                                     **_json({"$ref": "#/components/schemas/LabourUnit"})}, **_ERRORS}}

@@ -333,6 +333,63 @@ def reinstate_unit_command(competition_id, unit_code, reason):
     click.echo(f"Unit {unit_code} takes part again.")
 
 
+@labour_cli.command("update-unit")
+@click.argument("competition_id", type=int)
+@click.argument("unit_code")
+@click.option("--code", default=None)
+@click.option("--name", default=None)
+@click.option("--kind", default=None, type=click.Choice(["section", "enterprise", "workshop", "team"]))
+@click.option("--org-id", "organization_id", type=int, default=None, help="Its organization in the union tree.")
+@click.option("--no-org", is_flag=True, help="Take the unit out of the union tree.")
+@click.option("--headcount", type=int, default=None)
+def update_unit_command(competition_id, unit_code, code, name, kind, organization_id, no_org, headcount):
+    """Change unit UNIT_CODE of COMPETITION_ID: only the options given change (audited)."""
+    from competitions.labour.setup import UnitData, update_unit
+
+    with operation():
+        _competition(competition_id)
+        unit = _unit(competition_id, unit_code)
+        org = None if no_org else (organization_id if organization_id is not None else unit.organization_id)
+        update_unit(unit, UnitData(code=unit.code if code is None else code, name=unit.name if name is None else name,
+                                   kind=kind or unit.kind, organization_id=org,
+                                   headcount=unit.headcount if headcount is None else headcount), actor=None)
+        shown = f"{unit.code} {unit.name}"
+    click.echo(f"Unit {shown} saved.")
+
+
+@labour_cli.command("update-period")
+@click.argument("period_id", type=int)
+@click.option("--name", default=None)
+@click.option("--start", "starts_on", default=None, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--end", "ends_on", default=None, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--weight", default=None)
+@click.option("--kind", default=None, type=click.Choice(["half_month", "month", "quarter", "milestone"]))
+def update_period_command(period_id, name, starts_on, ends_on, weight, kind):
+    """Change PERIOD_ID: its name, kind, weight, and its dates while it is open (only the options given)."""
+    from competitions.labour.setup import PeriodData, parse_weight, update_period
+
+    with operation():
+        period = _period(period_id)
+        update_period(period, PeriodData(
+            name=period.name if name is None else name,
+            starts_on=starts_on.date() if starts_on else period.starts_on,
+            ends_on=ends_on.date() if ends_on else period.ends_on,
+            weight=period.weight if weight is None else parse_weight(weight), kind=kind or period.kind), actor=None)
+        shown = f"{period.number} {period.name}"
+    click.echo(f"Period {shown} saved.")
+
+
+@labour_cli.command("delete-period")
+@click.argument("period_id", type=int)
+def delete_period_command(period_id):
+    """Delete PERIOD_ID, when nothing has been entered in it."""
+    from competitions.labour.setup import delete_period
+
+    with operation():
+        delete_period(_period(period_id), actor=None)
+    click.echo(f"Period {period_id} deleted.")
+
+
 @labour_cli.command("remove-member")
 @click.argument("competition_id", type=int)
 @click.argument("unit_code")

@@ -100,3 +100,17 @@ def load_period_for_chief_or_404(period_id: int, *, for_user: User) -> LabourPer
     if not any(a.is_chief for a in assignments_of(for_user, period.competition_id)):
         abort(404)
     return period
+
+
+def organization_in_reach(user: User, organization_id: int) -> bool:
+    """True when ``user`` may link a unit to the organization: an administrator any, an organizer their own
+    organization and those below it (what the unit form offers)."""
+    from competitions.orgs.models import Organization
+    from competitions.orgs.services import is_within
+
+    organization = db.session.get(Organization, organization_id)
+    if organization is None:
+        return False
+    if user.has_role("admin"):
+        return True
+    return user.organization is not None and is_within(organization, user.organization)

@@ -348,3 +348,57 @@ def test_withdraw_reinstate_remove_member_and_void_by_cli_and_api(w, client, aut
     assert db.session.get(LabourAdjustment, bonus.id).voided_at and db.session.get(LabourVeto, veto.id).voided_at
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert "/api/v1/labour/units/{unit_id}/withdraw" in paths and "/api/v1/labour/units/{unit_id}/reinstate" in paths
+
+
+def test_a_unit_and_a_period_changed_or_deleted_by_cli_and_api(w, client, auth, runner):
+    from competitions.labour.models import LabourPeriod, LabourUnit
+
+    comp = w["competition"]
+    s3 = next(u for u in w["units"] if u.code == "S3")
+    june = w["periods"][5]
+    login(client, auth, "metro-org")
+    api = f"/api/v1/labour/units/{s3.id}"
+    for body, message in (({"colour": "red"}, "Unknown setting colour"), ({"code": "s1"}, "is taken by the unit S1"),
+                          ({"headcount": "9"}, "headcount"), ({"name": "a\x0bb"}, "control character")):
+        refused = client.post(api, json=body)
+        assert refused.status_code == 422 and message in refused.json["message"], (body, refused.json)
+    changed = client.post(api, json={"headcount": 250, "name": "3标段（盾构）"})
+    assert changed.status_code == 200 and changed.json["code"] == "S3" and changed.json["headcount"] == 250
+    result = runner.invoke(args=["labour", "update-unit", str(comp.id), "s3", "--code", "S3A", "--headcount", "260"])
+    assert result.exit_code == 0 and "S3A 3标段（盾构）" in result.output, result.output
+    db.session.expire_all()
+    assert (db.session.get(LabourUnit, s3.id).code, db.session.get(LabourUnit, s3.id).headcount) == ("S3A", 260)
+
+    period_api = f"/api/v1/labour/periods/{june.id}"
+    refused = client.post(period_api, json={"name": w["periods"][0].name})
+    assert refused.status_code == 422 and "is already called" in refused.json["message"]
+    assert client.post(period_api, json={"weigth": 2}).status_code == 422
+    assert client.post(period_api, json={"weight": "1e400"}).status_code == 422
+    saved = client.post(period_api, json={"weight": "1.5", "name": "2026年6月（节点）"})
+    assert saved.status_code == 200 and saved.json["weight"] == "1.5"
+    result = runner.invoke(args=["labour", "update-period", str(june.id), "--weight", "2"])
+    assert result.exit_code == 0 and "2026年6月（节点）" in result.output
+    deleted = client.post(f"{period_api}/delete")
+    assert deleted.status_code == 200 and db.session.get(LabourPeriod, june.id) is None
+    may = w["periods"][4]
+    result = runner.invoke(args=["labour", "delete-period", str(may.id)])
+    assert result.exit_code == 0
+    assert runner.invoke(args=["labour", "delete-period", str(may.id)]).exit_code == 1   # no period any more
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert {"/api/v1/labour/units/{unit_id}", "/api/v1/labour/periods/{period_id}",
+            "/api/v1/labour/periods/{period_id}/delete"} <= set(paths)
+
+
+def test_a_unit_is_linked_only_to_an_organization_within_the_callers_reach(client, auth):
+    orgs = f.org_tree()
+    f.user("east-org", "organizer", org=orgs["east"])
+    comp = f.competition(orgs["east"], name="东区劳动竞赛", kind="labor")
+    db.session.commit()
+    login(client, auth, "east-org")
+    api = f"/api/v1/labour/competitions/{comp.id}/units"
+    refused = client.post(api, json={"code": "E1", "name": "东区一标", "organization_id": orgs["west"].id})
+    assert refused.status_code == 422 and "your part of the union tree" in refused.json["message"]
+    made = client.post(api, json={"code": "E1", "name": "东区一标", "organization_id": orgs["plant"].id})
+    assert made.status_code == 201, made.json
+    moved = client.post(f"/api/v1/labour/units/{made.json['id']}", json={"organization_id": orgs["west"].id})
+    assert moved.status_code == 422
