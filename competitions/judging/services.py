@@ -51,6 +51,7 @@ from competitions.domain.errors import (
     ReadingTaken,
     RuleViolation,
 )
+from competitions.domain.inputs import clean_text
 from competitions.domain.points import plain_decimal
 from competitions.extensions import db
 from competitions.judging.models import (
@@ -462,7 +463,7 @@ def restore_recusal(event: Event, *, actor: User, override_id: int, reason: str)
     if not is_chief(actor, event.id):
         raise NotAllowed("Only the chief judge of this event can override a recusal.")
     refuse_panel_change_when_locked(event)
-    text = mark_rules.check_reason(reason)
+    text = mark_rules.check_reason(clean_text(reason or "", field="reason", multiline=True))
     override = db.session.get(RecusalOverride, override_id)
     if override is None or override.event_id != event.id:
         raise NotFound("This recusal override does not exist.", field="override_id")
@@ -1600,7 +1601,7 @@ def reopen_signed_off_event(event: Event, *, actor: User | None, reason: str) ->
     reopens the event itself (``results.appeals``): so this is refused then, naming that way.
     """
     _refuse_reopen_after_publication(event)
-    return reopen_event(event, actor=actor, reason=reason)
+    return reopen_event(event, actor=actor, reason=clean_text(reason or "", field="reason", multiline=True))
 
 
 def _refuse_reopen_after_publication(event: Event) -> None:

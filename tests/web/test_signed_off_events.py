@@ -112,7 +112,7 @@ def test_the_chief_judge_can_still_be_replaced_after_sign_off(w):
 
 # ---- M5: reopening from the pages ---------------------------------------------------------------
 
-def test_chief_judge_reopens_with_a_reason_audited(w, client, auth):
+def test_chief_judge_reopens_with_a_reason_audited(w, client, auth, runner):
     _signed_off(w)
     auth.login("chief")
     _lang(client, "en")
@@ -120,6 +120,8 @@ def test_chief_judge_reopens_with_a_reason_audited(w, client, auth):
     assert f'action="/judging/events/{w.ev.id}/chief/reopen"' in board
     page = _page(client, f"/judging/events/{w.ev.id}/chief/reopen", reason="  ")
     assert "Give the reason for reopening the event." in page and services.is_locked(w.ev.id)
+    cli = runner.invoke(args=["judging", "reopen", str(w.ev.id), "--reason", "签字\x1b过早"])
+    assert cli.exit_code == 1 and "control character" in cli.output and services.is_locked(w.ev.id)
     page = _page(client, f"/judging/events/{w.ev.id}/chief/reopen", reason="签字过早，需增派裁判")
     assert "The event has been reopened" in page and not services.is_locked(w.ev.id)
     entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "event.unlock")).scalar_one()
