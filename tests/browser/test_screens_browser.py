@@ -24,6 +24,7 @@ pytestmark = pytest.mark.browser
 WIDTHS = (390, 768, 1024, 1920)
 HEIGHTS = {390: 844, 768: 1024, 1024: 768, 1920: 1080}
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
+LONG_NAME = "ABDUREHMAN·MEMETIMIN·ERKINJAN"  # a roster paste without spaces (review2 M9)
 
 
 def _seed(app):
@@ -41,7 +42,8 @@ def _seed(app):
         done.status = "in_progress"
         db.session.add(JudgeAssignment(event_id=ev.id, user_id=chief.id, is_chief=True))
         for n in range(30):
-            reg = f.results_competitor(ev, orgs["works"], name=f"{SURNAMES[n]}明远", code=f"A{n + 1:02d}",
+            name = LONG_NAME if n == 0 else f"{SURNAMES[n]}明远"
+            reg = f.results_competitor(ev, orgs["works"], name=name, code=f"A{n + 1:02d}",
                                        station=n + 1)
             f.results_marks(ev, reg, panel[:3], theory=60 + n, p1=30 + n % 25, p2=20 + n % 15)
         f.sign_off(ev, chief)
@@ -91,6 +93,12 @@ def _public(page, base, ids, width, lang):
     total = page.locator(".results-table td.total").first.bounding_box()
     assert name["width"] >= 40, "names wrap one character per line"
     assert total["x"] + total["width"] <= width, "the total is off-screen"
+    # no sideways swipe inside the table either: the long name's row shows its total and prize (review2 M9)
+    overflow = page.evaluate("[...document.querySelectorAll('.scroll')].map(s => s.scrollWidth - s.clientWidth)")
+    assert width > 600 or max(overflow) <= 1, f"the table scrolls sideways on a phone by {overflow} px"
+    long_row = page.locator(".results-table tr", has=page.locator("td.name", has_text=LONG_NAME))
+    prize = long_row.locator("td").last.bounding_box()
+    assert prize["x"] + prize["width"] <= width, "the prize column is off-screen"
     page.goto(f"{base}/results/board/{ids['done']}")
     screenshot(page, f"screen-board-{width}-{lang}")
     if width == 1920:
