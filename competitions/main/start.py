@@ -43,12 +43,16 @@ def start_url(user: User) -> str:
     return url_for("main.index")
 
 
-def organizer_todo(competitions) -> list[tuple[object, str, dict, str]]:
+def organizer_todo(competitions, *, waiting: bool = False) -> list[tuple[object, str, dict, str]]:
     """What needs the organizer, per competition: (competition, message, params, url), most urgent stage first.
 
     Reads each later stage's tables (registrations to review, events not signed
     off, results to compute, publish or finalize, appeals to decide); a few
-    grouped queries for all the competitions at once.
+    grouped queries for all the competitions at once. The steps follow the
+    competition's kind: a labour competition has periods, not computed results
+    (periods ended but not signed off, signed off but not published: review2
+    M12). ``waiting`` adds what the organizer only waits for (results on
+    public notice), as the competition's own page shows it (L16).
     """
     from sqlalchemy import func
 
@@ -86,6 +90,7 @@ def organizer_todo(competitions) -> list[tuple[object, str, dict, str]]:
             .order_by(PendingCorrection.event_id)).all():
         late.setdefault(competition_id, []).append(event_id)
     now = utcnow()
+    labour = _labour_periods([c.id for c in competitions if c.kind == "labor"], now)
     todo = []
     for c in competitions:
         page = url_for("organize.competition", competition_id=c.id)
@@ -108,7 +113,9 @@ def organizer_todo(competitions) -> list[tuple[object, str, dict, str]]:
             todo.append((c, N_("Late corrections wait for the chief judge: %(events)s."),
                          {"events": ", ".join(names.get(e, str(e)) for e in late[c.id])},
                          url_for("judging.assignments", event_id=late[c.id][0], _anchor="corrections")))
-        if c.status in ("closed", "in_progress"):
+        if c.kind == "labor":
+            todo += [(c, message, params, url) for message, params, url in labour.get(c.id, ())]
+        elif c.status in ("closed", "in_progress"):
             unsigned = [e.trade_name for e in live if e.id in entrants and e.id not in signed]
             if unsigned:
                 todo.append((c, N_("Not signed off yet: %(events)s."), {"events": ", ".join(unsigned)},
@@ -122,4 +129,55 @@ def organizer_todo(competitions) -> list[tuple[object, str, dict, str]]:
         elif snapshot is not None and snapshot.status == "published" and snapshot.notice_ends_at \
                 and snapshot.notice_ends_at <= now:
             todo.append((c, N_("The notice period is over: declare the results final."), {}, results))
+        elif waiting and snapshot is not None and snapshot.status == "published":
+            todo.append((c, N_("The results are on public notice until %(when)s; then declare them final."),
+                         {"when": _when(snapshot.notice_ends_at)}, results))
+    return todo
+
+
+def _when(value) -> str:
+    """A timestamp as the pages write it (the ``datetime`` filter: local time, yyyy-MM-dd HH:mm)."""
+    from datetime import UTC
+
+    from flask_babel import format_datetime
+
+    return format_datetime(value if value.tzinfo else value.replace(tzinfo=UTC), "yyyy-MM-dd HH:mm") if value else ""
+
+
+def _labour_periods(ids: list[int], now) -> dict[int, list[tuple[str, dict, str]]]:
+    """A labour competition's to-dos from its periods: (message, params, url) per competition id.
+
+    A period that has ended and is not signed off waits for its assessment and
+    the chief assessor; a signed-off period nobody has published waits for the
+    organizer (labour_results). Nothing about computing results: labour
+    competitions rank each period, they have no events to compute.
+    """
+    from competitions.domain.errors import N_
+    from competitions.labour.models import LabourPeriod
+    from competitions.labour_results.models import LabourPublication
+    from competitions.timezone import to_local
+
+    if not ids:
+        return {}
+    today = to_local(now).date()
+    published = set(db.session.execute(select(LabourPublication.period_id).where(
+        LabourPublication.competition_id.in_(ids), LabourPublication.status == "published")).scalars())
+    unsigned: dict[int, list[str]] = {}
+    unpublished: dict[int, list[str]] = {}
+    for period in db.session.execute(select(LabourPeriod).where(LabourPeriod.competition_id.in_(ids))
+                                     .order_by(LabourPeriod.competition_id, LabourPeriod.number)).scalars():
+        if period.status == "signed_off" and period.id not in published:
+            unpublished.setdefault(period.competition_id, []).append(period.name)
+        elif period.status != "signed_off" and period.ends_on < today:
+            unsigned.setdefault(period.competition_id, []).append(period.name)
+    todo: dict[int, list[tuple[str, dict, str]]] = {}
+    for cid in ids:
+        if unsigned.get(cid):
+            todo.setdefault(cid, []).append((N_("Periods ended but not signed off yet: %(periods)s."),
+                                             {"periods": ", ".join(unsigned[cid])},
+                                             url_for("labour.competition", competition_id=cid)))
+        if unpublished.get(cid):
+            todo.setdefault(cid, []).append((N_("Periods signed off, not yet published: %(periods)s."),
+                                             {"periods": ", ".join(unpublished[cid])},
+                                             url_for("labour_results.manage", competition_id=cid)))
     return todo

@@ -114,7 +114,10 @@ def competition(competition_id: int):
     """A competition with its events and the status moves available."""
     competition = load_competition_or_404(competition_id, for_user=current_user)
     copy_form = CopyCompetitionForm(name=competition.name, year=competition.year + 1)
-    return render_template("organize/competition.html", competition=competition,
+    here = url_for("organize.competition", competition_id=competition.id)
+    next_steps = [(translate(message, params), url) for _c, message, params, url
+                  in organizer_todo([competition], waiting=True) if url != here]  # the desk's to-dos, one place
+    return render_template("organize/competition.html", competition=competition, next_steps=next_steps,
                            targets=[t.value for t in targets_in_order(
                                competition.status, called_off=competition.called_off_at is not None)],
                            copy_form=copy_form)

@@ -149,7 +149,7 @@ def test_judging_moves_a_closed_competition_on_and_results_can_be_computed(world
     assert "competition.advance" in _actions(comp.id)
     _as(client, auth, "cityorg")
     page = _text(client.get(f"/organize/competitions/{comp.id}"))
-    assert "Next step: compute and publish the results" in page
+    assert "Next step: Every event is signed off: compute the results." in page
     page = _text(client.post(f"/results/competitions/{comp.id}/compute", follow_redirects=True))
     assert "Provisional results computed." in page
 

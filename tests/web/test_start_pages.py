@@ -208,3 +208,40 @@ def test_every_page_has_a_favicon(client):
     assert 'rel="icon"' in page and "/static/favicon.svg" in page
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and b"<svg" in icon.data
+
+
+def test_the_competition_page_offers_the_step_its_state_needs(world, client, auth):
+    """Found (review2 L16): "Next step: compute and publish the results" stayed after the results were out."""
+    comp = world["comp"]
+    _as(client, auth, "cityorg")
+    f.sign_off(world["event"], world["chief"])
+    db.session.commit()
+    page = _text(client.get(f"/organize/competitions/{comp.id}"))
+    assert "Next step: Every event is signed off: compute the results." in page
+    client.post(f"/results/competitions/{comp.id}/compute")
+    client.post(f"/results/competitions/{comp.id}/publish", data={"notice_days": "5"})
+    page = _text(client.get(f"/organize/competitions/{comp.id}"))
+    assert "compute" not in page.split('class="pagehead"')[1].split("</section>")[0]
+    assert "Next step: The results are on public notice until" in page
+    client.post("/lang", data={"lang": "zh"})
+    page = _text(client.get(f"/organize/competitions/{comp.id}"))
+    assert "下一步：成绩公示至" in page and "计算并公布成绩" not in page
+
+
+def test_a_labour_competition_is_never_told_to_compute_results(app, client, auth):
+    """Found (review2 M12): the desk's first item for a labour competition was "compute the results", a dead end;
+    labour competitions rank each period: the to-dos come from the periods."""
+    world = f.labour_world()
+    comp, periods = world["competition"], world["periods"]
+    f.user("cityorg", "organizer", org=world["orgs"]["city"])
+    comp.status = "in_progress"
+    periods[0].status = "signed_off"  # January signed off, nobody published it; February to June have ended
+    db.session.commit()
+    _as(client, auth, "cityorg")
+    page = _text(client.get("/organize/"))
+    assert "compute the results" not in page
+    assert f"Periods signed off, not yet published: {periods[0].name}." in page
+    assert f"/labour-results/competitions/{comp.id}" in page
+    assert f"Periods ended but not signed off yet: {', '.join(p.name for p in periods[1:])}." in page
+    page = _text(client.get(f"/organize/competitions/{comp.id}"))
+    assert "Next step: Periods ended but not signed off yet" in page and "compute" not in page
