@@ -97,7 +97,7 @@ def organizer_todo(competitions, *, waiting: bool = False) -> list[tuple[object,
         results = url_for("results.manage", competition_id=c.id)
         live = c.live_events
         snapshot = snapshots.get(c.id)
-        if c.status == "draft":
+        if c.status == "draft" and c.kind != "labor":  # labour: units and periods, no events to add
             missing = [e.trade_name for e in live if not e.scheme_valid]
             if not live:
                 todo.append((c, N_("Add the events, then open registration."), {}, page))

@@ -234,6 +234,9 @@ def test_a_labour_competition_is_never_told_to_compute_results(app, client, auth
     world = f.labour_world()
     comp, periods = world["competition"], world["periods"]
     f.user("cityorg", "organizer", org=world["orgs"]["city"])
+    db.session.commit()
+    _as(client, auth, "cityorg")
+    assert "Add the events" not in _text(client.get("/organize/"))  # a draft labour competition has no events
     comp.status = "in_progress"
     periods[0].status = "signed_off"  # January signed off, nobody published it; February to June have ended
     db.session.commit()
