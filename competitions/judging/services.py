@@ -1604,13 +1604,20 @@ def reopen_signed_off_event(event: Event, *, actor: User | None, reason: str) ->
     return reopen_event(event, actor=actor, reason=clean_text(reason or "", field="reason", multiline=True))
 
 
-def _refuse_reopen_after_publication(event: Event) -> None:
+def results_published(event: Event) -> bool:
+    """True when the event's competition has published (or final) results: only an appeal reopens it then."""
     try:
         _refuse_after_publication(db.session.connection(), event.competition_id)
     except InvalidState:
+        return True
+    return False
+
+
+def _refuse_reopen_after_publication(event: Event) -> None:
+    if results_published(event):
         raise InvalidState(
             "The results of this competition are published: the event is reopened only by upholding an appeal "
-            "(on the results page), which leads to a corrected results version.", field="reason") from None
+            "(on the results page), which leads to a corrected results version.", field="reason")
 
 
 # ---- check readings: disagreements for the chief judge --------------------------------------------

@@ -153,6 +153,7 @@ def chief(event_id: int):
     appeals = db.session.execute(select(Appeal).where(Appeal.event_id == event.id).order_by(Appeal.id)).scalars().all()
     return render_template("judging/chief.html", event=event, board=board, appeals=appeals,
                            fact_changes=_fact_changes(event), corrections=corrections.corrections_of(event.id),
+                           published=board.locked and services.results_published(event),
                            correction_form=CorrectionDecisionForm(),
                            open_readings=services.reading_disagreements(event),
                            has_check_readings=any(c.reading_mode == "check" and c.kind == "measurement"
@@ -455,6 +456,7 @@ def assignments(event_id: int):
     board = services.dashboard(event)
     return render_template("judging/assignments.html", event=event, form=form, rows=rows, criteria=criteria,
                            corrections=corrections.corrections_of(event.id), reopen_form=WrittenReasonForm(),
+                           published=board.locked and services.results_published(event),
                            conflict_form=conflict_form, board=board, competitors={r.id: r for r in competitors},
                            crowded=services.one_judge_criteria_with_several(criteria, rows))
 

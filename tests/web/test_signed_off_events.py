@@ -150,6 +150,8 @@ def test_after_publication_only_an_upheld_appeal_reopens(w, client, auth, runner
     db.session.commit()
     auth.login("chief")
     _lang(client, "en")
+    board = client.get(f"/judging/events/{w.ev.id}/chief").get_data(as_text=True)
+    assert 'id="reopen-by-appeal"' in board and 'id="reopen-event"' not in board  # no button that always fails
     page = _page(client, f"/judging/events/{w.ev.id}/chief/reopen", reason="想改分")
     assert "The results of this competition are published: the event is reopened only by upholding an appeal" in page
     cli = runner.invoke(args=["judging", "reopen", str(w.ev.id), "--reason", "想改分"])
