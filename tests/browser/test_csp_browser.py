@@ -44,7 +44,7 @@ def test_a_confirmation_works_without_an_inline_handler(live_app, page):
         comp_id = comp.id
     login(page, base, "cityorg")
     page.goto(f"{base}/organize/competitions/{comp_id}")
-    delete = page.locator("form[data-confirm] button").first
+    delete = page.locator("form[data-confirm][action$='/delete'] button").first  # an event's Remove
     page.once("dialog", lambda dialog: dialog.dismiss())
     delete.click()
     page.wait_for_timeout(300)
