@@ -176,6 +176,19 @@ def person_name(text: str, *, field: str | None = None) -> str:
     return name
 
 
+_PHONE = re.compile(r"[0-9+\- ]{6,30}")
+
+
+def phone_number(text: str, *, field: str | None = None) -> str:
+    """A phone number as stored: NFKC (full-width １３８ typed with a Chinese input method is 138), trimmed, then
+    6 to 30 of the digits, "+", "-" and spaces -- the rule the registration form states ("digits only"), so a
+    roster and the form accept the same numbers; anything else is InputError (review2 M3: a roster took any text)."""
+    folded = unicodedata.normalize("NFKC", text or "").strip()
+    if not _PHONE.fullmatch(folded):
+        raise InputError(N_("Enter a phone number (digits only)."), field=field)
+    return folded
+
+
 # ---- numbers ---------------------------------------------------------------------------------------
 
 # What a Chinese input method types in full-width mode, read as the ASCII a person means: the digits

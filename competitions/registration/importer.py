@@ -39,6 +39,7 @@ from competitions.domain.inputs import (
     describe_characters,
     normalize_name,
     person_name,
+    phone_number,
     tidy_name,
 )
 from competitions.extensions import db
@@ -324,6 +325,12 @@ def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed
             name = person_name(name, field="name")
         except InputError as error:
             problems.append(_problem(n, "name", name, error.message, **error.params))
+    phone = _text(cells.get("phone"))
+    if phone and len(phone) <= COLUMN_BY_KEY["phone"].max_length:
+        try:
+            phone = phone_number(phone, field="phone")
+        except InputError as error:
+            problems.append(_problem(n, "phone", phone, error.message, **error.params))
     team = tidy_name(_text(cells.get("team_name")))
     if len(team) > TEAM_COLUMN.max_length and len(_text(cells.get("team_name"))) <= TEAM_COLUMN.max_length:
         problems.append(too_long(n, "team_name", team, TEAM_COLUMN.max_length))   # NFKC made it longer
@@ -336,7 +343,7 @@ def _parse_row(raw: RawRow, event: Event, orgs: dict[str, Organization], allowed
         return None
     details = services.WorkerDetails(
         name=name, gender=parsed.gender, birth_date=parsed.birth_date,
-        national_id=parsed.number, phone=_text(cells.get("phone")), employer_id=employer.id,
+        national_id=parsed.number, phone=phone, employer_id=employer.id,
         skill_level=level, certificate_no=_text(cells.get("certificate_no")),
         is_student=event.group == "students", team_name=team if event.is_team else "")
     return _Parsed(n, parsed.number, details)

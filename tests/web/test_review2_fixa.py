@@ -81,6 +81,20 @@ def test_a_too_long_roster_cell_is_a_row_error_naming_row_and_column_and_nothing
     assert "nothing was imported" in html and _count(Worker) == 1 and _count(Registration) == 0
 
 
+@pytest.mark.parametrize("phone", ["见备注", "1380000000a", "12345"])
+def test_a_roster_phone_that_is_no_phone_number_is_a_row_error_as_on_the_form(client, auth, world, phone):
+    auth.login("boss")
+    html = upload(client, world, xlsx([person(1, phone=phone)])).get_data(as_text=True)
+    assert "Enter a phone number (digits only)." in html and _count(Worker) == 1
+
+
+def test_a_full_width_roster_phone_is_stored_in_ascii(client, auth, world):
+    auth.login("boss")
+    upload(client, world, xlsx([person(1, phone="１３８ ０００ ０００００")]))
+    assert db.session.execute(select(Worker.phone).where(Worker.id != world["own"].id)).scalar_one() == \
+        "138 000 00000"
+
+
 def test_a_too_long_unit_name_in_the_labour_units_import_is_a_row_error(app):
     from competitions.domain.errors import ValidationErrors
     from competitions.labour.setup import import_units
