@@ -40,9 +40,9 @@ def roster_employers(user: User, competition: Competition) -> set[int] | None:
 
 
 def load_public_competition_or_404(competition_id: int) -> Competition:
-    """A competition anyone may see (not a draft)."""
+    """A competition anyone may see (not a draft, nor a draft called off: it was never public)."""
     competition = db.get_or_404(Competition, competition_id)
-    if competition.status not in PUBLIC_STATUSES:
+    if competition.status not in PUBLIC_STATUSES or competition.called_off_at is not None:
         abort(404)
     return competition
 
@@ -50,7 +50,7 @@ def load_public_competition_or_404(competition_id: int) -> Competition:
 def load_public_event_or_404(event_id: int) -> Event:
     """An event of a competition anyone may see."""
     event = db.get_or_404(Event, event_id)
-    if event.competition.status not in PUBLIC_STATUSES:
+    if event.competition.status not in PUBLIC_STATUSES or event.competition.called_off_at is not None:
         abort(404)
     return event
 

@@ -86,6 +86,18 @@ def test_calling_a_draft_off_asks_first_reads_called_off_and_can_be_undone(world
                                                                                ("archived", "draft")]
 
 
+def test_a_called_off_draft_stays_off_the_public_pages(world, client, auth):
+    """A draft was never public; calling it off must not publish its page (archived ones are public)."""
+    comp = world
+    auth.login("cityorg")
+    client.post(f"/organize/competitions/{comp.id}/status", data={"target": "archived"})
+    auth.logout()
+    assert client.get(f"/registration/competitions/{comp.id}").status_code == 404
+    comp.called_off_at = None  # the same competition archived after its results is public
+    db.session.commit()
+    assert client.get(f"/registration/competitions/{comp.id}").status_code == 200
+
+
 def test_a_competition_archived_after_its_results_stays_archived(world, client, auth):
     comp = world
     comp.status = "archived"  # archived after its results: never called off
