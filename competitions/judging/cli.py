@@ -96,6 +96,56 @@ def decide_reading_command(event_id, code, criterion_code, username, keep_userna
     click.echo(f"Readings of {code} on {criterion_code} decided.")
 
 
+def _competitor_id(event, code: str) -> int:
+    from competitions.registration.models import Registration
+
+    registration_id = db.session.execute(select(Registration.id).where(
+        Registration.event_id == event.id, Registration.anonymous_code == code)).scalar_one_or_none()
+    if registration_id is None:
+        raise click.ClickException(f"Event {event.id} has no competitor {code}.")
+    return registration_id
+
+
+@judging_cli.command("override-recusal")
+@click.argument("event_id", type=int)
+@click.argument("judge_username")
+@click.argument("code")
+@click.option("--as", "username", required=True, help="The event's chief judge.")
+@click.option("--reason", required=True)
+def override_recusal_command(event_id, judge_username, code, username, reason):
+    """Lift JUDGE_USERNAME's recusal from competitor CODE (the chief judge, with a reason; audited)."""
+    from competitions.judging.services import override_recusal
+
+    with operation():
+        event = _event(event_id)
+        override_recusal(event, actor=user_named(username), judge_id=user_named(judge_username).id,
+                         registration_id=_competitor_id(event, code), reason=reason)
+    click.echo(f"Recusal of {judge_username} from {code} lifted.")
+
+
+@judging_cli.command("restore-recusal")
+@click.argument("event_id", type=int)
+@click.argument("judge_username")
+@click.argument("code")
+@click.option("--as", "username", required=True, help="The event's chief judge.")
+@click.option("--reason", required=True)
+def restore_recusal_command(event_id, judge_username, code, username, reason):
+    """Withdraw the override of JUDGE_USERNAME's recusal from CODE: recused again, marks meanwhile withdrawn."""
+    from competitions.judging.models import RecusalOverride
+    from competitions.judging.services import restore_recusal
+
+    with operation():
+        event = _event(event_id)
+        judge = user_named(judge_username)
+        override_id = db.session.execute(select(RecusalOverride.id).where(
+            RecusalOverride.event_id == event.id, RecusalOverride.judge_id == judge.id,
+            RecusalOverride.registration_id == _competitor_id(event, code))).scalar_one_or_none()
+        if override_id is None:
+            raise click.ClickException(f"No override of {judge_username}'s recusal from {code} in event {event_id}.")
+        restore_recusal(event, actor=user_named(username), override_id=override_id, reason=reason)
+    click.echo(f"Recusal of {judge_username} from {code} restored.")
+
+
 @judging_cli.command("reopen")
 @click.argument("event_id", type=int)
 @click.option("--reason", required=True, help="Why the event is unlocked (e.g. a judge to add before results).")

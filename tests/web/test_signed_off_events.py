@@ -201,3 +201,17 @@ def test_restoring_is_the_chief_judges_and_not_after_sign_off(w, client, auth):
     assert "its judges and recusals can no longer change" in page and _count(RecusalOverride) == 1
     other = f"/judging/events/{w.ev2.id}/chief/overrides/{override.id}/restore"
     assert client.post(other, data={"reason": "x"}).status_code == 404  # not the chief of that event
+
+
+def test_override_and_restore_by_command(w, runner):
+    args = [str(w.ev.id), "j_plant", "K01", "--as", "chief", "--reason", "裁判不足"]
+    done = runner.invoke(args=["judging", "override-recusal", *args])
+    assert done.exit_code == 0, done.output
+    assert services.recusal_reason(w.ev, w.j_plant, w.a) is None
+    not_chief = runner.invoke(args=["judging", "restore-recusal", *args[:3], "--as", "j_city", "--reason", "误操作"])
+    assert not_chief.exit_code == 1 and _count(RecusalOverride) == 1
+    done = runner.invoke(args=["judging", "restore-recusal", *args[:3], "--as", "chief", "--reason", "误操作"])
+    assert done.exit_code == 0, done.output
+    assert services.recusal_reason(w.ev, w.j_plant, w.a) is not None and _count(RecusalOverride) == 0
+    again = runner.invoke(args=["judging", "restore-recusal", *args[:3], "--as", "chief", "--reason", "误操作"])
+    assert again.exit_code == 1 and "No override" in again.output
