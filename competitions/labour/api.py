@@ -26,6 +26,7 @@ from competitions.labour import api_bp, services
 from competitions.labour.models import LabourPeriod, LabourUnit
 from competitions.labour.permissions import (
     load_adjustment_or_404,
+    load_assessor_or_404,
     load_labour_competition_or_404,
     load_period_for_assessor_or_404,
     load_period_for_chief_or_404,
@@ -260,6 +261,34 @@ def add_assessor(competition_id: int):
     db.session.commit()
     return jsonify(id=row.id, user_id=row.user_id, group_id=row.group_id, unit_id=row.unit_id,
                    is_chief=row.is_chief), 201
+
+
+@api_bp.route("/assessors/<int:assessor_id>/delete", methods=["POST"])
+@role_required("organizer")
+def remove_assessor(assessor_id: int):
+    """Remove an assessor's assignment (their entries already made stay, audited)."""
+    _writing()
+    row = load_assessor_or_404(assessor_id, for_user=_user())
+    gone = {"id": row.id, "user_id": row.user_id, "group_id": row.group_id, "unit_id": row.unit_id,
+            "is_chief": row.is_chief}
+    services.unassign_assessor(row, actor=_user())
+    db.session.commit()
+    return jsonify(removed=gone)
+
+
+@api_bp.route("/units/<int:unit_id>/members", methods=["POST"])
+@role_required("organizer")
+def add_member(unit_id: int):
+    """Name a member of the unit: ``{"worker_id", "role"?}``."""
+    _writing()
+    unit = load_unit_or_404(unit_id, for_user=_user())
+    body = _body()
+    worker_id = parse_id(body.get("worker_id"))
+    if worker_id is None or isinstance(body.get("worker_id"), bool):
+        raise RuleViolation("'%(field)s' is required.", field="worker_id")
+    services.add_member(unit, worker_id=worker_id, role=_str(body, "role"), actor=_user())
+    db.session.commit()
+    return jsonify(unit_json(unit)), 201
 
 
 @api_bp.route("/periods/<int:period_id>/scores")
@@ -588,6 +617,17 @@ register_path("/api/v1/labour/periods/{period_id}/delete", {"post": {
     "summary": "Delete a period nothing has been entered in.", "security": [{"session": []}],
     "parameters": [_param("period_id")],
     "responses": {"200": {"description": "Deleted.", **_json({"type": "object"})}, **_ERRORS}}})
+register_path("/api/v1/labour/assessors/{assessor_id}/delete", {"post": {
+    "summary": "Remove an assessor's assignment (their entries already made stay; audited).",
+    "security": [{"session": []}], "parameters": [_param("assessor_id")],
+    "responses": {"200": {"description": "Removed.", **_json({"type": "object"})}, **_ERRORS}}})
+register_path("/api/v1/labour/units/{unit_id}/members", {"post": {
+    "summary": "Name a worker as a member of the unit (once; a worker in two competing units is refused).",
+    "security": [{"session": []}], "parameters": [_param("unit_id")],
+    "requestBody": {"required": True, **_json({"type": "object", "required": ["worker_id"], "properties": {
+        "worker_id": {"type": "integer"}, "role": {"type": "string", "maxLength": 50}}})},
+    "responses": {"201": {"description": "The unit as it now is.",
+                          **_json({"$ref": "#/components/schemas/LabourUnit"})}, **_ERRORS}}})
 _UNIT_STEP = {"security": [{"session": []}], "parameters": [_param("unit_id")], "requestBody": _REASON,
               "responses": {"200": {"description": "The unit as it now is.",
                                     **_json({"$ref": "#/components/schemas/LabourUnit"})}, **_ERRORS}}

@@ -181,6 +181,22 @@ def assign_command(competition_id, username, group_code, unit_code, chief):
     click.echo(f"{username} assesses competition {competition_id}{' as chief' if chief else ''}.")
 
 
+@labour_cli.command("unassign")
+@click.argument("competition_id", type=int)
+@click.argument("assessor_id", type=int)
+def unassign_command(competition_id, assessor_id):
+    """Remove assessor assignment ASSESSOR_ID of COMPETITION_ID (their entries already made stay)."""
+    from competitions.labour.models import LabourAssessor
+    from competitions.labour.setup import unassign_assessor
+
+    with operation():
+        row = db.session.get(LabourAssessor, assessor_id)
+        if row is None or row.competition_id != _competition(competition_id).id:
+            raise click.ClickException(f"Competition {competition_id} has no assessor assignment {assessor_id}.")
+        unassign_assessor(row, actor=None)
+    click.echo(f"Assignment {assessor_id} removed.")
+
+
 @labour_cli.command("adjust")
 @click.argument("period_id", type=int)
 @click.argument("unit_code")

@@ -297,6 +297,8 @@ EXPECTED: dict[str, tuple[frozenset[str] | str, str]] = {
     "labour_api.void_veto": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.withdraw_unit": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.update_unit": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.remove_assessor": (STAFF, "401 403 403 403 404 - -"),
+    "labour_api.add_member": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.update_period": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.delete_period": (STAFF, "401 403 403 403 404 - -"),
     "labour_api.reinstate_unit": (STAFF, "401 403 403 403 404 - -"),

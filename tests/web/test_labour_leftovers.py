@@ -402,3 +402,32 @@ def test_a_unit_is_linked_only_to_an_organization_within_the_callers_reach(clien
     assert made.status_code == 201, made.json
     moved = client.post(f"/api/v1/labour/units/{made.json['id']}", json={"organization_id": orgs["west"].id})
     assert moved.status_code == 422
+
+
+def test_an_assessor_unassigned_and_a_member_named_by_cli_and_api(w, client, auth, runner):
+    from sqlalchemy import select
+
+    from competitions.labour.models import LabourAssessor, LabourUnitMember
+
+    comp = w["competition"]
+    s2 = next(u for u in w["units"] if u.code == "S2")
+    person = f.worker(w["orgs"]["works"], name="冯师傅")
+    db.session.commit()
+    login(client, auth, "metro-org")
+    api = f"/api/v1/labour/units/{s2.id}/members"
+    for body in ({}, {"worker_id": "x"}, {"worker_id": True}, {"worker_id": person.id, "role": 5}):
+        assert client.post(api, json=body).status_code == 422, body
+    made = client.post(api, json={"worker_id": person.id, "role": "班组长"})
+    assert made.status_code == 201 and made.json["members"] == 1
+    assert client.post(api, json={"worker_id": person.id}).status_code in (409, 422)   # named once
+    a1 = db.session.execute(select(LabourAssessor).where(LabourAssessor.user_id == w["a1"].id)).scalar_one()
+    a2 = db.session.execute(select(LabourAssessor).where(LabourAssessor.user_id == w["a2"].id)).scalar_one()
+    result = runner.invoke(args=["labour", "unassign", str(comp.id + 1000), str(a1.id)])
+    assert result.exit_code == 1
+    result = runner.invoke(args=["labour", "unassign", str(comp.id), str(a1.id)])
+    assert result.exit_code == 0 and "removed" in result.output
+    gone = client.post(f"/api/v1/labour/assessors/{a2.id}/delete")
+    assert gone.status_code == 200 and gone.json["removed"]["user_id"] == w["a2"].id
+    db.session.expire_all()
+    assert db.session.get(LabourAssessor, a1.id) is None and db.session.get(LabourAssessor, a2.id) is None
+    assert db.session.execute(select(LabourUnitMember).where(LabourUnitMember.unit_id == s2.id)).scalar_one()
