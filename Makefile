@@ -4,6 +4,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 FLASK  := $(VENV)/bin/flask --app wsgi
+# pytest-xdist workers for `make test`: one per core (auto), TEST_WORKERS=0 for one process, or a number.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: run test install install-dev system-deps translations db demo serve lint bench clean
 
@@ -41,11 +44,11 @@ run: translations demo
 	$(FLASK) jobs run & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## Install what the tests need and run the whole suite: SQLite, then the web tests again on PostgreSQL.
+## Install what the tests need and run the whole suite on every core: SQLite, then the web tests again on PostgreSQL.
 test: install-dev system-deps translations
 	$(PY) -m ruff check competitions tests bench
-	$(PY) -m pytest -q
-	$(PY) -m pytest -q --db postgres tests/web
+	$(PYTEST)
+	$(PYTEST) --db postgres tests/web
 
 lint: install-dev
 	$(PY) -m ruff check competitions tests bench

@@ -3,8 +3,12 @@
 The database is SQLite (a fresh file per test, copied from a file whose tables
 were created once per session) by default. ``--db postgres`` (or
 ``TEST_DB=postgres``) runs the same tests against a throwaway PostgreSQL
-cluster started once per session; tables are created once and truncated after
+cluster started once per session; tables are created once and emptied after
 each test. In CI (``CI=true``) a missing PostgreSQL or Chromium fails the run.
+
+Under pytest-xdist (``make test`` runs ``-n auto``) every worker is its own
+session: its own PostgreSQL cluster on a free port, its own Chromium, its own
+tmp_path tree; live servers take a port the kernel picks.
 """
 
 from __future__ import annotations
@@ -62,9 +66,20 @@ def _pg_schema(pg_cluster):
     return pg_cluster.url
 
 
-def _truncate_all() -> None:
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+def _empty_all_tables() -> None:
+    """Delete every row and restart every sequence, as ``TRUNCATE ... RESTART IDENTITY CASCADE`` would.
+
+    TRUNCATE gives each of the ~65 tables new files on disk: ~0.7 s per test, most of the PostgreSQL
+    pass. Deleting the few rows a test wrote takes milliseconds. Foreign-key triggers are off for this
+    one transaction (``session_replication_role``; the test cluster's user is a superuser), so the order
+    of the deletes cannot matter.
+    """
+    deletes = "; ".join(f'DELETE FROM "{table.name}"' for table in reversed(db.metadata.sorted_tables))
+    db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    db.session.execute(text(deletes))
+    db.session.execute(text(
+        "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) FROM pg_sequences"
+    ))
     db.session.commit()
 
 
@@ -108,7 +123,7 @@ def app_factory(tmp_path, pg_cluster, _pg_schema, _sqlite_template):
         with app.app_context():
             db.session.remove()
             if _pg_schema is not None and app.config["SQLALCHEMY_DATABASE_URI"] == _pg_schema:
-                _truncate_all()
+                _empty_all_tables()
             db.engine.dispose()
 
 
