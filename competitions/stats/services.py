@@ -392,11 +392,13 @@ def pending_for_year(year: int) -> tuple[int, int]:
     """
     conn = db.session.connection()
     params = _year_params(year)
+    # CROSS JOIN keeps SQLite from reaching the registrations through their status index (every approved one of
+    # every year, per competition: minutes on a city's year) instead of through the competition's events.
     statement = text(f"""
         SELECT COUNT(*) FROM competition c
         WHERE c.ends_on BETWEEN :first AND :last AND {_held_sql()}
-          AND EXISTS (SELECT 1 FROM event e JOIN registration r ON r.event_id = e.id
-                      WHERE e.competition_id = c.id AND e.cancelled_at IS NULL
+          AND EXISTS (SELECT 1 FROM event e CROSS JOIN registration r
+                      WHERE e.competition_id = c.id AND e.cancelled_at IS NULL AND r.event_id = e.id
                         AND r.status IN ({_quoted(rules.COUNTED_STATUSES)}))
           AND NOT EXISTS (SELECT 1 FROM result_snapshot rs
                           WHERE rs.competition_id = c.id AND rs.status = '{rules.FINAL_SNAPSHOT_STATUS}')""")
