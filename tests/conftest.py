@@ -157,6 +157,11 @@ class AuthActions:
     def login(self, username: str, password: str = "lathe-bench-2026"):
         return self._client.post("/auth/login", data={"username": username, "password": password})
 
+    def login_as(self, username: str, lang: str = "en", password: str = "lathe-bench-2026"):
+        """Log in (asserting it worked) and read the pages in ``lang`` (the site's default is Chinese)."""
+        assert self.login(username, password).status_code == 302
+        self._client.post("/lang", data={"lang": lang})
+
     def logout(self):
         return self._client.post("/auth/logout")
 

@@ -216,12 +216,13 @@ def seal_design(org, *, signatories=(("组委会主任", "王建国"),)):
 
 # ---- labour competitions (appended by the labour helper) -------------------------------------------
 
-def labour_world(*, periods="month"):
+def labour_world(*, periods="month", organizer=False):
     """A metro-line labour competition of the city federation: the sample 100-point scorecard, four
     sections (S1 of the east machine plant, S2 of the west power company, S3 and S4 with no organization
     in the tree), monthly periods January to June 2026, and three assessors: ``a1`` (city federation,
     every unit and group), ``a2`` (employed by the east plant: recused from S1) and the chief ``chief``
-    (city federation, scores the ORG group). Returns a dict."""
+    (city federation, scores the ORG group); with ``organizer``, also the city federation's organizer
+    ``metro-org``. Returns a dict."""
     from competitions.labour import setup
     from competitions.labour.demo import build_metro_scorecard
 
@@ -242,9 +243,12 @@ def labour_world(*, periods="month"):
     setup.assign_assessor(comp, user_id=a1.id, group_id=None, unit_id=None, is_chief=False, actor=admin)
     setup.assign_assessor(comp, user_id=a2.id, group_id=None, unit_id=None, is_chief=False, actor=admin)
     setup.assign_assessor(comp, user_id=chief.id, group_id=org_group.id, unit_id=None, is_chief=True, actor=admin)
+    world = {"orgs": orgs, "admin": admin, "competition": comp, "indicators": indicators, "units": units,
+             "periods": period_rows, "a1": a1, "a2": a2, "chief": chief}
+    if organizer:
+        world["organizer"] = user("metro-org", "organizer", org=orgs["city"])
     db.session.flush()
-    return {"orgs": orgs, "admin": admin, "competition": comp, "indicators": indicators, "units": units,
-            "periods": period_rows, "a1": a1, "a2": a2, "chief": chief}
+    return world
 
 
 def labour_signed_off_period(world, period, o1_by_unit: dict[str, str], *, vetoes=(), bonus=(), deductions=()):

@@ -30,16 +30,10 @@ GOOD = {"O1": "9", "O2": "8.5", "P1": "103.5", "P2": "2", "Q1": "98", "Q2": "7",
 
 @pytest.fixture
 def w(app):
-    world = f.labour_world()
-    world["organizer"] = f.user("metro-org", "organizer", org=world["orgs"]["city"])
+    world = f.labour_world(organizer=True)
     db.session.commit()
     return world
 
-
-def login(client, auth, username, lang="en"):
-    """Log in and read the pages in ``lang`` (the default is Chinese)."""
-    assert auth.login(username).status_code == 302
-    client.post("/lang", data={"lang": lang})
 
 
 def count(model, *where):
@@ -73,7 +67,7 @@ def test_organizer_sets_up_units_periods_scorecard_and_assessors(app, client, au
     comp = f.competition(orgs["city"], name="新医院建设劳动竞赛", kind="labor", starts_on=f.date(2026, 2, 10),
                          ends_on=f.date(2026, 4, 30))
     db.session.commit()
-    login(client, auth, "city-org")
+    auth.login_as("city-org")
     base = f"/labour/competitions/{comp.id}"
     assert client.post(f"{base}/units", data={"code": "A", "name": "土建一标", "kind": "section",
                                               "organization_id": orgs["plant"].id, "headcount": 320}).status_code == 302
@@ -108,7 +102,7 @@ def test_a_skills_competition_has_no_labour_pages(app, client, auth):
     f.user("city-org", "organizer", org=orgs["city"])
     comp = f.competition(orgs["city"])
     db.session.commit()
-    login(client, auth, "city-org")
+    auth.login_as("city-org")
     assert client.get(f"/labour/competitions/{comp.id}").status_code == 404
 
 
@@ -117,18 +111,18 @@ def test_a_skills_competition_has_no_labour_pages(app, client, auth):
 def test_a_month_of_assessments_from_tablet_to_sign_off(w, client, auth):
     period = w["periods"][0]
     s1, s2, s3, s4 = w["units"]
-    login(client, auth, "assessor-one")
+    auth.login_as("assessor-one")
     home = client.get("/labour/").get_data(as_text=True)
     assert "地铁7号线建设劳动竞赛" in home and f"/labour/periods/{period.id}/assess" in home
     for unit in w["units"]:
         assert client.post(assess_unit_url(period, unit), data=sheet(w, GOOD)).status_code == 302
     assert "All 10 scored" in client.get(f"/labour/periods/{period.id}/assess").get_data(as_text=True)
     auth.logout()
-    login(client, auth, "assessor-two")
+    auth.login_as("assessor-two")
     for unit in (s2, s3, s4):
         assert client.post(assess_unit_url(period, unit), data=sheet(w, GOOD)).status_code == 302
     auth.logout()
-    login(client, auth, "assessor-chief")
+    auth.login_as("assessor-chief")
     for unit in w["units"]:
         client.post(assess_unit_url(period, unit), data=sheet(w, GOOD, codes={"O1", "O2"}))
     chief = client.get(f"/labour/periods/{period.id}/chief").get_data(as_text=True)
@@ -154,7 +148,7 @@ def test_a_month_of_assessments_from_tablet_to_sign_off(w, client, auth):
 
 def test_a_second_entry_is_refused_and_a_correction_needs_a_reason(w, client, auth):
     period, unit = w["periods"][0], w["units"][1]
-    login(client, auth, "assessor-one")
+    auth.login_as("assessor-one")
     client.post(assess_unit_url(period, unit), data=sheet(w, GOOD, codes={"O1", "P1"}))
     # A second tablet (or the back button) sends a new entry for the same indicator: refused, nothing changes.
     page = client.post(assess_unit_url(period, unit), data=sheet(w, {"O1": "5"}))
@@ -183,7 +177,7 @@ def test_a_second_entry_is_refused_and_a_correction_needs_a_reason(w, client, au
 ])
 def test_a_value_outside_its_range_saves_nothing_of_the_sheet(w, client, auth, code, value, message):
     period, unit = w["periods"][0], w["units"][2]
-    login(client, auth, "assessor-one")
+    auth.login_as("assessor-one")
     page = client.post(assess_unit_url(period, unit), data=sheet(w, dict(GOOD, **{code: value})))
     text = page.get_data(as_text=True)
     assert message in text and "Nothing was saved" in text
@@ -195,7 +189,7 @@ def test_a_value_outside_its_range_saves_nothing_of_the_sheet(w, client, auth, c
 
 def test_an_assessor_never_scores_a_unit_of_their_own_organization(w, client, auth):
     period, s1 = w["periods"][0], w["units"][0]
-    login(client, auth, "assessor-two")   # employed by the east machine plant, the organization of S1
+    auth.login_as("assessor-two")   # employed by the east machine plant, the organization of S1
     tiles = client.get(f"/labour/periods/{period.id}/assess").get_data(as_text=True)
     assert "Recused" in tiles and assess_unit_url(period, s1) not in tiles
     assert "You are recused" in client.get(assess_unit_url(period, s1)).get_data(as_text=True)
@@ -209,11 +203,11 @@ def test_an_assessor_never_scores_a_unit_of_their_own_organization(w, client, au
 
 def test_a_closed_period_takes_no_more_scores_and_the_chief_alone_signs(w, client, auth):
     period = w["periods"][0]
-    login(client, auth, "assessor-one")
+    auth.login_as("assessor-one")
     assert client.get(f"/labour/periods/{period.id}/chief").status_code == 404
     assert client.post(f"/labour/periods/{period.id}/close").status_code == 404
     auth.logout()
-    login(client, auth, "assessor-chief")
+    auth.login_as("assessor-chief")
     client.post(f"/labour/periods/{period.id}/close")
     db.session.refresh(period)
     assert period.status == "open"   # 10 x 4 + 10 x 3 + 2 x 4 entries are missing
@@ -224,7 +218,7 @@ def test_a_closed_period_takes_no_more_scores_and_the_chief_alone_signs(w, clien
 
 def test_bonus_deduction_and_veto_through_the_period_page(w, client, auth):
     period, unit = w["periods"][0], w["units"][3]
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/labour/periods/{period.id}"
     page = client.post(f"{url}/adjustments", data={"a-unit_id": unit.id, "a-kind": "deduction", "a-points": "2",
                                                    "a-source": "", "a-document_ref": "监理通报〔2026〕5号"})
@@ -253,7 +247,7 @@ def test_bonus_deduction_and_veto_through_the_period_page(w, client, auth):
 
 
 def test_the_period_page_in_chinese(w, client, auth):
-    login(client, auth, "metro-org", lang="zh")
+    auth.login_as("metro-org", lang="zh")
     text = client.get(f"/labour/periods/{w['periods'][0].id}").get_data(as_text=True)
     assert "加分和扣分" in text and "一票否决事项" in text
 
@@ -263,7 +257,7 @@ def test_the_period_page_in_chinese(w, client, auth):
 def test_api_scores_duplicates_and_refusals(w, client, auth):
     period, unit = w["periods"][0], w["units"][1]
     o1, q1 = w["indicators"]["O1"].id, w["indicators"]["Q1"].id
-    login(client, auth, "assessor-one")
+    auth.login_as("assessor-one")
     url = f"/api/v1/labour/periods/{period.id}/units/{unit.id}/scores"
     ok = client.post(url, json={"entries": [{"indicator_id": o1, "value": "9"}, {"indicator_id": q1, "value": 98}]})
     assert ok.status_code == 200 and [s["points"] for s in ok.get_json()["saved"]] == ["9", "9.6"]
@@ -284,7 +278,7 @@ def test_api_scores_duplicates_and_refusals(w, client, auth):
 
 def test_api_organizer_entries_and_scores(w, client, auth):
     period, unit = w["periods"][0], w["units"][0]
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/api/v1/labour/periods/{period.id}"
     refused = client.post(f"{url}/adjustments", json={"unit_id": unit.id, "kind": "deduction", "points": 2,
                                                       "source": "supervisor", "document_ref": ""})
@@ -304,7 +298,7 @@ def test_api_organizer_entries_and_scores(w, client, auth):
 
 
 def test_api_scorecard_document_round_trips_all_or_nothing(w, client, auth):
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/api/v1/labour/competitions/{w['competition'].id}"
     document = client.get(url).get_json()["scorecard"]
     document["groups"][0]["indicators"][0]["name"] = "竞赛组织"
@@ -319,7 +313,7 @@ def test_api_scorecard_document_round_trips_all_or_nothing(w, client, auth):
 
 
 def test_api_units_and_periods(w, client, auth):
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/api/v1/labour/competitions/{w['competition'].id}"
     extra = f.user("assessor-four", "judge", org=w["orgs"]["west"])
     db.session.commit()
@@ -383,7 +377,7 @@ def test_units_import_all_or_nothing_and_again_updates(w, client, auth):
     from io import BytesIO
 
     comp = w["competition"]
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/labour/competitions/{comp.id}/units/import"
     bad = _units_csv("1,S5,5标段,标段,东区机床厂工会,300", "2,S6,6标段,隧道,,200", "3,S7,7标段,班组,不存在的工会,10",
                      "4,S5,重复,标段,,1", "5,S8,8标段,车间,,-3")
@@ -417,7 +411,7 @@ def test_members_by_id_number_on_the_page_and_the_command_line(w, client, auth, 
     person = f.worker(w["orgs"]["works"], name="周建华")
     other = f.worker(w["orgs"]["works"], name="吴海燕")
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     client.post(f"/labour/units/{unit.id}/members", data={"national_id": person.national_id, "role": "班组长"})
     page = client.post(f"/labour/units/{unit.id}/members", data={"national_id": "110101199001011234", "role": ""},
                        follow_redirects=True)
@@ -442,7 +436,7 @@ def test_members_by_id_number_on_the_page_and_the_command_line(w, client, auth, 
 def test_a_double_submitted_entry_is_kept_once_and_a_deduction_needs_its_reason(w, client, auth):
     """A double tap or a browser resending the form never doubles a bonus, a deduction or a veto."""
     period, unit = w["periods"][0], w["units"][1]
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/labour/periods/{period.id}"
     bonus = {"a-unit_id": unit.id, "a-kind": "bonus", "a-points": "2", "a-source": "owner", "a-issuer": "业主",
              "a-document_ref": "业主表扬〔2026〕7号", "a-reason": ""}
@@ -467,7 +461,7 @@ def test_a_double_submitted_entry_is_kept_once_and_a_deduction_needs_its_reason(
 
 def test_api_close_sign_off_reopen_and_void(w, client, auth):
     period, s4 = w["periods"][0], w["units"][3]
-    login(client, auth, "assessor-chief")
+    auth.login_as("assessor-chief")
     url = f"/api/v1/labour/periods/{period.id}"
     missing = client.post(f"{url}/close")
     assert missing.status_code == 409 and "still missing" in missing.get_json()["message"]
@@ -486,10 +480,10 @@ def test_api_close_sign_off_reopen_and_void(w, client, auth):
     assert client.post(f"{url}/reopen", json={"reason": "复核"}).status_code == 422      # too short
     assert client.post(f"{url}/reopen", json={"reason": "复核分数"}).get_json()["status"] == "open"
     auth.logout()
-    login(client, auth, "assessor-one")
+    auth.login_as("assessor-one")
     assert client.post(f"{url}/close").status_code == 404          # not the chief
     auth.logout()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     data = services.AdjustmentData(s4.id, "deduction", "1", "owner", "通报", reason="扬尘")
     row = services.add_adjustment(period, data, actor=None)
     db.session.commit()

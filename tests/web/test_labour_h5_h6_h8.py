@@ -14,15 +14,10 @@ from tests import factories as f
 
 @pytest.fixture
 def w(app):
-    world = f.labour_world()
-    world["organizer"] = f.user("metro-org", "organizer", org=world["orgs"]["city"])
+    world = f.labour_world(organizer=True)
     db.session.commit()
     return world
 
-
-def login(client, auth, username, lang="en"):
-    assert auth.login(username).status_code == 302
-    client.post("/lang", data={"lang": lang})
 
 
 def _workers_cell(page: str, code: str) -> str:
@@ -38,7 +33,7 @@ def test_naming_one_member_keeps_the_units_headcount_as_its_participation(w, cli
     unit = w["units"][0]  # S1, headcount 101
     leader = f.worker(w["orgs"]["plant"], name="孙建国")
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     page = client.post(f"/labour/units/{unit.id}/members", data={"national_id": leader.national_id,
                                                                  "role": "班组长"}, follow_redirects=True)
     assert page.status_code == 200
@@ -51,7 +46,7 @@ def test_naming_one_member_keeps_the_units_headcount_as_its_participation(w, cli
     unit.headcount = 0
     db.session.commit()
     assert services.participations(w["competition"])[unit.id] == 1
-    login(client, auth, "metro-org", lang="zh")
+    auth.login_as("metro-org", lang="zh")
     page = client.get(f"/labour/competitions/{w['competition'].id}/units").get_data(as_text=True)
     assert "参赛职工人数" in page
 
@@ -87,7 +82,7 @@ def test_withdrawing_an_honour_revokes_its_certificate_and_bars_the_unit_from_it
     w = finished
     comp = w["competition"]
     units = {u.code: u for u in w["units"]}
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
     [s2] = honours_mod.honours_of(comp.id)
     assert (s2.unit_id, s2.status) == (units["S2"].id, "awarded")
@@ -113,7 +108,7 @@ def test_withdrawing_an_honour_revokes_its_certificate_and_bars_the_unit_from_it
     assert 'data-state="revoked"' in verify and 'data-state="valid"' not in verify
 
     # deciding again passes the place to the next eligible unit and never re-awards S2
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     page = client.post(f"/labour-results/competitions/{comp.id}/honours/decide", data={"reason": "Recount"},
                        follow_redirects=True).get_data(as_text=True)
     assert "1 awarded" in page and "Passed over" in page and "2标段 (Advanced collective)" in page
@@ -146,7 +141,7 @@ def test_rejecting_a_confirmed_individual_revokes_their_certificate_at_once(fini
     person = f.worker(w["orgs"]["works"], name="周建华")
     setup.add_member(s2, worker_id=person.id, role="", actor=None)
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
     [nominee] = honours_mod.nominate(s2, [person.id], actor_id=None, now=utcnow())
     db.session.commit()
@@ -176,7 +171,7 @@ def test_a_unit_added_or_reinstated_later_leaves_signed_off_periods_alone(w, cli
     f.labour_signed_off_period(w, january, {"S1": "9", "S2": "10", "S3": "8", "S4": "7"})
     publish_period(january, actor_id=w["organizer"].id, now=datetime.now(UTC))
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     # February: a new section joins, and S4 withdraws then is reinstated ("by mistake")
     page = client.post(f"/labour/competitions/{comp.id}/units",
                        data={"code": "S9", "name": "9标段", "kind": "section", "headcount": "80"},
@@ -193,14 +188,14 @@ def test_a_unit_added_or_reinstated_later_leaves_signed_off_periods_alone(w, cli
     state = services.completeness(january)
     assert state.ok and state.units == 4 and state.expected == state.entered
     assert [u.code for u in services.units_in_period(january)] == ["S1", "S2", "S3", "S4"]
-    login(client, auth, "assessor-chief")
+    auth.login_as("assessor-chief")
     chief = client.get(f"/labour/periods/{january.id}/chief").get_data(as_text=True)
     assert "9标段" not in chief
     # February (not signed off yet) takes the new unit
     assert "S9" in [u.code for u in services.units_in_period(february)]
 
     # January unpublished and published again: no dead end
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     active = db.session.execute(select(LabourPublication).where(
         LabourPublication.period_id == january.id, LabourPublication.status == "published")).scalar_one()
     client.post(f"/labour-results/publications/{active.id}/unpublish", data={"reason": "复核"})
@@ -211,7 +206,7 @@ def test_a_unit_added_or_reinstated_later_leaves_signed_off_periods_alone(w, cli
     assert [row["unit_id"] for row in again.snapshot["rows"]].count(s9.id) == 0
 
     # reopened for a correction and signed off again, January keeps its units (S9 is not asked for)
-    login(client, auth, "assessor-chief")
+    auth.login_as("assessor-chief")
     client.post(f"/labour/periods/{january.id}/reopen", data={"reason": "更正 S1 的 O1 分数"})
     client.post(f"/labour/periods/{january.id}/close")
     client.post(f"/labour/periods/{january.id}/sign-off")
@@ -219,7 +214,7 @@ def test_a_unit_added_or_reinstated_later_leaves_signed_off_periods_alone(w, cli
     assert january.status == "signed_off"
     assert [u.code for u in services.units_in_period(january)] == ["S1", "S2", "S3", "S4"]
     # and a unit withdrawn now stays in January, where it took part
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     s1 = next(u for u in w["units"] if u.code == "S1")
     client.post(f"/labour/units/{s1.id}/withdraw", data={"reason": "合同终止"})
     db.session.expire_all()
@@ -238,7 +233,7 @@ def test_withdrawing_an_honour_by_cli_and_api_revokes_it_with_its_certificate(fi
 
     w = finished
     comp = w["competition"]
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
     client.post(f"/labour-results/competitions/{comp.id}/certificates")
     [s2] = honours_mod.honours_of(comp.id)
@@ -292,9 +287,9 @@ def test_withdrawing_an_honour_by_cli_and_api_revokes_it_with_its_certificate(fi
     # another organizer (not managing this competition) gets 404, and the Chinese message reads in Chinese
     f.user("other-org", "organizer", org=w["orgs"]["plant"])
     db.session.commit()
-    login(client, auth, "other-org")
+    auth.login_as("other-org")
     assert client.post(f"/api/v1/labour-results/honours/{s2.id}/withdraw", json={"reason": "x"}).status_code == 404
-    login(client, auth, "metro-org", lang="zh")
+    auth.login_as("metro-org", lang="zh")
     again = client.post(f"/api/v1/labour-results/honours/{s1.id}/withdraw", json={"reason": "x"},
                         headers={"Accept-Language": "zh"})
     assert again.status_code == 409 and "This honour" not in again.json["message"]
@@ -320,7 +315,7 @@ def test_advanced_individuals_named_decided_and_certified_by_cli_and_api(finishe
     for person in (first, second):
         setup.add_member(s2, worker_id=person.id, role="", actor=None)
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
 
     api = f"/api/v1/labour-results/units/{s2.id}/nominate"

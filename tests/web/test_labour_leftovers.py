@@ -13,15 +13,10 @@ from tests import factories as f
 
 @pytest.fixture
 def w(app):
-    world = f.labour_world()
-    world["organizer"] = f.user("metro-org", "organizer", org=world["orgs"]["city"])
+    world = f.labour_world(organizer=True)
     db.session.commit()
     return world
 
-
-def login(client, auth, username, lang="en"):
-    assert auth.login(username).status_code == 302
-    client.post("/lang", data={"lang": lang})
 
 
 def version_in(html: str, name: str = "version") -> str:
@@ -40,7 +35,7 @@ def test_a_stale_scorecard_settings_form_is_refused_and_the_colleagues_change_ke
     from competitions.labour import services
 
     comp = w["competition"]
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/labour/competitions/{comp.id}/scorecard"
     version = version_in(client.get(url).get_data(as_text=True), "s-version")
     # a colleague raises the bonus cap meanwhile
@@ -64,7 +59,7 @@ def test_a_new_competitions_first_scorecard_settings_save_is_not_called_stale(cl
     f.user("metro-org", "organizer", org=orgs["city"])
     comp = f.competition(orgs["city"], name="新线劳动竞赛", kind="labor")
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/labour/competitions/{comp.id}/scorecard"
     page = client.get(url).get_data(as_text=True)
     assert client.post(url, data={**SETTINGS, "s-version": ""}).status_code == 302, page[-500:]
@@ -90,7 +85,7 @@ def test_a_period_that_has_not_ended_is_not_published_by_page_cli_or_api(w, clie
     first = (today + timedelta(days=1)).isoformat()
     message = f"{june.name} runs until {today.isoformat()}; its ranking can be published from {first}"
 
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     manage = client.get(f"/labour-results/competitions/{comp.id}").get_data(as_text=True)
     row = manage[manage.index(f'id="period-row-{june.number}"'):]
     row = row[:row.index("</tr>")]
@@ -102,7 +97,7 @@ def test_a_period_that_has_not_ended_is_not_published_by_page_cli_or_api(w, clie
     result = runner.invoke(args=["labour-results", "publish", str(comp.id), str(june.number)])
     assert result.exit_code == 1 and message in result.output
     assert db.session.execute(select(LabourPublication).where(LabourPublication.period_id == june.id)).first() is None
-    login(client, auth, "metro-org", lang="zh")
+    auth.login_as("metro-org", lang="zh")
     page = client.post(f"/labour-results/periods/{june.id}/publish", follow_redirects=True).get_data(as_text=True)
     assert f"{june.name}截至{today.isoformat()}" in page and "可发布" in page
 
@@ -125,7 +120,7 @@ def test_a_second_period_of_the_same_name_is_refused_naming_the_first(w, client,
     count = db.session.execute(select(func.count(LabourPeriod.id))).scalar()
     spaced = january.name.replace("年", "年 ")      # "2026年 1月": the same name to a reader
     said = f"Period 1 (2026-01-01 – 2026-01-31) is already called {january.name}"
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     page = client.post(f"/labour/competitions/{comp.id}/periods", data={
         "p-name": spaced, "p-kind": "milestone", "p-starts_on": "2026-07-01", "p-ends_on": "2026-07-10",
         "p-weight": "1"}).get_data(as_text=True)
@@ -145,7 +140,7 @@ def test_a_second_period_of_the_same_name_is_refused_naming_the_first(w, client,
     db.session.expire_all()
     assert db.session.execute(select(func.count(LabourPeriod.id))).scalar() == count
     assert db.session.get(LabourPeriod, february.id).name == february.name
-    login(client, auth, "metro-org", lang="zh")
+    auth.login_as("metro-org", lang="zh")
     page = client.post(url, data=data).get_data(as_text=True)
     assert f"第1期（2026-01-01 – 2026-01-31）已叫{january.name}" in page
 
@@ -160,7 +155,7 @@ def test_unit_codes_are_one_code_whatever_the_letter_case_or_width(w, client, au
 
     comp = w["competition"]
     count = db.session.execute(select(func.count(LabourUnit.id))).scalar()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     for typed in ("s1", "Ｓ1", " S1 "):
         page = client.post(f"/labour/competitions/{comp.id}/units", data={
             "code": typed, "name": "新标段", "kind": "section", "headcount": "5"}).get_data(as_text=True)
@@ -217,7 +212,7 @@ def test_units_stored_before_the_rule_with_codes_differing_by_case_can_still_be_
     old = LabourUnit(competition_id=comp.id, code="s1", name="旧数据标段", kind="section", headcount=3, position=9)
     db.session.add(old)
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     page = client.get(f"/labour/units/{old.id}").get_data(as_text=True)
     response = client.post(f"/labour/units/{old.id}", data={
         "code": "s1", "name": "旧数据标段（改）", "kind": "section", "organization_id": "", "headcount": "4",
@@ -246,7 +241,7 @@ def test_a_withdrawn_unit_is_listed_apart_in_the_cumulative_standing(w, client, 
         f.labour_signed_off_period(w, period, {"S1": "9", "S2": "10", "S3": "8", "S4": "7"})
         publish_period(period, actor_id=w["organizer"].id, now=datetime.now(UTC))
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     assert client.get(f"/api/v1/labour-results/competitions/{comp.id}/standings").json["standing"][0]["code"] == "S2"
     client.post(f"/labour/units/{units['S2'].id}/withdraw", data={"reason": "合同终止，退场"})
     today = local_today().isoformat()
@@ -271,10 +266,10 @@ def test_a_withdrawn_unit_is_listed_apart_in_the_cumulative_standing(w, client, 
     assert f"withdrew {today}: listed apart, no place" in result.output and "   1  1标段" in result.output
 
     # the honours go to the best unit still in the competition
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     client.post(f"/labour-results/competitions/{comp.id}/honours/decide")
     assert [(h.unit_id, h.status) for h in honours_mod.honours_of(comp.id)] == [(units["S1"].id, "awarded")]
-    login(client, auth, "metro-org", lang="zh")
+    auth.login_as("metro-org", lang="zh")
     page = client.get(f"/labour-results/competitions/{comp.id}/honours").get_data(as_text=True)
     assert "退出</span>" in page and "已退出竞赛：单列，不排名次" in page
 
@@ -291,7 +286,7 @@ def test_a_unit_code_a_clerk_mistypes_is_refused_with_the_reason(w, client, auth
     from competitions.labour.models import LabourUnit
 
     count = db.session.execute(select(func.count(LabourUnit.id))).scalar()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     api = client.post(f"/api/v1/labour/competitions/{w['competition'].id}/units", json={"code": typed, "name": "新"})
     assert api.status_code == 422 and message in api.json["message"], api.json
     assert db.session.execute(select(func.count(LabourUnit.id))).scalar() == count
@@ -312,7 +307,7 @@ def test_withdraw_reinstate_remove_member_and_void_by_cli_and_api(w, client, aut
                                     actor=None)
     veto = services.add_veto(january, services.VetoData(s1.id, "fight", "两班组斗殴", "通报〔2026〕1号"), actor=None)
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     api = f"/api/v1/labour/units/{s1.id}"
     for body in ({}, {"reason": ""}, {"reason": 3}, {"reason": "x\x00y"}):
         assert client.post(f"{api}/withdraw", json=body).status_code == 422, body
@@ -356,7 +351,7 @@ def test_a_unit_and_a_period_changed_or_deleted_by_cli_and_api(w, client, auth, 
     comp = w["competition"]
     s3 = next(u for u in w["units"] if u.code == "S3")
     june = w["periods"][5]
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     api = f"/api/v1/labour/units/{s3.id}"
     for body, message in (({"colour": "red"}, "Unknown setting colour"), ({"code": "s1"}, "is taken by the unit S1"),
                           ({"headcount": "9"}, "headcount"), ({"name": "a\x0bb"}, "control character")):
@@ -394,7 +389,7 @@ def test_a_unit_is_linked_only_to_an_organization_within_the_callers_reach(clien
     f.user("east-org", "organizer", org=orgs["east"])
     comp = f.competition(orgs["east"], name="东区劳动竞赛", kind="labor")
     db.session.commit()
-    login(client, auth, "east-org")
+    auth.login_as("east-org")
     api = f"/api/v1/labour/competitions/{comp.id}/units"
     refused = client.post(api, json={"code": "E1", "name": "东区一标", "organization_id": orgs["west"].id})
     assert refused.status_code == 422 and "your part of the union tree" in refused.json["message"]
@@ -413,7 +408,7 @@ def test_an_assessor_unassigned_and_a_member_named_by_cli_and_api(w, client, aut
     s2 = next(u for u in w["units"] if u.code == "S2")
     person = f.worker(w["orgs"]["works"], name="冯师傅")
     db.session.commit()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     api = f"/api/v1/labour/units/{s2.id}/members"
     for body in ({}, {"worker_id": "x"}, {"worker_id": True}, {"worker_id": person.id, "role": 5}):
         assert client.post(api, json=body).status_code == 422, body

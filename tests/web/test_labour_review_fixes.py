@@ -15,15 +15,10 @@ from tests import factories as f
 
 @pytest.fixture
 def w(app):
-    world = f.labour_world()
-    world["organizer"] = f.user("metro-org", "organizer", org=world["orgs"]["city"])
+    world = f.labour_world(organizer=True)
     db.session.commit()
     return world
 
-
-def login(client, auth, username, lang="en"):
-    assert auth.login(username).status_code == 302
-    client.post("/lang", data={"lang": lang})
 
 
 def version_in(html: str) -> str:
@@ -39,7 +34,7 @@ RULES = {"tie_break": "deductions", "veto_placement": "unplaced", "flag_on_tie":
 
 def test_help_texts_are_text_not_markup(w, client, auth):
     """M13: the tie-break help names group:CODE; no help text's "<" can open a tag and restyle the form."""
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     page = client.get(f"/labour-results/competitions/{w['competition'].id}/rules").get_data(as_text=True)
     assert "bonus (more first), group:CODE (a higher subtotal first).</small>" in page
     assert page.count("<code>") == page.count("</code>")   # no tag left open to turn the form monospace
@@ -55,7 +50,7 @@ def test_help_texts_are_text_not_markup(w, client, auth):
 def test_a_stale_unit_form_is_refused_and_the_colleagues_change_kept(w, client, auth):
     """M16: two organizers open the same unit; the second save, from the older form, changes nothing."""
     unit = w["units"][1]
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     version = version_in(client.get(f"/labour/units/{unit.id}").get_data(as_text=True))
     base = {"code": unit.code, "name": unit.name, "kind": unit.kind, "organization_id": "", "headcount": "40"}
     first = client.post(f"/labour/units/{unit.id}", data={**base, "name": "2标段-B改名", "version": version})
@@ -77,7 +72,7 @@ def test_a_stale_unit_form_is_refused_and_the_colleagues_change_kept(w, client, 
 
 def test_a_stale_indicator_form_is_refused(w, client, auth):
     indicator = next(i for i in w["indicators"].values())
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/labour/indicators/{indicator.id}/edit"
     page = client.get(url).get_data(as_text=True)
     version = version_in(page)
@@ -94,7 +89,7 @@ def test_a_stale_indicator_form_is_refused(w, client, auth):
 
 def test_a_stale_rules_form_is_refused(w, client, auth):
     comp = w["competition"]
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/labour-results/competitions/{comp.id}/rules"
     version = version_in(client.get(url).get_data(as_text=True))
     assert client.post(url, data={**RULES, "rewards": "5000, 3000", "version": version}).status_code == 302
@@ -116,7 +111,7 @@ def test_a_period_that_has_not_started_is_shown_so_and_cannot_be_scored_or_publi
     later = w["periods"][5]
     later.starts_on, later.ends_on = local_today() + timedelta(days=3), local_today() + timedelta(days=33)
     db.session.commit()
-    login(client, auth, "assessor-one")
+    auth.login_as("assessor-one")
     home = client.get("/labour/").get_data(as_text=True)
     assert "Not started" in home and f"/labour/periods/{later.id}/assess\"" not in home
     assert f"/labour/periods/{w['periods'][0].id}/assess" in home     # a past period is still assessed
@@ -131,14 +126,14 @@ def test_a_period_that_has_not_started_is_shown_so_and_cannot_be_scored_or_publi
     month.starts_on, month.ends_on = local_today() + timedelta(days=1), local_today() + timedelta(days=2)
     db.session.commit()
     auth.logout()
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     page = client.post(f"/labour-results/periods/{month.id}/publish", follow_redirects=True)
     assert "cannot be published before it starts" in page.get_data(as_text=True)
 
 
 def test_lists_are_joined_as_the_page_language_writes_them(w, client, auth):
     """L4: the honours page's "not yet" periods: commas in English, 、 and 和 in Chinese."""
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     url = f"/labour-results/competitions/{w['competition'].id}/honours"
     page = client.get(url).get_data(as_text=True)
     assert "not yet: 2026-01, 2026-02, 2026-03, 2026-04, 2026-05, and 2026-06." in page and "、" not in page
@@ -153,7 +148,7 @@ def test_the_audit_log_reads_labour_entries_and_filters_them(w, client, auth):
     f.labour_signed_off_period(w, w["periods"][0], {"S1": "6", "S2": "10", "S3": "8", "S4": "8"},
                                deductions=[("S1", "1")])
     db.session.commit()
-    login(client, auth, "metro-org", lang="zh")
+    auth.login_as("metro-org", lang="zh")
     page = client.get("/judging/audit?action=labour.score").get_data(as_text=True)
     assert "考评指标: " in page and "参赛单位: S" in page and "考评周期: " in page and "得分: " in page
     assert "indicator:" not in page and "unit:" not in page and "points:" not in page
@@ -167,7 +162,7 @@ def test_stale_group_and_period_forms_are_refused(w, client, auth):
     """M16, the same check on the other set-up forms: an indicator group and a period."""
     from competitions.labour.models import LabourIndicatorGroup, LabourPeriod
 
-    login(client, auth, "metro-org")
+    auth.login_as("metro-org")
     group = db.session.get(LabourIndicator, w["indicators"]["O1"].id).group_id
     period = w["periods"][1]
     group_url, period_url = f"/labour/groups/{group}/edit", f"/labour/periods/{period.id}/edit"
