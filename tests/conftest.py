@@ -158,7 +158,9 @@ class AuthActions:
         return self._client.post("/auth/login", data={"username": username, "password": password})
 
     def login_as(self, username: str, lang: str = "en", password: str = "lathe-bench-2026"):
-        """Log in (asserting it worked) and read the pages in ``lang`` (the site's default is Chinese)."""
+        """Become ``username`` (logging out whoever was in), asserting the login worked, and read the pages in
+        ``lang`` (the site's default is Chinese)."""
+        self.logout()
         assert self.login(username, password).status_code == 302
         self._client.post("/lang", data={"lang": lang})
 

@@ -84,11 +84,6 @@ def world(app):
     return _final_world()
 
 
-def _login(client, auth, username, lang="en"):
-    auth.logout()
-    assert auth.login(username).status_code == 302
-    client.post("/lang", data={"lang": lang})
-
 
 def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
@@ -143,14 +138,14 @@ def _qr_text(image) -> str:
 
 def test_no_certificate_before_results_are_final(app, client, auth):
     w = _final_world(finalize=False)
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     page = _text(_issue(client, w["comp"]))
     assert "Certificates can be issued only once the results are final." in page
     assert db.session.execute(select(func.count(Certificate.id))).scalar() == 0
 
 
 def test_prize_winners_get_one_certificate_each_and_nobody_else(world, client, auth):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     page = _text(_issue(client, world["comp"]))
     assert "6 issued, 0 reissued, 0 revoked, 0 unchanged." in page
     issued = _certificates(world["comp"].id)
@@ -163,7 +158,7 @@ def test_prize_winners_get_one_certificate_each_and_nobody_else(world, client, a
 
 
 def test_participation_certificates_only_when_switched_on(world, client, auth):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     client.post(f"/certificates/competitions/{world['comp'].id}/participation", data={"participation": "y"})
     _issue(client, world["comp"])
     kinds = {c.name: c.kind for c in _certificates(world["comp"].id)}
@@ -171,10 +166,10 @@ def test_participation_certificates_only_when_switched_on(world, client, auth):
 
 
 def test_certificate_pdf_reads_as_a_reader_sees_it(world, client, auth, tmp_path):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     certificate = _mine(world)
-    _login(client, auth, "winner", lang="zh")
+    auth.login_as("winner", lang="zh")
     assert "王𫖯" in _text(client.get("/certificates/mine"))
     response = client.get(f"/certificates/{certificate.id}.pdf?lang=zh")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -205,7 +200,7 @@ def test_certificate_pdf_reads_as_a_reader_sees_it(world, client, auth, tmp_path
 
 
 def test_english_certificate(world, client, auth, tmp_path):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     certificate = _mine(world, "A02")
     data = client.get(f"/certificates/{certificate.id}.pdf?lang=en").data
@@ -216,16 +211,16 @@ def test_english_certificate(world, client, auth, tmp_path):
 
 
 def test_a_worker_cannot_download_someone_elses_certificate(world, client, auth):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     mine, theirs = _mine(world, "A01"), _mine(world, "A02")
-    _login(client, auth, "winner")
+    auth.login_as("winner")
     assert client.get(f"/certificates/{mine.id}.pdf").status_code == 200
     assert client.get(f"/certificates/{theirs.id}.pdf").status_code == 404
-    _login(client, auth, "loser")  # no prize: no certificate, and nobody else's
+    auth.login_as("loser")  # no prize: no certificate, and nobody else's
     assert client.get(f"/certificates/{mine.id}.pdf").status_code == 404
     assert "You have no certificates yet." in _text(client.get("/certificates/mine"))
-    _login(client, auth, "eastorg")  # an organizer of another district
+    auth.login_as("eastorg")  # an organizer of another district
     assert client.get(f"/certificates/{mine.id}.pdf").status_code == 404
 
 
@@ -233,7 +228,7 @@ def test_a_worker_cannot_download_someone_elses_certificate(world, client, auth)
 
 
 def test_tampered_or_unknown_numbers_are_invalid(world, client, auth):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     number = _mine(world).number
     auth.logout()
@@ -249,7 +244,7 @@ def test_tampered_or_unknown_numbers_are_invalid(world, client, auth):
 
 
 def test_a_revoked_certificate_says_so_and_why(world, client, auth):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     certificate = _mine(world)
     page = _text(client.post(f"/certificates/{certificate.id}/revoke", data={"reason": ""}, follow_redirects=True))
@@ -263,7 +258,7 @@ def test_a_revoked_certificate_says_so_and_why(world, client, auth):
     client.post("/lang", data={"lang": "zh"})
     page = _text(client.get(f"/verify/{services.display_number(certificate.number)}"))
     assert 'data-state="revoked"' in page and "违反赛场纪律，取消获奖资格" in page
-    _login(client, auth, "winner")
+    auth.login_as("winner")
     assert client.get(f"/certificates/{certificate.id}.pdf").status_code == 200  # the holder still sees what it was
     assert "Revoked" in _text(client.get("/certificates/mine"))
 
@@ -273,7 +268,7 @@ def _all() -> int:
 
 
 def test_a_certificate_revoked_by_hand_is_never_silently_reissued(world, client, auth, runner):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     certificate = _mine(world)
     client.post(f"/certificates/{certificate.id}/revoke", data={"reason": "资格复查未通过"})
@@ -298,7 +293,7 @@ def test_a_certificate_revoked_by_hand_is_never_silently_reissued(world, client,
 
 
 def test_verification_page_is_cacheable_for_visitors_without_a_cookie(world, client, auth, app):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     url = f"/verify/{services.display_number(_mine(world).number)}"
     anonymous = app.test_client()
@@ -310,7 +305,7 @@ def test_verification_page_is_cacheable_for_visitors_without_a_cookie(world, cli
 
 
 def test_old_numbers_verify_after_the_signing_key_is_rotated(world, client, auth, app):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     number = _mine(world).number
     assert number[10] == "B"
@@ -351,7 +346,7 @@ def _corrected_final_results(world, status="final"):
 
 
 def test_corrected_final_results_revoke_and_reissue_automatically(world, client, auth):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     before = _mine(world)
     unaffected = _mine(world, "A03")
@@ -364,7 +359,7 @@ def test_corrected_final_results_revoke_and_reissue_automatically(world, client,
     assert db.session.get(Certificate, before.id).revoked_code == "results_changed"
     assert _mine(world, "A03").id == unaffected.id  # unchanged facts keep their certificate
     # The holder sees the new one; the old number says revoked and points at the new one.
-    _login(client, auth, "winner")
+    auth.login_as("winner")
     page = _text(client.get("/certificates/mine"))
     assert "Second prize" in page and services.display_number(after.number) in page
     auth.logout()
@@ -378,7 +373,7 @@ def test_corrected_final_results_revoke_and_reissue_automatically(world, client,
 
 
 def test_certificates_follow_results_the_moment_they_become_final_again(world, client, auth):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     before = _mine(world)
     corrected = _corrected_final_results(world, status="published")
@@ -402,7 +397,7 @@ def _approve_honour(world, code="A01", title="海州市技术能手"):
 
 
 def test_approved_honour_titles_get_an_honour_certificate(world, client, auth, tmp_path):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     flag = _approve_honour(world)
     # Approved after the awards were issued: the job issues the honour certificate on its own.
@@ -410,7 +405,7 @@ def test_approved_honour_titles_get_an_honour_certificate(world, client, auth, t
     assert result["competitions"][str(world["comp"].id)]["issued"] == 1
     honour = db.session.execute(select(Certificate).where(Certificate.kind == "honour")).scalar_one()
     assert honour.title == "海州市技术能手" and honour.name == "王𫖯" and honour.source == f"honour:{flag.id}"
-    _login(client, auth, "winner", lang="zh")
+    auth.login_as("winner", lang="zh")
     data = client.get(f"/certificates/{honour.id}.pdf?lang=zh").data
     text = _pdftotext(data, tmp_path)
     assert "荣誉证书" in text.replace(" ", "") and "“海州市技术能手”荣誉称号" in text and "王𫖯" in text
@@ -437,7 +432,7 @@ def test_organizer_downloads_all_certificates_made_in_the_background(world, clie
 
     app.config["CERTIFICATE_BATCH_PROCESSES"] = processes
     monkeypatch.setattr(batches, "PROGRESS_EVERY", 2)  # three chunks of two: the worker pool has work to share
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     _issue(client, world["comp"])
     response = client.post(f"/certificates/competitions/{world['comp'].id}/batches",
                            data={"format": fmt, "language": "zh"})
@@ -466,12 +461,12 @@ def test_organizer_downloads_all_certificates_made_in_the_background(world, clie
         text = "".join(p.extract_text() for p in reader.pages)
     assert all(name in text for name, *_rest in PEOPLE[:6]) and "周杰" not in text
     # Another organizer cannot open it, the winner neither.
-    _login(client, auth, "eastorg")
+    auth.login_as("eastorg")
     assert client.get(batch_url).status_code == 404
-    _login(client, auth, "winner")
+    auth.login_as("winner")
     assert client.get(f"{batch_url}/download").status_code == 403
     # A revocation makes the batch stale; the job deletes its file.
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     client.post(f"/certificates/{_mine(world).id}/revoke", data={"reason": "重复发放"})
     assert "no longer current" in _text(client.get(f"{batch_url}/download", follow_redirects=True))
     _run_batches()
@@ -480,7 +475,7 @@ def test_organizer_downloads_all_certificates_made_in_the_background(world, clie
 
 
 def test_no_batch_before_certificates_are_issued(world, client, auth):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     page = _text(client.post(f"/certificates/competitions/{world['comp'].id}/batches",
                              data={"format": "zip", "language": "zh"}, follow_redirects=True))
     assert "There are no certificates to download yet: issue them first." in page
@@ -512,7 +507,7 @@ def _upload(client, org_id, data: bytes, name="seal.png", signatories="组委会
     (b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024 + 10), "big.png", "at most 2 MB is accepted"),
 ])
 def test_a_bad_seal_is_refused_with_a_message_and_nothing_saved(world, client, auth, data, name, message):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     page = _text(_upload(client, world["orgs"]["west"].id, data, name))
     assert message in page
     assert services.design_for(world["orgs"]["west"]) is None
@@ -520,7 +515,7 @@ def test_a_bad_seal_is_refused_with_a_message_and_nothing_saved(world, client, a
 
 def test_the_seal_page_states_one_limit_everywhere(world, client, auth):
     """The label, the file input's own check and the request cap all say 2 MB (the roster's 5 MB never shows)."""
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     url = f"/certificates/organizations/{world['orgs']['west'].id}/design"
     page = _text(client.get(url))
     assert "at most 2 MB)" in page and f'data-max-bytes="{2 * 1024 * 1024}"' in page
@@ -540,18 +535,18 @@ def test_a_huge_image_is_refused_before_it_is_decoded(world, client, auth):
 
     out = io.BytesIO()
     Image.new("1", (5000, 5000)).save(out, format="PNG")  # 25 megapixels in a few KB
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     assert "5000 × 5000 pixels" in _text(_upload(client, world["orgs"]["west"].id, out.getvalue()))
 
 
 def test_signatories_must_read_role_and_name(world, client, auth):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     page = _text(_upload(client, world["orgs"]["west"].id, _png(), signatories="王建国"))
     assert "Line 1: write each signatory as “role: name”." in page
 
 
 def test_preview_shows_the_organizers_own_seal_before_issuing(world, client, auth, tmp_path):
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     page = _text(_upload(client, world["orgs"]["west"].id, _png()))
     assert "Saved." in page
     seal = client.get(f"/certificates/organizations/{world['orgs']['west'].id}/seal.png")
@@ -567,7 +562,7 @@ def test_preview_shows_the_organizers_own_seal_before_issuing(world, client, aut
     certificate = _mine(world)
     assert certificate.seal_sha and certificate.signatories == [["组委会主任", "王建国"], ["裁判长", "李明"]]
     assert certificate.issuer == "西区总工会（竞赛组委会）"
-    _login(client, auth, "eastorg")
+    auth.login_as("eastorg")
     assert client.get(f"/certificates/organizations/{world['orgs']['west'].id}/design").status_code == 404
 
 

@@ -47,11 +47,6 @@ def world(app, tmp_path):
     return iw.build()
 
 
-def _login(client, auth, username, lang="en"):
-    auth.logout()
-    assert auth.login(username).status_code == 302
-    client.post("/lang", data={"lang": lang})
-
 
 def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
@@ -100,7 +95,7 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     users, comp, event = world["users"], world["comp"], world["event"]
 
     # The worker drafts the entry with a colleague, attaches a PDF and submits it.
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     assert "2026年东区职工技术创新成果评选" in _text(client.get("/innovation/"))
     entry = _draft(client, world)
     assert entry.status == "draft" and [m.worker.name for m in entry.members] == ["张伟", "李强"]
@@ -114,13 +109,13 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     assert _entry().status == "submitted" and _entry().employer_id == world["orgs"]["plant"].id
 
     # The colleague sees it and its file, but may not act on it.
-    _login(client, auth, "mate")
+    auth.login_as("mate")
     page = _text(client.get(f"/innovation/entries/{entry.id}"))
     assert "数控车床快速换刀夹具" in page and "图纸.pdf" in page
     assert client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "withdraw"}).status_code == 404
 
     # The unit (east district's organizer) returns it with a reason; a return without one is refused.
-    _login(client, auth, "eastorg")
+    auth.login_as("eastorg")
     assert "数控车床快速换刀夹具" in _text(client.get("/innovation/review"))
     response = client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "return", "reason": ""},
                            follow_redirects=True)
@@ -129,7 +124,7 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     assert _entry().status == "returned"
 
     # The worker sees the reason, revises and resubmits.
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     assert "请补充效益测算依据" in _text(client.get(f"/innovation/entries/{entry.id}"))
     response = client.post(f"/innovation/entries/{entry.id}/edit",
                            data={**ENTRY_FORM, "event_id": event.id, "claimed_benefit_yuan": "98000"})
@@ -138,7 +133,7 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     assert _entry().status == "submitted" and _entry().claimed_benefit_yuan == Decimal("98000.00")
 
     # A second entry from the mill, so the experts have two to rank.
-    _login(client, auth, "weaver")
+    auth.login_as("weaver")
     second = _draft(client, world, title="织机断纱自停装置", category="invention", member_names="",
                     team_name="")
     second = db.session.execute(select(InnovationEntry).where(InnovationEntry.title == "织机断纱自停装置")
@@ -146,11 +141,11 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     client.post(f"/innovation/entries/{second.id}/entrant", data={"action": "submit"})
 
     # The plant's own organizer (the unit) passes the first; the mill's organizer cannot see it.
-    _login(client, auth, "millorg")
+    auth.login_as("millorg")
     assert client.get(f"/innovation/entries/{entry.id}").status_code == 404
     assert client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"}).status_code == 404
     client.post(f"/innovation/entries/{second.id}/unit", data={"action": "pass"})
-    _login(client, auth, "plantorg")
+    auth.login_as("plantorg")
     client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"})
     entry = _entry()
     assert entry.status == "passed" and entry.registration_id is not None
@@ -162,13 +157,13 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     organize.change_status(comp, "closed")
     db.session.commit()
     iw.panel(world)
-    _login(client, auth, "expert_plant")
+    auth.login_as("expert_plant")
     page = _text(client.get("/innovation/expert"))
     assert "Recused" in page and "数控车床快速换刀夹具" not in page and "织机断纱自停装置" in page
     assert client.get(f"/innovation/entries/{entry.id}").status_code == 404
     attachment_id = entry.attachments[0].id
     assert client.get(f"/innovation/files/{attachment_id}").status_code == 404
-    _login(client, auth, "expert_mill")
+    auth.login_as("expert_mill")
     page = _text(client.get(f"/innovation/entries/{entry.id}"))
     assert "数控车床快速换刀夹具" in page and "张伟" not in page and "李强" not in page   # blind review
     download = client.get(f"/innovation/files/{attachment_id}")
@@ -191,7 +186,7 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     db.session.commit()
 
     # The certificate names the entry's title and its team, and verifies.
-    _login(client, auth, "eastorg")
+    auth.login_as("eastorg")
     page = _text(client.get(f"/innovation/entries/{entry.id}"))
     assert "Rank 1" in page and "First prize" in page
     assert f"/innovation/contests/{comp.id}" in _text(client.get("/innovation/review"))
@@ -202,7 +197,7 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     assert [(c.name, c.title, c.award) for c in issued] == [("张伟、李强", "数控车床快速换刀夹具", "first")] * 2
     mate = db.session.execute(select(Worker).where(Worker.user_id == users["mate"].id)).scalar_one()
     issued = next(c for c in issued if c.worker_id == mate.id)   # each member holds their own
-    _login(client, auth, "mate")   # a member who is not the lead finds it in "My certificates" and on the entry
+    auth.login_as("mate")   # a member who is not the lead finds it in "My certificates" and on the entry
     assert certificates.display_number(issued.number) in _text(client.get("/certificates/mine"))
     for language in ("zh", "en"):
         pdf = client.get(f"/innovation/entries/{entry.id}/certificate.pdf?lang={language}")
@@ -212,11 +207,11 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
         assert "数控车床快速换刀夹具" in squeezed and "张伟、李强" in squeezed
         assert certificates.display_number(issued.number).replace(" ", "") in squeezed
         _render(pdf.data, f"innovation-certificate-{language}")
-    _login(client, auth, "outsider")
+    auth.login_as("outsider")
     assert client.get(f"/innovation/entries/{entry.id}/certificate.pdf?lang=zh").status_code == 404
 
     # Adoption, implementation with evidence, recommendation to the city federation.
-    _login(client, auth, "eastorg")
+    auth.login_as("eastorg")
     client.post(f"/innovation/entries/{entry.id}/outcome", data={"action": "adopt", "note": "车间推广"})
     assert _entry().status == "adopted"
     today = datetime.now(ZONE).date()
@@ -252,9 +247,9 @@ def test_an_entry_from_submission_to_implementation(client, auth, world, tmp_pat
     assert _entry().recommended and _entry().recommended_to_id == world["orgs"]["city"].id
     page = _text(client.get(f"/innovation/contests/{comp.id}"))
     assert "91,500.00" in page
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     assert "数控车床快速换刀夹具" in _text(client.get("/innovation/review"))
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     assert "数控车床快速换刀夹具" not in _text(client.get("/innovation/review"))
 
     actions = set(db.session.execute(select(AuditEntry.action).where(
@@ -297,7 +292,7 @@ def _submitted(world, *, lead="lead", title="快速换刀夹具", members=("李�
 
 
 def test_deadline_withdraw_and_reopen(client, auth, world):
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     entry = _draft(client, world)
     client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "withdraw"})
     assert _entry().status == "withdrawn"
@@ -308,14 +303,14 @@ def test_deadline_withdraw_and_reopen(client, auth, world):
     response = client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "submit"},
                            follow_redirects=True)
     assert "deadline for entries has passed" in _text(response) and _entry().status == "draft"
-    _login(client, auth, "lead", lang="zh")
+    auth.login_as("lead", lang="zh")
     response = client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "submit"},
                            follow_redirects=True)
     assert "成果申报已截止" in _text(response)
 
 
 def test_bad_entry_input_is_refused_and_nothing_saved(client, auth, world):
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     url = f"/innovation/contests/{world['comp'].id}/new"
     base = {**ENTRY_FORM, "event_id": world["event"].id}
     for changes, message in (({"member_names": "不存在的人"}, "No worker named 不存在的人"),
@@ -347,13 +342,13 @@ def test_recusal_follows_the_facts_frozen_on_the_entry(client, auth, world):
     from competitions.orgs.models import Worker
 
     entry = _submitted(world)
-    _login(client, auth, "plantorg")
+    auth.login_as("plantorg")
     client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"})
     iw.panel(world)
     lead = db.session.execute(select(Worker).where(Worker.user_id == world["users"]["lead"].id)).scalar_one()
     lead.employer_id = world["orgs"]["works"].id      # moved after submission: the frozen unit still counts
     db.session.commit()
-    _login(client, auth, "expert_plant")
+    auth.login_as("expert_plant")
     assert client.get(f"/innovation/entries/{entry.id}").status_code == 404
     registration = db.session.get(Registration, _entry().registration_id)
     crit = judging.event_criteria(world["event"])[0]
@@ -361,7 +356,7 @@ def test_recusal_follows_the_facts_frozen_on_the_entry(client, auth, world):
         judging.submit_mark(world["users"]["expert_plant"],
                             judging.MarkInput(registration.id, crit.id, 30, None, str(uuid.uuid4())))
     db.session.rollback()
-    _login(client, auth, "expert_mill")
+    auth.login_as("expert_mill")
     assert client.get(f"/innovation/entries/{entry.id}").status_code == 200
     world["comp"].recuse_same_parent = True
     db.session.commit()
@@ -371,14 +366,14 @@ def test_recusal_follows_the_facts_frozen_on_the_entry(client, auth, world):
 
 def test_a_pass_is_taken_back_only_before_any_mark(client, auth, world):
     entry = _submitted(world)
-    _login(client, auth, "plantorg")
+    auth.login_as("plantorg")
     client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"})
     client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "unpass", "reason": "材料不全"})
     entry = _entry()
     assert entry.status == "returned" and db.session.get(Registration, entry.registration_id).status == "withdrawn"
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     client.post(f"/innovation/entries/{entry.id}/entrant", data={"action": "submit"})
-    _login(client, auth, "plantorg")
+    auth.login_as("plantorg")
     client.post(f"/innovation/entries/{entry.id}/unit", data={"action": "pass"})
     entry = _entry()
     assert entry.status == "passed" and db.session.get(Registration, entry.registration_id).status == "approved"
@@ -394,14 +389,14 @@ def test_a_pass_is_taken_back_only_before_any_mark(client, auth, world):
 
 def test_the_json_api_and_the_command_line_drive_the_flow(client, auth, world, app):
     entry = _submitted(world)
-    _login(client, auth, "plantorg")
+    auth.login_as("plantorg")
     api = f"/api/v1/innovation/entries/{entry.id}/actions"
     refused = client.post(api, json={"action": "return"})
     assert refused.status_code == 422 and refused.get_json()["field"] == "reason"
     assert client.post(api, json=["pass"]).status_code == 422
     assert client.post(api, json={"action": "adopt"}).status_code == 404     # the unit does not adopt
     assert client.post(api, json={"action": "pass"}).get_json()["status"] == "passed"
-    _login(client, auth, "eastorg")
+    auth.login_as("eastorg")
     listing = client.get(f"/api/v1/innovation/contests/{world['comp'].id}/entries").get_json()
     assert listing["totals"]["submitted"] == 1 and listing["entries"][0]["members"][1]["name"] == "李强"
     assert client.post(api, json={"action": "adopt", "note": "推广"}).get_json()["status"] == "adopted"
@@ -469,7 +464,7 @@ def test_namesakes_are_told_apart_by_the_id_number_end(client, auth, world):
 
     other = f.worker(world["orgs"]["plant"], name="李强")
     db.session.commit()
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     url = f"/innovation/contests/{world['comp'].id}/new"
     response = client.post(url, data={**ENTRY_FORM, "event_id": world["event"].id, "member_names": "李强"})
     assert "add the last four characters" in _text(response)

@@ -32,11 +32,6 @@ def world(app, tmp_path):
     return w | {"entry": entry, "dir": tmp_path / "files"}
 
 
-def _login(client, auth, username):
-    auth.logout()
-    assert auth.login(username).status_code == 302
-    client.post("/lang", data={"lang": "en"})
-
 
 def _upload(client, entry_id, data: bytes, name: str):
     return client.post(f"/innovation/entries/{entry_id}/files", data={"file": (BytesIO(data), name)},
@@ -90,7 +85,7 @@ ACCEPTED = [
 
 @pytest.mark.parametrize(("data", "name", "kind", "mimetype"), ACCEPTED)
 def test_accepted_files_are_stored_and_served_as_downloads(client, auth, world, data, name, kind, mimetype):
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     response = _upload(client, world["entry"].id, data, name)
     assert response.status_code == 302, html.unescape(response.get_data(as_text=True))
     attachment = db.session.execute(select(InnovationAttachment)).scalar_one()
@@ -132,7 +127,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("data", "name", "message"), REFUSED)
 def test_refused_files_leave_nothing_behind(client, auth, world, data, name, message):
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     response = _upload(client, world["entry"].id, data, name)
     assert response.status_code == 422
     assert message in html.unescape(response.get_data(as_text=True))
@@ -142,7 +137,7 @@ def test_refused_files_leave_nothing_behind(client, auth, world, data, name, mes
 
 
 def test_size_limits_per_file_and_per_entry(client, auth, world, app):
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     app.config["UPLOAD_MAX_BYTES"] = 200_000
     big = iw.pdf_bytes() + b"%" + b"x" * 210_000 + b"\n%%EOF\n"
     response = _upload(client, world["entry"].id, big, "big.pdf")
@@ -159,7 +154,7 @@ def test_a_failed_commit_removes_the_file_written(client, auth, world, monkeypat
     """The row and the file go together: when the transaction rolls back after the file was written, it is gone."""
     from competitions.innovation import views
 
-    _login(client, auth, "lead")
+    auth.login_as("lead")
 
     def failing(*args, **kwargs):
         raise RuntimeError("database went away")
@@ -173,7 +168,7 @@ def test_a_failed_commit_removes_the_file_written(client, auth, world, monkeypat
 
 
 def test_removing_a_file_removes_it_from_disk(client, auth, world):
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     _upload(client, world["entry"].id, iw.pdf_bytes(), "plan.pdf")
     attachment = db.session.execute(select(InnovationAttachment)).scalar_one()
     client.post(f"/innovation/files/{attachment.id}/delete")
@@ -187,10 +182,10 @@ def test_removing_a_file_removes_it_from_disk(client, auth, world):
     ("expert_mill", 404), ("expert_city", 404),   # experts: not before the unit passes it
 ])
 def test_who_may_download_a_draft_file(client, auth, world, username, status):
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     _upload(client, world["entry"].id, iw.pdf_bytes(), "plan.pdf")
     attachment = db.session.execute(select(InnovationAttachment)).scalar_one()
-    _login(client, auth, username)
+    auth.login_as(username)
     assert client.get(f"/innovation/files/{attachment.id}").status_code == status
     assert client.get(f"/innovation/entries/{world['entry'].id}").status_code == status
 
@@ -202,14 +197,14 @@ def test_who_may_download_a_draft_file(client, auth, world, username, status):
     ("expert_mill", 200), ("expert_city", 200), ("chief", 200), ("admin", 200),
 ])
 def test_who_may_download_once_passed(client, auth, world, username, status):
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     _upload(client, world["entry"].id, iw.pdf_bytes(), "plan.pdf")
     client.post(f"/innovation/entries/{world['entry'].id}/entrant", data={"action": "submit"})
-    _login(client, auth, "plantorg")
+    auth.login_as("plantorg")
     client.post(f"/innovation/entries/{world['entry'].id}/unit", data={"action": "pass"})
     iw.panel(world)
     attachment = db.session.execute(select(InnovationAttachment)).scalar_one()
-    _login(client, auth, username)
+    auth.login_as(username)
     assert client.get(f"/innovation/files/{attachment.id}").status_code == status
     api = client.get(f"/api/v1/innovation/entries/{world['entry'].id}")
     assert api.status_code == status
@@ -218,9 +213,9 @@ def test_who_may_download_once_passed(client, auth, world, username, status):
 
 
 def test_the_lead_alone_changes_files_and_only_while_editable(client, auth, world):
-    _login(client, auth, "mate")
+    auth.login_as("mate")
     assert _upload(client, world["entry"].id, iw.pdf_bytes(), "plan.pdf").status_code == 404
-    _login(client, auth, "lead")
+    auth.login_as("lead")
     _upload(client, world["entry"].id, iw.pdf_bytes(), "plan.pdf")
     client.post(f"/innovation/entries/{world['entry'].id}/entrant", data={"action": "submit"})
     response = _upload(client, world["entry"].id, iw.pdf_bytes(), "late.pdf")

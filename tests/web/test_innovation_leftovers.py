@@ -24,11 +24,6 @@ def world(app, tmp_path):
     return iw.build()
 
 
-def _login(client, auth, username, lang="en"):
-    auth.logout()
-    assert auth.login(username).status_code == 302
-    client.post("/lang", data={"lang": lang})
-
 
 def _adopted(world) -> InnovationEntry:
     from competitions.innovation import services
@@ -49,7 +44,7 @@ def _adopted(world) -> InnovationEntry:
 def test_a_stale_implementation_form_is_refused_and_the_colleagues_record_kept(client, auth, world, app):
     entry = _adopted(world)
     today = datetime.now(ZONE).date().isoformat()
-    _login(client, auth, "eastorg")
+    auth.login_as("eastorg")
     page = client.get(f"/innovation/entries/{entry.id}").get_data(as_text=True)
     found = re.search(r'name="version"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="version"', page)
     assert found, "the implementation form carries no version"
@@ -102,14 +97,14 @@ def test_a_new_innovation_track_starts_from_an_expert_review_scheme_and_skills_k
     skills = f.competition(orgs["city"], name="2026年职工技能大赛")
     trade = f.event(skills, with_scheme=False)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = client.get(f"/organize/events/{track.id}/scheme").get_data(as_text=True)
     for words in ("Expert review", "Novelty and advancement", "Practicality and feasibility",
                   "Economic and social benefit", "Value for wider application"):
         assert words in page, words
     assert "Written test" not in page and 'value="theory"' not in page
     assert "Written test" in client.get(f"/organize/events/{trade.id}/scheme").get_data(as_text=True)
-    _login(client, auth, "cityorg", lang="zh")
+    auth.login_as("cityorg", lang="zh")
     page = client.get(f"/organize/events/{track.id}/scheme").get_data(as_text=True)
     for words in ("专家评审", "创新性/先进性", "实用性/可行性", "经济效益和社会效益", "推广应用价值"):
         assert words in page, words
@@ -142,7 +137,7 @@ def test_stale_competition_event_and_scheme_forms_are_refused(client, auth, runn
     contest = f.competition(orgs["city"], name="2026年职工技术创新成果评选", kind="innovation")
     track = f.event(contest, trade_name="职工创新成果", trade_code="CX")
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
 
     def version(url):
         found = re.search(r'name="version"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="version"',

@@ -71,11 +71,6 @@ def world(app, client):
     return {"orgs": orgs, "comp": comp, "event": ev, "regs": regs, "rule_set": rule_set}
 
 
-def _login(client, auth, username):
-    auth.logout()
-    auth.login(username)
-    client.post("/lang", data={"lang": "en"})
-
 
 def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
@@ -120,7 +115,7 @@ def test_running_again_never_duplicates_a_flag_and_shows_nothing_changed(world, 
     comp = world["comp"]
     _finalize(comp)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     for _ in range(2):
         page = _text(client.post(f"/promotion/competitions/{comp.id}/evaluate", follow_redirects=True))
         assert "Promotion evaluated on the final results." in page
@@ -134,7 +129,7 @@ def test_evaluation_before_results_are_final_is_refused(world, client, auth, run
     comp = world["comp"]
     results.compute_provisional_results(comp, actor_id=None)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = _text(client.post(f"/promotion/competitions/{comp.id}/evaluate", follow_redirects=True))
     assert "Promotion is evaluated on final results only; these results are not final yet." in page
     assert "Results are not final yet" in page
@@ -168,7 +163,7 @@ def test_corrected_final_results_are_re_evaluated_with_a_visible_diff(world, cli
                                    name=entry.name, employer=entry.employer, worker_id=entry.worker_id))
     old.status = "superseded"
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = _text(client.get(f"/promotion/competitions/{comp.id}"))
     assert "Newer final results exist" in page
     page = _text(client.post(f"/promotion/competitions/{comp.id}/evaluate", follow_redirects=True))
@@ -210,7 +205,7 @@ def test_review_in_bulk_with_a_reason_is_audited(world, client, auth):
     db.session.commit()
     flags = _flags(comp.id)
     ids = [flags[(regs["A01"].id, "honour", "全国技术能手")].id, flags[(regs["A02"].id, "honour", "全国技术能手")].id]
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     url = f"/promotion/competitions/{comp.id}/review"
     page = _text(client.post(url, data={"flag_ids": ids, "decision": "reject", "reason": ""}, follow_redirects=True))
     assert "Give the reason for the decision." in page
@@ -232,12 +227,12 @@ def test_review_in_bulk_with_a_reason_is_audited(world, client, auth):
     assert len(audits) == 2 and {a.reason for a in audits} == {"名额已满"}
     assert {a.old_value["status"] for a in audits} == {"approved"}
     # Another district's organizer cannot see or decide them.
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     assert client.get(f"/promotion/competitions/{comp.id}").status_code == 404
     assert client.post(url, data={"flag_ids": ids, "decision": "approve", "reason": "x"}).status_code == 404
     # Rejecting the promotion puts the worker's level back (derived from approved promotions).
     flag = _flags(comp.id)[(regs["A01"].id, "level", "technician")]
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     client.post(url, data={"flag_ids": [flag.id], "decision": "reject", "reason": "资格复核未通过"})
     db.session.expire_all()
     assert current_level(regs["A01"].worker).level == "senior"
@@ -253,7 +248,7 @@ def test_subject_to_review_outcomes_wait_for_an_organizer(world, client, auth):
     db.session.commit()
     honours = [f for f in _flags(comp.id).values() if f.kind == "honour"]
     assert {f.status for f in honours} == {"pending"} and approved_honours(comp.id) == []
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = _text(client.get(f"/promotion/competitions/{comp.id}?status=pending"))
     assert "Awaiting review (5)" in page and "subject to review" in page
     client.post(f"/promotion/competitions/{comp.id}/review",
@@ -273,7 +268,7 @@ def _rule_form(**changes):
 
 
 def test_rule_form_saves_a_rule_and_refuses_bad_ones_naming_rule_and_field(world, client, auth):
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = _text(client.post("/promotion/rules/new", data={"name": "2027年海州市职工技能竞赛晋升办法", "preset": ""},
                              follow_redirects=True))
     assert "The rule set is saved." in page
@@ -302,13 +297,13 @@ def test_rule_form_saves_a_rule_and_refuses_bad_ones_naming_rule_and_field(world
                                               "outcomes-0-cap": ""}))
     assert "Rules" in _text(response) and "contradict each other" in _text(response)
     # Out of this organizer's reach: 404.
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     assert client.get(url).status_code == 404
 
 
 def test_rule_sets_export_and_import_and_a_broken_file_changes_nothing(world, client, auth, runner, tmp_path):
     row = world["rule_set"]
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     exported = client.get(f"/promotion/rules/{row.id}/export.json")
     document = json.loads(exported.get_data(as_text=True))
     assert document["schema"] == "competitions.promotion.rule-set" and document["schema_version"] == 1
@@ -346,7 +341,7 @@ def test_roster_exports_carry_masked_ids(world, client, auth, tmp_path):
     regs["A07"].worker.name = "=1+1"   # a careless clerk's name never runs as a formula
     _finalize(comp)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     book = load_workbook(BytesIO(client.get(f"/promotion/competitions/{comp.id}/roster.xlsx").data))
     rows = [[c.value for c in row] for row in book.active.iter_rows()]
     assert rows[2][:4] == ["Name", "ID number", "Employer", "Event"]
@@ -386,7 +381,7 @@ def test_worker_sees_own_flags_and_history_and_the_organizer_sees_it_too(world, 
     comp, regs = world["comp"], world["regs"]
     _finalize(comp)
     db.session.commit()
-    _login(client, auth, "worker1")
+    auth.login_as("worker1")
     page = _text(client.get("/promotion/mine"))
     assert "Current level: Technician" in page and comp.name in page and "全国技术能手" in page
     assert "Senior worker → Technician" in page and "Approved" in page
@@ -394,12 +389,12 @@ def test_worker_sees_own_flags_and_history_and_the_organizer_sees_it_too(world, 
     assert mine["current_level"]["level"] == "technician" and mine["current_level"]["competition_id"] == comp.id
     assert {f["kind"] for f in mine["flags"]} == {"level", "honour"}
     assert client.get(f"/promotion/workers/{regs['A01'].worker.id}").status_code == 403
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = _text(client.get(f"/promotion/workers/{regs['A01'].worker.id}"))
     assert "李娜" in page and "Current level: Technician" in page
     assert f"/people/{regs['A01'].worker.id}" in page   # and back: the person's page links to this record
     assert f"/promotion/workers/{regs['A01'].worker.id}" in _text(client.get(f"/people/{regs['A01'].worker.id}"))
-    _login(client, auth, "westorg")  # 李娜 works in the west district: its organizer sees her; not the plant's people
+    auth.login_as("westorg")  # 李娜 works in the west district: its organizer sees her; not the plant's people
     assert client.get(f"/promotion/workers/{regs['A01'].worker.id}").status_code == 200
     assert client.get(f"/promotion/workers/{regs['A02'].worker.id}").status_code == 404
 
@@ -416,12 +411,12 @@ def test_json_and_command_line_give_the_decisions(world, client, auth, runner):
     assert eighth["outcomes"] == []
     assert "already at technician, and the rule promotes no higher than technician" in eighth["reasons"][0]["source"]
     assert eighth["reasons"][1]["source"] == "职工组前5名: place 8, outside places 1 to 5"
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     client.post("/lang", data={"lang": "zh"})
     feed = client.get(f"/api/v1/promotion/competitions/{comp.id}/decisions").get_json()
     eighth = next(d for d in feed["decisions"] if d["registration_id"] == regs["A08"].id)
     assert "技师" in eighth["reasons"][0]["text"]
-    _login(client, auth, "westorg")
+    auth.login_as("westorg")
     assert client.get(f"/api/v1/promotion/competitions/{comp.id}/decisions").status_code == 404
     flag = _flags(comp.id)[(regs["A06"].id, "level", "technician")]
     out = runner.invoke(args=["promotion", "review", "--competition", str(comp.id), "--flag", str(flag.id),
@@ -510,7 +505,7 @@ def test_demo_data_shows_flags_awaiting_review(app, runner):
 @pytest.mark.parametrize("where", ["name", "title"])
 def test_an_imported_rule_with_a_control_character_is_refused_and_nothing_is_saved(world, client, auth, where):
     """Review: an ESC in a rule's name or an outcome's title was imported and reached the roster exports."""
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     document = json.loads(client.get(f"/promotion/rules/{world['rule_set'].id}/export.json").get_data(as_text=True))
     rule = document["rules"][0]
     if where == "name":

@@ -53,11 +53,6 @@ def world(app, client):
     return {"orgs": orgs, "comp": comp, "event": ev, "regs": regs, "judges": judges, "chief": chief}
 
 
-def _login(client, auth, username):
-    auth.logout()
-    auth.login(username)
-    client.post("/lang", data={"lang": "en"})
-
 
 def _flashes(response) -> str:
     return html.unescape(response.get_data(as_text=True))
@@ -90,7 +85,7 @@ def _publish(client, comp, days=5):
 
 def test_whole_workflow_from_sign_off_to_final(world, client, auth):
     comp, ev = world["comp"], world["event"]
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
 
     # Before sign-off: refused, naming the event.
     page = _flashes(_compute(client, comp))
@@ -115,7 +110,7 @@ def test_whole_workflow_from_sign_off_to_final(world, client, auth):
     auth.logout()
     assert client.get(f"/results/public/competitions/{comp.id}").status_code == 404
 
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = _flashes(_publish(client, comp))
     assert "The results are published for public notice." in page
     db.session.expire_all()
@@ -148,7 +143,7 @@ def test_whole_workflow_from_sign_off_to_final(world, client, auth):
     assert "results-board.js" in board and "李娜" in board
 
     # An appeal during the notice period, upheld: the event reopens to the chief judge.
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = _flashes(client.post(f"/results/competitions/{comp.id}/appeals", data={
         "event_id": str(ev.id), "appellant": "王强", "competitor_code": "A03",
         "subject": "P2 安全文明 mark of judge 3 was entered wrongly"}, follow_redirects=True))
@@ -203,7 +198,7 @@ def test_whole_workflow_from_sign_off_to_final(world, client, auth):
     assert "Final results" in client.get(f"/results/public/competitions/{comp.id}").get_data(as_text=True)
 
     # After the notice period: an appeal is refused with a message; recomputing too.
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = _flashes(client.post(f"/results/competitions/{comp.id}/appeals", data={
         "event_id": str(ev.id), "appellant": "刘洋", "subject": "late"}, follow_redirects=True))
     assert "The notice period is over; appeals can no longer be recorded." in page
@@ -214,7 +209,7 @@ def test_organizer_finalizes_after_the_notice_period(world, client, auth):
     comp = world["comp"]
     f.sign_off(world["event"])
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     _compute(client, comp)
     _publish(client, comp)
     snapshot = _snapshot(comp.id)
@@ -229,7 +224,7 @@ def test_pending_appeal_holds_results_back(world, client, auth):
     comp = world["comp"]
     f.sign_off(world["event"])
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     _compute(client, comp)
     _publish(client, comp)
     client.post(f"/results/competitions/{comp.id}/appeals",
@@ -263,7 +258,7 @@ def test_event_with_no_marks_is_refused(world, client, auth):
     f.sign_off(world["event"])
     f.sign_off(empty)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     assert "The event 焊工 has no marks." in _flashes(_compute(client, comp))
     assert _snapshot(comp.id) is None
 
@@ -277,11 +272,11 @@ def test_criterion_left_with_too_few_judges_by_recusal_is_refused(world, client,
                                                      Mark.judge_id == world["judges"][2].id))
     f.sign_off(ev)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     page = _flashes(_compute(client, comp))
     assert "Criterion P1 has marks from 2 judge(s) but needs 3; assign another judge or review the recusals." in page
     # The chief judge sees the same problem, naming the competitor by code.
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     page = client.get(f"/results/events/{ev.id}/adjustments").get_data(as_text=True)
     assert "Cannot be ranked yet" in page and "Criterion P1 has marks from 2 judge(s)" in page
 
@@ -314,16 +309,16 @@ def test_no_tied_places_goes_to_the_chief_judge(world, client, auth):
     reg = f.results_competitor(ev, world["orgs"]["works"], name="孙丽", code="A06", station=6)
     f.results_marks(ev, reg, world["judges"], theory=50, p1=30, p2=20)
     db.session.commit()
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     client.post(f"/results/events/{ev.id}/tie-mode", data={"tie-tie_mode": "no_tied_places"})
     page = client.get(f"/results/events/{ev.id}/adjustments").get_data(as_text=True)
     assert "Ties for the chief judge" in page and "A05, A06" in page
     f.sign_off(ev)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     assert "The chief judge must first decide the order of the tied competitors in 电工." in _flashes(
         _compute(client, comp))
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     page = _flashes(client.post(f"/results/events/{ev.id}/tie-decision",
                                 data={"order": "A01, A02", "reason": "x"}, follow_redirects=True))
     assert "These competitors are not one group still tied: A01, A02." in page
@@ -331,7 +326,7 @@ def test_no_tied_places_goes_to_the_chief_judge(world, client, auth):
                                 data={"order": "A06, A05", "reason": "A06 finished the safety check first"},
                                 follow_redirects=True))
     assert "The chief judge's decision has been recorded." in page
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     assert "Provisional results computed." in _flashes(_compute(client, comp))
     entries = _entries(_snapshot(comp.id))
     assert (entries["A06"].rank, entries["A05"].rank) == (5, 6)
@@ -346,14 +341,14 @@ def test_shared_places_and_time_used_tie_break(world, client, auth):
     for reg in tied:
         f.results_marks(ev, reg, world["judges"], theory=50, p1=30, p2=20)
     db.session.commit()
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     # Only A07's time is recorded at first: less time used breaks A07 ahead; A05 and A06 then record equal times.
     response = client.post(f"/results/events/{ev.id}/adjustments", data=_row(tied[1], time_used="85:30"),
                            follow_redirects=True)
     assert "Saved 1 row(s)." in response.get_data(as_text=True)
     f.sign_off(ev)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     # A05 and A06 have no time, and time decides their places against A07: flagged, not silently ranked last.
     page = _flashes(_compute(client, comp))
     assert "competitor A05 at station 5" in page and "No time used is recorded" in page
@@ -363,12 +358,12 @@ def test_shared_places_and_time_used_tie_break(world, client, auth):
 
     db.session.execute(delete(EventSignOff).where(EventSignOff.event_id == ev.id))
     db.session.commit()
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     client.post(f"/results/events/{ev.id}/adjustments",
                 data={**_row(world["regs"]["A05"], time_used="90:00"), **_row(tied[0], time_used="90:00")})
     f.sign_off(ev)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     _compute(client, comp)
     entries = _entries(_snapshot(comp.id))
     assert entries["A07"].rank == 5 and entries["A07"].time_used_seconds == 5130
@@ -377,7 +372,7 @@ def test_shared_places_and_time_used_tie_break(world, client, auth):
 
 def test_deductions_and_disqualification_are_recorded_and_audited(world, client, auth):
     comp, ev, regs = world["comp"], world["event"], world["regs"]
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     url = f"/results/events/{ev.id}/adjustments"
     page = client.post(url, data=_row(regs["A02"], deduction_points="2"),
                        follow_redirects=True).get_data(as_text=True)
@@ -396,7 +391,7 @@ def test_deductions_and_disqualification_are_recorded_and_audited(world, client,
     assert audit[1].new_value["disqualified"] is True and audit[1].actor.username == "chief"
     f.sign_off(ev)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     _compute(client, comp)
     entries = _entries(_snapshot(comp.id))
     assert str(entries["A02"].total) == "85.70" and str(entries["A02"].deductions) == "2.00"
@@ -407,7 +402,7 @@ def test_deductions_and_disqualification_are_recorded_and_audited(world, client,
 def test_deductions_and_times_of_every_row_save_in_one_action_or_not_at_all(world, client, auth):
     """Found: the deductions and time page saved one row per button press (issue 11 §6)."""
     ev, regs = world["event"], world["regs"]
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     url = f"/results/events/{ev.id}/adjustments"
     page = client.get(url).get_data(as_text=True)
     assert page.count("Save all rows") == 1 and page.count('<form method="post" action="' + url) == 1
@@ -426,10 +421,10 @@ def test_adjustments_freeze_once_published(world, client, auth):
     comp, ev = world["comp"], world["event"]
     f.sign_off(ev)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     _compute(client, comp)
     _publish(client, comp)
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     page = client.post(f"/results/events/{ev.id}/adjustments", data=_row(world["regs"]["A01"], time_used="80:00"),
                        follow_redirects=True).get_data(as_text=True)
     assert "The results are published; only an upheld appeal can reopen this event." in page
@@ -443,7 +438,7 @@ def test_consistency_report_for_chief_judge(world, client, auth):
                                                       Mark.criterion_id == p1)).scalars():
         mark.value = mark.value + 3
     db.session.commit()
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     page = client.get(f"/results/events/{ev.id}/consistency").get_data(as_text=True)
     # J3 marked P1 3 points above the others (+2 from the panel mean, the others -1) and agreed on P2.
     assert "<td>J3</td><td class=\"num\">10</td>" in page and "+1.00" in page and "-0.50" in page
@@ -453,7 +448,7 @@ def test_standardised_scores_on_the_public_page(world, client, auth):
     comp = world["comp"]
     f.sign_off(world["event"])
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     _compute(client, comp)
     _publish(client, comp)
     auth.logout()
@@ -471,7 +466,7 @@ def test_exports_carry_the_results(world, client, auth):
     comp = world["comp"]
     f.sign_off(world["event"])
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     _compute(client, comp)
     book = load_workbook(BytesIO(client.get(f"/results/competitions/{comp.id}/export.xlsx").data))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
@@ -576,7 +571,7 @@ def test_competition_not_in_progress_and_bad_notice_period_are_refused(world, cl
     f.sign_off(world["event"])
     comp.status = "open"  # a closed one moves on to "in progress" by itself (test_lifecycle_guards)
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     assert "Results can be computed once registration is closed and judging has begun." in _flashes(
         _compute(client, comp))
     comp.status = "in_progress"
@@ -589,7 +584,7 @@ def test_competition_not_in_progress_and_bad_notice_period_are_refused(world, cl
 
 def test_tie_decision_is_refused_when_places_are_shared(world, client, auth):
     ev = world["event"]
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     page = _flashes(client.post(f"/results/events/{ev.id}/tie-decision",
                                 data={"order": "A05, A04", "reason": "x"}, follow_redirects=True))
     assert "This event shares tied places; there is no tie for the chief judge to decide." in page
@@ -598,7 +593,7 @@ def test_tie_decision_is_refused_when_places_are_shared(world, client, auth):
 def _published(world, client, auth):
     f.sign_off(world["event"])
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     _compute(client, world["comp"])
     _publish(client, world["comp"])
     auth.logout()
@@ -669,5 +664,5 @@ def test_public_pages_are_revalidated_by_etag_and_change_with_the_snapshot(world
     final = client.get(url, headers={"If-None-Match": old_tag})
     assert final.status_code == 200 and "Final results" in final.get_data(as_text=True)
     # A signed-in visitor's page shows their own menu: never cached.
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     assert "ETag" not in client.get(url).headers
