@@ -131,11 +131,12 @@ def _year_params(year: int) -> dict:
     return {"year": year, "first": first, "last": last, "true": True, "false": False}
 
 
-def _run(conn: Connection, sql: str, params: dict | None = None) -> None:
+def _run(conn: Connection, sql: str, params: dict | None = None):
+    """Execute ``sql`` with the year's parameters it names (the year's bounds bound as dates); the result."""
     statement = text(sql)
     if params and "first" in params and ":first" in sql:
         statement = statement.bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
-    conn.execute(statement, {k: v for k, v in (params or {}).items() if f":{k}" in sql})
+    return conn.execute(statement, {k: v for k, v in (params or {}).items() if f":{k}" in sql})
 
 
 def _prepare_session(conn: Connection) -> None:
@@ -214,6 +215,7 @@ def _collect_participations(conn: Connection, params: dict) -> None:
         LEFT JOIN stat_promoted p ON p.registration_id = r.id
         WHERE c.ends_on BETWEEN :first AND :last
           AND c.status NOT IN ({_quoted(rules.NOT_HELD_STATUSES)}) AND c.called_off_at IS NULL
+          -- _held_sql without its events clause: the row's own event is held, so its competition has one
           AND r.status IN ({_quoted(rules.COUNTED_STATUSES)})
           AND e.round <> '{rules.FINAL_ROUND}' AND e.cancelled_at IS NULL""", params)
 
@@ -394,23 +396,21 @@ def pending_for_year(year: int) -> tuple[int, int]:
     params = _year_params(year)
     # CROSS JOIN keeps SQLite from reaching the registrations through their status index (every approved one of
     # every year, per competition: minutes on a city's year) instead of through the competition's events.
-    statement = text(f"""
+    competitions = _run(conn, f"""
         SELECT COUNT(*) FROM competition c
         WHERE c.ends_on BETWEEN :first AND :last AND {_held_sql()}
           AND EXISTS (SELECT 1 FROM event e CROSS JOIN registration r
                       WHERE e.competition_id = c.id AND e.cancelled_at IS NULL AND r.event_id = e.id
                         AND r.status IN ({_quoted(rules.COUNTED_STATUSES)}))
           AND NOT EXISTS (SELECT 1 FROM result_snapshot rs
-                          WHERE rs.competition_id = c.id AND rs.status = '{rules.FINAL_SNAPSHOT_STATUS}')""")
-    statement = statement.bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
-    competitions = conn.execute(statement, {k: params[k] for k in ("first", "last")}).scalar() or 0
+                          WHERE rs.competition_id = c.id AND rs.status = '{rules.FINAL_SNAPSHOT_STATUS}')""",
+                        params).scalar() or 0
     promotions = 0
     if promotions_source() is not None:
-        statement = text("""
+        promotions = _run(conn, """
             SELECT COUNT(*) FROM promotion_flag pf JOIN competition c ON c.id = pf.competition_id
-            WHERE pf.kind = 'level' AND pf.status = 'pending' AND c.ends_on BETWEEN :first AND :last""")
-        statement = statement.bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
-        promotions = conn.execute(statement, {k: params[k] for k in ("first", "last")}).scalar() or 0
+            WHERE pf.kind = 'level' AND pf.status = 'pending' AND c.ends_on BETWEEN :first AND :last""",
+                          params).scalar() or 0
     return competitions, promotions
 
 
