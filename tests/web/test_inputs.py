@@ -117,11 +117,11 @@ def test_audit_workbook_writes_formula_reason_as_text(w, client, auth):
 
 
 def test_results_workbook_keeps_two_decimals(world, client, auth):
-    from tests.web.test_results import _compute, _login
+    from tests.web.test_results import _compute
 
     f.sign_off(world["event"])
     db.session.commit()
-    _login(client, auth, "cityorg")
+    auth.login_as("cityorg")
     _compute(client, world["comp"])
     cells = _cells(client.get(f"/results/competitions/{world['comp'].id}/export.xlsx").data)
     totals = [c for c in cells if c.data_type == "n" and c.number_format == "0.00"]
@@ -291,9 +291,8 @@ def test_outlier_threshold_refuses_infinity(w, client, auth, mode, amount):
                                   {"adj-registration_id": "abc"}])
 def test_adjustments_refuse_loose_values(world, client, auth, data):
     from competitions.results.models import ResultAdjustment
-    from tests.web.test_results import _login
 
-    _login(client, auth, "chief")
+    auth.login_as("chief")
     url = f"/results/events/{world['event'].id}/adjustments"
     form = {"adj-registration_id": str(world["regs"]["A02"].id), **data}
     response = client.post(url, data=form, follow_redirects=True)
